@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# hpgjournal developer entry point. Two commands do all the set-up on a fresh Debian/Ubuntu clone:
+#   ./dev.sh run [ARGS...]   start the app (creates .venv, installs what is missing)
+#   ./dev.sh test [ARGS...]  run ruff and every test, headless
+# Also: ./dev.sh bench (print the benchmarks), ./dev.sh shot OUT.png (screenshot under Xvfb).
+set -euo pipefail
+cd "$(dirname "$0")"
+VENV=.venv
+PY=${PYTHON:-python3}
+
+say() { printf 'dev.sh: %s\n' "$*" >&2; }
+
+# Qt's shared libraries (see ../shared/research/env_probe.md): offscreen needs the first list,
+# a real X11 window also needs the second. Each entry is "soname package".
+QT_LIBS=(
+  "libglib-2.0.so.0 libglib2.0-0" "libGL.so.1 libgl1" "libEGL.so.1 libegl1"
+  "libxkbcommon.so.0 libxkbcommon0" "libfontconfig.so.1 libfontconfig1"
+  "libdbus-1.so.3 libdbus-1-3"
+)
+X11_LIBS=(
+  "libxkbcommon-x11.so.0 libxkbcommon-x11-0" "libxcb-cursor.so.0 libxcb-cursor0"
+  "libxcb-icccm.so.4 libxcb-icccm4" "libxcb-image.so.0 libxcb-image0"
+  "libxcb-keysyms.so.1 libxcb-keysyms1" "libxcb-render-util.so.0 libxcb-render-util0"
+  "libxcb-shape.so.0 libxcb-shape0"
+)
+
+missing_packages() {  # prints the Debian packages whose library is not on the system
+  local entry soname pkg
+  for entry in "$@"; do
+    soname=${entry% *}; pkg=${entry#* }
+    "$(command -v ldconfig || echo /sbin/ldconfig)" -p 2>/dev/null | grep -q "$soname" || printf '%s\n' "$pkg"
+  done
+}
+
+apt_install() {  # installs Debian packages, or says exactly what to run when not root
+  [ $# -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing system packages: $*"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    say "these system packages are missing: $*"
+    say "install them, then run this again:  sudo apt-get install -y --no-install-recommends $*"
+    exit 1
+  fi
+}
+
+ensure_system() {  # $1 = "gui" to include the X11 libraries
+  local pkgs=()
+  mapfile -t pkgs < <(missing_packages "${QT_LIBS[@]}")
+  [ -d /usr/share/fonts/truetype/dejavu ] || pkgs+=(fonts-dejavu-core)
+  if [ "${1:-}" = gui ]; then mapfile -t -O "${#pkgs[@]}" pkgs < <(missing_packages "${X11_LIBS[@]}"); fi
+  if ! "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1; then pkgs+=(python3-venv); fi
+  apt_install "${pkgs[@]}"
+}
+
+ensure_venv() {  # creates .venv and installs the project with its test extras when pyproject changed
+  "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+    say "Python 3.11 or newer is needed; $PY is $("$PY" --version 2>&1). Set PYTHON=/path/to/python3.11."; exit 1; }
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "creating $VENV"
+    "$PY" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed" want
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "installing Python packages into $VENV (first time takes about a minute)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+    "$VENV/bin/python" -c 'import PySide6.QtWidgets, pandas, matplotlib, sqlite_utils, pytestqt' || {
+      say "the Python packages did not install; see the messages above"; exit 1; }
+    echo "$want" > "$stamp"
+  fi
+}
+
+cmd=${1:-help}; shift || true
+case "$cmd" in
+  run)
+    ensure_system gui; ensure_venv
+    if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+      say "no display found (DISPLAY is not set). On a desktop, run this from a terminal in your session;"
+      say "on a headless machine: apt-get install -y xvfb xauth && xvfb-run -a ./dev.sh run"
+      exit 1
+    fi
+    exec "$VENV/bin/hpgjournal" "$@" ;;
+  test)
+    ensure_system; ensure_venv
+    "$VENV/bin/ruff" check hpgjournal tests bench packaging
+    QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
+  bench)
+    ensure_system; ensure_venv
+    for b in bench/*.py; do say "$b"; QT_QPA_PLATFORM=offscreen "$VENV/bin/python" "$b"; done ;;
+  shot)
+    ensure_system gui; ensure_venv
+    command -v xvfb-run >/dev/null || apt_install xvfb xauth
+    out=${1:-screenshots/main.png}; shift || true
+    mkdir -p "$(dirname "$out")"
+    xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb \
+      "$VENV/bin/python" -m hpgjournal.ui.screenshot "$out" "$@" ;;
+  *)
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; [ "$cmd" = help ] ;;
+esac

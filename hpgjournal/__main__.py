@@ -1,0 +1,5 @@
+"""Run the app with ``python -m hpgjournal``."""
+
+from hpgjournal.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""matplotlib Figure builders (no pyplot, no Qt widgets)."""

@@ -1,0 +1,189 @@
+"""The command line (DESIGN.md section 5). With no command it opens the GUI.
+
+Exit status: 0 success, 1 failure (one line on stderr saying what and how to fix it),
+2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+_T0 = time.perf_counter()  # taken first, for --exit-after-startup
+
+from hpgjournal import __version__  # noqa: E402
+from hpgjournal.domain.errors import UserError  # noqa: E402
+
+log = logging.getLogger("hpgjournal.cli")
+
+
+def _journal_arg(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument("--journal", metavar="PATH", type=Path, default=default,
+                        help="the journal file (default: journal.hpgjournal in your data folder)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    _journal_arg(common, default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(
+        prog="hpgjournal",
+        description="A private journal of hormone labs, doses and therapy phases. "
+                    "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"hpgjournal {__version__}")
+    _journal_arg(parser, default=None)
+    parser.add_argument("--exit-after-startup", action="store_true",
+                        help="open the window, wait for it to paint, print the time, exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[common], help="write the demo journal, then open it")
+    p.add_argument("--no-gui", action="store_true", help="write it without opening the window")
+    p.add_argument("--exit-after-startup", action="store_true", help=argparse.SUPPRESS)
+
+    from hpgjournal.store.export import EXPORT_NAMES
+
+    p = sub.add_parser("export", parents=[common], help="write a table as CSV or JSON")
+    p.add_argument("table", choices=EXPORT_NAMES, metavar="TABLE",
+                   help=f"one of: {', '.join(EXPORT_NAMES)}")
+    p.add_argument("--format", choices=("csv", "json"), default=None,
+                   help="csv (default) or json ('all' is always json)")
+    p.add_argument("-o", "--output", metavar="OUT", type=Path, help="file to write (default: stdout)")
+
+    sub.add_parser("check", parents=[common], help="check the journal's integrity and consistency")
+
+    p = sub.add_parser("backup", parents=[common], help="copy the journal safely, even while open")
+    p.add_argument("-o", "--output", metavar="OUT", type=Path,
+                   help="file or folder (default: a new copy in the backups folder beside it)")
+
+    p = sub.add_parser("restore", parents=[common],
+                       help="replace the journal by a backup (the current one is backed up first)")
+    p.add_argument("backup", type=Path, metavar="BACKUP")
+    return parser
+
+
+def _journal_path(args: argparse.Namespace) -> Path:
+    from hpgjournal.paths import default_journal
+
+    return args.journal if args.journal else default_journal()
+
+
+# ---------------------------------------------------------------------------- commands
+def cmd_gui(args: argparse.Namespace) -> int:
+    from hpgjournal.app import run_gui
+
+    return run_gui(_journal_path(args), exit_after_startup=args.exit_after_startup, t0=_T0)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hpgjournal.demo import build_demo
+    from hpgjournal.paths import data_dir
+    from hpgjournal.store.journal import Journal
+
+    path = args.journal or data_dir() / "demo.hpgjournal"
+    with Journal.open(path) as journal:
+        counts = build_demo(journal)
+    print(f"demo journal written to {path}: {counts['lab_results']} lab results, "
+          f"{counts['doses']} doses, {counts['phases']} phases, {counts['notes']} notes")
+    if args.no_gui:
+        return 0
+    from hpgjournal.app import run_gui
+
+    return run_gui(path, exit_after_startup=args.exit_after_startup, t0=_T0)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from hpgjournal.store.export import export
+    from hpgjournal.store.journal import Journal
+
+    fmt = args.format or ("json" if args.table == "all" else "csv")
+    with Journal.open(_journal_path(args), readonly=True) as journal:
+        if args.output is None:
+            export(journal, args.table, fmt, sys.stdout)
+            return 0
+        partial = args.output.with_name(args.output.name + ".partial")
+        try:
+            with open(partial, "w", encoding="utf-8", newline="") as out:
+                n = export(journal, args.table, fmt, out)
+            partial.replace(args.output)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
+    print(f"{n} records written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from hpgjournal.store.check import check
+    from hpgjournal.store.journal import Journal
+
+    path = _journal_path(args)
+    with Journal.open(path, readonly=True) as journal:
+        problems = check(journal)
+        counts = journal.counts()
+    for problem in problems:
+        print(problem)
+    errors = [p for p in problems if p.severity == "error"]
+    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+    if errors:
+        print(f"{path}: {len(errors)} errors, {len(problems) - len(errors)} warnings "
+              f"({summary})", file=sys.stderr)
+        return 1
+    print(f"{path}: ok ({summary}{f'; {len(problems)} warnings' if problems else ''})")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from hpgjournal.store.backup import backup
+    from hpgjournal.store.journal import Journal
+
+    with Journal.open(_journal_path(args), readonly=True) as journal:
+        out = backup(journal, args.output)
+    print(out)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from hpgjournal.store.backup import restore
+
+    path = _journal_path(args)
+    if not args.backup.is_file():
+        raise UserError(f"there is no backup file at {args.backup}: check the path")
+    restore(args.backup, path)
+    print(f"{path} restored from {args.backup}")
+    return 0
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_gui, "demo": cmd_demo, "export": cmd_export, "check": cmd_check,
+    "backup": cmd_backup, "restore": cmd_restore,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from hpgjournal.logsetup import log_file, setup_logging
+
+    setup_logging(to_file=True)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"hpgjournal: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hpgjournal: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback in the log
+        log.exception("unexpected error in %s", args.command or "gui")
+        print(f"hpgjournal: internal error: {type(exc).__name__}: {exc} "
+              f"(details in {log_file()}; please report it)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

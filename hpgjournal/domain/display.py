@@ -1,0 +1,98 @@
+"""How results read on screen and on paper: value with comparator, unit, trend, range status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hpgjournal.domain import analytes
+from hpgjournal.domain.records import LabResult
+from hpgjournal.domain.timestamps import days_between
+from hpgjournal.domain.values import format_number
+
+SYSTEMS = ("us", "si")
+
+
+def value_in(result: LabResult, system: str = "us") -> tuple[str, str]:
+    """(value text, unit) of a result in the chosen unit system; text results stay text."""
+    if result.value is None:
+        return result.reported_value, result.reported_unit
+    if result.analyte.startswith("custom:"):
+        return result.comparator + format_number(result.value, 2), result.unit
+    marker = analytes.get_analyte(result.analyte)
+    unit = analytes.display_unit(result.analyte, system)
+    number = analytes.to_system(result.analyte, result.value, system)
+    decimals = marker.decimals if unit == marker.unit else _si_decimals(number)
+    return result.comparator + format_number(number, decimals), unit
+
+
+def _si_decimals(number: float) -> int:
+    size = abs(number)
+    return 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 0.1 else 3
+
+
+def marker_name(key: str) -> str:
+    if key.startswith("custom:"):
+        return key.split(":", 1)[1]
+    try:
+        return analytes.get_analyte(key).name
+    except KeyError:
+        return key
+
+
+def method_label(method: str) -> str:
+    return {"measured": "measured (dialysis)", "direct": "direct immunoassay",
+            "calculated": "calculated", "immunoassay": "immunoassay",
+            "sensitive": "sensitive (LC/MS)"}.get(method, method)
+
+
+def range_text(result: LabResult, system: str = "us") -> str:
+    """The reference range in the display unit (the lab's own text when it is not numeric)."""
+    if result.ref_low is None and result.ref_high is None:
+        return result.ref_text
+    if result.analyte.startswith("custom:"):
+        return result.ref_text
+
+    def fmt(v: float) -> str:
+        marker = analytes.get_analyte(result.analyte)
+        converted = analytes.to_system(result.analyte, v, system)
+        unit = analytes.display_unit(result.analyte, system)
+        return format_number(converted, marker.decimals if unit == marker.unit
+                             else _si_decimals(converted))
+
+    if result.ref_low is not None and result.ref_high is not None:
+        return f"{fmt(result.ref_low)}–{fmt(result.ref_high)}"
+    if result.ref_low is not None:
+        return f"≥ {fmt(result.ref_low)}"
+    return f"≤ {fmt(result.ref_high)}"  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Trend:
+    arrow: str  # "↑", "↓", "→" or ""
+    text: str  # "+12 % since 2025-03-02 (was 612)"
+
+
+def trend(latest: LabResult, previous: LabResult | None, system: str = "us") -> Trend:
+    if previous is None or latest.value is None or previous.value is None:
+        return Trend("", "first result" if previous is None else "")
+    before, _ = value_in(previous, system)
+    days = days_between(previous.taken_at, latest.taken_at)
+    when = f"{round(days)} days before" if days < 120 else f"{days / 30.44:.0f} months before"
+    if latest.comparator or previous.comparator or previous.value == 0:
+        arrow = "↑" if latest.value > previous.value else "↓" if latest.value < previous.value \
+            else "→"
+        return Trend(arrow, f"was {before} {when}")
+    change = (latest.value - previous.value) / abs(previous.value) * 100
+    arrow = "→" if abs(change) < 5 else ("↑" if change > 0 else "↓")
+    return Trend(arrow, f"{change:+.0f} %, was {before} {when}")
+
+
+def status(result: LabResult) -> str:
+    """'high', 'low', 'in range' or '' (no range known)."""
+    if result.flag.startswith("H"):
+        return "high"
+    if result.flag.startswith("L"):
+        return "low"
+    if result.ref_low is None and result.ref_high is None:
+        return ""
+    return "in range"

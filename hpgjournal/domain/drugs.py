@@ -1,0 +1,50 @@
+"""The protocol drugs of the source documents, with their class and usual way of taking them.
+
+These are defaults for forms, not dosing advice: the user types his own regimen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Drug:
+    name: str
+    drug_class: str  # testosterone | gonadotropin | serm | aromatase_inhibitor | gnrh
+    route: str  # im | subq | oral | transdermal
+    unit: str
+    phase_kind: str  # the phase kind this drug usually defines
+    injectable: bool
+
+
+DRUGS: tuple[Drug, ...] = (
+    Drug("Testosterone cypionate", "testosterone", "im", "mg", "trt", True),
+    Drug("Testosterone enanthate", "testosterone", "im", "mg", "trt", True),
+    Drug("Testosterone undecanoate", "testosterone", "im", "mg", "trt", True),
+    Drug("Testosterone gel", "testosterone", "transdermal", "mg", "trt", False),
+    Drug("Testosterone cream", "testosterone", "transdermal", "mg", "trt", False),
+    Drug("hCG", "gonadotropin", "subq", "IU", "hcg", True),
+    Drug("Clomiphene", "serm", "oral", "mg", "serm_clomiphene", False),
+    Drug("Enclomiphene", "serm", "oral", "mg", "serm_clomiphene", False),
+    Drug("Tamoxifen", "serm", "oral", "mg", "serm_tamoxifen", False),
+    Drug("Anastrozole", "aromatase_inhibitor", "oral", "mg", "aromatase_inhibitor", False),
+    Drug("Gonadorelin", "gnrh", "subq", "mcg", "gonadorelin", True),
+)
+
+DRUG_CLASSES = {
+    "testosterone": "Testosterone",
+    "gonadotropin": "Gonadotropin (LH analogue)",
+    "serm": "SERM",
+    "aromatase_inhibitor": "Aromatase inhibitor",
+    "gnrh": "GnRH analogue",
+    "other": "Other",
+}
+
+ROUTES = {"im": "intramuscular", "subq": "subcutaneous", "oral": "by mouth",
+          "transdermal": "on the skin", "other": "other"}
+
+
+def find_drug(name: str) -> Drug | None:
+    wanted = name.strip().casefold()
+    return next((d for d in DRUGS if d.name.casefold() == wanted), None)

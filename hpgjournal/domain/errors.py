@@ -1,0 +1,27 @@
+"""Errors a user can act on. Anything else is a bug and is reported as one."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem the user can fix; its message is one line saying what and how."""
+
+
+class JournalError(UserError):
+    """The journal file cannot be used as asked."""
+
+
+class JournalLocked(JournalError):
+    """Another hpgjournal window or command holds the journal."""
+
+
+class JournalTooNew(JournalError):
+    """The journal was written by a newer hpgjournal."""
+
+
+class ValidationError(UserError):
+    """A record's field is not acceptable. ``field`` names it for the form that shows it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,111 @@
+"""The journal's records as plain values. The store fills them; views and reports read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def from_row(cls: type[T], row: dict[str, Any]) -> T:
+    """Build a record from a database row, ignoring columns the record does not know."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in row.items() if k in names})
+
+
+@dataclass(frozen=True)
+class LabResult:
+    id: int | None
+    taken_at: str
+    analyte: str
+    value: float | None
+    unit: str
+    reported_value: str
+    reported_unit: str = ""
+    method: str = ""
+    comparator: str = ""
+    ref_low: float | None = None
+    ref_high: float | None = None
+    ref_text: str = ""
+    flag: str = ""
+    lab: str = ""
+    source: str = "manual"
+    note: str = ""
+    batch_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Medication:
+    id: int | None
+    drug: str
+    start_date: str
+    drug_class: str = ""
+    route: str = ""
+    dose: float | None = None
+    unit: str = ""
+    schedule: str = ""
+    interval_days: float | None = None
+    end_date: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Dose:
+    id: int | None
+    taken_at: str
+    drug: str
+    amount: float | None = None
+    unit: str = ""
+    site: str = ""
+    note: str = ""
+    medication_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: int | None
+    kind: str
+    start_date: str
+    end_date: str | None = None
+    note: str = ""
+
+
+SCORE_NAMES = ("energy", "libido", "mood", "sleep", "erections")
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int | None
+    noted_at: str
+    energy: int | None = None
+    libido: int | None = None
+    mood: int | None = None
+    sleep: int | None = None
+    erections: int | None = None
+    text: str = ""
+    for_doctor: bool = False
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: int | None
+    measured_at: str
+    testis_left_ml: float | None = None
+    testis_right_ml: float | None = None
+    testis_method: str = ""
+    weight_kg: float | None = None
+    systolic: int | None = None
+    diastolic: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: int | None
+    imported_at: str
+    source: str
+    format: str = ""
+    sha256: str = ""
+    rows: int = 0
+    note: str = ""

@@ -1,0 +1,1 @@
+"""Lab file importers (pandas and the standard library; no Qt)."""

@@ -1,0 +1,1 @@
+"""The doctor-visit report (QtGui for PDF at most; never QtWidgets)."""

@@ -1,0 +1,106 @@
+"""``hpgjournal check``: is the file sound, and do its records make sense together?"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from dataclasses import dataclass
+
+from hpgjournal.domain import analytes
+from hpgjournal.domain.analytes import UnitError
+from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.phases import PHASE_KINDS
+from hpgjournal.domain.timestamps import normalise_timestamp
+from hpgjournal.store import schema
+from hpgjournal.store.journal import Journal
+
+
+@dataclass(frozen=True)
+class Problem:
+    severity: str  # "error": the file is damaged or inconsistent; "warning": worth a look
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.where}: {self.message}"
+
+
+def check(journal: Journal) -> list[Problem]:
+    """Every problem found; an empty list means the journal is sound."""
+    conn = journal.conn
+    problems: list[Problem] = []
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        return [Problem("error", "file", f"SQLite cannot read it: {exc}")]
+    if integrity != ["ok"]:
+        problems += [Problem("error", "file", line) for line in integrity[:20]]
+        return problems
+    for row in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(Problem("error", f"{row[0]} #{row[1]}", f"points to a missing {row[2]} row"))
+    if journal.version != schema.CURRENT_VERSION:
+        problems.append(Problem("error", "schema", f"version {journal.version}, expected "
+                                                   f"{schema.CURRENT_VERSION}"))
+        return problems
+    problems += _check_results(conn)
+    problems += _check_dates(conn)
+    for row in conn.execute("SELECT id, kind FROM phases"):
+        if row["kind"] not in PHASE_KINDS:
+            problems.append(Problem("error", f"phase #{row['id']}", f"unknown kind {row['kind']!r}"))
+    return problems
+
+
+def _check_results(conn: sqlite3.Connection) -> list[Problem]:
+    problems = []
+    for row in conn.execute("SELECT * FROM lab_results"):
+        where = f"lab result #{row['id']} ({row['taken_at']})"
+        key = row["analyte"]
+        if key.startswith("custom:"):
+            continue
+        try:
+            analyte = analytes.get_analyte(key)
+        except KeyError:
+            problems.append(Problem("error", where, f"unknown marker {key!r}"))
+            continue
+        if row["value"] is None:
+            continue
+        if not math.isfinite(row["value"]):
+            problems.append(Problem("error", where, "value is not a finite number"))
+        elif row["unit"] != analyte.unit:
+            problems.append(Problem("error", where, f"unit {row['unit']!r} is not the canonical "
+                                                    f"{analyte.unit!r} of {analyte.name}"))
+        elif row["reported_unit"]:
+            problems += _check_conversion(row, where)
+    return problems
+
+
+def _check_conversion(row: sqlite3.Row, where: str) -> list[Problem]:
+    """The stored canonical number must be the reported number converted."""
+    from hpgjournal.domain.values import parse_value
+
+    parsed = parse_value(row["reported_value"])
+    if parsed.number is None:
+        return []
+    try:
+        expected = analytes.to_canonical(row["analyte"], parsed.number, row["reported_unit"])
+    except UnitError as exc:
+        return [Problem("warning", where, str(exc))]
+    if not math.isclose(expected, row["value"], rel_tol=1e-3, abs_tol=1e-9):
+        # A decimal comma file can make the reported text read differently; only warn.
+        return [Problem("warning", where, f"stored {row['value']:g} {row['unit']} but the "
+                                          f"reported {row['reported_value']} "
+                                          f"{row['reported_unit']} gives {expected:g}")]
+    return []
+
+
+def _check_dates(conn: sqlite3.Connection) -> list[Problem]:
+    problems = []
+    columns = {"lab_results": "taken_at", "doses": "taken_at", "notes": "noted_at",
+               "measures": "measured_at", "phases": "start_date", "medications": "start_date"}
+    for table, column in columns.items():
+        for row in conn.execute(f"SELECT id, {column} FROM {table}"):
+            try:
+                normalise_timestamp(row[1])
+            except ValidationError:
+                problems.append(Problem("error", f"{table} #{row[0]}", f"bad date {row[1]!r}"))
+    return problems

@@ -1,0 +1,101 @@
+"""``hpgjournal export``: stable CSV columns (DESIGN.md section 3) and a lossless JSON document."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import asdict, fields
+from typing import Any, TextIO
+
+from hpgjournal import __version__
+from hpgjournal.domain import analytes
+from hpgjournal.domain.errors import UserError
+from hpgjournal.domain.records import Batch, Dose, LabResult, Measure, Medication, Note, Phase
+from hpgjournal.store.journal import Journal
+
+LAB_COLUMNS = ("taken_at", "analyte", "method", "loinc", "value", "comparator", "unit",
+               "reported_value", "reported_unit", "ref_low", "ref_high", "flag", "lab", "source",
+               "note")
+TABLES: dict[str, type] = {
+    "labs": LabResult, "medications": Medication, "doses": Dose, "phases": Phase,
+    "notes": Note, "measures": Measure, "batches": Batch,
+}
+EXPORT_NAMES = (*TABLES, "all")
+FORMAT_NAME = "hpgjournal-export"
+FORMAT_VERSION = 1
+
+
+def format_cell(value: Any) -> str:
+    """A CSV cell: numbers in their shortest exact form, text safe to open in a spreadsheet."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text  # a spreadsheet would run it as a formula
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _lab_row(result: LabResult) -> list[str]:
+    try:
+        loinc = analytes.get_analyte(result.analyte).loinc
+    except KeyError:
+        loinc = ""
+    row = asdict(result)
+    row["loinc"] = loinc
+    return [format_cell(row[c]) for c in LAB_COLUMNS]
+
+
+def export(journal: Journal, table: str, fmt: str, out: TextIO) -> int:
+    """Write a table (or ``all``) to ``out``; return the number of records written."""
+    if table not in EXPORT_NAMES:
+        raise UserError(f"unknown table {table!r}: choose one of {', '.join(EXPORT_NAMES)}")
+    if fmt not in ("csv", "json"):
+        raise UserError(f"unknown format {fmt!r}: choose csv or json")
+    if table == "all" and fmt == "csv":
+        raise UserError("'all' is one document: use --format json, or export the tables one by one")
+    if fmt == "json":
+        return _export_json(journal, list(TABLES) if table == "all" else [table], out)
+    kind = TABLES[table]
+    records = journal.all(kind)
+    writer = csv.writer(out, lineterminator="\n")
+    if kind is LabResult:
+        writer.writerow(LAB_COLUMNS)
+        writer.writerows(_lab_row(r) for r in records)
+    else:
+        names = [f.name for f in fields(kind) if f.name != "id"]
+        writer.writerow(names)
+        writer.writerows([format_cell(getattr(r, n)) for n in names] for r in records)
+    return len(records)
+
+
+def _export_json(journal: Journal, tables: list[str], out: TextIO) -> int:
+    document: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "app_version": __version__,
+        "journal_version": journal.version,
+        "profile": journal.profile(),
+    }
+    total = 0
+    for name in tables:
+        records = journal.all(TABLES[name])
+        document[name] = [asdict(r) for r in records]
+        total += len(records)
+    json.dump(document, out, indent=1, ensure_ascii=False, allow_nan=False)
+    out.write("\n")
+    return total

@@ -1,0 +1,373 @@
+"""Open, migrate, lock, read and write a journal file.
+
+A journal is one SQLite file (WAL mode, foreign keys on) readable by its owner only. Every
+method that writes does so in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from hpgjournal.domain.errors import JournalError, JournalTooNew
+from hpgjournal.domain.records import (
+    Batch,
+    Dose,
+    LabResult,
+    Measure,
+    Medication,
+    Note,
+    Phase,
+    from_row,
+)
+from hpgjournal.store import schema
+from hpgjournal.store.lock import JournalLock
+
+log = logging.getLogger("hpgjournal.store")
+R = TypeVar("R")
+
+_RECORD_TABLES: dict[type, str] = {
+    LabResult: "lab_results",
+    Medication: "medications",
+    Dose: "doses",
+    Phase: "phases",
+    Note: "notes",
+    Measure: "measures",
+    Batch: "batches",
+}
+_ORDER = {
+    "lab_results": "taken_at, analyte, id",
+    "medications": "start_date, id",
+    "doses": "taken_at, id",
+    "phases": "start_date, id",
+    "notes": "noted_at, id",
+    "measures": "measured_at, id",
+    "batches": "imported_at, id",
+}
+
+
+def _private_file(path: Path) -> None:
+    """Create the file (and its folder) readable by its owner only, or tighten an existing one."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    elif os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(0o600)
+
+
+class Journal:
+    """An open journal. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: JournalLock | None) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._lock = lock
+
+    # ----------------------------------------------------------------- opening and closing
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False) -> Journal:
+        """Open (and if needed create and upgrade) the journal at ``path``.
+
+        A writer takes the journal's lock, so a second writer is told it is open elsewhere.
+        ``readonly`` opens without the lock and never changes the file (export, check, backup).
+        """
+        path = Path(path).expanduser()
+        if path.is_dir():
+            raise JournalError(f"{path} is a folder: give the path of a journal file")
+        if not path.exists() and (readonly or not create):
+            raise JournalError(f"there is no journal at {path}: check the path, or create one")
+        if readonly:
+            try:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+            except sqlite3.Error as exc:
+                raise JournalError(f"cannot read {path}: {exc}") from None
+            conn.row_factory = sqlite3.Row
+            journal = cls(path, conn, None)
+            journal._prepare(migrate=False, readonly=True)
+            return journal
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        journal_lock = JournalLock(path)
+        journal_lock.acquire()
+        try:
+            _private_file(path)
+            conn = sqlite3.connect(path, timeout=10)
+            conn.row_factory = sqlite3.Row
+            journal = cls(path, conn, journal_lock)
+            journal._prepare(migrate=True, readonly=False)
+        except BaseException:
+            journal_lock.release()
+            raise
+        return journal
+
+    def _prepare(self, *, migrate: bool, readonly: bool) -> None:
+        conn = self.conn
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise JournalError(
+                f"{self.path} is not a journal ({exc}): choose a file made by hpgjournal"
+            ) from None
+        if app_id not in (0, schema.APPLICATION_ID) or (version == 0 and tables):
+            conn.close()
+            raise JournalError(
+                f"{self.path} is a database of another program, not a journal: choose another file"
+            )
+        if version > schema.CURRENT_VERSION:
+            conn.close()
+            raise JournalTooNew(
+                f"{self.path} was written by a newer hpgjournal (journal version {version}, this "
+                f"program reads up to {schema.CURRENT_VERSION}): update hpgjournal to open it"
+            )
+        if version < schema.CURRENT_VERSION:
+            if not migrate:
+                conn.close()
+                raise JournalError(
+                    f"{self.path} needs an upgrade (version {version}): open it once in hpgjournal"
+                )
+            self._migrate(version)
+        if not readonly and self.db.journal_mode != "wal":
+            try:
+                self.db.enable_wal()
+            except sqlite3.OperationalError as exc:  # e.g. a read-only folder
+                log.warning("could not switch %s to WAL: %s", self.path, exc)
+
+    def _migrate(self, version: int) -> None:
+        if version > 0:
+            from hpgjournal.store.backup import backup
+
+            copy = backup(self, reason=f"before-upgrade-v{version}")
+            log.info("backed up %s to %s before upgrading it", self.path, copy)
+        for number, name, step in schema.MIGRATIONS:
+            if number <= version:
+                continue
+            log.info("upgrading %s to version %d (%s)", self.path, number, name)
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                step_conn = self.conn
+                for statement in _split_script(step, step_conn):
+                    step_conn.execute(statement)
+                step_conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+                step_conn.execute(f"PRAGMA user_version = {number}")
+                step_conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self._lock:
+                self._lock.release()
+                self._lock = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # ----------------------------------------------------------------- transactions
+    @contextmanager
+    def transaction(self) -> Iterator[Journal]:
+        """Group several writes into one transaction (nested calls become savepoints)."""
+        with self.db.atomic():
+            yield self
+
+    # ----------------------------------------------------------------- generic record access
+    def add(self, record: Any) -> int:
+        """Insert a record (its id is ignored) and return the new id."""
+        table = _RECORD_TABLES[type(record)]
+        row = {k: v for k, v in asdict(record).items() if k != "id"}
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def add_many(self, records: list[Any]) -> list[int]:
+        """Insert several records of any kinds in one transaction."""
+        with self.db.atomic():
+            return [self.add(r) for r in records]
+
+    def update(self, record: Any) -> None:
+        table = _RECORD_TABLES[type(record)]
+        row = {k: v for k, v in asdict(record).items() if k != "id"}
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
+                [*row.values(), record.id],
+            )
+        if cursor.rowcount != 1:
+            raise JournalError(f"that {table[:-1].replace('_', ' ')} no longer exists")
+
+    def delete(self, kind: type, record_id: int) -> None:
+        table = _RECORD_TABLES[kind]
+        with self.db.atomic():
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", [record_id])
+
+    def get(self, kind: type[R], record_id: int) -> R | None:
+        table = _RECORD_TABLES[kind]
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id]).fetchone()
+        return from_row(kind, dict(row)) if row else None
+
+    def all(self, kind: type[R], where: str = "", params: list[Any] | None = None) -> list[R]:
+        """Every record of a kind in time order, optionally filtered by an SQL condition."""
+        table = _RECORD_TABLES[kind]
+        sql = f"SELECT * FROM {table}"
+        if where:
+            sql += f" WHERE {where}"
+        sql += f" ORDER BY {_ORDER[table]}"
+        return [from_row(kind, dict(r)) for r in self.conn.execute(sql, params or [])]
+
+    def count(self, kind: type) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {_RECORD_TABLES[kind]}").fetchone()[0])
+
+    # ----------------------------------------------------------------- lab results
+    def lab_results(self, analyte: str | None = None, start: str | None = None,
+                    end: str | None = None) -> list[LabResult]:
+        clauses, params = [], []
+        if analyte:
+            clauses.append("analyte = ?")
+            params.append(analyte)
+        if start:
+            clauses.append("taken_at >= ?")
+            params.append(start)
+        if end:
+            clauses.append("substr(taken_at, 1, 10) <= ?")
+            params.append(end)
+        return self.all(LabResult, " AND ".join(clauses), params)
+
+    def latest_results(self, analyte: str, n: int = 2) -> list[LabResult]:
+        """The newest ``n`` results of a marker, newest first."""
+        rows = self.conn.execute(
+            "SELECT * FROM lab_results WHERE analyte = ? ORDER BY taken_at DESC, id DESC LIMIT ?",
+            [analyte, n],
+        )
+        return [from_row(LabResult, dict(r)) for r in rows]
+
+    def analytes_present(self) -> list[str]:
+        rows = self.conn.execute("SELECT DISTINCT analyte FROM lab_results ORDER BY analyte")
+        return [r[0] for r in rows]
+
+    # ----------------------------------------------------------------- import batches
+    def start_batch(self, source: str, fmt: str = "", sha256: str = "", note: str = "") -> int:
+        stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+        return self.add(Batch(None, stamp, source, fmt, sha256, 0, note))
+
+    def undo_batch(self, batch_id: int) -> int:
+        """Remove a whole import batch and its results; return how many results went."""
+        with self.db.atomic():
+            n = self.conn.execute(
+                "SELECT count(*) FROM lab_results WHERE batch_id = ?", [batch_id]
+            ).fetchone()[0]
+            self.conn.execute("DELETE FROM batches WHERE id = ?", [batch_id])
+        return int(n)
+
+    # ----------------------------------------------------------------- phases and medications
+    def phases_at(self, day: str) -> list[Phase]:
+        """Phases running on a day (phases may overlap)."""
+        return self.all(
+            Phase, "start_date <= ? AND (end_date IS NULL OR end_date >= ?)", [day, day]
+        )
+
+    def active_medications(self, day: str) -> list[Medication]:
+        return self.all(
+            Medication, "start_date <= ? AND (end_date IS NULL OR end_date >= ?)", [day, day]
+        )
+
+    def last_dose_before(self, stamp: str, drug_class: str | None = None) -> Dose | None:
+        sql = "SELECT d.* FROM doses d LEFT JOIN medications m ON m.id = d.medication_id " \
+              "WHERE d.taken_at <= ?"
+        params: list[Any] = [stamp]
+        if drug_class:
+            sql += " AND m.drug_class = ?"
+            params.append(drug_class)
+        row = self.conn.execute(sql + " ORDER BY d.taken_at DESC LIMIT 1", params).fetchone()
+        return from_row(Dose, dict(row)) if row else None
+
+    # ----------------------------------------------------------------- profile
+    def profile(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM profile")}
+
+    def set_profile(self, **values: str) -> None:
+        with self.db.atomic():
+            for key, value in values.items():
+                self.conn.execute(
+                    "INSERT INTO profile (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    # ----------------------------------------------------------------- overview
+    def counts(self) -> dict[str, int]:
+        return {table: self.count(kind) for kind, table in _RECORD_TABLES.items()}
+
+    def is_empty(self) -> bool:
+        return not any(v for k, v in self.counts().items() if k != "batches")
+
+    def date_span(self) -> tuple[str, str] | None:
+        row = self.conn.execute(
+            "SELECT min(d), max(d) FROM ("
+            " SELECT substr(taken_at, 1, 10) AS d FROM lab_results"
+            " UNION ALL SELECT substr(taken_at, 1, 10) FROM doses"
+            " UNION ALL SELECT start_date FROM phases"
+            " UNION ALL SELECT substr(noted_at, 1, 10) FROM notes)"
+        ).fetchone()
+        return (row[0], row[1]) if row and row[0] else None
+
+
+def record_fields(kind: type) -> list[str]:
+    return [f.name for f in fields(kind)]
+
+
+def _split_script(step: Any, conn: sqlite3.Connection) -> list[str]:
+    """Run a migration step's SQL statement by statement inside our own transaction.
+
+    ``executescript`` would commit first, so the step writes to a recorder and we execute
+    each complete statement ourselves.
+    """
+    recorder = _ScriptRecorder()
+    step(recorder)
+    return recorder.statements
+
+
+class _ScriptRecorder:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def executescript(self, script: str) -> None:
+        buffer = ""
+        for piece in script.split(";"):
+            buffer += piece + ";"
+            if sqlite3.complete_statement(buffer):  # a ";" inside a string or trigger waits
+                if buffer.strip(" \n\t;"):
+                    self.statements.append(buffer.strip())
+                buffer = ""
+        if buffer.strip(" \n\t;"):
+            raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:60]}")
+
+    def execute(self, sql: str) -> None:
+        self.statements.append(sql)

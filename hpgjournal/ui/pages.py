@@ -1,0 +1,259 @@
+"""The pages of the main window: welcome, overview and the record tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hpgjournal.domain import analytes
+from hpgjournal.domain.display import marker_name, status, trend, value_in
+from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.timestamps import days_between
+from hpgjournal.store.journal import Journal
+from hpgjournal.ui.models import SORT_ROLE, Column, RecordTableModel
+from hpgjournal.ui.style import HIGH, LOW, MUTED, OK
+
+
+def label(text: str, role: str = "", *, wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    widget.setTextFormat(Qt.TextFormat.PlainText)  # user text is never interpreted as markup
+    if role:
+        widget.setProperty("role", role)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def page_header(title: str, subtitle: str = "") -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 8)
+    layout.setSpacing(2)
+    layout.addWidget(label(title, "title"))
+    sub = label(subtitle, "subtitle", wrap=True)
+    sub.setObjectName("subtitle")
+    layout.addWidget(sub)
+    return box
+
+
+class WelcomePage(QWidget):
+    """Shown on an empty journal: three ways in."""
+
+    open_demo = Signal()
+    import_file = Signal()
+    add_result = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 40, 48, 40)
+        outer.addWidget(page_header(
+            "Welcome to your hormone journal",
+            "Keep every blood test, dose, therapy phase and how you feel in one private file "
+            "on this computer. Nothing is sent anywhere.",
+        ))
+        outer.addSpacing(16)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, signal in (
+            ("demo", "Explore the demo journal\nA fictional man's three years: TRT, a restart "
+             "protocol and recovery.", self.open_demo),
+            ("import", "Import a lab file\nA CSV export from a lab portal or your own "
+             "spreadsheet.", self.import_file),
+            ("add", "Add a result by hand\nType in a value from a paper or PDF report.",
+             self.add_result),
+        ):
+            button = QPushButton(text)
+            button.setProperty("role", "big")
+            button.setMinimumHeight(70)
+            button.setMaximumWidth(560)
+            button.clicked.connect(signal.emit)
+            self.buttons[key] = button
+            outer.addWidget(button)
+            outer.addSpacing(6)
+        outer.addSpacing(16)
+        outer.addWidget(label(
+            "hpgjournal shows what your records and its source documents say. Decisions about "
+            "treatment belong to you and your clinician.", "muted", wrap=True))
+        outer.addStretch(1)
+
+
+class DashboardPage(QWidget):
+    """The first page on a journal with records: where you are now and the latest results."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.system = "us"
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.body = QWidget()
+        scroll.setWidget(self.body)
+        self.layout_ = QVBoxLayout(self.body)
+        self.layout_.setContentsMargins(28, 22, 28, 22)
+
+    def refresh(self, journal: Journal, today: date | None = None) -> None:
+        today = today or date.today()
+        layout = self.layout_
+        while layout.count():
+            item = layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        name = journal.profile().get("name", "")
+        layout.addWidget(page_header("Overview", f"{name + ' · ' if name else ''}"
+                                                 f"as of {today.isoformat()}"))
+        layout.addWidget(self._now_card(journal, today))
+        layout.addWidget(label("Latest results", "section"))
+        layout.addWidget(self._markers(journal))
+        layout.addWidget(label(
+            "Ranges are the lab's own where it printed one. This overview shows recorded data; "
+            "decisions belong to you and your clinician.", "muted", wrap=True))
+        layout.addStretch(1)
+
+    def _now_card(self, journal: Journal, today: date) -> QFrame:
+        card = QFrame()
+        card.setProperty("role", "card")
+        grid = QGridLayout(card)
+        grid.setContentsMargins(16, 12, 16, 12)
+        grid.setHorizontalSpacing(24)
+        day = today.isoformat()
+        phases = journal.phases_at(day)
+        grid.addWidget(label("Current phase", "cardname"), 0, 0)
+        if phases:
+            text = "\n".join(
+                f"{phase_label(p.kind)}: day {int(days_between(p.start_date, day)) + 1} "
+                f"(since {p.start_date})" for p in phases)
+        else:
+            text = "No phase is running today."
+        grid.addWidget(label(text, wrap=True), 1, 0)
+        grid.addWidget(label("Current regimen", "cardname"), 0, 1)
+        meds = journal.active_medications(day)
+        med_text = "\n".join(
+            f"{m.drug} {m.dose:g} {m.unit}, {m.schedule}" if m.dose is not None else m.drug
+            for m in meds) or "No medication is active today."
+        grid.addWidget(label(med_text, wrap=True), 1, 1)
+        last = journal.last_dose_before(f"{day}T23:59")
+        grid.addWidget(label("Last dose logged", "cardname"), 0, 2)
+        grid.addWidget(label(
+            f"{last.drug} {last.amount:g} {last.unit}\n{last.taken_at.replace('T', ' ')}"
+            if last and last.amount is not None else "None yet", wrap=True), 1, 2)
+        for col in range(3):
+            grid.setColumnStretch(col, 1)
+        return card
+
+    def _markers(self, journal: Journal) -> QWidget:
+        box = QWidget()
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        shown = 0
+        for key in analytes.KEY_MARKERS:
+            latest = journal.latest_results(key, 2)
+            if not latest:
+                continue
+            grid.addWidget(self._marker_card(latest), shown // 4, shown % 4)
+            shown += 1
+        if not shown:
+            grid.addWidget(label("No lab results yet.", "muted"), 0, 0)
+        for col in range(4):
+            grid.setColumnStretch(col, 1)
+        return box
+
+    def _marker_card(self, latest: Sequence[Any]) -> QFrame:
+        result = latest[0]
+        previous = latest[1] if len(latest) > 1 else None
+        card = QFrame()
+        card.setProperty("role", "card")
+        card.setObjectName(f"marker-{result.analyte}")
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        layout.addWidget(label(marker_name(result.analyte), "cardname"))
+        value, unit = value_in(result, self.system)
+        change = trend(result, previous, self.system)
+        value_label = label(f"{value} {unit}  {change.arrow}".rstrip(), "cardvalue")
+        layout.addWidget(value_label)
+        state = status(result)
+        colour = {"high": HIGH, "low": LOW, "in range": OK}.get(state, MUTED)
+        state_label = label(state or "no range", wrap=True)
+        state_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        layout.addWidget(state_label)
+        layout.addWidget(label(f"{result.taken_at[:10]} · {change.text}", "muted", wrap=True))
+        return card
+
+
+class TablePage(QWidget):
+    """A titled, filterable, sortable table of records."""
+
+    def __init__(self, title: str, subtitle: str, columns: Sequence[Column],
+                 flag_of: Callable[[Any], str] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 16)
+        top = QHBoxLayout()
+        top.addWidget(page_header(title, subtitle), 1)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMaximumWidth(260)
+        top.addWidget(self.filter, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(top)
+        self.model = RecordTableModel(columns, flag_of, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive)
+        layout.addWidget(self.table, 1)
+        self.count = label("", "muted")
+        layout.addWidget(self.count)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+
+    def set_records(self, records: Sequence[Any], *, newest_first: bool = True) -> None:
+        self.model.set_records(records)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder if newest_first
+                                else Qt.SortOrder.AscendingOrder)
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, min(header.sectionSize(col) + 16, 320))
+        self._update_count()
+
+    def _update_count(self, *args: object) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"{total} records" if shown == total else
+                           f"{shown} of {total} records match the filter")

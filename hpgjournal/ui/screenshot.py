@@ -1,0 +1,65 @@
+"""Save a screenshot of the main window: ``python -m hpgjournal.ui.screenshot OUT.png``.
+
+Used under Xvfb (``./dev.sh shot``) to look at the app as a person would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hpgjournal.ui.screenshot")
+    parser.add_argument("output", type=Path)
+    parser.add_argument("--journal", type=Path, help="journal to show (default: a fresh demo)")
+    parser.add_argument("--page", default="overview", help="page key, e.g. labs, phases")
+    parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--filter", default="", help="text typed into the page's filter box")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName("hpgjournal-screenshot")
+    app = QApplication(sys.argv[:1])
+    from hpgjournal.ui.main_window import MainWindow
+    from hpgjournal.ui.style import apply_style
+
+    apply_style(app)
+    journal = args.journal
+    if journal is None:
+        import tempfile
+
+        from hpgjournal.demo import build_demo
+        from hpgjournal.store.journal import Journal
+
+        journal = Path(tempfile.mkdtemp()) / "demo.hpgjournal"
+        with Journal.open(journal) as j:
+            build_demo(j)
+    window = MainWindow()
+    width, height = (int(v) for v in args.size.split("x"))
+    window.resize(width, height)
+    window.move(0, 0)
+    window.open_journal(journal)
+    if args.page != "welcome":
+        window.show_page(args.page)
+    page = window.pages.get(args.page)
+    if args.filter and page is not None and hasattr(page, "filter"):
+        page.filter.setText(args.filter)
+    window.show()
+
+    def grab() -> None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(args.output))
+        print(args.output)
+        window.close_journal()
+        app.quit()
+
+    QTimer.singleShot(800, grab)
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The main window as a user meets it: first run, the demo, navigation, File menu."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication, QLabel
+
+from hpgjournal.demo import load_recipe, printed_values
+from hpgjournal.domain.records import LabResult
+
+
+def test_fonts_are_installed(qapp):
+    # Without any font Qt draws black boxes and says nothing (env_probe.md section 4).
+    assert QFontInfo(QApplication.font()).family()
+
+
+def test_empty_journal_greets_with_three_ways_in(window, qtbot, tmp_path):
+    window.open_journal(tmp_path / "new.hpgjournal")
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.stack.currentWidget() is window.welcome
+    assert set(window.welcome.buttons) == {"demo", "import", "add"}
+    hidden = [window.nav.item(r).isHidden() for r in range(window.nav.count())]
+    assert hidden[0] is False and all(hidden[1:6])
+
+
+def test_welcome_opens_the_demo(window, qtbot, tmp_path):
+    window.open_journal(tmp_path / "new.hpgjournal")
+    window.show()
+    qtbot.mouseClick(window.welcome.buttons["demo"], Qt.MouseButton.LeftButton)
+    assert window.journal is not None and window.journal.path.name == "demo.hpgjournal"
+    assert window.stack.currentWidget() is window.dashboard
+    assert window.journal.count(LabResult) == printed_values(load_recipe())
+    assert "demo.hpgjournal" in window.windowTitle()
+
+
+def test_dashboard_shows_latest_key_markers(window, qtbot, demo_path):
+    window.open_journal(demo_path)
+    window.show()
+    texts = [w.text() for w in window.dashboard.findChildren(QLabel)]
+    joined = "\n".join(texts)
+    assert "Total testosterone" in joined
+    assert "458 ng/dL" in joined  # the demo's newest total T
+    assert "Recovery monitoring" in joined
+    assert "Current phase" in joined
+
+
+def test_lab_table_lists_filters_and_flags(window, qtbot, demo_path):
+    window.open_journal(demo_path)
+    window.show_page("labs")
+    assert window.stack.currentWidget() is window.labs
+    total = window.labs.proxy.rowCount()
+    assert total == window.journal.count(LabResult)
+    qtbot.keyClicks(window.labs.filter, "hematocrit")
+    shown = window.labs.proxy.rowCount()
+    assert 0 < shown < total
+    assert "match the filter" in window.labs.count.text()
+    flags = {window.labs.proxy.index(r, 5).data() for r in range(shown)}
+    assert "H" in flags  # the demo's high hematocrit on TRT
+
+
+def test_keyboard_navigation_between_pages(window, qtbot, demo_path):
+    window.open_journal(demo_path)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.nav, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.phases
+    assert window.phases.proxy.rowCount() == 7
+
+
+def test_a_journal_that_cannot_be_opened_keeps_the_current_one(window, demo_path, tmp_path):
+    window.open_journal(demo_path)
+    bad = tmp_path / "bad.hpgjournal"
+    bad.write_text("not a journal")
+    assert window._try_open(bad) is False
+    assert window.journal is not None and window.journal.path == demo_path
+
+
+def test_recent_journals_are_remembered(window, demo_path, tmp_path):
+    window.open_journal(tmp_path / "other.hpgjournal")
+    window.open_journal(demo_path)
+    entries = [a.text() for a in window.recent_menu.actions()]
+    assert entries[0].endswith(str(demo_path)) and len(entries) == 2
