@@ -85,10 +85,12 @@ def _results(recipe: dict[str, Any], stamp: Any) -> list[Any]:
         out.append(make_result(stamp(n, clock), analyte, value, unit, method=method, ref_text=rng,
                                lab=lab, source=SOURCE, note=note))
 
+    methods = recipe.get("methods", {})
     for draw in recipe["draws"]:
         for key, value in draw.items():
             if key in units:
-                add(draw["day"], draw["time"], key, value, *units[key], recipe["lab"])
+                add(draw["day"], draw["time"], key, value, *units[key], recipe["lab"],
+                    methods.get(key, ""))
         for extra in draw.get("extra", []):
             add(draw["day"], draw["time"], extra["analyte"], extra["value"], extra["unit"],
                 extra["range"], recipe["lab"], extra.get("method", ""))

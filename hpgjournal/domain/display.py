@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.records import LabResult
-from hpgjournal.domain.timestamps import days_between
 from hpgjournal.domain.values import format_number
 
 SYSTEMS = ("us", "si")
@@ -20,9 +19,25 @@ def value_in(result: LabResult, system: str = "us") -> tuple[str, str]:
         return result.comparator + format_number(result.value, 2), result.unit
     marker = analytes.get_analyte(result.analyte)
     unit = analytes.display_unit(result.analyte, system)
+    if result.reported_unit and analytes.normalise_unit(result.reported_unit) == unit:
+        return _reported_number(result), unit  # the lab's own digits, neither more nor fewer
     number = analytes.to_system(result.analyte, result.value, system)
     decimals = marker.decimals if unit == marker.unit else _si_decimals(number)
     return result.comparator + format_number(number, decimals), unit
+
+
+def _reported_number(result: LabResult) -> str:
+    """The reported value without glued flag or unit, e.g. '235.8 H' -> '235.8'."""
+    from hpgjournal.domain.values import parse_value
+
+    parsed = parse_value(result.reported_value)
+    text = parsed.text
+    for tail in (parsed.unit, parsed.flag):
+        if tail and text.endswith(tail):
+            text = text[: -len(tail)].rstrip()
+    if parsed.flag and text.split()[-1:] and text.split()[-1].upper() in ("H", "L", "HIGH", "LOW"):
+        text = " ".join(text.split()[:-1])
+    return text.replace(" ", "") if parsed.comparator else text
 
 
 def _si_decimals(number: float) -> int:
@@ -39,10 +54,17 @@ def marker_name(key: str) -> str:
         return key
 
 
+METHOD_LABELS = {"measured": "dialysis", "direct": "direct", "calculated": "calculated",
+                 "immunoassay": "immunoassay", "sensitive": "sensitive"}
+
+
 def method_label(method: str) -> str:
-    return {"measured": "measured (dialysis)", "direct": "direct immunoassay",
-            "calculated": "calculated", "immunoassay": "immunoassay",
-            "sensitive": "sensitive (LC/MS)"}.get(method, method)
+    return METHOD_LABELS.get(method, method)
+
+
+def series_name(key: str, method: str) -> str:
+    """A marker's name with its method, e.g. 'Free testosterone (direct)'."""
+    return f"{marker_name(key)} ({method_label(method)})" if method else marker_name(key)
 
 
 def range_text(result: LabResult, system: str = "us") -> str:
@@ -76,15 +98,14 @@ def trend(latest: LabResult, previous: LabResult | None, system: str = "us") -> 
     if previous is None or latest.value is None or previous.value is None:
         return Trend("", "first result" if previous is None else "")
     before, _ = value_in(previous, system)
-    days = days_between(previous.taken_at, latest.taken_at)
-    when = f"{round(days)} days before" if days < 120 else f"{days / 30.44:.0f} months before"
+    since = f"since {previous.taken_at[:10]} ({before})"
     if latest.comparator or previous.comparator or previous.value == 0:
         arrow = "↑" if latest.value > previous.value else "↓" if latest.value < previous.value \
             else "→"
-        return Trend(arrow, f"was {before} {when}")
+        return Trend(arrow, since)
     change = (latest.value - previous.value) / abs(previous.value) * 100
     arrow = "→" if abs(change) < 5 else ("↑" if change > 0 else "↓")
-    return Trend(arrow, f"{change:+.0f} %, was {before} {when}")
+    return Trend(arrow, f"{change:+.0f} % {since}")
 
 
 def status(result: LabResult) -> str:

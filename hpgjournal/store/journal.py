@@ -260,12 +260,15 @@ class Journal:
             params.append(end)
         return self.all(LabResult, " AND ".join(clauses), params)
 
-    def latest_results(self, analyte: str, n: int = 2) -> list[LabResult]:
-        """The newest ``n`` results of a marker, newest first."""
-        rows = self.conn.execute(
-            "SELECT * FROM lab_results WHERE analyte = ? ORDER BY taken_at DESC, id DESC LIMIT ?",
-            [analyte, n],
-        )
+    def latest_results(self, analyte: str, n: int = 2, method: str | None = None
+                       ) -> list[LabResult]:
+        """The newest ``n`` results of a marker (of one method if given), newest first."""
+        sql = "SELECT * FROM lab_results WHERE analyte = ?"
+        params: list[Any] = [analyte]
+        if method is not None:
+            sql += " AND method = ?"
+            params.append(method)
+        rows = self.conn.execute(sql + " ORDER BY taken_at DESC, id DESC LIMIT ?", [*params, n])
         return [from_row(LabResult, dict(r)) for r in rows]
 
     def analytes_present(self) -> list[str]:

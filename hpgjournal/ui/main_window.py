@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
             Column("Note", lambda r: r.note, tooltip=lambda r: r.note),
         ], flag_of=lambda r: r.flag)
         self.medications = TablePage(
-            "Medications & doses", "Regimens, newest first. The dose log follows below.", [
+            "Medications & doses", "Regimens, newest first; every dose taken is in the log below.", [
                 Column("Start", lambda m: m.start_date),
                 Column("End", lambda m: m.end_date or "ongoing"),
                 Column("Drug", lambda m: m.drug),
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
                 Column("Route", lambda m: ROUTES.get(m.route, m.route)),
                 Column("Note", lambda m: m.note),
             ])
-        self.doses = TablePage("Dose log", "Every dose taken.", [
+        self.doses = TablePage("Dose log", "", [
             Column("When", lambda d: _when(d.taken_at), lambda d: d.taken_at),
             Column("Drug", lambda d: d.drug),
             Column("Amount", lambda d: _num(d.amount, d.unit), lambda d: d.amount or 0.0,
@@ -139,11 +140,11 @@ class MainWindow(QMainWindow):
             Column("Site", lambda d: d.site),
             Column("Note", lambda d: d.note),
         ])
-        meds_page = QWidget()
-        split = QHBoxLayout(meds_page)
-        split.setContentsMargins(0, 0, 0, 0)
-        split.addWidget(self.medications, 3)
-        split.addWidget(self.doses, 2)
+        meds_page = QSplitter(Qt.Orientation.Vertical)
+        meds_page.setChildrenCollapsible(False)
+        meds_page.addWidget(self.medications)
+        meds_page.addWidget(self.doses)
+        meds_page.setSizes([260, 500])
         self.phases = TablePage("Therapy phases", "Phases may overlap.", [
             Column("Start", lambda p: p.start_date),
             Column("End", lambda p: p.end_date or "ongoing"),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.display import marker_name, status, trend, value_in
+from hpgjournal.domain.display import series_name, status, trend, value_in
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.timestamps import days_between
 from hpgjournal.store.journal import Journal
@@ -166,9 +166,11 @@ class DashboardPage(QWidget):
         grid.setSpacing(10)
         shown = 0
         for key in analytes.KEY_MARKERS:
-            latest = journal.latest_results(key, 2)
-            if not latest:
+            newest = journal.latest_results(key, 1)
+            if not newest:
                 continue
+            # the trend compares like with like: the same assay method only
+            latest = journal.latest_results(key, 2, method=newest[0].method)
             grid.addWidget(self._marker_card(latest), shown // 4, shown % 4)
             shown += 1
         if not shown:
@@ -186,7 +188,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
-        layout.addWidget(label(marker_name(result.analyte), "cardname"))
+        layout.addWidget(label(series_name(result.analyte, result.method), "cardname"))
         value, unit = value_in(result, self.system)
         change = trend(result, previous, self.system)
         value_label = label(f"{value} {unit}  {change.arrow}".rstrip(), "cardvalue")
@@ -250,7 +252,7 @@ class TablePage(QWidget):
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(header.sectionSize(col) + 16, 320))
+            header.resizeSection(col, min(header.sectionSize(col) + 8, 240))
         self._update_count()
 
     def _update_count(self, *args: object) -> None:

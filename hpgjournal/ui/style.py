@@ -18,6 +18,7 @@ QListWidget#nav {{
 QListWidget#nav::item {{ padding: 9px 14px; border-radius: 6px; margin: 1px 8px; color: #1f2933; }}
 QListWidget#nav::item:selected {{ background: {ACCENT}; color: white; }}
 QListWidget#nav::item:hover:!selected {{ background: #dde5ee; }}
+QListWidget#nav::item:disabled {{ color: #9aa5b1; }}
 QLabel[role="title"] {{ font-size: 17pt; font-weight: 600; color: #1f2933; }}
 QLabel[role="subtitle"] {{ color: {MUTED}; font-size: 10pt; }}
 QLabel[role="section"] {{ font-size: 11.5pt; font-weight: 600; color: #1f2933; margin-top: 6px; }}

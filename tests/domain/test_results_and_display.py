@@ -30,6 +30,12 @@ def test_si_result_is_stored_canonical_and_shown_both_ways():
     assert r.ref_low == pytest.approx(249.2, abs=0.1)
     assert value_in(r, "si") == ("18.9", "nmol/L")
     assert value_in(r, "us") == ("545", "ng/dL")
+    lab_digits = make_result("2025-03-04", "psa", "0.8", "ng/mL")
+    assert value_in(lab_digits) == ("0.8", "ng/mL")  # not padded to 0.80
+    flagged = make_result("2025-03-04", "testosterone_free", "235.8 H", "pg/mL")
+    assert value_in(flagged) == ("235.8", "pg/mL")
+    censored = make_result("2025-03-04", "lh", "< 0.2", "IU/L")
+    assert value_in(censored) == ("<0.2", "IU/L")
     assert range_text(r, "si") == "8.64–29.0"
     assert status(r) == "in range"
 
@@ -75,6 +81,6 @@ def test_trend_reads_as_a_person_would():
     before = make_result("2025-01-01", "testosterone_total", "600", "ng/dL")
     after = make_result("2025-03-01", "testosterone_total", "480", "ng/dL")
     t = trend(after, before)
-    assert t.arrow == "↓" and t.text.startswith("-20 %") and "59 days before" in t.text
+    assert t.arrow == "↓" and t.text == "-20 % since 2025-01-01 (600)"
     assert trend(after, None).text == "first result"
     assert days_between("2025-01-01", "2025-01-02T12:00") == 1.5
