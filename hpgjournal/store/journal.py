@@ -2,10 +2,15 @@
 
 A journal is one SQLite file (WAL mode, foreign keys on) readable by its owner only. Every
 method that writes does so in one transaction.
+
+The standard library's ``sqlite3`` does the work on the paths the window needs to appear:
+``sqlite_utils`` imports pandas when it loads (about half a second), so it is only loaded,
+through :attr:`Journal.db`, for bulk work such as imports.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sqlite3
@@ -14,10 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hpgjournal.domain.errors import JournalError, JournalTooNew
 from hpgjournal.domain.records import (
@@ -32,6 +36,9 @@ from hpgjournal.domain.records import (
 )
 from hpgjournal.store import schema
 from hpgjournal.store.lock import JournalLock
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 log = logging.getLogger("hpgjournal.store")
 R = TypeVar("R")
@@ -72,8 +79,15 @@ class Journal:
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: JournalLock | None) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self._lock = lock
+        self._savepoints = itertools.count(1)
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection wrapped by sqlite-utils, for bulk work (loaded on first use)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # ----------------------------------------------------------------- opening and closing
     @classmethod
@@ -142,9 +156,10 @@ class Journal:
                     f"{self.path} needs an upgrade (version {version}): open it once in hpgjournal"
                 )
             self._migrate(version)
-        if not readonly and self.db.journal_mode != "wal":
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if not readonly and mode != "wal":
             try:
-                self.db.enable_wal()
+                conn.execute("PRAGMA journal_mode = WAL")
             except sqlite3.OperationalError as exc:  # e.g. a read-only folder
                 log.warning("could not switch %s to WAL: %s", self.path, exc)
 
@@ -191,16 +206,41 @@ class Journal:
     # ----------------------------------------------------------------- transactions
     @contextmanager
     def transaction(self) -> Iterator[Journal]:
-        """Group several writes into one transaction (nested calls become savepoints)."""
-        with self.db.atomic():
+        """Group several writes into one transaction (nested calls become savepoints).
+
+        All of it is written, or (on any exception) none of it.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"hpgjournal_{next(self._savepoints)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self
+        except BaseException:
+            conn.rollback()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.rollback()
+            raise
 
     # ----------------------------------------------------------------- generic record access
     def add(self, record: Any) -> int:
         """Insert a record (its id is ignored) and return the new id."""
         table = _RECORD_TABLES[type(record)]
         row = {k: v for k, v in asdict(record).items() if k != "id"}
-        with self.db.atomic():
+        with self.transaction():
             cursor = self.conn.execute(
                 f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
@@ -209,13 +249,13 @@ class Journal:
 
     def add_many(self, records: list[Any]) -> list[int]:
         """Insert several records of any kinds in one transaction."""
-        with self.db.atomic():
+        with self.transaction():
             return [self.add(r) for r in records]
 
     def update(self, record: Any) -> None:
         table = _RECORD_TABLES[type(record)]
         row = {k: v for k, v in asdict(record).items() if k != "id"}
-        with self.db.atomic():
+        with self.transaction():
             cursor = self.conn.execute(
                 f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
                 [*row.values(), record.id],
@@ -225,7 +265,7 @@ class Journal:
 
     def delete(self, kind: type, record_id: int) -> None:
         table = _RECORD_TABLES[kind]
-        with self.db.atomic():
+        with self.transaction():
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", [record_id])
 
     def get(self, kind: type[R], record_id: int) -> R | None:
@@ -282,7 +322,7 @@ class Journal:
 
     def undo_batch(self, batch_id: int) -> int:
         """Remove a whole import batch and its results; return how many results went."""
-        with self.db.atomic():
+        with self.transaction():
             n = self.conn.execute(
                 "SELECT count(*) FROM lab_results WHERE batch_id = ?", [batch_id]
             ).fetchone()[0]
@@ -316,7 +356,7 @@ class Journal:
         return {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM profile")}
 
     def set_profile(self, **values: str) -> None:
-        with self.db.atomic():
+        with self.transaction():
             for key, value in values.items():
                 self.conn.execute(
                     "INSERT INTO profile (key, value) VALUES (?, ?) "

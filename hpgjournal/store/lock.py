@@ -7,7 +7,6 @@ lock file never blocks anyone.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -35,7 +34,8 @@ class JournalLock:
                 f"{f' ({holder})' if holder else ''}: close it there first"
             ) from None
         os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}".encode())
+        host = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
+        os.write(fd, f"pid {os.getpid()} on {host}".encode())
         self._fd = fd
 
     def release(self) -> None:

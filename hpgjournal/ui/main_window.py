@@ -15,33 +15,20 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
 
 from hpgjournal import APP_TITLE, __version__
-from hpgjournal.domain.display import marker_name, method_label, range_text, value_in
-from hpgjournal.domain.drugs import ROUTES
 from hpgjournal.domain.errors import UserError
-from hpgjournal.domain.phases import phase_label
-from hpgjournal.domain.records import Dose, Measure, Medication, Note, Phase
 from hpgjournal.paths import JOURNAL_SUFFIX, data_dir
 from hpgjournal.store.journal import Journal
-from hpgjournal.ui.models import Column
-from hpgjournal.ui.pages import DashboardPage, TablePage, WelcomePage
+from hpgjournal.ui.pages import WelcomePage
+from hpgjournal.ui.record_pages import PAGE_FACTORIES
 
 log = logging.getLogger("hpgjournal.ui")
 MAX_RECENT = 8
 FILE_FILTER = f"Journals (*{JOURNAL_SUFFIX});;All files (*)"
-
-
-def _num(value: float | None, unit: str = "") -> str:
-    return "" if value is None else f"{value:g}{' ' + unit if unit else ''}"
-
-
-def _when(stamp: str | None) -> str:
-    return (stamp or "").replace("T", " ")
 
 
 # The navigation: key, label, and whether the page exists in this version.
@@ -61,6 +48,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.journal: Journal | None = None
+        self._stale: set[str] = set()
         self.settings = settings if settings is not None else QSettings()
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 800)
@@ -79,12 +67,8 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.stack = QStackedWidget()
         self.welcome = WelcomePage()
-        self.dashboard = DashboardPage()
-        self.pages: dict[str, QWidget] = {"overview": self.dashboard}
-        self._build_tables()
         self.stack.addWidget(self.welcome)
-        for page in self.pages.values():
-            self.stack.addWidget(page)
+        self.pages: dict[str, QWidget] = {}  # built on first use, see page()
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -104,78 +88,6 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     # ----------------------------------------------------------------- building
-    def _build_tables(self) -> None:
-        def lab_value(r: object) -> str:
-            return value_in(r)[0]  # type: ignore[arg-type]
-
-        self.labs = TablePage("Lab results", "Every result in the journal, newest first.", [
-            Column("Date", lambda r: _when(r.taken_at), lambda r: r.taken_at),
-            Column("Marker", lambda r: marker_name(r.analyte)),
-            Column("Value", lab_value, lambda r: r.value if r.value is not None else -1.0,
-                   align_right=True),
-            Column("Unit", lambda r: value_in(r)[1]),
-            Column("Range", lambda r: range_text(r)),
-            Column("Flag", lambda r: r.flag),
-            Column("As reported", lambda r: f"{r.reported_value} {r.reported_unit}".strip()),
-            Column("Method", lambda r: method_label(r.method)),
-            Column("Lab", lambda r: r.lab),
-            Column("Note", lambda r: r.note, tooltip=lambda r: r.note),
-        ], flag_of=lambda r: r.flag)
-        self.medications = TablePage(
-            "Medications & doses", "Regimens, newest first; every dose taken is in the log below.", [
-                Column("Start", lambda m: m.start_date),
-                Column("End", lambda m: m.end_date or "ongoing"),
-                Column("Drug", lambda m: m.drug),
-                Column("Dose", lambda m: _num(m.dose, m.unit), lambda m: m.dose or 0.0,
-                       align_right=True),
-                Column("Schedule", lambda m: m.schedule),
-                Column("Route", lambda m: ROUTES.get(m.route, m.route)),
-                Column("Note", lambda m: m.note),
-            ])
-        self.doses = TablePage("Dose log", "", [
-            Column("When", lambda d: _when(d.taken_at), lambda d: d.taken_at),
-            Column("Drug", lambda d: d.drug),
-            Column("Amount", lambda d: _num(d.amount, d.unit), lambda d: d.amount or 0.0,
-                   align_right=True),
-            Column("Site", lambda d: d.site),
-            Column("Note", lambda d: d.note),
-        ])
-        meds_page = QSplitter(Qt.Orientation.Vertical)
-        meds_page.setChildrenCollapsible(False)
-        meds_page.addWidget(self.medications)
-        meds_page.addWidget(self.doses)
-        meds_page.setSizes([260, 500])
-        self.phases = TablePage("Therapy phases", "Phases may overlap.", [
-            Column("Start", lambda p: p.start_date),
-            Column("End", lambda p: p.end_date or "ongoing"),
-            Column("Phase", lambda p: phase_label(p.kind)),
-            Column("Note", lambda p: p.note, tooltip=lambda p: p.note),
-        ])
-        score = [Column(name.capitalize(), (lambda n: lambda x: _num(getattr(x, n)))(name),
-                        (lambda n: lambda x: getattr(x, n) if getattr(x, n) is not None
-                         else -1)(name), align_right=True)
-                 for name in ("energy", "libido", "mood", "sleep", "erections")]
-        self.notes = TablePage("Symptoms & notes", "Check-ins scored 0 (worst) to 10 (best).", [
-            Column("When", lambda n: _when(n.noted_at), lambda n: n.noted_at), *score,
-            Column("For doctor", lambda n: "yes" if n.for_doctor else ""),
-            Column("Note", lambda n: n.text, tooltip=lambda n: n.text),
-        ])
-        self.measures = TablePage("Body measures", "Testicular volume, weight, blood pressure.", [
-            Column("Date", lambda m: m.measured_at),
-            Column("Left testis", lambda m: _num(m.testis_left_ml, "mL"),
-                   lambda m: m.testis_left_ml or 0.0, align_right=True),
-            Column("Right testis", lambda m: _num(m.testis_right_ml, "mL"),
-                   lambda m: m.testis_right_ml or 0.0, align_right=True),
-            Column("Method", lambda m: m.testis_method),
-            Column("Weight", lambda m: _num(m.weight_kg, "kg"), lambda m: m.weight_kg or 0.0,
-                   align_right=True),
-            Column("Blood pressure", lambda m: f"{m.systolic}/{m.diastolic}"
-                   if m.systolic and m.diastolic else ""),
-            Column("Note", lambda m: m.note),
-        ])
-        self.pages.update(labs=self.labs, medications=meds_page, phases=self.phases,
-                          symptoms=self.notes, measures=self.measures)
-
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New journal…", self.new_journal, QKeySequence.StandardKey.New)
@@ -228,6 +140,7 @@ class MainWindow(QMainWindow):
         self.journal = None
 
     def refresh(self) -> None:
+        """Re-read the journal. Only the page on screen is filled now; the others when shown."""
         journal = self.journal
         if journal is None:
             return
@@ -235,27 +148,43 @@ class MainWindow(QMainWindow):
         for row in range(self.nav.count()):
             item = self.nav.item(row)
             key = item.data(Qt.ItemDataRole.UserRole)
-            if key in self.pages and key != "overview":
+            if key in PAGE_FACTORIES and key != "overview":
                 item.setHidden(empty)
+        self._stale = set(PAGE_FACTORIES)
         if empty:
             self.stack.setCurrentWidget(self.welcome)
             self.nav.setCurrentRow(-1)
         else:
-            self.dashboard.refresh(journal)
-            self.labs.set_records(journal.lab_results())
-            self.medications.set_records(journal.all(Medication))
-            self.doses.set_records(journal.all(Dose))
-            self.phases.set_records(journal.all(Phase))
-            self.notes.set_records(journal.all(Note))
-            self.measures.set_records(journal.all(Measure))
+            current = next((k for k, w in self.pages.items() if w is self.stack.currentWidget()),
+                           None)
+            if current:
+                self._fill(current)
         counts = journal.counts()
         self.status_label.setText(
             f"{journal.path}  ·  {counts['lab_results']} results, {counts['doses']} doses, "
             f"{counts['notes']} notes")
 
+    def page(self, key: str) -> QWidget:
+        """The page for a navigation key, built the first time it is asked for."""
+        if key not in self.pages:
+            widget = PAGE_FACTORIES[key]()
+            self.pages[key] = widget
+            self.stack.addWidget(widget)
+        return self.pages[key]
+
+    def _fill(self, key: str) -> None:
+        """Load one page's records from the journal if they changed since it was filled."""
+        if self.journal is None or key not in self._stale:
+            return
+        self._stale.discard(key)
+        self.page(key).load(self.journal)  # type: ignore[attr-defined]
+
     def show_page(self, key: str) -> None:
-        keys = [k for k, _, _ in NAV]
-        self.nav.setCurrentRow(keys.index(key))
+        row = [k for k, _, _ in NAV].index(key)
+        if self.nav.currentRow() == row:
+            self._show_page(row)  # no change signal: show (and fill) it ourselves
+        else:
+            self.nav.setCurrentRow(row)
 
     def _show_page(self, row: int) -> None:
         if row < 0:
@@ -263,8 +192,9 @@ class MainWindow(QMainWindow):
         key = NAV[row][0]
         if self.journal is not None and self.journal.is_empty():
             self.stack.setCurrentWidget(self.welcome)
-        elif key in self.pages:
-            self.stack.setCurrentWidget(self.pages[key])
+        elif key in PAGE_FACTORIES:
+            self._fill(key)
+            self.stack.setCurrentWidget(self.page(key))
 
     def _remember(self, path: Path) -> None:
         recent = [p for p in self.settings.value("recent", [], list) if p != str(path)]

@@ -110,7 +110,7 @@ class DashboardPage(QWidget):
         self.layout_ = QVBoxLayout(self.body)
         self.layout_.setContentsMargins(28, 22, 28, 22)
 
-    def refresh(self, journal: Journal, today: date | None = None) -> None:
+    def load(self, journal: Journal, today: date | None = None) -> None:
         today = today or date.today()
         layout = self.layout_
         while layout.count():
@@ -207,8 +207,10 @@ class TablePage(QWidget):
 
     def __init__(self, title: str, subtitle: str, columns: Sequence[Column],
                  flag_of: Callable[[Any], str] | None = None,
+                 loader: Callable[[Journal], Sequence[Any]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.loader = loader
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 16)
         top = QHBoxLayout()
@@ -244,6 +246,10 @@ class TablePage(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+
+    def load(self, journal: Journal) -> None:
+        if self.loader is not None:
+            self.set_records(self.loader(journal))
 
     def set_records(self, records: Sequence[Any], *, newest_first: bool = True) -> None:
         self.model.set_records(records)

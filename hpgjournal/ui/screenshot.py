@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     window.open_journal(journal)
     if args.page != "welcome":
         window.show_page(args.page)
-    page = window.pages.get(args.page)
+    page = window.pages.get(args.page)  # built by show_page
     if args.filter and page is not None and hasattr(page, "filter"):
         page.filter.setText(args.filter)
     window.show()

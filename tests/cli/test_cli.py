@@ -136,3 +136,16 @@ def test_gui_on_a_locked_journal_says_so(tmp_path):
     with Journal.open(path):
         line = assert_one_line_error(run("--journal", str(path), "--exit-after-startup"))
     assert "open in another" in line
+
+
+def test_first_paint_loads_no_heavy_modules(demo_journal):
+    """pandas, matplotlib and sqlite-utils load later: the window must not wait for them."""
+    code = ("import sys, hpgjournal.cli as c; "
+            f"status = c.main(['--journal', {str(demo_journal)!r}, '--exit-after-startup']); "
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy', 'sqlite_utils') "
+            "if m in sys.modules)); sys.exit(status)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=60,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -30,7 +30,7 @@ def test_welcome_opens_the_demo(window, qtbot, tmp_path):
     window.show()
     qtbot.mouseClick(window.welcome.buttons["demo"], Qt.MouseButton.LeftButton)
     assert window.journal is not None and window.journal.path.name == "demo.hpgjournal"
-    assert window.stack.currentWidget() is window.dashboard
+    assert window.stack.currentWidget() is window.page("overview")
     assert window.journal.count(LabResult) == printed_values(load_recipe())
     assert "demo.hpgjournal" in window.windowTitle()
 
@@ -38,7 +38,7 @@ def test_welcome_opens_the_demo(window, qtbot, tmp_path):
 def test_dashboard_shows_latest_key_markers(window, qtbot, demo_path):
     window.open_journal(demo_path)
     window.show()
-    texts = [w.text() for w in window.dashboard.findChildren(QLabel)]
+    texts = [w.text() for w in window.page("overview").findChildren(QLabel)]
     joined = "\n".join(texts)
     assert "Total testosterone" in joined
     assert "458 ng/dL" in joined  # the demo's newest total T
@@ -49,14 +49,15 @@ def test_dashboard_shows_latest_key_markers(window, qtbot, demo_path):
 def test_lab_table_lists_filters_and_flags(window, qtbot, demo_path):
     window.open_journal(demo_path)
     window.show_page("labs")
-    assert window.stack.currentWidget() is window.labs
-    total = window.labs.proxy.rowCount()
+    labs = window.page("labs")
+    assert window.stack.currentWidget() is labs
+    total = labs.proxy.rowCount()
     assert total == window.journal.count(LabResult)
-    qtbot.keyClicks(window.labs.filter, "hematocrit")
-    shown = window.labs.proxy.rowCount()
+    qtbot.keyClicks(labs.filter, "hematocrit")
+    shown = labs.proxy.rowCount()
     assert 0 < shown < total
-    assert "match the filter" in window.labs.count.text()
-    flags = {window.labs.proxy.index(r, 5).data() for r in range(shown)}
+    assert "match the filter" in labs.count.text()
+    flags = {labs.proxy.index(r, 5).data() for r in range(shown)}
     assert "H" in flags  # the demo's high hematocrit on TRT
 
 
@@ -67,8 +68,8 @@ def test_keyboard_navigation_between_pages(window, qtbot, demo_path):
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.nav, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.phases
-    assert window.phases.proxy.rowCount() == 7
+    assert window.stack.currentWidget() is window.page("phases")
+    assert window.page("phases").proxy.rowCount() == 7
 
 
 def test_a_journal_that_cannot_be_opened_keeps_the_current_one(window, demo_path, tmp_path):
@@ -84,3 +85,22 @@ def test_recent_journals_are_remembered(window, demo_path, tmp_path):
     window.open_journal(demo_path)
     entries = [a.text() for a in window.recent_menu.actions()]
     assert entries[0].endswith(str(demo_path)) and len(entries) == 2
+
+
+def test_reopening_on_the_same_page_shows_the_new_journal(window, demo_path, tmp_path):
+    import shutil
+
+    from hpgjournal.domain.records import Note
+    from hpgjournal.store.journal import Journal
+
+    window.open_journal(demo_path)
+    window.show_page("symptoms")
+    before = window.page("symptoms").proxy.rowCount()
+    other = tmp_path / "other.hpgjournal"
+    window.close_journal()
+    shutil.copy(demo_path, other)
+    with Journal.open(other) as journal:
+        journal.add(Note(None, "2026-11-20", text="one more"))
+    window.open_journal(other)
+    window.show_page("symptoms")
+    assert window.page("symptoms").proxy.rowCount() == before + 1

@@ -186,3 +186,29 @@ def test_failed_migration_leaves_old_version(tmp_path, monkeypatch):
     columns = [r[1] for r in conn.execute("PRAGMA table_info(notes)")]
     assert "x" not in columns
     conn.close()
+
+
+def test_nested_transactions_roll_back_inner_only(journal):
+    with journal.transaction():
+        journal.add(Note(None, "2025-01-01", text="outer"))
+        with pytest.raises(ValueError), journal.transaction():
+            journal.add(Note(None, "2025-01-02", text="inner"))
+            raise ValueError("inner fails")
+    assert [n.text for n in journal.all(Note)] == ["outer"]
+
+
+def test_sqlite_utils_view_shares_the_connection(journal):
+    journal.db["notes"].insert({"noted_at": "2025-01-01", "text": "bulk"})
+    assert [n.text for n in journal.all(Note)] == ["bulk"]
+
+
+def test_latest_results_keeps_methods_apart(journal):
+    journal.add_many([
+        make_result("2025-01-01", "estradiol", "40", "pg/mL", method="immunoassay"),
+        make_result("2025-02-01", "estradiol", "22", "pg/mL", method="sensitive"),
+        make_result("2025-03-01", "estradiol", "35", "pg/mL", method="immunoassay"),
+    ])
+    newest = journal.latest_results("estradiol", 2)
+    assert [r.reported_value for r in newest] == ["35", "22"]
+    same = journal.latest_results("estradiol", 2, method="immunoassay")
+    assert [r.reported_value for r in same] == ["35", "40"]
