@@ -85,7 +85,7 @@ case "$cmd" in
     exec "$VENV/bin/hpgjournal" "$@" ;;
   test)
     ensure_system; ensure_venv
-    "$VENV/bin/ruff" check hpgjournal tests bench packaging
+    "$VENV/bin/ruff" check .
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
   bench)
     ensure_system; ensure_venv
