@@ -247,6 +247,16 @@ class Journal:
             )
         return int(cursor.lastrowid or 0)
 
+    def restore(self, record: Any) -> None:
+        """Insert a record again under its own id (undo of a deletion)."""
+        table = _RECORD_TABLES[type(record)]
+        row = asdict(record)
+        with self.transaction():
+            self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+
     def add_many(self, records: list[Any]) -> list[int]:
         """Insert several records of any kinds in one transaction."""
         with self.transaction():

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -21,10 +21,14 @@ from PySide6.QtWidgets import (
 
 from hpgjournal import APP_TITLE, __version__
 from hpgjournal.domain.errors import UserError
+from hpgjournal.domain.records import LabResult
 from hpgjournal.paths import JOURNAL_SUFFIX, data_dir
 from hpgjournal.store.journal import Journal
+from hpgjournal.ui.actions import RecordActions
 from hpgjournal.ui.pages import WelcomePage
+from hpgjournal.ui.prefs import UnitPrefs
 from hpgjournal.ui.record_pages import PAGE_FACTORIES
+from hpgjournal.ui.session import JournalSession
 
 log = logging.getLogger("hpgjournal.ui")
 MAX_RECENT = 8
@@ -48,8 +52,12 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.journal: Journal | None = None
+        self.session: JournalSession | None = None
         self._stale: set[str] = set()
         self.settings = settings if settings is not None else QSettings()
+        self.prefs = UnitPrefs(self.settings, self)
+        self.actions = RecordActions(self, lambda: self.session)
+        self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
         self.resize(1280, 800)
         self.setMinimumSize(900, 600)
@@ -79,7 +87,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_page)
         self.welcome.open_demo.connect(self.open_demo)
         self.welcome.import_file.connect(self._not_yet_import)
-        self.welcome.add_result.connect(self._not_yet_add)
+        self.welcome.add_result.connect(self.actions.add_lab)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menus()
@@ -99,10 +107,40 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Back up now", self.backup_now, "Ctrl+Shift+B")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        journal_menu = self.menuBar().addMenu("&Journal")
+        self.record_actions = [
+            self._action(journal_menu, "Add a lab &result…", lambda: self.actions.add_lab(),
+                         "Ctrl+R"),
+            self._action(journal_menu, "Add a &blood test (several markers)…",
+                         self.actions.add_panel, "Ctrl+Shift+R"),
+            self._action(journal_menu, "Add a &semen analysis…", self.actions.add_semen),
+            self._action(journal_menu, "&Log a dose…", lambda: self.actions.log_dose(), "Ctrl+D"),
+            self._action(journal_menu, "Add a re&gimen…", self.actions.add_medication),
+            self._action(journal_menu, "Add a &phase…", lambda: self.actions.add_phase()),
+            self._action(journal_menu, "&Check in (how I feel)…", self.actions.check_in, "Ctrl+K"),
+            self._action(journal_menu, "Add body &measures…", self.actions.add_measure),
+        ]
         view = self.menuBar().addMenu("&View")
         for n, (key, text, available) in enumerate(NAV):
             if available:
                 self._action(view, text, lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
+        view.addSeparator()
+        units = view.addMenu("&Units")
+        self.unit_actions = {}
+        for system, text in (("us", "&US conventional (ng/dL, pg/mL)"),
+                             ("si", "&SI (nmol/L, pmol/L)")):
+            action = self._action(units, text, lambda _=False, s=system: self.prefs.set_system(s))
+            action.setCheckable(True)
+            action.setChecked(self.prefs.system == system)
+            self.unit_actions[system] = action
+        self.prefs.changed.connect(self._units_changed)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&About hpgjournal", self.about)
         self._refresh_recent()
@@ -121,6 +159,10 @@ class MainWindow(QMainWindow):
         journal = Journal.open(path)
         self.close_journal()
         self.journal = journal
+        self.session = JournalSession(journal, self)
+        self.session.changed.connect(self._journal_changed)
+        self.undo_group.addStack(self.session.undo_stack)
+        self.undo_group.setActiveStack(self.session.undo_stack)
         self._remember(journal.path)
         self.setWindowTitle(f"{journal.path.name} — {APP_TITLE}")
         self.refresh()
@@ -136,6 +178,10 @@ class MainWindow(QMainWindow):
             backup_if_due(self.journal)
         except (OSError, UserError) as exc:
             log.warning("automatic backup failed: %s", exc)
+        if self.session is not None:
+            self.undo_group.removeStack(self.session.undo_stack)
+            self.session.deleteLater()
+            self.session = None
         self.journal.close()
         self.journal = None
 
@@ -167,10 +213,24 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         """The page for a navigation key, built the first time it is asked for."""
         if key not in self.pages:
-            widget = PAGE_FACTORIES[key]()
+            widget = PAGE_FACTORIES[key](self.actions, self.prefs)
             self.pages[key] = widget
             self.stack.addWidget(widget)
         return self.pages[key]
+
+    def _journal_changed(self, kinds: frozenset[type]) -> None:
+        """Something was written: every page showing those records reloads when next seen."""
+        was_empty = self.stack.currentWidget() is self.welcome
+        self.refresh()
+        if was_empty and self.journal is not None and not self.journal.is_empty():
+            self.show_page("labs" if LabResult in kinds else "overview")
+
+    def _units_changed(self) -> None:
+        for system, action in self.unit_actions.items():
+            action.setChecked(self.prefs.system == system)
+        self._stale.add("overview")
+        if self.stack.currentWidget() is self.pages.get("overview"):
+            self._fill("overview")
 
     def _fill(self, key: str) -> None:
         """Load one page's records from the journal if they changed since it was filled."""
@@ -266,10 +326,6 @@ class MainWindow(QMainWindow):
     def _not_yet_import(self) -> None:
         QMessageBox.information(self, "Import", "Importing lab files is not available in this "
                                 "version yet. Try the demo journal to see the app.")
-
-    def _not_yet_add(self) -> None:
-        QMessageBox.information(self, "Add a result", "Adding results by hand is not available "
-                                "in this version yet. Try the demo journal to see the app.")
 
     def about(self) -> None:
         from hpgjournal.logsetup import log_file

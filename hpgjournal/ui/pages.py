@@ -96,9 +96,9 @@ class WelcomePage(QWidget):
 class DashboardPage(QWidget):
     """The first page on a journal with records: where you are now and the latest results."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.system = "us"
+        self.prefs = prefs
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -189,8 +189,9 @@ class DashboardPage(QWidget):
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
         layout.addWidget(label(series_name(result.analyte, result.method), "cardname"))
-        value, unit = value_in(result, self.system)
-        change = trend(result, previous, self.system)
+        system = self.prefs.for_marker(result.analyte) if self.prefs else "us"
+        value, unit = value_in(result, system)
+        change = trend(result, previous, system)
         value_label = label(f"{value} {unit}  {change.arrow}".rstrip(), "cardvalue")
         layout.addWidget(value_label)
         state = status(result)
@@ -202,8 +203,32 @@ class DashboardPage(QWidget):
         return card
 
 
+class RecordFilter(QSortFilterProxyModel):
+    """Free-text filter over every column plus an optional predicate on the record."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.predicate: Callable[[Any], bool] | None = None
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            self.predicate = predicate
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self.predicate = predicate
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, row: int, parent: Any) -> bool:
+        if self.predicate is not None:
+            record = self.sourceModel().record(row)  # type: ignore[attr-defined]
+            if not self.predicate(record):
+                return False
+        return super().filterAcceptsRow(row, parent)
+
+
 class TablePage(QWidget):
-    """A titled, filterable, sortable table of records."""
+    """A titled, filterable, sortable table of records, with Add/Edit/Delete when given."""
 
     def __init__(self, title: str, subtitle: str, columns: Sequence[Column],
                  flag_of: Callable[[Any], str] | None = None,
@@ -211,6 +236,8 @@ class TablePage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.loader = loader
+        self.on_edit: Callable[[Any], None] | None = None
+        self.on_delete: Callable[[list[Any]], None] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 16)
         top = QHBoxLayout()
@@ -220,9 +247,13 @@ class TablePage(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setMaximumWidth(260)
         top.addWidget(self.filter, 0, Qt.AlignmentFlag.AlignBottom)
+        self.header_row = top
         layout.addLayout(top)
+        self.toolbar = QHBoxLayout()
+        self.toolbar.setSpacing(6)
+        layout.addLayout(self.toolbar)
         self.model = RecordTableModel(columns, flag_of, self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = RecordFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)
@@ -239,6 +270,8 @@ class TablePage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Interactive)
+        self.table.doubleClicked.connect(self._edit_current)
+        self.table.installEventFilter(self)
         layout.addWidget(self.table, 1)
         self.count = label("", "muted")
         layout.addWidget(self.count)
@@ -246,19 +279,80 @@ class TablePage(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+        self._sized = False
 
+    # ----------------------------------------------------------------- actions
+    def add_button(self, text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(lambda: slot())
+        if tip:
+            button.setToolTip(tip)
+        self.toolbar.addWidget(button)
+        return button
+
+    def enable_editing(self, on_edit: Callable[[Any], None],
+                       on_delete: Callable[[list[Any]], None]) -> None:
+        """Double-click or Enter edits the row; Delete removes the selected rows."""
+        self.on_edit, self.on_delete = on_edit, on_delete
+        self.add_button("&Edit…", lambda: self._edit_current(), "Edit the selected row (Enter)")
+        self.add_button("&Delete", self._delete_selected, "Delete the selected rows (Del)")
+
+    def finish_toolbar(self) -> None:
+        self.toolbar.addStretch(1)
+
+    def selected_records(self) -> list[Any]:
+        rows = sorted({self.proxy.mapToSource(i).row()
+                       for i in self.table.selectionModel().selectedRows()})
+        return [self.model.record(r) for r in rows]
+
+    def select_record(self, predicate: Callable[[Any], bool]) -> None:
+        for row in range(self.proxy.rowCount()):
+            record = self.model.record(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            if predicate(record):
+                self.table.selectRow(row)
+                self.table.scrollTo(self.proxy.index(row, 0))
+                return
+
+    def _edit_current(self, *args: object) -> None:
+        records = self.selected_records()
+        if self.on_edit and records:
+            self.on_edit(records[0])
+
+    def _delete_selected(self) -> None:
+        records = self.selected_records()
+        if self.on_delete and records:
+            self.on_delete(records)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if watched is self.table and event.type() == QEvent.Type.KeyPress:
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.on_delete:
+                self._delete_selected()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.on_edit:
+                self._edit_current()
+                return True
+        return super().eventFilter(watched, event)
+
+    # ----------------------------------------------------------------- data
     def load(self, journal: Journal) -> None:
         if self.loader is not None:
             self.set_records(self.loader(journal))
 
     def set_records(self, records: Sequence[Any], *, newest_first: bool = True) -> None:
-        self.model.set_records(records)
-        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder if newest_first
-                                else Qt.SortOrder.AscendingOrder)
-        self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(header.sectionSize(col) + 8, 240))
+        column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
+        self.model.set_records(records)
+        if not self._sized:  # first fill: sort newest first and fit the columns once
+            self._sized = True
+            self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder if newest_first
+                                    else Qt.SortOrder.AscendingOrder)
+            self.table.resizeColumnsToContents()
+            for col in range(self.model.columnCount()):
+                header.resizeSection(col, min(header.sectionSize(col) + 8, 240))
+        else:  # later fills keep the user's sorting and column widths
+            self.table.sortByColumn(column, order)
         self._update_count()
 
     def _update_count(self, *args: object) -> None:

@@ -5,15 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter, QWidget
 
-from hpgjournal.domain.display import method_label, range_text, series_name, value_in
+from hpgjournal.domain.display import marker_name, method_label, range_text, value_in
 from hpgjournal.domain.drugs import ROUTES
 from hpgjournal.domain.phases import phase_label
-from hpgjournal.domain.records import SCORE_NAMES, Dose, Measure, Medication, Note, Phase
+from hpgjournal.domain.records import (
+    SCORE_NAMES,
+    Batch,
+    Dose,
+    LabResult,
+    Measure,
+    Medication,
+    Note,
+    Phase,
+)
+from hpgjournal.domain.timing import DoseClock
 from hpgjournal.store.journal import Journal
+from hpgjournal.ui.actions import RecordActions
 from hpgjournal.ui.models import Column
 from hpgjournal.ui.pages import DashboardPage, TablePage
+from hpgjournal.ui.prefs import UnitPrefs
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -28,25 +40,99 @@ def _or_minus(value: float | None) -> float:
     return -1.0 if value is None else value
 
 
-def labs_page() -> TablePage:
-    return TablePage("Lab results", "Every result in the journal, newest first.", [
-        Column("Date", lambda r: _when(r.taken_at), lambda r: r.taken_at),
-        Column("Marker", lambda r: series_name(r.analyte, "")),
-        Column("Value", lambda r: value_in(r)[0], lambda r: _or_minus(r.value), align_right=True),
-        Column("Unit", lambda r: value_in(r)[1]),
-        Column("Range", range_text),
-        Column("Flag", lambda r: r.flag),
-        Column("As reported", lambda r: f"{r.reported_value} {r.reported_unit}".strip()),
-        Column("Method", lambda r: method_label(r.method)),
-        Column("Lab", lambda r: r.lab),
-        Column("Note", lambda r: r.note, tooltip=lambda r: r.note),
-    ], flag_of=lambda r: r.flag, loader=lambda j: j.lab_results())
+class LabsPage(TablePage):
+    """Every result, with filters by marker and dates, shown in the chosen units."""
+
+    def __init__(self, actions: RecordActions, prefs: UnitPrefs) -> None:
+        self.prefs = prefs
+        self.clock: DoseClock | None = None
+        self.batches: dict[int, str] = {}
+        super().__init__("Lab results", "Every result in the journal, newest first.", [
+            Column("Date", lambda r: _when(r.taken_at), lambda r: r.taken_at),
+            Column("Marker", lambda r: marker_name(r.analyte)),
+            Column("Value", lambda r: self._value(r)[0], lambda r: _or_minus(r.value),
+                   align_right=True),
+            Column("Unit", lambda r: self._value(r)[1]),
+            Column("Range", lambda r: range_text(r, self._system(r))),
+            Column("Flag", lambda r: r.flag),
+            Column("As reported", lambda r: f"{r.reported_value} {r.reported_unit}".strip()),
+            Column("Since dose", self._timing, lambda r: self._hours(r)),
+            Column("Method", lambda r: method_label(r.method)),
+            Column("Lab", lambda r: r.lab),
+            Column("From", self._origin),
+            Column("Note", lambda r: r.note, tooltip=lambda r: r.note),
+        ], flag_of=lambda r: r.flag)
+        self.add_button("&Add result…", actions.add_lab, "Add one result (Ctrl+R)")
+        self.add_button("Add &blood test…", actions.add_panel,
+                        "Type a whole report: one date, many markers")
+        self.add_button("Add &semen analysis…", actions.add_semen)
+        self.enable_editing(actions.edit_lab, actions.delete)
+        self.finish_toolbar()
+        self.marker_filter = QComboBox()
+        self.marker_filter.setMinimumWidth(200)
+        self.marker_filter.setToolTip("Show one marker")
+        self.from_date, self.to_date = QLineEdit(), QLineEdit()
+        for edit, text in ((self.from_date, "from YYYY-MM-DD"), (self.to_date, "to YYYY-MM-DD")):
+            edit.setPlaceholderText(text)
+            edit.setFixedWidth(150)
+            edit.setClearButtonEnabled(True)
+            edit.textChanged.connect(self._apply_filters)
+        for n, widget in enumerate((self.marker_filter, self.from_date, self.to_date)):
+            self.header_row.insertWidget(1 + n, widget, 0, Qt.AlignmentFlag.AlignBottom)
+        self.marker_filter.currentIndexChanged.connect(self._apply_filters)
+        prefs.changed.connect(self._units_changed)
+
+    def _system(self, r: LabResult) -> str:
+        return self.prefs.for_marker(r.analyte)
+
+    def _value(self, r: LabResult) -> tuple[str, str]:
+        return value_in(r, self._system(r))
+
+    def _timing(self, r: LabResult) -> str:
+        timing = self.clock.timing(r.taken_at) if self.clock else None
+        return str(timing) if timing else ""
+
+    def _hours(self, r: LabResult) -> float:
+        timing = self.clock.timing(r.taken_at) if self.clock else None
+        return timing.hours if timing else -1.0
+
+    def _origin(self, r: LabResult) -> str:
+        if r.batch_id is not None:
+            return self.batches.get(r.batch_id, f"import #{r.batch_id}")
+        return r.source
+
+    def load(self, journal: Journal) -> None:
+        self.clock = DoseClock(journal.all(Dose), journal.all(Medication))
+        self.batches = {b.id: f"import #{b.id}: {b.source}" for b in journal.all(Batch)}
+        self.set_records(journal.lab_results())
+        current = self.marker_filter.currentData()
+        self.marker_filter.blockSignals(True)
+        self.marker_filter.clear()
+        self.marker_filter.addItem("All markers", None)
+        for key in sorted(journal.analytes_present(), key=marker_name):
+            self.marker_filter.addItem(marker_name(key), key)
+        self.marker_filter.setCurrentIndex(max(0, self.marker_filter.findData(current)))
+        self.marker_filter.blockSignals(False)
+        self._apply_filters()
+
+    def _apply_filters(self, *args: object) -> None:
+        key = self.marker_filter.currentData()
+        start, end = self.from_date.text().strip(), self.to_date.text().strip()
+
+        def keep(r: LabResult) -> bool:
+            return ((key is None or r.analyte == key) and (not start or r.taken_at >= start)
+                    and (not end or r.taken_at[:10] <= end))
+
+        self.proxy.set_predicate(keep if key or start or end else None)
+
+    def _units_changed(self) -> None:
+        self.model.layoutChanged.emit()
 
 
 class MedicationsPage(QSplitter):
     """Regimens on top, the dose log below."""
 
-    def __init__(self) -> None:
+    def __init__(self, actions: RecordActions, prefs: UnitPrefs) -> None:
         super().__init__(Qt.Orientation.Vertical)
         self.setChildrenCollapsible(False)
         self.medications = TablePage(
@@ -68,16 +154,35 @@ class MedicationsPage(QSplitter):
             Column("Site", lambda d: d.site),
             Column("Note", lambda d: d.note),
         ], loader=lambda j: j.all(Dose))
+        self.medications.add_button("&Add regimen…", actions.add_medication)
+        self.medications.add_button("&Change dose from…", lambda: self._change(actions),
+                                    "End the selected regimen and start a new period")
+        self.medications.enable_editing(actions.edit_medication, actions.delete)
+        self.medications.finish_toolbar()
+        self.doses.add_button("&Log a dose…", actions.log_dose, "Log a dose (Ctrl+D)")
+        self.doses.enable_editing(actions.edit_dose, actions.delete)
+        self.doses.finish_toolbar()
         self.addWidget(self.medications)
         self.addWidget(self.doses)
         self.setSizes([260, 500])
+
+    def _change(self, actions: RecordActions) -> None:
+        selected = self.medications.selected_records()
+        if selected:
+            actions.change_medication(selected[0])
 
     def load(self, journal: Journal) -> None:
         self.medications.load(journal)
         self.doses.load(journal)
 
 
-def phases_page() -> TablePage:
+def phases_page(actions: RecordActions, prefs: UnitPrefs) -> QWidget:
+    from hpgjournal.ui.timeline import PhasesPage
+
+    return PhasesPage(actions)
+
+
+def phases_table() -> TablePage:
     return TablePage("Therapy phases", "Phases may overlap.", [
         Column("Start", lambda p: p.start_date),
         Column("End", lambda p: p.end_date or "ongoing"),
@@ -91,17 +196,21 @@ def _score(name: str) -> Column:
                   lambda n: _or_minus(getattr(n, name)), align_right=True)
 
 
-def symptoms_page() -> TablePage:
-    return TablePage("Symptoms & notes", "Check-ins scored 0 (worst) to 10 (best).", [
+def symptoms_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
+    page = TablePage("Symptoms & notes", "Check-ins scored 0 (worst) to 10 (best).", [
         Column("When", lambda n: _when(n.noted_at), lambda n: n.noted_at),
         *(_score(name) for name in SCORE_NAMES),
         Column("For doctor", lambda n: "yes" if n.for_doctor else ""),
         Column("Note", lambda n: n.text, tooltip=lambda n: n.text),
     ], loader=lambda j: j.all(Note))
+    page.add_button("&Check in…", actions.check_in, "How do you feel today? (Ctrl+K)")
+    page.enable_editing(actions.edit_note, actions.delete)
+    page.finish_toolbar()
+    return page
 
 
-def measures_page() -> TablePage:
-    return TablePage("Body measures", "Testicular volume, weight, blood pressure.", [
+def measures_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
+    page = TablePage("Body measures", "Testicular volume, weight, blood pressure.", [
         Column("Date", lambda m: m.measured_at),
         Column("Left testis", lambda m: _num(m.testis_left_ml, "mL"),
                lambda m: _or_minus(m.testis_left_ml), align_right=True),
@@ -114,12 +223,22 @@ def measures_page() -> TablePage:
                if m.systolic and m.diastolic else ""),
         Column("Note", lambda m: m.note),
     ], loader=lambda j: j.all(Measure))
+    page.add_button("&Add measures…", actions.add_measure)
+    page.add_button("Add &semen analysis…", actions.add_semen,
+                    "Semen analyses are kept with the lab results")
+    page.enable_editing(actions.edit_measure, actions.delete)
+    page.finish_toolbar()
+    return page
 
 
 # Page key -> factory. Pages are built the first time they are shown.
-PAGE_FACTORIES: dict[str, Callable[[], QWidget]] = {
-    "overview": DashboardPage,
-    "labs": labs_page,
+def overview_page(actions: RecordActions, prefs: UnitPrefs) -> DashboardPage:
+    return DashboardPage(prefs)
+
+
+PAGE_FACTORIES: dict[str, Callable[[RecordActions, UnitPrefs], QWidget]] = {
+    "overview": overview_page,
+    "labs": LabsPage,
     "medications": MedicationsPage,
     "phases": phases_page,
     "symptoms": symptoms_page,

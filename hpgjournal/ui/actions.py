@@ -1,0 +1,241 @@
+"""What the record pages' buttons do: open a dialog, then store through the undoable session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from hpgjournal.domain.display import marker_name
+from hpgjournal.domain.drugs import find_drug
+from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.records import Dose, LabResult, Measure, Medication, Note, Phase
+from hpgjournal.ui.session import JournalSession
+
+KIND_NAMES = {LabResult: "result", Medication: "regimen", Dose: "dose", Phase: "phase",
+              Note: "check-in", Measure: "measure"}
+
+
+def describe(record: Any) -> str:
+    if isinstance(record, LabResult):
+        return f"{marker_name(record.analyte)} {record.reported_value} on {record.taken_at[:10]}"
+    if isinstance(record, Medication):
+        return f"{record.drug} from {record.start_date}"
+    if isinstance(record, Dose):
+        return f"{record.drug} on {record.taken_at.replace('T', ' ')}"
+    if isinstance(record, Phase):
+        return f"{phase_label(record.kind)} from {record.start_date}"
+    if isinstance(record, Note):
+        return f"check-in of {record.noted_at.replace('T', ' ')}"
+    if isinstance(record, Measure):
+        return f"measures of {record.measured_at}"
+    return str(record)
+
+
+class RecordActions:
+    """Opens the entry dialogs and stores what they return. Needs the window for parenting."""
+
+    def __init__(self, window: QWidget, session: Callable[[], JournalSession | None]) -> None:
+        self.window = window
+        self._session = session
+
+    @property
+    def session(self) -> JournalSession:
+        session = self._session()
+        if session is None:
+            raise RuntimeError("no journal is open")
+        return session
+
+    def _run(self, dialog: QDialog) -> bool:
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def confirm_delete(self, records: Sequence[Any]) -> bool:
+        if len(records) == 1:
+            question = f"Delete the {KIND_NAMES[type(records[0])]} {describe(records[0])}?"
+        else:
+            question = f"Delete these {len(records)} {KIND_NAMES[type(records[0])]}s?"
+        answer = QMessageBox.question(
+            self.window, "Delete", question + "\n\nEdit > Undo brings it back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete(self, records: Sequence[Any]) -> None:
+        if records and self.confirm_delete(records):
+            what = describe(records[0]) if len(records) == 1 else f"{len(records)} records"
+            self.session.delete(records, f"Delete {what}")
+
+    def _labs(self) -> list[str]:
+        rows = self.session.journal.conn.execute(
+            "SELECT DISTINCT lab FROM lab_results WHERE lab != '' ORDER BY lab")
+        return [r[0] for r in rows]
+
+    # ----------------------------------------------------------------- lab results
+    def add_lab(self) -> LabResult | None:
+        from hpgjournal.ui.lab_dialog import LabResultDialog
+
+        dialog = LabResultDialog(self.window, labs=self._labs())
+        if self._run(dialog) and dialog.result is not None:
+            return self.session.add([dialog.result], f"Add {describe(dialog.result)}")[0]
+        return None
+
+    def add_panel(self) -> None:
+        from hpgjournal.ui.lab_dialog import PanelDialog
+
+        dialog = PanelDialog(self.window, labs=self._labs())
+        if self._run(dialog) and dialog.results:
+            self.session.add(dialog.results, f"Add blood test of {dialog.results[0].taken_at[:10]}")
+
+    def edit_lab(self, result: LabResult) -> None:
+        from hpgjournal.ui.lab_dialog import LabResultDialog
+
+        dialog = LabResultDialog(self.window, result, labs=self._labs())
+        if self._run(dialog) and dialog.result is not None:
+            self.session.edit(result, dialog.result, f"Correct {describe(result)}")
+
+    def add_semen(self) -> None:
+        from hpgjournal.ui.record_dialogs import SemenDialog
+
+        dialog = SemenDialog(self.window, labs=self._labs())
+        if self._run(dialog) and dialog.records:
+            self.session.add(dialog.records, "Add semen analysis")
+
+    # ----------------------------------------------------------------- regimens and doses
+    def add_medication(self) -> None:
+        from hpgjournal.ui.record_dialogs import MedicationDialog
+
+        dialog = MedicationDialog(self.window)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.add([dialog.record], f"Add regimen {dialog.record.drug}")
+
+    def edit_medication(self, medication: Medication) -> None:
+        from hpgjournal.ui.record_dialogs import MedicationDialog
+
+        dialog = MedicationDialog(self.window, medication)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.edit(medication, dialog.record, f"Edit regimen {medication.drug}")
+
+    def change_medication(self, medication: Medication) -> None:
+        """A new dose or schedule from a date on: the old period ends, a new one starts."""
+        from hpgjournal.ui.record_dialogs import MedicationDialog, day_before
+
+        dialog = MedicationDialog(self.window, replace(medication, id=None, end_date=None),
+                                  start=date.today(), title=f"Change {medication.drug} from…")
+        dialog.start.set_stamp(max(date.today().isoformat(), medication.start_date))
+        if not (self._run(dialog) and dialog.record is not None):
+            return
+        new = replace(dialog.record, id=None)
+        if new.start_date <= medication.start_date:
+            QMessageBox.warning(self.window, "Change regimen",
+                                "The change must start after the current regimen began "
+                                f"({medication.start_date}); to correct the regimen itself, "
+                                "use Edit.")
+            return
+        stack = self.session.undo_stack
+        stack.beginMacro(f"Change {medication.drug} from {new.start_date}")
+        try:
+            self.session.edit(medication, replace(medication, end_date=day_before(new.start_date)),
+                              "End the old period")
+            self.session.add([new], "Start the new period")
+        finally:
+            stack.endMacro()
+
+    def active_regimens(self) -> list[Medication]:
+        return self.session.journal.active_medications(date.today().isoformat())
+
+    def _last_site(self, medication_id: int | None) -> str:
+        row = self.session.journal.conn.execute(
+            "SELECT site FROM doses WHERE medication_id IS ? AND site != '' "
+            "ORDER BY taken_at DESC LIMIT 1", [medication_id]).fetchone()
+        return row[0] if row else ""
+
+    def log_dose(self, regimen: Medication | None = None) -> Dose | None:
+        """Log a dose; with a regimen, its dose, unit and the next injection site are filled in."""
+        from hpgjournal.ui.record_dialogs import DoseDialog
+
+        regimens = self.session.journal.all(Medication)
+        if regimen is None:
+            active = self.active_regimens()
+            regimen = active[0] if len(active) == 1 else None
+        dialog = DoseDialog(self.window, regimens=regimens, regimen=regimen,
+                            last_site=self._last_site(regimen.id if regimen else None))
+        if self._run(dialog) and dialog.record is not None:
+            return self.session.add([dialog.record], f"Log {describe(dialog.record)}")[0]
+        return None
+
+    def edit_dose(self, dose: Dose) -> None:
+        from hpgjournal.ui.record_dialogs import DoseDialog
+
+        dialog = DoseDialog(self.window, dose, regimens=self.session.journal.all(Medication))
+        if self._run(dialog) and dialog.record is not None:
+            self.session.edit(dose, dialog.record, f"Edit {describe(dose)}")
+
+    # ----------------------------------------------------------------- phases
+    def add_phase(self, kind: str = "") -> None:
+        from hpgjournal.ui.record_dialogs import PhaseDialog
+
+        dialog = PhaseDialog(self.window, kind=kind)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.add([dialog.record], f"Add {describe(dialog.record)}")
+
+    def edit_phase(self, phase: Phase) -> None:
+        from hpgjournal.ui.record_dialogs import PhaseDialog
+
+        dialog = PhaseDialog(self.window, phase)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.edit(phase, dialog.record, f"Edit {describe(phase)}")
+
+    def phases_from_regimens(self) -> None:
+        """Start a phase for each active regimen's drug (e.g. hCG + clomiphene) from today."""
+        today = date.today().isoformat()
+        running = {p.kind for p in self.session.journal.phases_at(today)}
+        kinds = []
+        for med in self.active_regimens():
+            drug = find_drug(med.drug)
+            if drug and drug.phase_kind not in running and drug.phase_kind not in kinds:
+                kinds.append(drug.phase_kind)
+        if not kinds:
+            QMessageBox.information(
+                self.window, "Start phases from regimens",
+                "No active regimen starts a new phase today: add the regimens first "
+                "(Medications & doses), or add a phase by hand.")
+            return
+        names = ", ".join(phase_label(k) for k in kinds)
+        answer = QMessageBox.question(
+            self.window, "Start phases from regimens",
+            f"Start these phases today ({today}): {names}?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.add([Phase(None, k, today, None, "started from the active regimens")
+                              for k in kinds], f"Start {names}")
+
+    # ----------------------------------------------------------------- symptoms and measures
+    def check_in(self) -> None:
+        from hpgjournal.ui.record_dialogs import CheckInDialog
+
+        dialog = CheckInDialog(self.window)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.add([dialog.record], "Add check-in")
+
+    def edit_note(self, note: Note) -> None:
+        from hpgjournal.ui.record_dialogs import CheckInDialog
+
+        dialog = CheckInDialog(self.window, note)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.edit(note, dialog.record, f"Edit {describe(note)}")
+
+    def add_measure(self) -> None:
+        from hpgjournal.ui.record_dialogs import MeasureDialog
+
+        dialog = MeasureDialog(self.window)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.add([dialog.record], "Add body measures")
+
+    def edit_measure(self, measure: Measure) -> None:
+        from hpgjournal.ui.record_dialogs import MeasureDialog
+
+        dialog = MeasureDialog(self.window, measure)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.edit(measure, dialog.record, f"Edit {describe(measure)}")

@@ -1,0 +1,104 @@
+"""Small building blocks for the entry dialogs: labelled fields with an error line each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.timestamps import normalise_timestamp
+from hpgjournal.ui.style import HIGH
+
+
+class FieldErrors:
+    """Shows each validation message right under the field it is about."""
+
+    def __init__(self) -> None:
+        self.labels: dict[str, QLabel] = {}
+
+    def holder(self, name: str, field: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(field)
+        message = QLabel()
+        message.setObjectName(f"error-{name}")
+        message.setStyleSheet(f"color: {HIGH};")
+        message.setWordWrap(True)
+        message.setTextFormat(Qt.TextFormat.PlainText)
+        message.hide()
+        layout.addWidget(message)
+        self.labels[name] = message
+        return box
+
+    def clear(self) -> None:
+        for message in self.labels.values():
+            message.clear()
+            message.hide()
+
+    def show(self, error: ValidationError, fallback: str = "") -> None:
+        message = self.labels.get(error.field) or self.labels.get(fallback)
+        if message is None:
+            raise error
+        message.setText(str(error))
+        message.show()
+
+    def text(self, name: str) -> str:
+        return self.labels[name].text() if name in self.labels else ""
+
+
+class DateTimeField(QWidget):
+    """A calendar date and an optional clock time (blank = time not known)."""
+
+    def __init__(self, with_time: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDate(QDate.currentDate())
+        layout.addWidget(self.date)
+        self.time = QLineEdit()
+        self.time.setPlaceholderText("HH:MM (optional)")
+        self.time.setMaximumWidth(130)
+        self.time.setVisible(with_time)
+        layout.addWidget(self.time)
+        layout.addStretch(1)
+
+    def set_stamp(self, stamp: str) -> None:
+        day = date.fromisoformat(stamp[:10])
+        self.date.setDate(QDate(day.year, day.month, day.day))
+        self.time.setText(stamp[11:16] if "T" in stamp else "")
+
+    def stamp(self, field: str = "date") -> str:
+        """The value as journal text; ValidationError naming ``field`` when the time is bad."""
+        day = self.date.date().toString("yyyy-MM-dd")
+        clock = self.time.text().strip()
+        if not clock:
+            return day
+        if len(clock) == 4 and clock[1] == ":":
+            clock = "0" + clock
+        try:
+            return normalise_timestamp(f"{day} {clock}", field)
+        except ValidationError:
+            raise ValidationError(field, f"{clock!r} is not a time: write it as HH:MM, "
+                                         "e.g. 08:30, or leave it blank") from None
+
+
+def form() -> QFormLayout:
+    layout = QFormLayout()
+    layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return layout

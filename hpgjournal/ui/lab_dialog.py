@@ -1,0 +1,354 @@
+"""Add or correct lab results: one result, or a whole panel copied from a paper report."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hpgjournal.domain import analytes
+from hpgjournal.domain.display import method_label, value_in
+from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.records import LabResult
+from hpgjournal.domain.results import make_result
+from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
+
+PANEL_MARKERS = ("testosterone_total", "testosterone_free", "estradiol", "lh", "fsh", "shbg",
+                 "albumin", "hematocrit", "hemoglobin", "psa", "prolactin")
+
+
+def _search_entries() -> tuple[list[str], dict[str, str]]:
+    """Texts a user can type to pick a marker (names, short names, aliases) -> analyte key."""
+    entries: dict[str, str] = {}
+    for key, marker in analytes.CATALOGUE.items():
+        entries[marker.name] = key
+        for alias in (marker.short, *marker.aliases):
+            if alias and alias.casefold() != marker.name.casefold():
+                entries.setdefault(f"{alias} — {marker.name}", key)
+    return list(entries), entries
+
+
+class MarkerPicker(QComboBox):
+    """An editable combo box over the catalogue: type any name or alias a lab prints."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMaxVisibleItems(16)
+        texts, self._lookup = _search_entries()
+        for key, marker in analytes.CATALOGUE.items():
+            self.addItem(marker.name, key)
+        completer = QCompleter(QStringListModel(texts, self), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.activated.connect(self._completed)
+        self.setCompleter(completer)
+        self.lineEdit().editingFinished.connect(self._typed)
+        self.lineEdit().setPlaceholderText("Type a name, e.g. Oestradiol, TT, Free T (Direct)")
+        self.setCurrentIndex(-1)
+
+    def _completed(self, text: str) -> None:
+        key = self._lookup.get(text)
+        if key:
+            self.set_key(key)
+
+    def _typed(self) -> None:
+        """Leaving the field: a typed name or alias picks its marker (and so its units)."""
+        found = self.resolve()
+        if found and found[0] != self.currentData():
+            self.set_key(found[0])
+
+    def set_key(self, key: str) -> None:
+        index = self.findData(key)
+        if index >= 0:
+            self.setCurrentIndex(index)
+            self.setEditText(self.itemText(index))
+
+    def resolve(self) -> tuple[str, str] | None:
+        """(analyte key, method implied by the name) of what is typed, or None if unknown."""
+        text = self.currentText().strip()
+        if not text:
+            return None
+        if text in self._lookup:
+            return self._lookup[text], ""
+        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self.itemData(index), ""
+        found = analytes.find_analyte(text)
+        return (found[0].key, found[1]) if found else None
+
+
+class LabResultDialog(QDialog):
+    """One result. ``result`` given = edit it; the dialog returns the new LabResult."""
+
+    def __init__(self, parent: QWidget | None = None, result: LabResult | None = None,
+                 labs: Sequence[str] = ()) -> None:
+        super().__init__(parent)
+        self.original = result
+        self.result: LabResult | None = None
+        self.setWindowTitle("Correct a lab result" if result else "Add a lab result")
+        self.setMinimumWidth(520)
+        self.errors = FieldErrors()
+        layout = QVBoxLayout(self)
+        fields = form()
+        self.when = DateTimeField()
+        fields.addRow("&Date and time", self.errors.holder("taken_at", self.when))
+        self.marker = MarkerPicker()
+        self.custom = QCheckBox("Not in the list: keep it as my own marker")
+        marker_box = QWidget()
+        marker_layout = QVBoxLayout(marker_box)
+        marker_layout.setContentsMargins(0, 0, 0, 0)
+        marker_layout.addWidget(self.marker)
+        marker_layout.addWidget(self.custom)
+        fields.addRow("&Marker", self.errors.holder("analyte", marker_box))
+        self.method = QComboBox()
+        fields.addRow("Me&thod", self.errors.holder("method", self.method))
+        value_row = QWidget()
+        value_layout = QHBoxLayout(value_row)
+        value_layout.setContentsMargins(0, 0, 0, 0)
+        self.value = QLineEdit()
+        self.value.setPlaceholderText("e.g. 545, <0.2, TNP")
+        self.unit = QComboBox()
+        self.unit.setMinimumWidth(130)
+        value_layout.addWidget(self.value, 1)
+        value_layout.addWidget(self.unit)
+        fields.addRow("&Value", self.errors.holder("value", value_row))
+        self.errors.labels["unit"] = self.errors.labels["value"]
+        self.range = QLineEdit()
+        self.range.setPlaceholderText("as printed, e.g. 264-916, <39, > OR = 40")
+        fields.addRow("&Reference range", self.errors.holder("range", self.range))
+        self.lab = QLineEdit()
+        self.lab.setCompleter(QCompleter(sorted(set(labs)), self))
+        fields.addRow("&Lab", self.lab)
+        self.note = QLineEdit()
+        fields.addRow("&Note", self.note)
+        layout.addLayout(fields)
+        self.preview = QLabel()
+        self.preview.setObjectName("preview")
+        self.preview.setProperty("role", "muted")
+        self.preview.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.preview)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.marker.currentIndexChanged.connect(self._marker_changed)
+        self.marker.editTextChanged.connect(self._update_preview)
+        self.custom.toggled.connect(self._custom_toggled)
+        for edit in (self.value, self.range):
+            edit.textChanged.connect(self._update_preview)
+        self.unit.currentTextChanged.connect(self._update_preview)
+        self._marker_changed()
+        if result:
+            self._load(result)
+        # Keyboard order follows how a report is read: marker, value, unit, range, then the rest.
+        chain = [self.marker, self.method, self.value, self.unit, self.range, self.lab, self.note,
+                 self.custom, self.when.date, self.when.time]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        (self.value if result else self.marker).setFocus()
+
+    # ----------------------------------------------------------------- filling the form
+    def _load(self, r: LabResult) -> None:
+        self.when.set_stamp(r.taken_at)
+        if analytes.is_custom(r.analyte):
+            self.custom.setChecked(True)
+            self.marker.setEditText(r.analyte.split(":", 1)[1])
+        else:
+            self.marker.set_key(r.analyte)
+        self._marker_changed()
+        self.method.setCurrentIndex(max(0, self.method.findData(r.method)))
+        self.value.setText(r.reported_value)
+        self.unit.setCurrentText(r.reported_unit or r.unit)
+        self.range.setText(r.ref_text)
+        self.lab.setText(r.lab)
+        self.note.setText(r.note)
+
+    def _marker_changed(self, *args: object) -> None:
+        key = self.marker.currentData() if not self.custom.isChecked() else None
+        self.method.clear()
+        self.method.addItem("not stated", "")
+        self.unit.clear()
+        if key:
+            marker = analytes.get_analyte(key)
+            for method in marker.methods:
+                self.method.addItem(method_label(method), method)
+            self.unit.addItems(list(analytes.units_for(key)))
+        self.method.setEnabled(self.method.count() > 1)
+        self._update_preview()
+
+    def _custom_toggled(self, on: bool) -> None:
+        self.unit.setEditable(on)
+        self._marker_changed()
+
+    # ----------------------------------------------------------------- building the result
+    def _key(self) -> tuple[str, str]:
+        if self.custom.isChecked():
+            name = self.marker.currentText().strip()
+            if not name:
+                raise ValidationError("analyte", "type the marker's name")
+            return f"custom:{name}", ""
+        found = self.marker.resolve()
+        if found is None:
+            raise ValidationError("analyte", f"{self.marker.currentText().strip() or 'nothing'!s} "
+                                             "is not a known marker: pick one from the list, or "
+                                             "tick the box to keep it as your own marker")
+        return found
+
+    def build(self) -> LabResult:
+        key, implied_method = self._key()
+        method = self.method.currentData() or implied_method
+        result = make_result(
+            self.when.stamp("taken_at"), key, self.value.text(), self.unit.currentText(),
+            method=method, ref_text=self.range.text(), lab=self.lab.text(),
+            note=self.note.text(),
+            source=self.original.source if self.original else "manual",
+            batch_id=self.original.batch_id if self.original else None,
+        )
+        if self.original is not None:
+            from dataclasses import replace
+
+            result = replace(result, id=self.original.id)
+        return result
+
+    def _update_preview(self, *args: object) -> None:
+        try:
+            result = self.build()
+        except ValidationError:
+            self.preview.setText("")
+            return
+        if result.value is None:
+            self.preview.setText(f"Kept as text: {result.reported_value}")
+            return
+        us, us_unit = value_in(result, "us")
+        si, si_unit = value_in(result, "si")
+        both = f"{us} {us_unit}" + (f" ({si} {si_unit})" if si_unit != us_unit else "")
+        flag = {"H": ", above the range", "L": ", below the range"}.get(result.flag[:1], "")
+        self.preview.setText(f"Will be saved as {both}{flag}")
+
+    def accept(self) -> None:
+        self.errors.clear()
+        try:
+            self.result = self.build()
+        except ValidationError as exc:
+            self.errors.show(exc, fallback="value")
+            return
+        super().accept()
+
+
+class PanelDialog(QDialog):
+    """A whole blood test at once: one date and lab, a row per marker; blank rows are skipped."""
+
+    def __init__(self, parent: QWidget | None = None, labs: Sequence[str] = ()) -> None:
+        super().__init__(parent)
+        self.results: list[LabResult] = []
+        self.setWindowTitle("Add a blood test (several markers)")
+        self.setMinimumSize(720, 560)
+        self.errors = FieldErrors()
+        layout = QVBoxLayout(self)
+        top = form()
+        self.when = DateTimeField()
+        top.addRow("&Date and time", self.errors.holder("taken_at", self.when))
+        self.lab = QLineEdit()
+        self.lab.setCompleter(QCompleter(sorted(set(labs)), self))
+        top.addRow("&Lab", self.lab)
+        layout.addLayout(top)
+        hint = QLabel("Fill in the markers you have; leave the others blank. Units and ranges "
+                      "as printed on the report.")
+        hint.setProperty("role", "muted")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        for col, title in enumerate(("Marker", "Value", "Unit", "Reference range", "")):
+            header = QLabel(f"<b>{title}</b>")
+            self.grid.addWidget(header, 0, col)
+        self.rows: list[tuple[MarkerPicker, QLineEdit, QComboBox, QLineEdit, QLabel]] = []
+        for key in PANEL_MARKERS:
+            self.add_row(key)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        layout.addWidget(scroll, 1)
+        more = QPushButton("Add another &marker")
+        more.clicked.connect(lambda: self.add_row(None))
+        layout.addWidget(more, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def add_row(self, key: str | None) -> None:
+        row = len(self.rows) + 1
+        picker = MarkerPicker()
+        value = QLineEdit()
+        value.setPlaceholderText("blank = not tested")
+        unit = QComboBox()
+        unit.setMinimumWidth(110)
+        ref = QLineEdit()
+        error = QLabel()
+        error.setStyleSheet("color: #c62828;")
+        error.setTextFormat(Qt.TextFormat.PlainText)
+
+        def marker_changed(*args: object) -> None:
+            unit.clear()
+            if picker.currentData():
+                unit.addItems(list(analytes.units_for(picker.currentData())))
+
+        picker.currentIndexChanged.connect(marker_changed)
+        if key:
+            picker.set_key(key)
+            marker_changed()
+        for col, widget in enumerate((picker, value, unit, ref, error)):
+            self.grid.addWidget(widget, row, col)
+        self.rows.append((picker, value, unit, ref, error))
+
+    def accept(self) -> None:
+        self.errors.clear()
+        results, failed = [], False
+        try:
+            stamp = self.when.stamp("taken_at")
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return
+        for picker, value, unit, ref, error in self.rows:
+            error.clear()
+            if not value.text().strip():
+                continue
+            found = picker.resolve()
+            try:
+                if found is None:
+                    raise ValidationError("analyte", "unknown marker")
+                results.append(make_result(stamp, found[0], value.text(), unit.currentText(),
+                                           method=found[1], ref_text=ref.text(),
+                                           lab=self.lab.text()))
+            except ValidationError as exc:
+                error.setText(str(exc))
+                failed = True
+        if failed:
+            return
+        if not results:
+            self.errors.show(ValidationError("taken_at", "type at least one value"))
+            return
+        self.results = results
+        super().accept()

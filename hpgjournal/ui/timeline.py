@@ -1,0 +1,238 @@
+"""The therapy phases page: a timeline strip (drag a span to move it, its edges to resize it)
+above the list of phases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+
+from hpgjournal.domain.phases import PHASE_KINDS, phase_label
+from hpgjournal.domain.records import Phase
+from hpgjournal.store.journal import Journal
+from hpgjournal.ui.actions import RecordActions
+
+LANE_HEIGHT = 26
+LANE_GAP = 6
+AXIS_HEIGHT = 22
+EDGE = 6  # pixels from a span's end that grab the edge instead of the body
+
+
+def assign_lanes(phases: Sequence[Phase], today: date) -> dict[int, int]:
+    """Overlapping phases go on separate lanes; each phase gets the first free lane."""
+    lanes: list[date] = []  # last day used on each lane
+    placed: dict[int, int] = {}
+    for phase in sorted(phases, key=lambda p: (p.start_date, p.id or 0)):
+        start = date.fromisoformat(phase.start_date)
+        end = date.fromisoformat(phase.end_date) if phase.end_date else max(today, start)
+        for lane, last in enumerate(lanes):
+            if last < start:
+                lanes[lane] = end
+                placed[phase.id or 0] = lane
+                break
+        else:
+            lanes.append(end)
+            placed[phase.id or 0] = len(lanes) - 1
+    return placed
+
+
+class PhaseTimeline(QWidget):
+    """Phases as coloured spans on a time axis."""
+
+    phase_changed = Signal(object, object)  # old Phase, new Phase (after a drag)
+    phase_activated = Signal(object)  # double-clicked Phase
+
+    def __init__(self, parent: QWidget | None = None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.today = today or date.today()
+        self.phases: list[Phase] = []
+        self.lanes: dict[int, int] = {}
+        self.first = self.last = self.today
+        self._drag: tuple[Phase, str, int] | None = None  # phase, "move"/"start"/"end", press x
+        self._preview: Phase | None = None
+        self.setMouseTracking(True)
+        self.setMinimumHeight(AXIS_HEIGHT + LANE_HEIGHT + 16)
+        self.setToolTip("")
+
+    def set_phases(self, phases: Sequence[Phase]) -> None:
+        self.phases = list(phases)
+        self.lanes = assign_lanes(self.phases, self.today)
+        if self.phases:
+            starts = [date.fromisoformat(p.start_date) for p in self.phases]
+            ends = [date.fromisoformat(p.end_date) if p.end_date else self.today
+                    for p in self.phases]
+            self.first = min(starts) - timedelta(days=20)
+            self.last = max([*ends, self.today]) + timedelta(days=20)
+        lanes = max(self.lanes.values(), default=0) + 1
+        self.setFixedHeight(AXIS_HEIGHT + lanes * (LANE_HEIGHT + LANE_GAP) + 12)
+        self.update()
+
+    # ----------------------------------------------------------------- geometry
+    def _x(self, day: date) -> float:
+        span = max((self.last - self.first).days, 1)
+        return 8 + (self.width() - 16) * (day - self.first).days / span
+
+    def _day(self, x: float) -> date:
+        span = max((self.last - self.first).days, 1)
+        return self.first + timedelta(days=round((x - 8) / max(self.width() - 16, 1) * span))
+
+    def span_rect(self, phase: Phase) -> QRectF:
+        start = date.fromisoformat(phase.start_date)
+        end = date.fromisoformat(phase.end_date) if phase.end_date else self.today
+        lane = self.lanes.get(phase.id or 0, 0)
+        top = AXIS_HEIGHT + lane * (LANE_HEIGHT + LANE_GAP)
+        left, right = self._x(start), self._x(end + timedelta(days=1))
+        return QRectF(left, top, max(right - left, 3), LANE_HEIGHT)
+
+    def phase_at(self, point: QPoint) -> tuple[Phase, str] | None:
+        for phase in self.phases:
+            rect = self.span_rect(phase)
+            if rect.adjusted(-2, 0, 2, 0).contains(point.toPointF()):
+                if abs(point.x() - rect.left()) <= EDGE:
+                    return phase, "start"
+                if phase.end_date and abs(point.x() - rect.right()) <= EDGE:
+                    return phase, "end"
+                return phase, "move"
+        return None
+
+    # ----------------------------------------------------------------- painting
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        painter.setPen(QPen(QColor("#d9dee5")))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        self._paint_axis(painter)
+        for phase in self.phases:
+            shown = self._preview if self._preview and self._preview.id == phase.id else phase
+            self._paint_span(painter, shown, dragging=shown is self._preview)
+        x = self._x(self.today)
+        painter.setPen(QPen(QColor("#c62828"), 1, Qt.PenStyle.DashLine))
+        painter.drawLine(int(x), AXIS_HEIGHT - 4, int(x), self.height() - 4)
+
+    def _paint_axis(self, painter: QPainter) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        painter.setFont(font)
+        span_days = (self.last - self.first).days
+        step = 1 if span_days < 500 else 3 if span_days < 1500 else 6
+        month = date(self.first.year, self.first.month, 1)
+        while month <= self.last:
+            x = self._x(month)
+            if x >= 8 and (month.month - 1) % step == 0:
+                painter.setPen(QPen(QColor("#e3e7ec")))
+                painter.drawLine(int(x), AXIS_HEIGHT - 4, int(x), self.height() - 4)
+                painter.setPen(QPen(QColor("#6b7280")))
+                text = str(month.year) if month.month == 1 else month.strftime("%b")
+                painter.drawText(int(x) + 3, 14, text)
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+    def _paint_span(self, painter: QPainter, phase: Phase, dragging: bool) -> None:
+        rect = self.span_rect(phase)
+        colour = QColor(PHASE_KINDS[phase.kind].colour if phase.kind in PHASE_KINDS else "#999")
+        if dragging:
+            colour.setAlpha(170)
+        painter.setPen(QPen(colour.darker(130)))
+        painter.setBrush(colour)
+        painter.drawRoundedRect(rect, 4, 4)
+        if not phase.end_date:  # ongoing: a fading right end
+            painter.setPen(QPen(QColor("white"), 2))
+            painter.drawText(rect.adjusted(0, 0, -4, 0),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), "›")
+        painter.setPen(QPen(QColor("white")))
+        label = painter.fontMetrics().elidedText(phase_label(phase.kind),
+                                                 Qt.TextElideMode.ElideRight, int(rect.width()) - 8)
+        painter.drawText(rect.adjusted(6, 0, -6, 0),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), label)
+
+    # ----------------------------------------------------------------- mouse
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        hit = self.phase_at(event.position().toPoint())
+        if hit and event.button() == Qt.MouseButton.LeftButton:
+            self._drag = (hit[0], hit[1], event.position().toPoint().x())
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        if self._drag is None:
+            hit = self.phase_at(point)
+            cursor = Qt.CursorShape.ArrowCursor
+            if hit:
+                cursor = Qt.CursorShape.SizeHorCursor if hit[1] != "move" else \
+                    Qt.CursorShape.OpenHandCursor
+                phase = hit[0]
+                QToolTip.showText(event.globalPosition().toPoint(),
+                                  f"{phase_label(phase.kind)}: {phase.start_date} to "
+                                  f"{phase.end_date or 'ongoing'}\nDrag to move, drag an edge "
+                                  "to change a date, double-click to edit.", self)
+            self.setCursor(cursor)
+            return
+        self._preview = self.dragged(point.x())
+        self.update()
+
+    def dragged(self, x: int) -> Phase | None:
+        """The phase as it would be if the drag ended at ``x`` (None if nothing changes)."""
+        if self._drag is None:
+            return None
+        phase, part, x0 = self._drag
+        shift = (self._day(x) - self._day(x0)).days
+        if shift == 0:
+            return None
+        start = date.fromisoformat(phase.start_date)
+        end = date.fromisoformat(phase.end_date) if phase.end_date else None
+        if part == "move":
+            start += timedelta(days=shift)
+            end = end + timedelta(days=shift) if end else None
+        elif part == "start":
+            start = min(start + timedelta(days=shift), end or start + timedelta(days=shift))
+        elif part == "end" and end is not None:
+            end = max(end + timedelta(days=shift), start)
+        return replace(phase, start_date=start.isoformat(),
+                       end_date=end.isoformat() if end else None)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            new = self.dragged(event.position().toPoint().x())
+            old = self._drag[0]
+            self._drag, self._preview = None, None
+            self.update()
+            if new is not None and new != old:
+                self.phase_changed.emit(old, new)
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        hit = self.phase_at(event.position().toPoint())
+        if hit:
+            self._drag = None
+            self.phase_activated.emit(hit[0])
+
+
+class PhasesPage(QWidget):
+    def __init__(self, actions: RecordActions) -> None:
+        super().__init__()
+        from hpgjournal.ui.record_pages import phases_table
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = phases_table()
+        self.timeline = PhaseTimeline()
+        self.table.layout().insertWidget(1, self.timeline)
+        self.table.add_button("&Add phase…", lambda: actions.add_phase())
+        self.table.add_button("&Start phases from regimens…", actions.phases_from_regimens,
+                              "e.g. hCG + clomiphene: a phase for each active regimen, from today")
+        self.table.enable_editing(actions.edit_phase, actions.delete)
+        self.table.finish_toolbar()
+        self.timeline.phase_activated.connect(actions.edit_phase)
+        self.timeline.phase_changed.connect(
+            lambda old, new: actions.session.edit(old, new, f"Move {phase_label(old.kind)}"))
+        layout.addWidget(self.table)
+        self.proxy = self.table.proxy
+
+    def load(self, journal: Journal) -> None:
+        phases = journal.all(Phase)
+        self.timeline.set_phases(phases)
+        self.table.set_records(phases)
