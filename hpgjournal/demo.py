@@ -67,7 +67,7 @@ def build_demo(journal: Journal, today: date | None = None, recipe: dict[str, An
     records += _notes(recipe, day, stamp)
     with journal.transaction():
         for table in ("lab_results", "doses", "medications", "phases", "notes", "measures",
-                      "batches", "profile"):
+                      "questionnaires", "batches", "profile"):
             journal.conn.execute(f"DELETE FROM {table}")
         journal.add_many(records)
         _regimens(journal, recipe, day, stamp, today)

@@ -109,3 +109,13 @@ class Batch:
     sha256: str = ""
     rows: int = 0
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    id: int | None
+    taken_at: str
+    kind: str  # "ams"
+    answers: str  # the answers in item order, comma-separated (e.g. "1,2,3,...")
+    total: int
+    note: str = ""

@@ -10,7 +10,16 @@ from typing import Any, TextIO
 from hpgjournal import __version__
 from hpgjournal.domain import analytes
 from hpgjournal.domain.errors import UserError
-from hpgjournal.domain.records import Batch, Dose, LabResult, Measure, Medication, Note, Phase
+from hpgjournal.domain.records import (
+    Batch,
+    Dose,
+    LabResult,
+    Measure,
+    Medication,
+    Note,
+    Phase,
+    Questionnaire,
+)
 from hpgjournal.store.journal import Journal
 
 LAB_COLUMNS = ("taken_at", "analyte", "method", "loinc", "value", "comparator", "unit",
@@ -18,7 +27,7 @@ LAB_COLUMNS = ("taken_at", "analyte", "method", "loinc", "value", "comparator", 
                "note")
 TABLES: dict[str, type] = {
     "labs": LabResult, "medications": Medication, "doses": Dose, "phases": Phase,
-    "notes": Note, "measures": Measure, "batches": Batch,
+    "notes": Note, "measures": Measure, "questionnaires": Questionnaire, "batches": Batch,
 }
 EXPORT_NAMES = (*TABLES, "all")
 FORMAT_NAME = "hpgjournal-export"

@@ -32,6 +32,7 @@ from hpgjournal.domain.records import (
     Medication,
     Note,
     Phase,
+    Questionnaire,
     from_row,
 )
 from hpgjournal.store import schema
@@ -51,6 +52,7 @@ _RECORD_TABLES: dict[type, str] = {
     Note: "notes",
     Measure: "measures",
     Batch: "batches",
+    Questionnaire: "questionnaires",
 }
 _ORDER = {
     "lab_results": "taken_at, analyte, id",
@@ -60,6 +62,7 @@ _ORDER = {
     "notes": "noted_at, id",
     "measures": "measured_at, id",
     "batches": "imported_at, id",
+    "questionnaires": "taken_at, id",
 }
 
 

@@ -126,10 +126,26 @@ def _v2_profile_and_doctor_notes(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3_questionnaires(conn: sqlite3.Connection) -> None:
+    """Validated questionnaires such as the Aging Males' Symptoms scale (answers as 1-5)."""
+    conn.executescript(
+        """
+        CREATE TABLE questionnaires (
+            id INTEGER PRIMARY KEY,
+            taken_at TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('ams')),
+            answers TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX questionnaires_by_time ON questionnaires (taken_at);
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "initial tables", _v1_initial),
     (2, "profile and notes for the doctor", _v2_profile_and_doctor_notes),
+    (3, "questionnaires", _v3_questionnaires),
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]
-
-TABLES = ("batches", "lab_results", "medications", "doses", "phases", "notes", "measures", "profile")

@@ -12,11 +12,19 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.drugs import find_drug
 from hpgjournal.domain.phases import phase_label
-from hpgjournal.domain.records import Dose, LabResult, Measure, Medication, Note, Phase
+from hpgjournal.domain.records import (
+    Dose,
+    LabResult,
+    Measure,
+    Medication,
+    Note,
+    Phase,
+    Questionnaire,
+)
 from hpgjournal.ui.session import JournalSession
 
 KIND_NAMES = {LabResult: "result", Medication: "regimen", Dose: "dose", Phase: "phase",
-              Note: "check-in", Measure: "measure"}
+              Note: "check-in", Measure: "measure", Questionnaire: "questionnaire"}
 
 
 def describe(record: Any) -> str:
@@ -32,6 +40,8 @@ def describe(record: Any) -> str:
         return f"check-in of {record.noted_at.replace('T', ' ')}"
     if isinstance(record, Measure):
         return f"measures of {record.measured_at}"
+    if isinstance(record, Questionnaire):
+        return f"AMS questionnaire of {record.taken_at}"
     return str(record)
 
 
@@ -225,6 +235,13 @@ class RecordActions:
         dialog = CheckInDialog(self.window, note)
         if self._run(dialog) and dialog.record is not None:
             self.session.edit(note, dialog.record, f"Edit {describe(note)}")
+
+    def ams(self) -> None:
+        from hpgjournal.ui.record_dialogs import AmsDialog
+
+        dialog = AmsDialog(self.window)
+        if self._run(dialog) and dialog.record is not None:
+            self.session.add([dialog.record], "Add AMS questionnaire")
 
     def add_measure(self) -> None:
         from hpgjournal.ui.record_dialogs import MeasureDialog

@@ -96,9 +96,11 @@ class WelcomePage(QWidget):
 class DashboardPage(QWidget):
     """The first page on a journal with records: where you are now and the latest results."""
 
-    def __init__(self, prefs: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: Any = None, actions: Any = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prefs = prefs
+        self.actions = actions
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -121,12 +123,57 @@ class DashboardPage(QWidget):
         layout.addWidget(page_header("Overview", f"{name + ' · ' if name else ''}"
                                                  f"as of {today.isoformat()}"))
         layout.addWidget(self._now_card(journal, today))
+        if self.actions is not None:
+            layout.addLayout(self._quick_buttons(journal, today))
+        layout.addWidget(label("Worth discussing", "section"))
+        layout.addWidget(self._alerts(journal))
         layout.addWidget(label("Latest results", "section"))
         layout.addWidget(self._markers(journal))
         layout.addWidget(label(
             "Ranges are the lab's own where it printed one. This overview shows recorded data; "
             "decisions belong to you and your clinician.", "muted", wrap=True))
         layout.addStretch(1)
+
+    def _quick_buttons(self, journal: Journal, today: date) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for med in journal.active_medications(today.isoformat()):
+            amount = f" {med.dose:g} {med.unit}" if med.dose is not None else ""
+            button = QPushButton(f"Log today's {med.drug}{amount}")
+            button.setObjectName(f"log-{med.id}")
+            button.clicked.connect(lambda _=False, m=med: self.actions.log_dose(m))
+            row.addWidget(button)
+        check_in = QPushButton("Check in: how I feel today")
+        check_in.clicked.connect(lambda: self.actions.check_in())
+        row.addWidget(check_in)
+        row.addStretch(1)
+        return row
+
+    def _alerts(self, journal: Journal) -> QWidget:
+        from hpgjournal.domain.alerts import find_alerts
+        from hpgjournal.domain.records import Medication, Phase
+
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        alerts = find_alerts(journal.lab_results(), journal.all(Phase), journal.all(Medication))
+        if not alerts:
+            layout.addWidget(label("Nothing in the latest results crosses the thresholds the "
+                                   "app watches (hematocrit, PSA, T/E2 ratio, estradiol on an "
+                                   "aromatase inhibitor).", "muted", wrap=True))
+        for alert in alerts:
+            card = QFrame()
+            card.setProperty("role", "card")
+            card.setObjectName(f"alert-{alert.key}")
+            colour = HIGH if alert.level == "warning" else "#b7791f"
+            card.setStyleSheet(f"QFrame#alert-{alert.key} {{ border-left: 5px solid {colour}; }}")
+            inner = QVBoxLayout(card)
+            inner.setContentsMargins(14, 8, 14, 8)
+            inner.addWidget(label(alert.title, "cardname"))
+            inner.addWidget(label(alert.text, wrap=True))
+            source = label(f"Source: {alert.source}", "muted", wrap=True)
+            inner.addWidget(source)
+            layout.addWidget(card)
+        return box
 
     def _now_card(self, journal: Journal, today: date) -> QFrame:
         card = QFrame()
@@ -290,11 +337,13 @@ class TablePage(QWidget):
         self.toolbar.addWidget(button)
         return button
 
-    def enable_editing(self, on_edit: Callable[[Any], None],
+    def enable_editing(self, on_edit: Callable[[Any], None] | None,
                        on_delete: Callable[[list[Any]], None]) -> None:
-        """Double-click or Enter edits the row; Delete removes the selected rows."""
+        """Double-click or Enter edits the row (when editable); Delete removes selected rows."""
         self.on_edit, self.on_delete = on_edit, on_delete
-        self.add_button("&Edit…", lambda: self._edit_current(), "Edit the selected row (Enter)")
+        if on_edit is not None:
+            self.add_button("&Edit…", lambda: self._edit_current(),
+                            "Edit the selected row (Enter)")
         self.add_button("&Delete", self._delete_selected, "Delete the selected rows (Del)")
 
     def finish_toolbar(self) -> None:

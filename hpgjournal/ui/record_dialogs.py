@@ -518,3 +518,78 @@ def _limit_text(marker: analytes.Analyte) -> str:
 def day_before(stamp: str) -> str:
     return (date.fromisoformat(stamp[:10]) - timedelta(days=1)).isoformat()
 
+
+
+class AmsDialog(RecordDialog):
+    """The Aging Males' Symptoms questionnaire: 17 questions, five answers each."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QButtonGroup, QRadioButton, QScrollArea
+
+        from hpgjournal.domain.ams import ANSWERS, ITEMS
+
+        super().__init__("Aging Males' Symptoms (AMS) scale", parent, width=860)
+        self.setMinimumHeight(640)
+        self.when = DateTimeField(with_time=False)
+        self.row("&Date", "taken_at", self.when)
+        intro = QLabel("Which of these symptoms do you have at the moment, and how strongly? "
+                       "Answer every question. The score is a description of symptoms, not a "
+                       "diagnosis.")
+        intro.setWordWrap(True)
+        self.outer.addWidget(intro)
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setHorizontalSpacing(14)
+        for col, answer in enumerate(ANSWERS, start=1):
+            header = QLabel(answer)
+            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(header, 0, col)
+        self.groups: list[QButtonGroup] = []
+        for row, item in enumerate(ITEMS, start=1):
+            text = QLabel(f"{row}. {item}")
+            text.setWordWrap(True)
+            grid.addWidget(text, row, 0)
+            group = QButtonGroup(self)
+            for value in range(1, 6):
+                button = QRadioButton()
+                button.setAccessibleName(f"question {row}: {ANSWERS[value - 1]}")
+                group.addButton(button, value)
+                grid.addWidget(button, row, value, Qt.AlignmentFlag.AlignCenter)
+            self.groups.append(group)
+        grid.setColumnStretch(0, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_host)
+        self.outer.addWidget(scroll, 1)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("ams-result")
+        self.outer.addWidget(self.errors.holder("answers", self.result_label))
+        for group in self.groups:
+            group.idClicked.connect(self._update)
+        self.add_buttons()
+
+    def answers(self) -> list[int]:
+        return [group.checkedId() for group in self.groups]
+
+    def _update(self, *args: object) -> None:
+        from hpgjournal.domain.ams import score
+
+        answers = self.answers()
+        done = sum(1 for a in answers if a > 0)
+        if done < len(answers):
+            self.result_label.setText(f"{done} of {len(answers)} questions answered")
+        else:
+            self.result_label.setText(f"Score {score(answers)}")
+
+    def build(self) -> object:
+        from hpgjournal.domain.ams import encode, score
+        from hpgjournal.domain.records import Questionnaire
+
+        answers = self.answers()
+        missing = [n for n, a in enumerate(answers, start=1) if a < 1]
+        if missing:
+            raise ValidationError("answers", "answer every question; still open: "
+                                             + ", ".join(str(n) for n in missing))
+        result = score(answers)
+        return Questionnaire(None, self.when.stamp("taken_at"), "ams", encode(answers),
+                             result.total)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter, QWidget
 
+from hpgjournal.domain.ams import decode, score
 from hpgjournal.domain.display import marker_name, method_label, range_text, value_in
 from hpgjournal.domain.drugs import ROUTES
 from hpgjournal.domain.phases import phase_label
@@ -19,6 +20,7 @@ from hpgjournal.domain.records import (
     Medication,
     Note,
     Phase,
+    Questionnaire,
 )
 from hpgjournal.domain.timing import DoseClock
 from hpgjournal.store.journal import Journal
@@ -196,17 +198,38 @@ def _score(name: str) -> Column:
                   lambda n: _or_minus(getattr(n, name)), align_right=True)
 
 
-def symptoms_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
-    page = TablePage("Symptoms & notes", "Check-ins scored 0 (worst) to 10 (best).", [
-        Column("When", lambda n: _when(n.noted_at), lambda n: n.noted_at),
-        *(_score(name) for name in SCORE_NAMES),
-        Column("For doctor", lambda n: "yes" if n.for_doctor else ""),
-        Column("Note", lambda n: n.text, tooltip=lambda n: n.text),
-    ], loader=lambda j: j.all(Note))
-    page.add_button("&Check in…", actions.check_in, "How do you feel today? (Ctrl+K)")
-    page.enable_editing(actions.edit_note, actions.delete)
-    page.finish_toolbar()
-    return page
+class SymptomsPage(QSplitter):
+    """Daily check-ins on top, AMS questionnaires below."""
+
+    def __init__(self, actions: RecordActions, prefs: UnitPrefs) -> None:
+        super().__init__(Qt.Orientation.Vertical)
+        self.setChildrenCollapsible(False)
+        self.notes = TablePage("Symptoms & notes", "Check-ins scored 0 (worst) to 10 (best).", [
+            Column("When", lambda n: _when(n.noted_at), lambda n: n.noted_at),
+            *(_score(name) for name in SCORE_NAMES),
+            Column("For doctor", lambda n: "yes" if n.for_doctor else ""),
+            Column("Note", lambda n: n.text, tooltip=lambda n: n.text),
+        ], loader=lambda j: j.all(Note))
+        self.notes.add_button("&Check in…", actions.check_in, "How do you feel today? (Ctrl+K)")
+        self.notes.add_button("&AMS questionnaire…", actions.ams,
+                              "The Aging Males' Symptoms scale, 17 questions")
+        self.notes.enable_editing(actions.edit_note, actions.delete)
+        self.notes.finish_toolbar()
+        self.ams = TablePage("AMS questionnaires", "", [
+            Column("Date", lambda q: q.taken_at),
+            Column("Total", lambda q: str(q.total), lambda q: q.total, align_right=True),
+            Column("Reading", lambda q: str(score(decode(q.answers)))),
+        ], loader=lambda j: j.all(Questionnaire))
+        self.ams.enable_editing(None, actions.delete)  # answers are a record: retake, don't edit
+        self.ams.finish_toolbar()
+        self.addWidget(self.notes)
+        self.addWidget(self.ams)
+        self.setSizes([520, 200])
+        self.proxy = self.notes.proxy
+
+    def load(self, journal: Journal) -> None:
+        self.notes.load(journal)
+        self.ams.load(journal)
 
 
 def measures_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
@@ -233,7 +256,7 @@ def measures_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
 
 # Page key -> factory. Pages are built the first time they are shown.
 def overview_page(actions: RecordActions, prefs: UnitPrefs) -> DashboardPage:
-    return DashboardPage(prefs)
+    return DashboardPage(prefs, actions)
 
 
 PAGE_FACTORIES: dict[str, Callable[[RecordActions, UnitPrefs], QWidget]] = {
@@ -241,6 +264,6 @@ PAGE_FACTORIES: dict[str, Callable[[RecordActions, UnitPrefs], QWidget]] = {
     "labs": LabsPage,
     "medications": MedicationsPage,
     "phases": phases_page,
-    "symptoms": symptoms_page,
+    "symptoms": SymptomsPage,
     "measures": measures_page,
 }

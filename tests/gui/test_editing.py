@@ -284,3 +284,56 @@ def test_units_preference_switches_the_table_to_si(opened, qtbot):
     opened.prefs.set_for_marker("testosterone_total", "us")
     units = {page.proxy.index(r, 3).data() for r in range(page.proxy.rowCount())}
     assert units == {"ng/dL"}
+
+
+def test_overview_shows_an_alert_and_logs_todays_dose(window, qtbot, tmp_path):
+    from datetime import date
+
+    from PySide6.QtWidgets import QPushButton
+
+    from hpgjournal.domain.results import make_result
+
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        journal.add(Medication(None, "Testosterone cypionate", "2025-01-01", "testosterone", "im",
+                               100, "mg", "every 7 days", 7.0))
+        journal.add(make_result("2025-06-01T08:00", "hematocrit", "55.1", "%", ref_text="37.5-51"))
+    window.open_journal(tmp_path / "j.hpgjournal")
+    show_active(window, qtbot)
+    overview = window.page("overview")
+    texts = "\n".join(w.text() for w in overview.findChildren(QLabel))
+    assert "Hematocrit 55.1 % is above 54 %" in texts and "Source: Endocrine Society" in texts
+    button = next(b for b in overview.findChildren(QPushButton)
+                  if b.text().startswith("Log today's Testosterone cypionate"))
+
+    def play(dialog):
+        assert dialog.amount.text() == "100" and dialog.site.currentText() == "left glute"
+        close_with_save(dialog)
+
+    with_modal(button.click, play)
+    dose = window.journal.all(Dose)[-1]
+    assert dose.taken_at.startswith(date.today().isoformat()) and dose.medication_id == 1
+
+
+def test_ams_questionnaire_is_scored_and_stored(opened, qtbot):
+    from hpgjournal.domain.records import Questionnaire
+
+    seen = []
+
+    def play(dialog):
+        for number, group in enumerate(dialog.groups, start=1):
+            if number < 17:
+                group.button(3 if number in (15, 16) else 2).click()
+        close_with_save(dialog)
+        seen.append(dialog.errors.text("answers"))  # question 17 still open
+        dialog.groups[16].button(4).click()
+        seen.append(dialog.result_label.text())
+        close_with_save(dialog)
+
+    with_modal(opened.actions.ams, play)
+    assert "17" in seen[0]
+    assert seen[1].startswith("Score 38 (moderate symptoms")
+    stored = opened.journal.all(Questionnaire)
+    assert [(q.kind, q.total) for q in stored] == [("ams", 38)]
+    opened.show_page("symptoms")
+    page = opened.page("symptoms")
+    assert page.ams.proxy.index(0, 2).data().startswith("38 (moderate")

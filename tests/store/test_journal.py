@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from hpgjournal.domain.errors import JournalError, JournalLocked, JournalTooNew
-from hpgjournal.domain.records import Dose, LabResult, Medication, Note, Phase
+from hpgjournal.domain.records import Dose, LabResult, Medication, Note, Phase, Questionnaire
 from hpgjournal.domain.results import make_result
 from hpgjournal.store import schema
 from hpgjournal.store.backup import backups_of
@@ -131,14 +131,21 @@ def test_newer_journal_is_refused_not_damaged(tmp_path):
     assert path.read_bytes() == before
 
 
-def _make_v1_journal(path):
-    """A journal as version 1 of the program wrote it, with some data."""
+def _make_old_journal(path, version):
+    """A journal as that version of the program wrote it, with some data."""
+    from hpgjournal.store.journal import _ScriptRecorder
+
     conn = sqlite3.connect(path)
     conn.execute("BEGIN")
-    for statement in _v1_statements():
-        conn.execute(statement)
+    for number, _, step in schema.MIGRATIONS:
+        if number > version:
+            break
+        recorder = _ScriptRecorder()
+        step(recorder)
+        for statement in recorder.statements:
+            conn.execute(statement)
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.execute("INSERT INTO notes (noted_at, energy, text) VALUES ('2024-05-01', 6, 'kept')")
     conn.execute("INSERT INTO lab_results (taken_at, analyte, value, unit, reported_value) "
                  "VALUES ('2024-05-01', 'lh', 0.2, 'IU/L', '<0.2')")
@@ -146,17 +153,14 @@ def _make_v1_journal(path):
     conn.close()
 
 
-def _v1_statements():
-    from hpgjournal.store.journal import _ScriptRecorder
-
-    recorder = _ScriptRecorder()
-    schema.MIGRATIONS[0][2](recorder)
-    return recorder.statements
+def _make_v1_journal(path):
+    _make_old_journal(path, 1)
 
 
-def test_old_journal_is_upgraded_with_a_backup_first(tmp_path):
+@pytest.mark.parametrize("version", range(1, schema.CURRENT_VERSION))
+def test_old_journal_is_upgraded_with_a_backup_first(tmp_path, version):
     path = tmp_path / "old.hpgjournal"
-    _make_v1_journal(path)
+    _make_old_journal(path, version)
     with Journal.open(path) as journal:
         assert journal.version == schema.CURRENT_VERSION
         notes = journal.all(Note)
@@ -164,10 +168,11 @@ def test_old_journal_is_upgraded_with_a_backup_first(tmp_path):
         journal.set_profile(name="A")
         assert journal.profile() == {"name": "A"}
         assert journal.count(LabResult) == 1
+        journal.add(Questionnaire(None, "2025-01-01", "ams", ",".join("1" * 17), 17))
     copies = backups_of(path)
-    assert len(copies) == 1 and "before-upgrade-v1" in copies[0].name
+    assert len(copies) == 1 and f"before-upgrade-v{version}" in copies[0].name
     conn = sqlite3.connect(copies[0])
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # the backup is the old file
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == version  # the old file
     conn.close()
 
 
