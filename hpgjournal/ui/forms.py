@@ -53,6 +53,9 @@ class FieldErrors:
             raise error
         message.setText(str(error))
         message.show()
+        window = message.window()
+        window.layout().activate()
+        window.adjustSize()  # grow so that the message never overlaps the fields
 
     def text(self, name: str) -> str:
         return self.labels[name].text() if name in self.labels else ""

@@ -466,13 +466,21 @@ class SemenDialog(RecordDialog):
             marker = analytes.get_analyte(key)
             edit = QLineEdit()
             limit = f"WHO lower limit {marker.ref_low:g} {marker.unit}" if marker.ref_low else ""
-            edit.setPlaceholderText(limit)
             edit.setToolTip(f"{marker.name} in {marker.unit}. {limit} ({marker.ref_source}).")
             self.values[key] = edit
-            self.row(f"{marker.name} ({marker.unit})", key, edit)
+            box = QWidget()
+            line = QGridLayout(box)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(edit, 0, 0)
+            hint = QLabel(f"≥ {marker.ref_low:g}" if marker.ref_low is not None else "")
+            hint.setProperty("role", "muted")
+            hint.setMinimumWidth(48)
+            line.addWidget(hint, 0, 1)
+            self.row(f"{marker.name} ({marker.unit})", key, box)
         hint = QLabel("Blank fields are skipped. The total count is worked out from volume and "
-                      "concentration when left blank. Limits: WHO laboratory manual, 6th "
-                      "edition (2021), 5th centiles of fertile men.")
+                      "concentration when left blank. The ≥ figures are the WHO lower reference "
+                      "limits (WHO laboratory manual, 6th edition, 2021: the 5th centile of "
+                      "fertile men), not targets.")
         hint.setWordWrap(True)
         hint.setProperty("role", "muted")
         self.outer.addWidget(hint)
