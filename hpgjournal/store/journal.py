@@ -188,6 +188,17 @@ class Journal:
                 self.conn.execute("ROLLBACK")
                 raise
 
+    def sibling(self) -> Journal:
+        """A second connection to this journal for another thread of the same process.
+
+        It shares this journal's lock (so it does not take it again) and must be closed by
+        the thread that uses it; WAL lets the first connection keep reading meanwhile.
+        """
+        conn = sqlite3.connect(self.path, timeout=30)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        return Journal(self.path, conn, None)
+
     def close(self) -> None:
         try:
             self.conn.close()
@@ -332,6 +343,9 @@ class Journal:
     def start_batch(self, source: str, fmt: str = "", sha256: str = "", note: str = "") -> int:
         stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
         return self.add(Batch(None, stamp, source, fmt, sha256, 0, note))
+
+    def batch_results(self, batch_id: int) -> list[LabResult]:
+        return self.all(LabResult, "batch_id = ?", [batch_id])
 
     def undo_batch(self, batch_id: int) -> int:
         """Remove a whole import batch and its results; return how many results went."""

@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self._action(file_menu, "Open the &demo journal", self.open_demo)
         file_menu.addSeparator()
+        self._action(file_menu, "Import &history…", self.import_history)
+        file_menu.addSeparator()
         self._action(file_menu, "&Back up now", self.backup_now, "Ctrl+Shift+B")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -310,6 +312,13 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot write the demo journal", str(exc))
             return
         self._try_open(path)
+
+    def import_history(self) -> None:
+        if self.session is None:
+            return
+        from hpgjournal.ui.history_dialog import ImportHistoryDialog
+
+        ImportHistoryDialog(self.session, self).exec()
 
     def backup_now(self) -> None:
         if self.journal is None:

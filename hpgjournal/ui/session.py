@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from hpgjournal.domain.records import Dose, Medication
+from hpgjournal.domain.records import Batch, Dose, LabResult, Medication
 from hpgjournal.store.journal import Journal
 
 log = logging.getLogger("hpgjournal.ui")
@@ -144,3 +144,49 @@ class _Delete(SessionCommand):
 
     def kinds(self) -> set[type]:
         return {type(r) for r in self.records} | ({Dose} if self.linked else set())
+
+
+def _restore_batch(journal: Journal, batch: Batch, results: list[LabResult]) -> None:
+    with journal.transaction():
+        journal.restore(batch)
+        for result in results:
+            journal.restore(result)
+
+
+class ImportBatchCommand(SessionCommand):
+    """An import already committed as one batch: undo removes the whole batch, redo restores it."""
+
+    def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
+        super().__init__(session, text)
+        self.batch = session.journal.get(Batch, batch_id)
+        self.results = session.journal.batch_results(batch_id)
+        session.announce(self.kinds())
+
+    def apply(self) -> None:
+        _restore_batch(self.journal, self.batch, self.results)
+
+    def revert(self) -> None:
+        self.journal.undo_batch(self.batch.id)
+
+    def kinds(self) -> set[type]:
+        return {Batch, LabResult}
+
+
+class RemoveBatchCommand(SessionCommand):
+    """Take an earlier import out of the journal (from the import history); undo puts it back."""
+
+    def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
+        super().__init__(session, text)
+        self.batch = session.journal.get(Batch, batch_id)
+        self.results = session.journal.batch_results(batch_id)
+        self.apply()
+        session.announce(self.kinds())
+
+    def apply(self) -> None:
+        self.journal.undo_batch(self.batch.id)
+
+    def revert(self) -> None:
+        _restore_batch(self.journal, self.batch, self.results)
+
+    def kinds(self) -> set[type]:
+        return {Batch, LabResult}

@@ -217,3 +217,20 @@ def test_latest_results_keeps_methods_apart(journal):
     assert [r.reported_value for r in newest] == ["35", "22"]
     same = journal.latest_results("estradiol", 2, method="immunoassay")
     assert [r.reported_value for r in same] == ["35", "40"]
+
+
+def test_sibling_connection_writes_from_another_thread(journal):
+    import threading
+
+    def work():
+        sibling = journal.sibling()
+        try:
+            with sibling.transaction():
+                sibling.add(Note(None, "2025-01-01", text="from a worker"))
+        finally:
+            sibling.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert [n.text for n in journal.all(Note)] == ["from a worker"]
