@@ -67,6 +67,12 @@ class Task(QObject):
         self.started_at = time.perf_counter()
         self.result: Any = None
         self.error: BaseException | None = None
+        # Closing the window mid-task must not destroy a running thread: stop it and wait.
+        parent.destroyed.connect(self.stop)
+
+    def stop(self) -> None:
+        self.worker.cancel_event.set()
+        self.worker.wait()
 
     def start(self) -> Task:
         self.timer.start()
