@@ -85,6 +85,7 @@ case "$cmd" in
     exec "$VENV/bin/hpgjournal" "$@" ;;
   test)
     ensure_system; ensure_venv
+    command -v pdftotext >/dev/null || apt_install poppler-utils  # report tests read PDF text
     "$VENV/bin/ruff" check .
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
   bench)

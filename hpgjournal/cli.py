@@ -53,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="csv (default) or json ('all' is always json)")
     p.add_argument("-o", "--output", metavar="OUT", type=Path, help="file to write (default: stdout)")
 
+    from hpgjournal.importers.command import add_import_parser
+
+    add_import_parser(sub, common)
+
+    from hpgjournal.report.command import add_report_parser
+
+    add_report_parser(sub, common)
+
     sub.add_parser("check", parents=[common], help="check the journal's integrity and consistency")
 
     p = sub.add_parser("backup", parents=[common], help="copy the journal safely, even while open")
@@ -75,7 +83,8 @@ def _journal_path(args: argparse.Namespace) -> Path:
 def cmd_gui(args: argparse.Namespace) -> int:
     from hpgjournal.app import run_gui
 
-    return run_gui(_journal_path(args), exit_after_startup=args.exit_after_startup, t0=_T0)
+    return run_gui(_journal_path(args), exit_after_startup=args.exit_after_startup, t0=_T0,
+                   open_file=getattr(args, "open_file", None))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -157,14 +166,55 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from hpgjournal.importers.command import cmd_import as run_import
+
+    return run_import(args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from hpgjournal.report.command import cmd_report as run_report
+
+    return run_report(args)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui, "demo": cmd_demo, "export": cmd_export, "check": cmd_check,
-    "backup": cmd_backup, "restore": cmd_restore,
+    "backup": cmd_backup, "restore": cmd_restore, "import": cmd_import, "report": cmd_report,
 }
 
 
+def _file_to_open(argv: list[str]) -> Path | None:
+    """``hpgjournal FILE`` (the desktop's "Open with"): the file, taken out of ``argv``.
+
+    Only a first positional argument that is not a command and looks like a file counts.
+    """
+    skip = False
+    for n, token in enumerate(argv):
+        if skip or token.startswith("-"):
+            skip = token == "--journal"
+            continue
+        if token in COMMANDS or not (Path(token).suffix or Path(token).exists()):
+            return None
+        del argv[n]
+        return Path(token)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    open_file = _file_to_open(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if open_file is not None:
+        if args.command is not None:
+            parser.error(f"{open_file} and the command {args.command} cannot go together")
+        from hpgjournal.paths import JOURNAL_SUFFIX
+
+        if open_file.suffix == JOURNAL_SUFFIX:
+            args.journal = open_file
+        else:
+            args.open_file = open_file
     from hpgjournal.logsetup import log_file, setup_logging
 
     setup_logging(to_file=True)
