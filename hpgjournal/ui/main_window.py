@@ -44,7 +44,7 @@ NAV = (
     ("symptoms", "Symptoms & notes", True),
     ("measures", "Body measures", True),
     ("charts", "Charts", False),
-    ("report", "Doctor report", False),
+    ("report", "Doctor report", True),
 )
 
 
@@ -339,13 +339,17 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         from hpgjournal.logsetup import log_file
 
-        where = self.journal.path if self.journal else "no journal open"
+        journal = str(self.journal.path) if self.journal else "none open"
+        rows = (("Version", __version__), ("Licence", "MIT"), ("Journal", journal),
+                ("Data folder", str(data_dir())), ("Log file", str(log_file())))
+        table = "".join(f"<tr><td>{name}:</td><td>&nbsp;{_escape(value)}</td></tr>"
+                        for name, value in rows)
         QMessageBox.about(
-            self, "About hpgjournal",
-            f"<b>{APP_TITLE}</b> {__version__}<br>A private journal of hormone labs, doses and "
-            f"therapy phases.<br><br>Journal: {_escape(str(where))}<br>Log: "
-            f"{_escape(str(log_file()))}<br><br>It shows recorded data and published "
-            "expectations; it does not give medical advice.<br>Licence: MIT")
+            self, f"About {APP_TITLE}",
+            f"<h3>{APP_TITLE}</h3><p>A private journal of hormone labs, doses and therapy phases. "
+            f"Nothing leaves this computer.</p><table>{table}</table><p>It shows your recorded "
+            "data next to published expectations. It is not medical advice: decisions about "
+            "treatment belong to you and your clinician.</p>")
 
     def show_error(self, title: str, message: str) -> None:
         log.warning("%s: %s", title, message)

@@ -255,6 +255,12 @@ def measures_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
 
 
 # Page key -> factory. Pages are built the first time they are shown.
+def _report_page(actions: RecordActions, prefs: UnitPrefs) -> QWidget:
+    from hpgjournal.ui.report_page import ReportPage
+
+    return ReportPage(actions, prefs)
+
+
 def overview_page(actions: RecordActions, prefs: UnitPrefs) -> DashboardPage:
     return DashboardPage(prefs, actions)
 
@@ -265,5 +271,6 @@ PAGE_FACTORIES: dict[str, Callable[[RecordActions, UnitPrefs], QWidget]] = {
     "medications": MedicationsPage,
     "phases": phases_page,
     "symptoms": SymptomsPage,
+    "report": lambda actions, prefs: _report_page(actions, prefs),
     "measures": measures_page,
 }

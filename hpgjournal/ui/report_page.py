@@ -1,0 +1,245 @@
+"""The Doctor report page: choose the period and sections, then preview, print or save a PDF."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hpgjournal.domain.errors import UserError
+from hpgjournal.report.content import SECTION_TITLES, SECTIONS, ReportOptions
+from hpgjournal.store.journal import Journal
+from hpgjournal.ui.pages import page_header
+
+
+class ReportPage(QWidget):
+    def __init__(self, actions: object, prefs: object) -> None:
+        super().__init__()
+        self.actions = actions
+        self.prefs = prefs
+        self.journal: Journal | None = None
+        self.last_saved: Path | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 16)
+        layout.addWidget(page_header(
+            "Doctor report",
+            "A PDF for a visit: summary, therapy timeline, results, fertility, symptoms and the "
+            "notes you marked for the doctor. It shows recorded data, not advice."))
+        form = QFormLayout()
+        period = QHBoxLayout()
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.preset = QComboBox()
+        self.preset.setToolTip("Period (Alt+P)")
+        self.preset.addItems(["Last 12 months", "Last 6 months", "Since the current phase began",
+                              "Everything", "Custom"])
+        self.preset.currentIndexChanged.connect(self._apply_preset)
+        period.addWidget(self.preset)
+        period.addWidget(QLabel("from"))
+        period.addWidget(self.start)
+        period.addWidget(QLabel("to"))
+        period.addWidget(self.end)
+        period.addStretch(1)
+        form.addRow("Period", period)
+        self.sections: dict[str, QCheckBox] = {}
+        grid = QGridLayout()
+        for n, key in enumerate(SECTIONS):
+            box = QCheckBox(SECTION_TITLES[key])
+            box.setChecked(True)
+            self.sections[key] = box
+            grid.addWidget(box, n // 3, n % 3)
+        form.addRow("Sections", grid)
+        self.units = QComboBox()
+        self.units.addItem("US conventional (ng/dL, pg/mL)", "us")
+        self.units.addItem("SI (nmol/L, pmol/L)", "si")
+        self.units.setMaximumWidth(320)
+        form.addRow("&Units", self.units)
+        self.paper = QComboBox()
+        self.paper.addItem("A4", "a4")
+        self.paper.addItem("US Letter", "letter")
+        self.paper.setMaximumWidth(320)
+        form.addRow("P&aper", self.paper)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("&Save as PDF…")
+        self.save_button.clicked.connect(self.save_pdf)
+        self.preview_button = QPushButton("Pre&view…")
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.clicked.connect(self.print_report)
+        for button in (self.save_button, self.preview_button, self.print_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.status = QLabel()
+        self.status.setProperty("role", "muted")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        from hpgjournal.report.pdf import default_paper
+
+        self.paper.setCurrentIndex(self.paper.findData(default_paper()))
+
+    # ----------------------------------------------------------------- options
+    def load(self, journal: Journal) -> None:
+        self.journal = journal
+        self.units.setCurrentIndex(self.units.findData(getattr(self.prefs, "system", "us")))
+        self._apply_preset()
+
+    def _apply_preset(self, *args: object) -> None:
+        today = date.today()
+        choice = self.preset.currentIndex()
+        start = today - timedelta(days=365)
+        if choice == 1:
+            start = today - timedelta(days=183)
+        elif choice in (2, 3) and self.journal is not None:
+            if choice == 2:
+                running = self.journal.phases_at(today.isoformat())
+                start = date.fromisoformat(max(p.start_date for p in running)) if running else start
+            else:
+                span = self.journal.date_span()
+                start = date.fromisoformat(span[0]) if span else start
+        custom = choice == 4
+        self.start.setEnabled(custom)
+        self.end.setEnabled(custom)
+        if not custom:
+            self.start.setDate(QDate(start.year, start.month, start.day))
+            self.end.setDate(QDate(today.year, today.month, today.day))
+
+    def options(self) -> ReportOptions:
+        start = self.start.date().toString("yyyy-MM-dd")
+        end = self.end.date().toString("yyyy-MM-dd")
+        if start > end:
+            raise UserError(f"the period starts ({start}) after it ends ({end}): correct the dates")
+        sections = tuple(k for k, box in self.sections.items() if box.isChecked())
+        if not sections:
+            raise UserError("tick at least one section")
+        return ReportOptions(start=start, end=end, sections=sections,
+                             units=self.units.currentData(), paper=self.paper.currentData())
+
+    # ----------------------------------------------------------------- output
+    def save_pdf(self, path: Path | None = None) -> None:
+        if self.journal is None:
+            return
+        try:
+            options = self.options()
+        except UserError as exc:
+            QMessageBox.warning(self, "Doctor report", str(exc))
+            return
+        if path is None:
+            suggested = Path.home() / f"hormone-report-{options.end}.pdf"
+            chosen, _ = QFileDialog.getSaveFileName(self, "Save the report", str(suggested),
+                                                    "PDF files (*.pdf)")
+            if not chosen:
+                return
+            path = Path(chosen if chosen.lower().endswith(".pdf") else chosen + ".pdf")
+        journal_path = self.journal.path
+        parent_journal = self.journal
+
+        def work(progress: object, cancelled: object) -> int:
+            from hpgjournal.report.build import write_report
+
+            sibling = parent_journal.sibling()  # this thread's own connection
+            try:
+                return write_report(sibling, path, options, progress=progress,  # type: ignore
+                                    cancelled=cancelled)  # type: ignore[arg-type]
+            finally:
+                sibling.close()
+
+        from hpgjournal.ui.tasks import run_task
+
+        self.status.setText("Writing the report…")
+        task = run_task(self, work, "Doctor report", f"Writing {path.name}…")
+        task.finished.connect(lambda pages: self._saved(path, pages, task.cancelled))
+        task.failed.connect(lambda exc: self._failed(exc, journal_path))
+        self.task = task
+
+    def _saved(self, path: Path, pages: int, cancelled: bool) -> None:
+        if cancelled or not pages:
+            self.status.setText("Cancelled: no file was written.")
+            return
+        self.last_saved = path
+        self.status.setText(f"Saved {pages} pages to {path}")
+
+    def _failed(self, exc: BaseException, journal_path: Path) -> None:
+        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        self.status.setText(f"The report could not be written: {message}")
+        QMessageBox.warning(self, "Doctor report", f"The report could not be written: {message}")
+
+    def _document(self, device: object) -> object:
+        from hpgjournal.report.build import prepare
+        from hpgjournal.report.pdf import body_size, build_document
+
+        data, html, images = prepare(self.journal, self.options())  # type: ignore[arg-type]
+        width, height = body_size(device)  # type: ignore[arg-type]
+        return build_document(html, images, width, height), data  # type: ignore[arg-type]
+
+    def _printer(self) -> object:
+        from PySide6.QtCore import QMarginsF
+        from PySide6.QtGui import QPageLayout
+        from PySide6.QtPrintSupport import QPrinter
+
+        from hpgjournal.report.pdf import page_size
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(page_size(self.paper.currentData()))
+        printer.setPageMargins(QMarginsF(15, 15, 15, 12), QPageLayout.Unit.Millimeter)
+        printer.setDocName("Hormone journal report")
+        return printer
+
+    def _paint(self, printer: object) -> None:
+        from hpgjournal.report.pdf import paint_pages
+
+        doc, data = self._document(printer)
+        paint_pages(doc, printer, f"Hormone journal report, {data.start} to {data.end}")
+
+    def preview(self) -> None:
+        if self.journal is None:
+            return
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        try:
+            self.options()
+        except UserError as exc:
+            QMessageBox.warning(self, "Doctor report", str(exc))
+            return
+        printer = self._printer()  # the dialog keeps a pointer to it: keep it alive meanwhile
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setWindowTitle("Doctor report: preview")
+        dialog.resize(900, 1000)
+        dialog.paintRequested.connect(self._paint)
+        dialog.exec()
+
+    def print_report(self) -> None:
+        if self.journal is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        try:
+            self.options()
+        except UserError as exc:
+            QMessageBox.warning(self, "Doctor report", str(exc))
+            return
+        printer = self._printer()
+        dialog = QPrintDialog(printer, self)  # type: ignore[arg-type]
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self._paint(printer)
+            self.status.setText("Sent to the printer.")
