@@ -1,0 +1,158 @@
+"""``hpgjournal import FILE...`` (DESIGN.md section 5).
+
+Exit status: 0 when every readable row was imported (or was already there); 3 when unreadable
+rows were skipped (each listed on stderr as ``file:line: reason``); 1 with one line on stderr
+when a file cannot be read, the dates are ambiguous, or ``--strict`` refused the import.
+``--dry-run`` plans and reports but writes nothing; ``--json`` prints a summary as JSON.
+
+This module is imported when the command line is built, so it loads nothing heavy itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hpgjournal.importers.names import DATE_ORDER_CHOICES, FORMAT_NAMES
+
+if TYPE_CHECKING:
+    from hpgjournal.importers.commit import CommitResult
+    from hpgjournal.importers.plan import ImportPlan
+    from hpgjournal.store.journal import Journal
+
+__all__ = ["EXIT_SKIPPED", "add_import_parser", "cmd_import"]
+
+EXIT_SKIPPED = 3
+
+
+def add_import_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the ``import`` subcommand to the ``sub`` subparsers (``common`` gives --journal)."""
+    p = sub.add_parser(
+        "import", parents=[common], help="import lab results from CSV files",
+        description="Import lab results from CSV exports and spreadsheets (long or wide "
+                    "tables, WHOOP, Function Health, hpgjournal's own exports) as one batch. "
+                    "Unreadable rows are listed and skipped (exit status 3); importing the same "
+                    "file again adds nothing.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to import")
+    p.add_argument("--format", choices=FORMAT_NAMES, default=None, metavar="NAME",
+                   help=f"read the files as this format instead of detecting it: "
+                        f"{', '.join(FORMAT_NAMES)}")
+    p.add_argument("--date-order", choices=DATE_ORDER_CHOICES, default="auto",
+                   help="how to read dates like 03/04/2024: mdy (month first), dmy (day first), "
+                        "ymd; auto (default) decides from the file and asks when it cannot")
+    p.add_argument("--encoding", metavar="NAME", default=None,
+                   help="the text encoding (default: detected; e.g. utf-8, cp1252, latin-1)")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
+    p.add_argument("--strict", action="store_true",
+                   help="import nothing if any row is unreadable")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary")
+
+
+@contextmanager
+def _journal_for(path: Path, dry_run: bool) -> Iterator[Journal]:
+    """The journal to import into; a dry run only reads it (or an empty one if there is none)."""
+    from hpgjournal.store.journal import Journal
+
+    if not dry_run:
+        with Journal.open(path) as journal:
+            yield journal
+        return
+    if path.exists():
+        with Journal.open(path, readonly=True) as journal:
+            yield journal
+        return
+    with tempfile.TemporaryDirectory(prefix="hpgjournal-dry-run-") as folder, \
+            Journal.open(Path(folder) / "empty.hpgjournal") as journal:
+        yield journal
+
+
+def _print_rows(plan: ImportPlan) -> None:
+    for file in plan.files:
+        for warning in file.warnings:
+            print(f"{file.path}: warning: {warning}", file=sys.stderr)
+    for row in plan.error_rows():
+        print(f"{row.file}:{row.line}: {row.reason}", file=sys.stderr)
+    for record in plan.records:
+        if record.status == "error":
+            print(f"{record.file}: {record.table} #{record.line}: {record.reason}", file=sys.stderr)
+
+
+def _print_summary(plan: ImportPlan, result: CommitResult | None, dry_run: bool) -> None:
+    for file in plan.files:
+        print(f"{file.path}: {file.describe()}")
+        counts = file.counts
+        line = (f"  {counts['new']} new, {counts['duplicate']} duplicates, "
+                f"{counts['error']} unreadable")
+        if file.ignored:
+            line += f", {len(file.ignored)} lines without a result"
+        print(line)
+        if file.previous_batches and counts["new"] == 0:
+            print(f"  this file was imported before (batch {', '.join(map(str, file.previous_batches))})")
+    new = plan.count("new")
+    records = sum(1 for r in plan.records if r.status == "new")
+    extra = f" and {records} other records" if records else ""
+    if dry_run:
+        print(f"dry run: nothing written; {new} results{extra} would be imported")
+    elif result is None or result.batch_id is None:
+        print("nothing new to import: every readable result is already in the journal")
+    else:
+        print(f"imported {result.added} results{extra} as batch {result.batch_id}")
+
+
+def _summary(plan: ImportPlan, result: CommitResult | None, args: argparse.Namespace,
+             journal: Path, error: str = "") -> dict[str, Any]:
+    summary = plan.summary()
+    summary.update({
+        "journal": str(journal), "dry_run": bool(args.dry_run), "strict": bool(args.strict),
+        "committed": result is not None and result.batch_id is not None,
+        "batch_id": result.batch_id if result else None,
+        "added": result.added if result else 0,
+    })
+    if error:
+        summary["error"] = error
+    return summary
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Run ``hpgjournal import``; see the module docstring for the exit status."""
+    from hpgjournal.domain.errors import UserError
+    from hpgjournal.importers.commit import ambiguity_message, commit_plan, strict_message
+    from hpgjournal.importers.errors import AmbiguousDatesError, StrictImportRefused
+    from hpgjournal.importers.plan import plan_import
+    from hpgjournal.paths import default_journal
+
+    path = Path(args.journal) if getattr(args, "journal", None) else default_journal()
+    result = None
+    with _journal_for(path, args.dry_run) as journal:
+        plan = plan_import(args.files, journal, format=args.format, date_order=args.date_order,
+                           encoding=args.encoding)
+        try:
+            if plan.ambiguous_files():
+                raise AmbiguousDatesError(ambiguity_message(plan),
+                                          [f.path for f in plan.ambiguous_files()])
+            if args.dry_run:
+                if args.strict and plan.error_rows():
+                    raise StrictImportRefused(strict_message(plan.error_rows()), plan.error_rows())
+            else:
+                result = commit_plan(plan, journal, strict=args.strict)
+        except UserError as exc:
+            if args.json:
+                print(json.dumps(_summary(plan, None, args, path, str(exc)), indent=1))
+            raise
+    _print_rows(plan)
+    if args.json:
+        print(json.dumps(_summary(plan, result, args, path), indent=1))
+    else:
+        _print_summary(plan, result, args.dry_run)
+    skipped = len(plan.error_rows()) + sum(1 for r in plan.records if r.status == "error")
+    if skipped:
+        print(f"hpgjournal: {skipped} unreadable rows were skipped (listed above); fix them and "
+              "import the file again: rows already imported are not added twice", file=sys.stderr)
+        return EXIT_SKIPPED
+    return 0

@@ -1,0 +1,462 @@
+"""From a printed row to a journal result, through the domain's catalogue and parsers.
+
+Marker names go through :func:`~hpgjournal.domain.analytes.find_analyte` (which also tells
+the method: free T direct, measured or calculated; sensitive or standard estradiol); an
+unknown name becomes ``custom:<name>`` with its own unit. Units are converted by the marker's
+own factors; a unit that does not fit the marker fails the row. Values, ranges and flags are
+read by :mod:`hpgjournal.domain.values`, and :func:`~hpgjournal.domain.results.make_result`
+builds the result.
+
+Files hold thousands of rows with a few dozen names, units and ranges, so those lookups are
+cached; a plain number (``18.5``) in a known unit takes a direct path that gives exactly what
+``make_result`` gives (a test checks that on generated rows) at a fraction of the cost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+
+from hpgjournal.domain import analytes
+from hpgjournal.domain.analytes import CATALOGUE, CUSTOM_PREFIX, UnitError, find_analyte
+from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.records import LabResult
+from hpgjournal.domain.results import make_result
+from hpgjournal.domain.values import parse_range
+from hpgjournal.importers.dates import DateError, DateOrder, DateShape, parse_shape, to_stamp
+from hpgjournal.importers.rows import Candidate, RowError
+
+__all__ = [
+    "Normaliser",
+    "Resolved",
+    "decide_decimal_comma",
+    "flag_code",
+    "key_of",
+    "result_key",
+    "split_name_unit",
+]
+
+# ---------------------------------------------------------------------------------- flags
+
+_FLAG_CODES: dict[str, str] = {
+    "h": "H", "hi": "H", "high": "H", "above": "H", "above range": "H", "above high normal": "H",
+    "abnormal high": "H", "hoch": "H", "erhoht": "H", "erhöht": "H", "+": "H",
+    "l": "L", "lo": "L", "low": "L", "below": "L", "below range": "L", "below low normal": "L",
+    "abnormal low": "L", "niedrig": "L", "erniedrigt": "L", "-": "L",
+    "hh": "HH", "critical high": "HH", "high critical": "HH", "panic high": "HH",
+    "ll": "LL", "critical low": "LL", "low critical": "LL", "panic low": "LL",
+    "a": "A", "aa": "A", "abn": "A", "abnormal": "A", "critical": "A", "out of range": "A",
+    "outside range": "A", "out of reference range": "A", "yes": "A", "y": "A", "true": "A",
+    "1": "A", "*": "A", "!": "A",
+    "n": "", "normal": "", "no": "", "false": "", "0": "", "in range": "", "within range": "",
+    "optimal": "", "sufficient": "", "ok": "", "nl": "", "wnl": "",
+}
+
+
+def flag_code(text: str) -> tuple[str, str]:
+    """A printed flag as ``(code, note)``: ``High`` -> ``("H", "")``.
+
+    A flag this vocabulary does not know gives no code and a note keeping the printed text,
+    so nothing the lab printed is lost and nothing is invented.
+    """
+    cleaned = " ".join(text.replace("_", " ").split()).strip().rstrip("*").strip()
+    if not cleaned:
+        return "", ""
+    code = _FLAG_CODES.get(cleaned.casefold())
+    if code is not None:
+        return code, ""
+    return "", f"flag printed: {cleaned}"
+
+
+# ---------------------------------------------------------------------------------- names
+
+_UNIT_PAREN = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<unit>[^()\[\]]+)[)\]]\s*$")
+_UNITISH = re.compile(r"[A-Za-z\u00b5\u03bc%][\w\u00b5\u03bc%/^*.\-{} ]*")
+
+
+# Assay techniques print like units (LC/MS/MS) but are part of the name.
+_TECHNIQUES = frozenset({"lc", "ms", "msms", "gc", "hplc", "ia", "ria", "eclia", "cia", "cmia",
+                         "ed", "uf", "calc", "ms ms", "lc ms", "lc ms ms"})
+# Units of custom markers that have no "/" (Weight (kg), Pulse (bpm)...).
+_PLAIN_UNITS = frozenset({"kg", "g", "lb", "lbs", "cm", "mm", "m", "in", "bpm", "mmhg", "ml", "l",
+                          "iu", "u", "mu", "x", "s", "min", "h", "years", "kcal", "sd", "fl",
+                          "pg", "ratio", "index"})
+
+
+def _unit_like(text: str) -> bool:
+    text = text.strip()
+    if not text:
+        return False
+    if analytes.is_known_unit(text) or text.casefold() in _PLAIN_UNITS:
+        return True
+    parts = [p for p in re.split(r"[/\s\-]+", text.casefold()) if p]
+    if parts and all(p in _TECHNIQUES for p in parts):
+        return False
+    return ("/" in text or text == "%") and _UNITISH.fullmatch(text) is not None
+
+
+def split_name_unit(name: str) -> tuple[str, str]:
+    """Split a unit off a printed name: ``Total T (ng/dL)`` -> ``("Total T", "ng/dL")``."""
+    text = " ".join(name.split())
+    match = _UNIT_PAREN.match(text)
+    if match and _unit_like(match["unit"]):
+        return match["name"].rstrip(" ,;:-"), match["unit"].strip()
+    head, _, last = text.rpartition(" ")
+    if head and analytes.is_known_unit(last) and not last.isalpha():
+        return head.rstrip(" ,;:-"), last
+    return text, ""
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A printed name resolved to a marker key, its method and a unit printed in the name."""
+
+    key: str
+    method: str
+    name_unit: str
+    note: str
+
+
+def _fits(key: str, unit: str) -> bool:
+    try:
+        analytes.to_canonical(key, 1.0, unit)
+    except UnitError:
+        return False
+    return True
+
+
+def _custom_key(name: str) -> str:
+    return CUSTOM_PREFIX + name[:120]
+
+
+def resolve_name(marker: str, method: str = "", loinc: str = "") -> Resolved:
+    """Find the marker of a printed name (and optional method and LOINC cells).
+
+    Raises RowError when the name carries a unit that does not fit its marker.
+    """
+    full = " ".join(marker.split())
+    bare, name_unit = split_name_unit(full)
+    method = " ".join(method.split())
+    if not bare:
+        if loinc and (hit := find_analyte(loinc.strip())) is not None:
+            return Resolved(hit[0].key, hit[1], name_unit, "")
+        raise RowError("no marker name")
+    if bare.startswith(CUSTOM_PREFIX) and len(bare) > len(CUSTOM_PREFIX):
+        return Resolved(bare, "", name_unit, "")
+    note = ""
+    hit: tuple[analytes.Analyte, str] | None
+    if bare in CATALOGUE:
+        hit = (CATALOGUE[bare], method if method in CATALOGUE[bare].methods else "")
+        if method and not hit[1]:
+            note = f"method printed: {method}"
+    else:
+        hit = find_analyte(f"{bare} ({method})") if method else find_analyte(bare)
+        if hit is None and method:
+            hit = find_analyte(bare)
+            if hit is not None:
+                note = f"method printed: {method}"
+    if loinc:
+        by_code = find_analyte(loinc.strip())
+        if by_code is not None and (hit is None or hit[0].key != by_code[0].key):
+            hit = by_code
+    if hit is None:
+        return Resolved(_custom_key(bare), "", name_unit, note)
+    key = hit[0].key
+    if name_unit and not _fits(key, name_unit):
+        if analytes.normalise_unit(name_unit) == "%":
+            # "Free Testosterone (%)" is the percentage free, a marker of its own
+            return Resolved(_custom_key(full), "", name_unit, note)
+        raise RowError(f"unit {name_unit!r} in the name {full!r} does not fit {hit[0].name} "
+                       f"({key}); accepted units: {', '.join(analytes.units_for(key))}")
+    return Resolved(key, hit[1], name_unit, note)
+
+
+# ---------------------------------------------------------------------------------- values
+
+_GROUPED = re.compile(r"^(?P<cmp>(?:[<>]=?|\u2264|\u2265)?\s*)"
+                      r"(?P<num>\d{1,3}(?:[ \u00a0\u202f\u2009']\d{3})+)(?=$|[.,]\d|\s+\D)")
+_NUMBER_TOKEN = re.compile(r"\d[\d.,]*\d|\d")
+_UNIT_WORD = re.compile(r"\S*/\S*")
+
+
+def ungroup_digits(text: str) -> str:
+    """Drop space or apostrophe thousands separators: ``1 077`` and ``1'077`` -> ``1077``."""
+    match = _GROUPED.match(text)
+    if not match:
+        return text
+    digits = re.sub(r"[ \u00a0\u202f\u2009']", "", match["num"])
+    return match["cmp"] + digits + text[match.end():]
+
+
+def decide_decimal_comma(texts: Iterable[str], delimiter: str | None) -> bool:
+    """Does a file write decimals with a comma? Decided from its values and ranges.
+
+    ``21,3`` or ``0,51`` say yes unless the file also writes ``21.3``; ``1,077`` alone is a
+    thousands separator in a comma-delimited file and a decimal comma in a semicolon one.
+    """
+    comma_decimal = comma_grouped = 0
+    for text in texts:
+        if "," not in text and "." not in text:
+            continue
+        for token in _NUMBER_TOKEN.findall(_UNIT_WORD.sub(" ", text)):
+            if "," in token and "." not in token:
+                if re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+", token):
+                    comma_grouped += 1
+                else:
+                    comma_decimal += 1
+            elif "." in token and not re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", token):
+                return False  # one decimal point settles it
+    if comma_decimal:
+        return True
+    return bool(comma_grouped) and delimiter not in (",", None)
+
+
+# ---------------------------------------------------------------------------------- results
+
+
+def key_of(taken_at: str, analyte: str, method: str, comparator: str, value: float | None,
+           reported_value: str) -> tuple[object, ...]:
+    """What makes two results the same: time, marker, method and value (or printed text).
+
+    Values are compared to six decimals, so that the same value reached through another
+    unit (2.3 ng/mL is 229.99999999999997 ng/dL) matches; a result with no number is
+    compared by its printed text.
+    """
+    if value is not None:
+        return (taken_at, analyte, method, comparator, round(value, 6))
+    return (taken_at, analyte, method, "text", " ".join((reported_value or "").split()).casefold())
+
+
+def result_key(result: LabResult) -> tuple[object, ...]:
+    """The duplicate key of a result (see :func:`key_of`)."""
+    return key_of(result.taken_at, result.analyte, result.method, result.comparator, result.value,
+                  result.reported_value)
+
+
+class Normaliser:
+    """Turns the candidates of one file into results, with the file's decisions applied."""
+
+    def __init__(self, *, decimal_comma: bool, order: DateOrder, source: str, lab: str = "",
+                 keep_time: bool = True, shapes: dict[str, DateShape] | None = None) -> None:
+        """``shapes`` are date texts already parsed (while deciding the order), reused here."""
+        self.decimal_comma = decimal_comma
+        self._shapes = shapes or {}
+        self.order = order
+        self.source = source
+        self.lab = lab
+        self.keep_time = keep_time
+        self._plain_match = re.compile(r"-?\d+(?:,\d+)?" if decimal_comma
+                                       else r"-?\d+(?:\.\d+)?").fullmatch
+        self._names: dict[tuple[str, str, str], Resolved | RowError] = {}
+        self._dates: dict[tuple[str, str], str | DateError] = {}
+        self._factors: dict[tuple[str, str], float | None] = {}
+        self._ranges: dict[tuple[str, str, str], tuple[float | None, float | None]] = {}
+        self._contexts: dict[tuple[str, ...], _Context | RowError] = {}
+
+    # -- dates
+    def stamp(self, date_text: str, time_text: str = "") -> str:
+        """The journal timestamp of a date cell (and time cell); raises RowError."""
+        cache_key = (date_text, time_text)
+        found = self._dates.get(cache_key)
+        if found is None:
+            try:
+                found = self._stamp(date_text, time_text)
+            except DateError as exc:
+                found = exc
+            self._dates[cache_key] = found
+        if isinstance(found, DateError):
+            raise RowError(str(found))
+        return found
+
+    def _stamp(self, date_text: str, time_text: str) -> str:
+        if not date_text.strip():
+            raise DateError("no date: add a date column, or a date on this row")
+        if not time_text.strip():
+            shape: DateShape = self._shapes.get(date_text) or parse_shape(date_text)
+        else:
+            try:
+                shape = parse_shape(f"{date_text} {time_text}")
+            except DateError:
+                parse_shape(date_text)  # a bad date is reported as such
+                raise DateError(f"{time_text.strip()!r} is not a time") from None
+        return to_stamp(shape, self.order.order, keep_time=self.keep_time)
+
+    # -- names
+    def resolve(self, marker: str, method: str, loinc: str) -> Resolved:
+        cache_key = (marker, method, loinc)
+        found = self._names.get(cache_key)
+        if found is None:
+            try:
+                found = resolve_name(marker, method, loinc)
+            except RowError as exc:
+                found = exc
+            self._names[cache_key] = found
+        if isinstance(found, RowError):
+            raise RowError(str(found))
+        return found
+
+    # -- units and ranges
+    def _factor(self, key: str, unit: str) -> float | None:
+        """Factor from canonical to ``unit`` for a catalogue marker; None when not a plain factor."""
+        cache_key = (key, unit)
+        if cache_key not in self._factors:
+            factor: float | None
+            if key == "hba1c" and analytes.normalise_unit(unit) == "mmol/mol":
+                factor = None
+            else:
+                try:
+                    factor = analytes.from_canonical(key, 1.0, unit)
+                except UnitError:
+                    factor = None
+            self._factors[cache_key] = factor
+        return self._factors[cache_key]
+
+    def _range(self, key: str, unit: str, text: str) -> tuple[float | None, float | None]:
+        cache_key = (key, unit, text)
+        found = self._ranges.get(cache_key)
+        if found is None:
+            parsed = parse_range(text, decimal_comma=self.decimal_comma)
+            low = high = None
+            try:
+                if parsed.low is not None:
+                    low = analytes.to_canonical(key, parsed.low, unit)
+                if parsed.high is not None:
+                    high = analytes.to_canonical(key, parsed.high, unit)
+            except UnitError:
+                low = high = None
+            found = self._ranges[cache_key] = (low, high)
+        return found
+
+    # -- one candidate
+    def _context(self, candidate: Candidate) -> _Context:
+        """Everything about a row but its date and value (shared by the rows that share it)."""
+        cache_key = (candidate.marker, candidate.method, candidate.loinc, candidate.unit,
+                     candidate.range, candidate.flag, candidate.lab, candidate.note)
+        found = self._contexts.get(cache_key)
+        if found is None:
+            try:
+                found = self._make_context(candidate)
+            except RowError as exc:
+                found = exc
+            self._contexts[cache_key] = found
+        if isinstance(found, RowError):
+            raise RowError(str(found))
+        return found
+
+    def _make_context(self, candidate: Candidate) -> _Context:
+        resolved = self.resolve(candidate.marker, candidate.method, candidate.loinc)
+        unit = candidate.unit.strip() or resolved.name_unit
+        flag, flag_note = flag_code(candidate.flag)
+        notes = [n for n in (candidate.note.strip(), resolved.note, flag_note) if n]
+        key = resolved.key
+        ref_text = candidate.range.strip()
+        factor: float | None = 1.0
+        if key.startswith(CUSTOM_PREFIX):
+            stored_unit = unit_text = unit
+        else:
+            stored_unit = CATALOGUE[key].unit
+            unit_text = unit or stored_unit
+            factor = self._factor(key, unit_text)
+        low = high = None
+        if ref_text and factor is not None:
+            low, high = self._range(key, unit_text or stored_unit, ref_text)
+        lab = candidate.lab.strip() or self.lab
+        note = "; ".join(notes)
+        template = {
+            "id": None, "taken_at": "", "analyte": key, "value": None, "unit": stored_unit,
+            "reported_value": "", "reported_unit": unit, "method": resolved.method,
+            "comparator": "", "ref_low": low, "ref_high": high, "ref_text": ref_text, "flag": "",
+            "lab": lab, "source": self.source, "note": note, "batch_id": None,
+        }
+        return _Context(key, resolved.method, unit, flag, note, lab, ref_text, factor,
+                        not key.startswith(CUSTOM_PREFIX), stored_unit, low, high, template)
+
+    def build(self, candidate: Candidate) -> LabResult:
+        """The result of one candidate; raises RowError with the reason it cannot be one.
+
+        A plain number in a unit with a factor is converted here directly; anything else
+        (censored values, text, flags or units in the cell, HbA1c in mmol/mol, units that do
+        not fit) goes through make_result, which gives the same answer for the plain case.
+        This runs once per row of a file: the lookups are inlined on purpose.
+        """
+        stamp = self._dates.get((candidate.date, candidate.time))
+        if stamp is None or stamp.__class__ is not str:
+            stamp = self.stamp(candidate.date, candidate.time)
+        ctx = self._contexts.get((candidate.marker, candidate.method, candidate.loinc,
+                                  candidate.unit, candidate.range, candidate.flag, candidate.lab,
+                                  candidate.note))
+        if ctx is None or ctx.__class__ is not _Context:
+            ctx = self._context(candidate)
+        value = candidate.value  # readers strip their cells
+        plain = self._plain_match(value)
+        if plain is None and _GROUPED.match(value):
+            value = ungroup_digits(value)
+            plain = self._plain_match(value)
+        factor = ctx.factor
+        if plain is not None and factor is not None and len(value) < 300:  # < 300: finite
+            number = float(value.replace(",", ".")) if self.decimal_comma else float(value)
+            if ctx.converts:
+                number = number / factor
+            # flag_for() for a plain number against an inclusive range, inlined
+            low, high = ctx.low, ctx.high
+            if ctx.flag:
+                flag = ctx.flag
+            elif low is not None and number < low:
+                flag = "L"
+            elif high is not None and number > high:
+                flag = "H"
+            else:
+                flag = ""
+            fields = ctx.template.copy()
+            fields["taken_at"] = stamp
+            fields["value"] = number
+            fields["reported_value"] = value
+            fields["flag"] = flag
+            return _result(fields)
+        try:
+            return make_result(stamp, ctx.key, value, ctx.unit, method=ctx.method,
+                               ref_text=ctx.ref_text, flag=ctx.flag, lab=ctx.lab, note=ctx.note,
+                               source=self.source, decimal_comma=self.decimal_comma)
+        except ValidationError as exc:
+            raise RowError(str(exc)) from None
+
+
+_LAB_FIELDS = tuple(f.name for f in fields(LabResult))
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _result(values: dict[str, object]) -> LabResult:
+    """A LabResult from all its fields, built without the frozen ``__init__``.
+
+    Setting seventeen frozen fields one by one is the largest single cost of a big import;
+    the record is the same (LabResult has no ``__post_init__``; a test compares results
+    built here with make_result's).
+    """
+    result = _new(LabResult)
+    _set(result, "__dict__", values)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """A row's marker, unit, range, flag, lab and note, resolved once per distinct set.
+
+    ``factor`` is None when the unit has no plain factor (the slow path decides); ``converts``
+    is False for a custom marker, whose number is never converted.
+    """
+
+    key: str
+    method: str
+    unit: str
+    flag: str
+    note: str
+    lab: str
+    ref_text: str
+    factor: float | None
+    converts: bool
+    stored_unit: str
+    low: float | None
+    high: float | None
+    template: dict[str, object]  # a result's fields that are the same for all these rows

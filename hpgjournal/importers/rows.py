@@ -1,0 +1,82 @@
+"""What a format's reader yields for each row of a file, before normalisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hpgjournal.domain.records import LabResult
+
+__all__ = ["Candidate", "Failed", "Ignored", "Item", "OtherRecord", "Ready", "RowError"]
+
+
+class RowError(ValueError):
+    """One row cannot become a result; the message is the reason shown to the user."""
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One result as printed in a file: text cells, not yet checked or converted.
+
+    ``date`` may carry a time; ``time`` is a separate time cell. ``name_unit`` is a unit found
+    in a column header (``Total T (ng/dL)``), used when the row has no unit of its own.
+    """
+
+    line: int
+    raw: dict[str, str]
+    date: str
+    marker: str
+    value: str
+    time: str = ""
+    loinc: str = ""
+    method: str = ""
+    unit: str = ""
+    range: str = ""
+    flag: str = ""
+    lab: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Ready:
+    """A finished result read from one of hpgjournal's own exports (kept exactly)."""
+
+    line: int
+    raw: dict[str, str]
+    result: LabResult
+
+
+@dataclass(slots=True)
+class Failed:
+    """A row that is clearly a result but cannot be read; ``reason`` says why."""
+
+    line: int
+    raw: dict[str, str]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """A line that holds no result (a title, a footnote, a marker with no value)."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class OtherRecord:
+    """A record other than a lab result (from hpgjournal's ``export all`` JSON document).
+
+    ``table`` is the export's table name (``medications``, ``doses``...), ``source_id`` the
+    record's id in the exporting journal (doses point to medications by it). ``reason`` is set
+    when the record cannot be read; ``record`` is then None.
+    """
+
+    line: int
+    table: str
+    record: object | None
+    source_id: int | None
+    reason: str = ""
+
+
+Item = Candidate | Ready | Failed | Ignored | OtherRecord

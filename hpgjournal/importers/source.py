@@ -1,0 +1,200 @@
+"""Reading a file a user brings: size, kind (text or not), encoding and checksum.
+
+Text is decoded by a fixed chain, because guessing encodings from a few hundred bytes is
+unreliable: a byte-order mark decides first (UTF-8 as Excel's "CSV UTF-8" writes it, or
+UTF-16 as its "Unicode text" does), then strict UTF-8, then Windows-1252 (Excel's "CSV (Comma
+delimited)" on Windows), then Latin-1 for the five bytes Windows-1252 leaves undefined. The
+user can name the encoding instead.
+
+Files that are not text are refused with a message naming what they are: a workbook saved with
+a ``.csv`` name, a PDF, an image, a database, a zip archive or random bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from hpgjournal.importers.errors import (
+    BinaryFileError,
+    EmptyFileError,
+    FileTooLargeError,
+    SpreadsheetFileError,
+    UnreadableTextError,
+)
+
+__all__ = ["MAX_FILE_BYTES", "SourceFile", "decode", "read_source"]
+
+# A lab history of a lifetime is a few megabytes; the benchmark's 100,000 results are 7 MB.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SAVE_AS_CSV = "open it in your spreadsheet program and save it as CSV (File > Save As > CSV UTF-8)"
+# Control characters that never occur in a text table (tab, newlines and form feed do).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file's decoded text and what is known about it."""
+
+    path: Path
+    text: str
+    encoding: str
+    sha256: str
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _human_size(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def _refuse_non_text(path: Path, head: bytes) -> None:
+    """Raise a clear error when the first bytes show a known binary kind of file."""
+    name = path.name
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        if b"word/" in head:
+            raise BinaryFileError(path, f"{name} is a Word document, not a CSV file: choose the CSV "
+                                        "export of your results")
+        if b"xl/" in head or b"[Content_Types].xml" in head:
+            raise SpreadsheetFileError(path, f"{name} is an Excel workbook (.xlsx), not a CSV file: "
+                                             f"{_SAVE_AS_CSV}")
+        if b"opendocument.spreadsheet" in head:
+            raise SpreadsheetFileError(path, f"{name} is an OpenDocument spreadsheet (.ods), not a "
+                                             f"CSV file: {_SAVE_AS_CSV}")
+        raise BinaryFileError(path, f"{name} is a zip archive, not a CSV file: unzip it and import "
+                                    "the CSV inside (Apple Health and MyChart archives cannot be "
+                                    "imported yet)")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise SpreadsheetFileError(path, f"{name} is an Excel 97-2003 workbook (.xls), not a CSV "
+                                         f"file: {_SAVE_AS_CSV}")
+    kinds = (
+        (b"%PDF", "a PDF document", "lab PDFs cannot be imported yet: type the results in by hand, "
+                                    "or ask the lab for a CSV export"),
+        (b"SQLite format 3\x00", "an SQLite database (perhaps a journal)",
+         "to open a journal use --journal or File > Open; to import, choose a CSV file"),
+        (b"\x89PNG", "a PNG image", "choose the CSV export of your results"),
+        (b"\xff\xd8\xff", "a JPEG image", "choose the CSV export of your results"),
+        (b"GIF8", "a GIF image", "choose the CSV export of your results"),
+        (b"\x1f\x8b", "a gzip-compressed file", "decompress it first, then import the CSV"),
+        (b"7z\xbc\xaf", "a 7-Zip archive", "extract it first, then import the CSV"),
+        (b"Rar!", "a RAR archive", "extract it first, then import the CSV"),
+    )
+    for magic, what, fix in kinds:
+        if head.startswith(magic):
+            raise BinaryFileError(path, f"{name} is {what}, not a CSV file: {fix}")
+
+
+def _looks_utf16(head: bytes) -> str | None:
+    """``utf-16-le``/``-be`` for BOM-less UTF-16 text (every other byte zero), else None."""
+    sample = head[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode ``data`` by the chain described above; return ``(text, encoding used)``.
+
+    ``encoding`` names the user's choice; it must decode the whole file without errors.
+    """
+    if encoding:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise UnreadableTextError(path, f"unknown encoding {encoding!r}: use utf-8, cp1252, "
+                                            "latin-1, utf-16 or mac-roman") from None
+        if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            codec = "utf-8-sig"
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise UnreadableTextError(
+                path, f"{path.name} is not valid {codec} text (byte 0x{data[exc.start]:02x} on line "
+                      f"{line}): choose another encoding, or let hpgjournal detect it"
+            ) from None
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                raise BinaryFileError(path, f"{path.name} starts like {codec} text but is not: "
+                                            "choose the CSV export of your results") from None
+    utf16 = _looks_utf16(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def read_source(path: Path, encoding: str | None = None) -> SourceFile:
+    """Read and decode a file, refusing files that are empty, too large or not text."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise EmptyFileError(path, f"there is no file {path}: check the name and folder") from None
+    except OSError as exc:
+        raise BinaryFileError(path, f"cannot read {path}: {exc.strerror}") from None
+    if path.is_dir():
+        raise BinaryFileError(path, f"{path} is a folder: choose a CSV file inside it")
+    if size > MAX_FILE_BYTES:
+        raise FileTooLargeError(
+            path, f"{path.name} is {_human_size(size)}, far larger than any lab export (the limit "
+                  f"is {_human_size(MAX_FILE_BYTES)}): check that it is the right file, or split it"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BinaryFileError(path, f"cannot read {path}: {exc.strerror}") from None
+    if not data.strip():
+        raise EmptyFileError(path, f"{path.name} is empty: export your results again, or choose "
+                                   "another file")
+    _refuse_non_text(path, data[:65536])
+    text, used = decode(path, data, encoding)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    _refuse_control_characters(path, text)
+    if not text.strip():
+        raise EmptyFileError(path, f"{path.name} holds no text: export your results again, or "
+                                   "choose another file")
+    return SourceFile(path, text, used, hashlib.sha256(data).hexdigest(), size)
+
+
+def _refuse_control_characters(path: Path, text: str) -> None:
+    sample = text[:65536]
+    controls = len(_CONTROL_RE.findall(sample))
+    if "\x00" in sample or controls > max(2, len(sample) // 200):
+        raise BinaryFileError(path, f"{path.name} is not a text file (it holds binary data): choose "
+                                    "the CSV export of your results")
+    if "\x00" in text:
+        raise BinaryFileError(path, f"{path.name} holds binary data (NUL bytes) after its first "
+                                    "64 KB: check that it is the right file")

@@ -1,0 +1,131 @@
+"""Rows of a delimited text file, with their line numbers, and the delimiter it uses.
+
+The standard library's ``csv`` reader does the splitting (quoted fields, doubled quotes,
+line breaks inside quotes), streaming row by row. pandas' reader is not used here: it cannot
+say on which line a record started, and it refuses ragged rows, both of which a user's file
+has and the plan must report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hpgjournal.importers.errors import NotATableError, UnknownFormatError
+from hpgjournal.importers.source import SourceFile
+
+__all__ = ["DELIMITERS", "HEAD_ROWS", "Table", "delimiter_name", "sniff_table"]
+
+DELIMITERS = (",", ";", "\t", "|")
+HEAD_ROWS = 60
+_SAMPLE_CHARS = 65536
+_SEP_LINE = re.compile(r'^"?sep=(.)"?,*\s*$', re.IGNORECASE)
+
+
+def delimiter_name(delimiter: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter, repr(delimiter))
+
+
+@dataclass
+class Table:
+    """A decoded text file read as a table.
+
+    ``head`` holds the first rows that have any text, as ``(line, cells)`` with cells stripped.
+    ``skip_lines`` counts lines before the table proper (Excel's ``sep=;`` hint line); ``memo``
+    keeps what the formats found while sniffing, so that reading does not search again.
+    """
+
+    source: SourceFile
+    delimiter: str
+    skip_lines: int
+    head: list[tuple[int, list[str]]]
+    lines: int
+    memo: dict[str, Any] = field(default_factory=dict)  # what sniffing found, kept for reading
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    def rows(self, after_line: int = 0) -> Iterator[tuple[int, list[str]]]:
+        """Every row whose first line comes after ``after_line``, as ``(line, cells)``.
+
+        Cells are stripped; a record spanning several lines (a quoted line break) has the line
+        it starts on. Raises NotATableError for text the CSV reader cannot split.
+        """
+        reader = csv.reader(io.StringIO(self.source.text, newline=""), delimiter=self.delimiter,
+                            skipinitialspace=True, strict=False)
+        previous = 0
+        first = max(after_line, self.skip_lines) + 1
+        strip = str.strip
+        try:
+            for cells in reader:
+                start = previous + 1
+                previous = reader.line_num
+                if start >= first:
+                    yield start, list(map(strip, cells))
+        except csv.Error as exc:
+            raise NotATableError(self.path, f"{self.path.name} line {previous + 1} cannot be read "
+                                            f"as CSV ({exc}): check that it is a text table") from None
+
+
+def _count_lines(text: str) -> int:
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def _consistency(sample: str, delimiter: str) -> tuple[int, int]:
+    """(rows having the most common cell count, that count) for a delimiter; (0, 0) if useless."""
+    counts: list[int] = []
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, skipinitialspace=True,
+                        strict=False)
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                counts.append(len(cells))
+    except csv.Error:
+        return 0, 0
+    wide = [n for n in counts if n >= 2]
+    if not wide:
+        return 0, 0
+    mode, rows = Counter(wide).most_common(1)[0]
+    return rows, mode
+
+
+def sniff_table(source: SourceFile) -> Table:
+    """Find the delimiter and the first rows of a text file; refuse text with no columns."""
+    text = source.text
+    skip = 0
+    first_end = text.find("\n")
+    first_line = text[: first_end if first_end >= 0 else len(text)]
+    sep = _SEP_LINE.match(first_line.strip())
+    if sep:
+        delimiter, skip = sep.group(1), 1
+    else:
+        sample = text[:_SAMPLE_CHARS]
+        if len(text) > _SAMPLE_CHARS and "\n" in sample:
+            sample = sample[: sample.rfind("\n") + 1]
+        scored = [(*_consistency(sample, d), -i, d) for i, d in enumerate(DELIMITERS)]
+        rows, _width, _pref, delimiter = max(scored)
+        if rows == 0:
+            stripped = text.lstrip()
+            if stripped[:1] in ("<",):
+                raise UnknownFormatError(source.path, f"{source.name} is an XML or HTML document "
+                                                      "(MyChart and Apple Health exports are not "
+                                                      "supported yet): export the results as CSV")
+            raise NotATableError(source.path, f"{source.name} has no columns (no comma, semicolon "
+                                              "or tab between values): choose a CSV export of "
+                                              "your results")
+    table = Table(source, delimiter, skip, [], _count_lines(text))
+    head: list[tuple[int, list[str]]] = []
+    for line, cells in table.rows():
+        if any(cells):
+            head.append((line, cells))
+            if len(head) >= HEAD_ROWS:
+                break
+    table.head = head
+    return table
