@@ -1,0 +1,667 @@
+"""One marker, or a panel of markers, over time with phases, ranges, doses and expected bands.
+
+See :mod:`hpgjournal.charts` for the public API. Drawing order on each marker's axes, back to
+front: the lab's reference range (grey), phase boundaries, the expected band of each phase
+(in the phase's colour, drawn from the value at the phase's start), then the user's values (one
+series per assay method; censored values as open circles at the limit with an arrow). Under the
+markers: a strip of dose ticks (one row per drug) and the phase lanes (overlapping phases on
+separate lanes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+
+from hpgjournal.charts import style
+from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge, load_chart_data
+from hpgjournal.charts.layout import Row, StackLayout, text_width_in
+from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
+from hpgjournal.domain import analytes
+from hpgjournal.domain.assessment import TherapyTimes, anchor_for, assess, pushes_against
+from hpgjournal.domain.display import method_label, value_in
+from hpgjournal.domain.expected import build_envelope, no_band_reason
+from hpgjournal.domain.knowledge import (
+    DERIVED_MARKERS,
+    Knowledge,
+    marker_decimals,
+    marker_name,
+    marker_short,
+    marker_to_system,
+    marker_unit,
+)
+from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.records import LabResult, Phase
+from hpgjournal.domain.values import format_number
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from hpgjournal.store.journal import Journal
+
+__all__ = ["DEFAULT_SIZE", "build_marker_chart", "chart_size", "layout_lanes", "to_num"]
+
+DEFAULT_SIZE = (10.0, 6.0)  # inches at 100 dpi: 1000 x 600 px
+
+
+def chart_size(n_markers: int) -> tuple[float, float]:
+    """Figure size (inches, at 100 dpi) for a file: 1000 x 600 px, taller for big panels."""
+    return DEFAULT_SIZE[0], DEFAULT_SIZE[1] + 1.25 * max(0, n_markers - 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------
+
+
+class _NonNegativeLocator(MaxNLocator):
+    """Ticks at 0 and above only: the axis may dip below 0 to leave room for censored arrows."""
+
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        ticks = super().tick_values(vmin, vmax)
+        return ticks[ticks >= 0]
+
+
+def to_num(stamps: Sequence[str]) -> np.ndarray:
+    """Journal timestamps (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``) as matplotlib date numbers."""
+    if not stamps:
+        return np.empty(0)
+    return mdates.date2num(np.array([s[:16] for s in stamps], dtype="datetime64[m]"))
+
+
+def _day_num(day: date) -> float:
+    return float(mdates.date2num(datetime.combine(day, datetime.min.time())))
+
+
+def _as_date(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def layout_lanes(phases: Sequence[Phase], last_day: date) -> dict[int, int]:
+    """Lane number per phase index: phases that overlap go to separate lanes (first fit)."""
+    ends: list[date] = []
+    lanes: dict[int, int] = {}
+    order = sorted(range(len(phases)), key=lambda i: (phases[i].start_date, phases[i].id or 0))
+    for i in order:
+        start = date.fromisoformat(phases[i].start_date)
+        end = _as_date(phases[i].end_date) or last_day
+        lane = next((n for n, e in enumerate(ends) if e < start), len(ends))
+        if lane == len(ends):
+            ends.append(end)
+        else:
+            ends[lane] = end
+        lanes[i] = lane
+    return lanes
+
+
+def _short_reason(response: Any, start: LabResult | None) -> str:
+    """A few words for the footnote on why a phase has no band."""
+    if response.is_gap:
+        return "no figure found"
+    if not response.has_band:
+        return "one published figure, no range" if response.typical is not None \
+            else "no published size"
+    if start is None:
+        return "no value at its start"
+    if start.comparator:
+        return "start beyond the test's limit"
+    if response.start_below is not None or response.start_above is not None:
+        return "started outside the studied levels"
+    return "no reference range"
+
+
+def _row_width(widths: Sequence[float], ncols: int) -> float:
+    """Width of the widest legend row when the entries fill ``ncols`` columns row by row."""
+    columns = [max(widths[c::ncols]) for c in range(ncols)]
+    return sum(columns)
+
+
+def _series_label(key: str, method: str, derived: bool) -> str:
+    name = marker_short(key) if key not in DERIVED_MARKERS else DERIVED_MARKERS[key].short
+    if derived:
+        return f"{name} (calculated here)" if key == "free_t_calculated" else name
+    return f"{name} ({method_label(method)})" if method else name
+
+
+def _value_text(result: LabResult, system: str) -> str:
+    if result.analyte in analytes.CATALOGUE and result.source not in ("derived", "measure"):
+        return value_in(result, system)[0]
+    assert result.value is not None
+    shown = marker_to_system(result.analyte, result.value, system)
+    return result.comparator + format_number(shown, max(1, marker_decimals(result.analyte)))
+
+
+def _phase_days(stamp: str, phases: Sequence[Phase], last_day: date) -> tuple[PhaseDay, ...]:
+    day = date.fromisoformat(stamp[:10])
+    out = []
+    for phase in phases:
+        start = date.fromisoformat(phase.start_date)
+        end = _as_date(phase.end_date) or last_day
+        if start <= day <= end:
+            out.append(PhaseDay(phase.id, phase.kind, phase_label(phase.kind), (day - start).days))
+    return tuple(out)
+
+
+def _primary_method(results: Sequence[LabResult]) -> str:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.method] = counts.get(r.method, 0) + 1
+    return max(counts, key=lambda m: (counts[m], m == "")) if counts else ""
+
+
+def _start_value(results: Sequence[LabResult], phase: Phase) -> LabResult | None:
+    """The value an expected band starts from: the last one on or before the phase's first day,
+    preferring the marker's main method series."""
+    numeric = [r for r in results if r.value is not None and r.taken_at[:10] <= phase.start_date]
+    if not numeric:
+        return None
+    method = _primary_method(results)
+    same = [r for r in numeric if r.method == method]
+    return max(same or numeric, key=lambda r: r.taken_at)
+
+
+def _reference_range(result: LabResult) -> tuple[float | None, float | None] | None:
+    if result.ref_low is not None or result.ref_high is not None:
+        return result.ref_low, result.ref_high
+    if result.analyte in analytes.CATALOGUE:
+        low, high, _ = analytes.default_range(result.analyte, result.method)
+        if low is not None or high is not None:
+            return low, high
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The builder
+# ---------------------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, journal: Journal | None, markers: Sequence[str], *, start: date | None,
+                 end: date | None, units: str, show_ranges: bool, show_phases: bool,
+                 show_expected: bool, show_doses: bool, knowledge: Knowledge | None,
+                 figure: Figure | None, data: ChartData | None, size: tuple[float, float],
+                 footnote: bool = False) -> None:
+        if units not in ("us", "si"):
+            raise ValueError(f"units must be 'us' or 'si', not {units!r}")
+        if not markers:
+            raise ValueError("name at least one marker to chart")
+        unknown = [m for m in markers if m not in chart_keys()]
+        if unknown:
+            raise ValueError(f"unknown marker {unknown[0]!r}")
+        if data is None:
+            if journal is None:
+                raise ValueError("give a journal or the chart data")
+            data = load_chart_data(journal, markers, with_doses=show_doses)
+        self.data = data
+        self.markers = list(dict.fromkeys(markers))
+        self.units = units
+        self.show = {"ranges": show_ranges, "phases": show_phases, "expected": show_expected,
+                     "doses": show_doses}
+        self.knowledge = knowledge or (default_knowledge() if show_expected else None)
+        self.last_day = data.last_day or date.today()
+        first = data.first_day or self.last_day - timedelta(days=30)
+        self.start = start or first
+        self.end = end or self.last_day
+        if self.end < self.start:
+            raise ValueError(f"the chart ends ({self.end}) before it starts ({self.start})")
+        span = max(1, (self.end - self.start).days)
+        margin = timedelta(days=max(2, round(span * 0.02)))
+        self.x0 = _day_num(self.start - margin)
+        self.x1 = _day_num(self.end + margin)
+        self.figure = figure
+        self.size = size
+        self.result: ChartResult | None = None
+        self.axes_height_px = 300.0
+        self.axes_width_px = 800.0
+        self.footnote = footnote
+        self.no_band: list[tuple[str, str]] = []  # (phase kind, short reason) for the footnote
+        self.phases = [p for p in data.phases
+                       if p.start_date <= self.end.isoformat()
+                       and (_as_date(p.end_date) or self.last_day) >= self.start]
+
+    # ----------------------------------------------------------------- layout
+    def _dose_rows(self) -> list[tuple[str, str, np.ndarray]]:
+        if not self.show["doses"]:
+            return []
+        lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
+        by_drug: dict[str, list[str]] = {}
+        kinds: dict[str, str] = {}
+        for dose in self.data.doses:
+            if lo <= dose.taken_at < hi:
+                by_drug.setdefault(dose.drug, []).append(dose.taken_at)
+                kinds.setdefault(dose.drug, dose.phase_kind)
+        rows = sorted(by_drug.items(), key=lambda kv: min(kv[1]))
+        return [(drug, kinds[drug], to_num(stamps)) for drug, stamps in rows]
+
+    def build(self) -> ChartResult:
+        dose_rows = self._dose_rows()
+        lanes = layout_lanes(self.phases, self.last_day) if self.show["phases"] else {}
+        n_lanes = max(lanes.values(), default=-1) + 1
+        figure = self.figure
+        if figure is None:
+            figure = Figure(figsize=self.size, dpi=100)
+        else:
+            figure.clear()
+        width, height = figure.get_size_inches()
+        n = len(self.markers)
+        n_axes = n + bool(dose_rows) + bool(n_lanes)
+        axes = figure.subplots(n_axes, 1, sharex=True, squeeze=False)[:, 0]
+        rows = [Row(axes[i], gap_above=0.3) for i in range(n)]
+        index = n
+        if dose_rows:
+            rows.append(Row(axes[index], height=0.06 + 0.15 * len(dose_rows), gap_above=0.1))
+            index += 1
+        if n_lanes:
+            rows.append(Row(axes[index], height=0.04 + 0.25 * n_lanes, gap_above=0.06))
+        left = max(0.8, text_width_in("Phases", style.FONT_SIZE) + 0.25)
+        engine = StackLayout(rows, left=left, right=0.25, top=0.3,
+                             bottom=0.42 + (0.2 if self.footnote else 0.0))
+        figure.set_layout_engine(engine)
+        free = height - 0.72 - sum(r.height or 0 for r in rows) - sum(r.gap_above for r in rows)
+        self.axes_height_px = max(0.35, free / n) * 100
+        self.axes_width_px = engine.axes_width_in(width) * 100
+        result = ChartResult(figure=figure, units=self.units, marker_axes={},
+                             x_range=(self.x0, self.x1), x_is_date=True)
+        self.result = result
+        handles: dict[str, Any] = {}
+        for i, key in enumerate(self.markers):
+            ax = axes[i]
+            result.marker_axes[key] = ax
+            self._draw_marker(ax, key, handles)
+        index = n
+        if dose_rows:
+            result.dose_axes = axes[index]
+            self._draw_doses(axes[index], dose_rows)
+            index += 1
+        if n_lanes:
+            result.lane_axes = axes[index]
+            self._draw_lanes(axes[index], lanes, n_lanes)
+        bottom = axes[-1]
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        bottom.xaxis.set_major_locator(locator)
+        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        bottom.set_xlim(self.x0, self.x1)
+        for ax in axes[:-1]:
+            ax.tick_params(labelbottom=False)
+        engine.set(top=self._legend(figure, handles))
+        if self.footnote:
+            self._footnote(figure)
+        self._assess()
+        return result
+
+    def _footnote(self, figure: Figure) -> None:
+        """One line under the chart: what the bands are, and which phases have none and why."""
+        text = "Bands: the range expected in a phase, from the value at its start."
+        if self.no_band and len(self.markers) == 1:
+            reasons: dict[str, list[str]] = {}
+            for kind, why in self.no_band:
+                name = style.SHORT_PHASE_LABELS.get(kind, kind)
+                if name not in reasons.setdefault(why, []):
+                    reasons[why].append(name)
+            text += " No band: " + "; ".join(f"{', '.join(names)} ({why})"
+                                              for why, names in reasons.items()) + "."
+        elif self.no_band:
+            text += " Phases without a band have no published range for that marker."
+        figure.text(0.01, 0.008, text, fontsize=style.FONT_SIZE - 1.5, color="#555555",
+                    ha="left", va="bottom", wrap=True)
+
+    # ----------------------------------------------------------------- one marker
+    def _draw_marker(self, ax: Axes, key: str, handles: dict[str, Any]) -> None:
+        result = self.result
+        assert result is not None
+        results = [r for r in self.data.series.get(key, []) if r.value is not None]
+        unit = marker_unit(key, self.units)
+        methods = {r.method for r in results}
+        title = marker_name(key)
+        if len(methods) == 1 and next(iter(methods)) and key not in DERIVED_MARKERS:
+            title += f" ({method_label(next(iter(methods)))})"
+        # an explicit y turns off matplotlib's title placement, which measures the axis each draw
+        ax.set_title(title, loc="left", fontsize=style.TITLE_SIZE, pad=3, y=1.0)
+        ax.set_ylabel("" if unit.startswith("ratio") else unit, fontsize=style.FONT_SIZE)
+        ax.tick_params(labelsize=style.FONT_SIZE)
+        ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ys: list[float] = []
+        if self.show["ranges"]:
+            ys += self._draw_ranges(ax, key, results, handles)
+        starts = [x for x in (_day_num(date.fromisoformat(p.start_date)) for p in self.phases)
+                  if self.x0 < x < self.x1]
+        if starts:  # phase boundaries, one artist: x in data, y across the axes
+            xs = np.repeat(starts, 3)
+            xs[2::3] = np.nan
+            ax.plot(xs, np.tile([0.0, 1.0, np.nan], len(starts)), transform=ax.get_xaxis_transform(),
+                    color=style.BOUNDARY_COLOUR, linewidth=0.6, linestyle=":", zorder=1)
+        envelopes = self._envelopes(key, results) if self.show["expected"] else []
+        ys += self._draw_series(ax, key, results, handles)
+        finite = [v for e in envelopes for p in e.envelope.points for v in (p.low, p.high)
+                  if math.isfinite(v)]
+        shown_env = [marker_to_system(key, v, self.units) for v in finite]
+        data_top = max(ys, default=0.0)
+        top = max([*ys, *shown_env], default=1.0)
+        if data_top > 0:
+            top = min(top, data_top * 1.5)  # a band far above the data is clipped, not the data
+        top = top * 1.12 if top > 0 else 1.0
+        lowest = min([*ys, *shown_env], default=0.0)
+        bottom = 0.0
+        if lowest > 0.45 * top:  # a narrow range far from 0 (hematocrit): zoom in on it
+            bottom = lowest - 0.15 * (top - lowest)
+        low_censored = any(r.comparator.startswith("<") and r.value is not None and
+                           marker_to_system(key, r.value, self.units) < bottom + (top - bottom) * 0.25
+                           for r in results)
+        if low_censored:  # room under the axis for the arrows of values below a test's limit
+            room = min(0.35, 18 / max(self.axes_height_px, 1.0))
+            bottom -= (top - bottom) * room / (1 - room)
+        ax.set_ylim(bottom, top)
+        ax.yaxis.set_major_locator(_NonNegativeLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        for info in envelopes:
+            self._draw_envelope(ax, key, info, top, handles)
+        if not results:
+            ax.text(0.5, 0.5, "no results in the journal", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=style.FONT_SIZE, color="#777777")
+
+    def _draw_ranges(self, ax: Axes, key: str, results: Sequence[LabResult],
+                     handles: dict[str, Any]) -> list[float]:
+        if key in DERIVED_MARKERS:
+            if key == "t_e2_ratio":
+                line = 10.0 if self.units == "us" else marker_to_system(key, 10.0, "si")
+                ax.axhline(line, color=style.REFERENCE_FACE, linewidth=1.0, linestyle="--",
+                           zorder=2)
+                handles.setdefault("ratio", Line2D([], [], color=style.REFERENCE_FACE, ls="--",
+                                                   label="T/E2 of 10: 20th percentile of fertile men"))
+                return [line]
+            return []
+        segments: list[tuple[float, float | None, float | None]] = []
+        source = "lab"
+        method = _primary_method(results)
+        for r in (r for r in results if r.method == method):
+            bounds = (r.ref_low, r.ref_high)
+            if bounds == (None, None):
+                continue
+            x = float(to_num([r.taken_at])[0])
+            if not segments or segments[-1][1:] != bounds:
+                segments.append((x, *bounds))
+        if not segments:
+            low, high, _ = analytes.default_range(key, _primary_method(results))
+            if low is None and high is None:
+                return []
+            segments = [(self.x0, low, high)]
+            source = "default"
+        out = []
+        for i, (x, low, high) in enumerate(segments):
+            x_start = self.x0 if i == 0 else x
+            x_end = segments[i + 1][0] if i + 1 < len(segments) else self.x1
+            lo = marker_to_system(key, low, self.units) if low is not None else None
+            hi = marker_to_system(key, high, self.units) if high is not None else None
+            if lo is not None and hi is not None:
+                ax.fill_between([x_start, x_end], lo, hi, color=style.REFERENCE_FACE,
+                                alpha=style.REFERENCE_ALPHA, linewidth=0, zorder=0)
+                out += [lo, hi]
+            else:
+                edge = lo if lo is not None else hi
+                ax.plot([x_start, x_end], [edge, edge], color=style.REFERENCE_FACE, linewidth=1.0,
+                        linestyle="--", zorder=1)
+                out.append(edge)
+        label = "Lab's reference range" if source == "lab" else "Typical adult range (no lab range)"
+        if method and len({r.method for r in results}) > 1:
+            label += f" ({method_label(method)})"
+        handles.setdefault("range", Patch(facecolor=style.REFERENCE_FACE,
+                                          alpha=style.REFERENCE_ALPHA * 2.5, label=label))
+        return out
+
+    def _draw_series(self, ax: Axes, key: str, results: Sequence[LabResult],
+                     handles: dict[str, Any]) -> list[float]:
+        result = self.result
+        assert result is not None
+        lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
+        shown = [r for r in results if lo <= r.taken_at < hi]
+        primary = _primary_method(results)
+        methods = list(dict.fromkeys(r.method for r in sorted(
+            shown, key=lambda r: (r.method != primary, r.taken_at))))
+        unit = marker_unit(key, self.units)
+        ys: list[float] = []
+        for n, method in enumerate(methods):
+            items = [r for r in shown if r.method == method]
+            derived = items[0].source == "derived"
+            colour = style.SERIES_COLOURS[n % len(style.SERIES_COLOURS)]
+            symbol = style.DERIVED_MARKER if derived else style.SERIES_MARKERS[
+                n % len(style.SERIES_MARKERS)]
+            x = to_num([r.taken_at for r in items])
+            y = np.array([marker_to_system(key, r.value, self.units) for r in items])  # type: ignore[arg-type]
+            ys += y.tolist()
+            label = _series_label(key, method, derived)
+            ax.plot(x, y, color=colour, linewidth=1.1, alpha=0.55,
+                    linestyle="--" if derived else "-", zorder=3)
+            exact = np.array([not r.comparator for r in items], dtype=bool)
+            ax.plot(x[exact], y[exact], linestyle="none", marker=symbol, markersize=5,
+                    color=colour, zorder=5)
+            below = np.array([r.comparator.startswith("<") for r in items], dtype=bool)
+            above = np.array([r.comparator.startswith(">") for r in items], dtype=bool)
+            for mask, direction in ((below, "down"), (above, "up")):
+                if mask.any():
+                    ax.plot(x[mask], y[mask], linestyle="none", marker=symbol, markersize=6,
+                            markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.3,
+                            zorder=6)
+                    ax.plot(x[mask], y[mask], linestyle="none", color=colour,
+                            marker=MarkerStyle(style.censored_arrow(direction), fillstyle="none"),
+                            markersize=20, markeredgecolor=colour, markeredgewidth=1.2, zorder=6)
+                    handles.setdefault("censored", Line2D(
+                        [], [], linestyle="none", marker="o", markerfacecolor="white",
+                        markeredgecolor="#333333", label="Beyond the test's limit"))
+            several = len(methods) > 1
+            legend = ("Calculated here" if derived else
+                      "Your results" + (f" ({method_label(method)})" if method and several else ""))
+            handles.setdefault(f"series:{legend}", Line2D(
+                [], [], color=colour, marker=symbol, linestyle="--" if derived else "-",
+                markersize=5, label=legend))
+            for r, xi, yi in zip(items, x, y, strict=True):
+                result.points.append(PointInfo(
+                    marker=key, method=method, series=label, result_id=r.id, taken_at=r.taken_at,
+                    x=float(xi), y=float(yi), value_text=_value_text(r, self.units), unit=unit,
+                    censored=bool(r.comparator), derived=derived, lab=r.lab, note=r.note,
+                    phases=_phase_days(r.taken_at, self.data.phases, self.last_day),
+                ))
+        return ys
+
+    # ----------------------------------------------------------------- expected bands
+    def _envelopes(self, key: str, results: Sequence[LabResult]) -> list[EnvelopeInfo]:
+        result = self.result
+        knowledge = self.knowledge
+        assert result is not None and knowledge is not None
+        times: TherapyTimes = self.data.times
+        out = []
+        for phase in self.phases:
+            response = knowledge.response(phase.kind, key)
+            if response is None:
+                continue
+            label = phase_label(phase.kind)
+            start_result = _start_value(results, phase)
+            ref_range = _reference_range(start_result) if start_result else None
+            reason = no_band_reason(
+                response, start_result.value if start_result else None,
+                start_result.comparator if start_result else "", ref_range, self.units)
+            if reason is not None:
+                if response.size != "recovery_curve":
+                    result.notes.append(f"{label}, {marker_short(key)}: {reason}.")
+                    self.no_band.append((phase.kind, _short_reason(response, start_result)))
+                continue
+            assert start_result is not None and start_result.value is not None
+            phase_end = _as_date(phase.end_date) or self.end
+            why = ""
+            for other in self.data.phases:
+                if (other is not phase and other.kind not in (phase.kind, "baseline")
+                        and phase.start_date < other.start_date <= phase_end.isoformat()
+                        and pushes_against(response, knowledge.response(other.kind, key))):
+                    cut = date.fromisoformat(other.start_date)
+                    if cut < phase_end:
+                        phase_end = cut
+                        why = (f"{phase_label(other.kind).lower()} began on {other.start_date} and "
+                               f"pushes {marker_short(key)} the other way")
+            if phase_end < (_as_date(phase.end_date) or self.end):
+                anchor, _ = anchor_for(response, phase, self.data.phases, times)
+                due = anchor.date() + timedelta(days=(response.onset_days or (0, 0))[1])
+                if phase_end <= due:
+                    result.notes.append(f"{label}, {marker_short(key)}: no band, because {why} "
+                                        f"before the expected change was due.")
+                    self.no_band.append((phase.kind, "an overlapping phase pushes the other way"))
+                    continue
+                result.notes.append(f"{label}, {marker_short(key)}: the band stops where {why}.")
+            anchor, _ = anchor_for(response, phase, self.data.phases, times)
+            envelope = build_envelope(response, phase_start=phase.start_date,
+                                      phase_end=max(phase_end, date.fromisoformat(phase.start_date)),
+                                      reference=start_result.value, anchor=anchor,
+                                      reference_range=ref_range)
+            info = EnvelopeInfo(phase.id, phase.kind, key, response, envelope,
+                                response.literature_only)
+            out.append(info)
+        return out
+
+    def _draw_envelope(self, ax: Axes, key: str, info: EnvelopeInfo, top: float,
+                       handles: dict[str, Any]) -> None:
+        result = self.result
+        assert result is not None
+        colour = style.phase_colour(info.kind)
+        kind = "literature" if info.literature_only else "seed"
+        points = info.envelope.dated()
+        x = mdates.date2num([p[0] for p in points])
+        ceiling = top * 4
+        low = np.array([marker_to_system(key, p[1], self.units) for p in points])
+        high = np.array([marker_to_system(key, p[2], self.units) if math.isfinite(p[2])
+                         else ceiling for p in points])
+        artist = ax.fill_between(x, low, high, color=colour, alpha=style.ENVELOPE_ALPHA[kind],
+                                 linewidth=0, zorder=2)
+        for edge in (low, high):
+            if np.all(edge >= ceiling):
+                continue
+            ax.plot(x, edge, color=colour, linewidth=1.0, linestyle=style.ENVELOPE_EDGE[kind],
+                    alpha=0.9, zorder=2)
+        result.envelopes.append(EnvelopeInfo(info.phase_id, info.kind, key, info.response,
+                                             info.envelope, info.literature_only, artist))
+        label = ("Expected: source documents" if kind == "seed"
+                 else "Expected: literature only")
+        handles.setdefault(f"env:{kind}", Patch(facecolor=style.LEGEND_ENVELOPE_FACE[kind],
+                                                edgecolor="#555555", linewidth=1.0,
+                                                linestyle=style.ENVELOPE_EDGE[kind], label=label))
+
+    # ----------------------------------------------------------------- strips
+    def _draw_doses(self, ax: Axes, rows: Sequence[tuple[str, str, np.ndarray]]) -> None:
+        """One row of ticks per drug (one Line2D each, ticks split by NaN); names inside the strip."""
+        per_unit = self.axes_width_px / max(1.0, self.x1 - self.x0)
+        size = style.FONT_SIZE - 1
+        for i, (drug, kind, x) in enumerate(rows):
+            colour = style.phase_colour(kind)
+            xs = np.repeat(x, 3)
+            ys = np.tile([i - 0.36, i + 0.36, np.nan], len(x))
+            xs[2::3] = np.nan
+            ax.plot(xs, ys, color=colour, linewidth=0.8, solid_capstyle="butt")
+            label_px = text_width_in(drug, size) * 100 + 8
+            before = (x.min() - self.x0) * per_unit
+            after = (self.x1 - x.max()) * per_unit
+            if before >= label_px:
+                ax.text(x.min() - 4 / per_unit, i, drug, ha="right", va="center", fontsize=size,
+                        color="#333333")
+            elif after >= label_px:
+                ax.text(x.max() + 4 / per_unit, i, drug, ha="left", va="center", fontsize=size,
+                        color="#333333")
+            else:
+                ax.text(self.x0, i, drug, ha="left", va="center", fontsize=size, color="#333333",
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+        ax.set_yticks([])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_ylabel("Doses", fontsize=style.FONT_SIZE, rotation=0, ha="right", va="center")
+
+    def _draw_lanes(self, ax: Axes, lanes: dict[int, int], n_lanes: int) -> None:
+        result = self.result
+        assert result is not None
+        px_per_unit = self.axes_width_px / max(1.0, self.x1 - self.x0)
+        size = style.FONT_SIZE - 0.5
+        for i, phase in enumerate(self.phases):
+            lane = lanes[i]
+            start = date.fromisoformat(phase.start_date)
+            end = _as_date(phase.end_date)
+            x0 = max(_day_num(start), self.x0)
+            x1 = min(_day_num((end or self.end) + timedelta(days=1)), self.x1)
+            colour = style.phase_colour(phase.kind)
+            rect = Rectangle((x0, lane - 0.4), x1 - x0, 0.8, facecolor=colour, edgecolor="white",
+                             linewidth=0.8, zorder=2)
+            ax.add_patch(rect)
+            label = phase_label(phase.kind) + ("" if end else " \u2192")
+            room = (x1 - x0) * px_per_unit - 6
+            for text in (label, style.SHORT_PHASE_LABELS.get(phase.kind, ""),
+                         style.TINY_PHASE_LABELS.get(phase.kind, "")):
+                if text and text_width_in(text, size) * 100 <= room:
+                    ax.text((x0 + x1) / 2, lane, text, ha="center", va="center", clip_on=True,
+                            fontsize=size, color=style.text_colour_on(colour), zorder=3)
+                    break
+            result.phase_spans.append(PhaseSpan(phase.id, phase.kind, phase_label(phase.kind), start,
+                                                end, lane, x0, x1, colour, phase.note, rect))
+        ax.set_ylim(n_lanes - 0.5, -0.5)
+        ax.set_yticks([])
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_ylabel("Phases", fontsize=style.FONT_SIZE, rotation=0, ha="right", va="center")
+        ax.tick_params(labelsize=style.FONT_SIZE)
+
+    # ----------------------------------------------------------------- legend and verdicts
+    def _legend(self, figure: Figure, handles: dict[str, Any]) -> float:
+        """Put the legend above the axes; return the top margin it needs (inches)."""
+        order = [k for k in handles if k.startswith("series:")]
+        order += [k for k in ("censored", "range", "ratio", "env:seed", "env:literature")
+                  if k in handles]
+        items = [handles[k] for k in order]
+        if not items:
+            return 0.15
+        room = figure.get_size_inches()[0] - 0.4
+        widths = [text_width_in(h.get_label(), style.FONT_SIZE) + 0.55 for h in items]
+        ncols = len(items)
+        while ncols > 1 and _row_width(widths, ncols) > room:
+            ncols -= 1
+        figure.legend(handles=items, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=ncols,
+                      frameon=False, fontsize=style.FONT_SIZE, handlelength=1.8,
+                      columnspacing=1.2, borderaxespad=0.2)
+        return 0.12 + math.ceil(len(items) / ncols) * 0.2
+
+    def _assess(self) -> None:
+        result = self.result
+        assert result is not None
+        if self.knowledge is None:
+            return
+        series = {k: self.data.series.get(k, []) for k in self.markers}
+        result.assessments = assess(self.data.phases, self.knowledge, series,
+                                    times=self.data.times, system=self.units, until=self.last_day)
+
+
+def build_marker_chart(journal: Journal | None, analytes: Sequence[str], *,
+                       start: date | str | None = None, end: date | str | None = None,
+                       units: str = "us", show_ranges: bool = True, show_phases: bool = True,
+                       show_expected: bool = True, show_doses: bool = True,
+                       knowledge: Knowledge | None = None, figure: Figure | None = None,
+                       data: ChartData | None = None,
+                       size: tuple[float, float] = DEFAULT_SIZE, footnote: bool = False
+                       ) -> ChartResult:
+    """Chart one marker, or stack several on one time axis, with every overlay.
+
+    See :mod:`hpgjournal.charts` for the arguments and what the result holds. ``footnote``
+    adds a line under the chart saying which phases have no band and why (for files, which
+    have no side panel for ``result.notes``).
+    """
+    builder = _Builder(journal, analytes, start=_as_date(start), end=_as_date(end), units=units,
+                       show_ranges=show_ranges, show_phases=show_phases,
+                       show_expected=show_expected, show_doses=show_doses, knowledge=knowledge,
+                       figure=figure, data=data, size=size, footnote=footnote)
+    return builder.build()

@@ -1,0 +1,266 @@
+"""Marker charts: the artists a reader relies on, and the maps the GUI uses for hover and click."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.path import Path as MplPath
+
+from hpgjournal.charts.data import PANEL_MARKERS, load_chart_data
+from hpgjournal.charts.marker import build_marker_chart, layout_lanes
+from hpgjournal.domain.derived import calculated_free_testosterone
+from hpgjournal.domain.records import Dose, Phase
+from hpgjournal.domain.results import make_result
+from hpgjournal.store.journal import Journal
+
+CHARTS = Path(__file__).resolve().parents[2] / "hpgjournal" / "charts"
+
+
+@pytest.fixture(scope="module")
+def demo(demo_template: Path):
+    with Journal.open(demo_template, readonly=True) as journal:
+        yield journal
+
+
+def lines(ax) -> list[Line2D]:
+    return [a for a in ax.get_lines()]
+
+
+def test_one_marker_with_every_overlay(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["testosterone_total"])
+    assert isinstance(result.figure, Figure)
+    assert tuple(result.figure.get_size_inches()) == (10.0, 6.0)
+    assert list(result.marker_axes) == ["testosterone_total"]
+    ax = result.marker_axes["testosterone_total"]
+    assert ax.get_title(loc="left") == "Total testosterone"
+    assert ax.get_ylabel() == "ng/dL"
+    values = sorted(r.value for r in demo.lab_results("testosterone_total"))
+    assert sorted(p.y for p in result.points) == values
+    assert all(p.result_id is not None for p in result.points)
+    # expected bands: TRT (a range from the literature) and recovery (the lab's range);
+    # hCG has one figure, clomiphene and anastrozole started above the studied levels
+    assert sorted(e.kind for e in result.envelopes) == ["recovery", "trt"]
+    assert any("hCG, Total T: only a single published figure" in n for n in result.notes)
+    assert any("starting below 300 ng/dL" in n for n in result.notes)
+    trt = next(e for e in result.envelopes if e.kind == "trt")
+    assert trt.envelope.reference == 241.0  # the last value before TRT began
+    assert trt.envelope.target_low == pytest.approx(241 * 1.79)
+    legend = result.figure.legends[0]
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert labels[:2] == ["Your results", "Lab's reference range"]
+    assert "Expected: source documents" in labels and "Expected: literature only" in labels
+
+
+def test_seed_bands_are_stronger_than_literature_only_bands(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["lh"])
+    by_kind = {e.kind: e for e in result.envelopes}
+    assert set(by_kind) == {"trt", "hcg", "recovery"}
+    assert not by_kind["trt"].literature_only and by_kind["recovery"].literature_only
+    assert by_kind["trt"].artist.get_alpha() > by_kind["recovery"].artist.get_alpha()
+    ax = result.marker_axes["lh"]
+    styles = {(ln.get_color(), ln.get_linestyle()) for ln in lines(ax)}
+    assert ("#77933c", "--") in styles  # recovery (literature only): dashed edges
+    assert ("#c0504d", "-") in styles and ("#c0504d", "--") not in styles  # TRT: solid
+
+
+def test_censored_values_are_open_markers_at_the_limit_with_arrows(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["lh"])
+    ax = result.marker_axes["lh"]
+    censored = [p for p in result.points if p.censored]
+    printed = [r.reported_value for r in demo.lab_results("lh")]
+    assert len(censored) == printed.count("<0.2") == 10
+    assert {p.value_text for p in censored} == {"<0.2"}
+    assert all(p.y == 0.2 for p in censored)  # at the limit, never 0
+    open_markers = [ln for ln in lines(ax) if ln.get_markerfacecolor() == "white"]
+    assert len(open_markers) == 1
+    assert set(open_markers[0].get_ydata()) == {0.2}
+    arrows = [ln for ln in lines(ax) if isinstance(ln.get_marker(), MplPath)]
+    assert len(arrows) == 1 and len(arrows[0].get_xdata()) == 10
+    assert ax.get_ylim()[0] < 0 < 0.2  # room under the axis for the arrows
+    assert min(t for t in ax.get_yticks() if ax.get_ylim()[0] <= t) >= 0  # no negative ticks
+
+
+def test_overlapping_phases_get_their_own_lane(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["estradiol"])
+    lanes = {s.kind: s.lane for s in result.phase_spans}
+    assert lanes["aromatase_inhibitor"] == 1
+    assert {k for k, v in lanes.items() if v == 0} == {"baseline", "trt", "washout", "hcg",
+                                                       "serm_clomiphene", "recovery"}
+    ai = next(s for s in result.phase_spans if s.kind == "aromatase_inhibitor")
+    assert result.phase_at(result.lane_axes, (ai.x0 + ai.x1) / 2, 1.1) is ai
+    assert result.phase_at(result.lane_axes, (ai.x0 + ai.x1) / 2, 0.0).kind == "serm_clomiphene"  # type: ignore[union-attr]
+    assert result.phase_at(result.marker_axes["estradiol"], ai.x0, 1.0) is None
+    recovery = next(s for s in result.phase_spans if s.kind == "recovery")
+    assert recovery.end is None and recovery.x1 <= result.x_range[1]
+    assert ai.artist.get_facecolor()[:3] != recovery.artist.get_facecolor()[:3]
+
+
+def test_layout_lanes_first_fit() -> None:
+    phases = [Phase(1, "trt", "2025-01-01", "2025-06-30"), Phase(2, "hcg", "2025-05-01", "2025-08-01"),
+              Phase(3, "aromatase_inhibitor", "2025-05-15", "2025-05-30"),
+              Phase(4, "recovery", "2025-07-01", None)]
+    assert layout_lanes(phases, date(2025, 12, 31)) == {0: 0, 1: 1, 2: 2, 3: 0}
+
+
+def test_methods_are_separate_series(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["estradiol"])
+    methods = {p.method for p in result.points}
+    assert methods == {"immunoassay", "sensitive"}
+    series = {p.method: p.series for p in result.points}
+    assert series == {"immunoassay": "E2 (immunoassay)", "sensitive": "E2 (sensitive)"}
+    ax = result.marker_axes["estradiol"]
+    filled = [ln for ln in lines(ax) if ln.get_linestyle() == "None" and
+              ln.get_markerfacecolor() != "white" and not isinstance(ln.get_marker(), MplPath)]
+    assert len({ln.get_color() for ln in filled}) == 2
+    # the clomiphene band stops when anastrozole begins (before its change was due): not drawn
+    assert [e.kind for e in result.envelopes] == ["aromatase_inhibitor"]
+    assert any("clomiphene, E2: no band, because aromatase inhibitor began" in n
+               for n in result.notes)
+
+
+def test_doses_are_ticks_one_row_per_drug(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["testosterone_total"])
+    ax = result.dose_axes
+    assert ax is not None
+    names = [t.get_text() for t in ax.texts]
+    assert names == ["Testosterone cypionate", "hCG", "Clomiphene", "Anastrozole"]
+    # one line per drug, each tick a separate segment (NaN between ticks), one row each
+    rows = ax.get_lines()
+    assert [len(ln.get_xdata()) // 3 for ln in rows] == [
+        len([d for d in demo.all(Dose) if d.drug == name]) for name in names]
+    assert sum(len(ln.get_xdata()) // 3 for ln in rows) == demo.count(Dose)
+    assert sorted({y for y in rows[1].get_ydata() if y == y}) == pytest.approx([0.64, 1.36])
+    colours = [ln.get_color() for ln in rows]
+    assert colours == ["#c0504d", "#4f81bd", "#2e9e7a", "#8064a2"]  # their phases' colours
+
+
+def test_si_units_and_date_range(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["testosterone_total"], units="si", start="2025-01-01",
+                                end="2025-12-31")
+    assert result.marker_axes["testosterone_total"].get_ylabel() == "nmol/L"
+    days = {p.taken_at[:10] for p in result.points}
+    assert days and all("2025-01-01" <= d <= "2025-12-31" for d in days)
+    inside = [r for r in demo.lab_results("testosterone_total", "2025-01-01", "2025-12-31")]
+    assert sorted(p.y for p in result.points) == pytest.approx(
+        sorted(r.value * 0.03467 for r in inside))  # type: ignore[operator]
+    x0, x1 = result.marker_axes["testosterone_total"].get_xlim()
+    assert mdates.num2date(x0).date() <= date(2025, 1, 1) and mdates.num2date(x1).date() >= date(2025, 12, 31)
+
+
+def test_hover_and_click_maps(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["lh"])
+    FigureCanvasAgg(result.figure).draw()
+    ax = result.marker_axes["lh"]
+    target = next(p for p in result.points if p.taken_at.startswith(
+        demo.lab_results("lh")[-1].taken_at[:10]))
+    x_px, y_px = ax.transData.transform((target.x, target.y))
+    assert result.point_near(ax, x_px + 3, y_px - 2) is target
+    assert result.point_near(ax, x_px + 60, y_px + 60) is None
+    assert result.point_near(result.lane_axes, x_px, y_px) is None
+    text = result.hover_text(target)
+    assert target.taken_at.replace("T", " ") in text and "IU/L" in text
+    assert "Recovery monitoring, day" in text
+    censored = next(p for p in result.points if p.censored)
+    assert "beyond the test's limit: the true value is below it" in result.hover_text(censored)
+    assert any(d.kind == "trt" for d in censored.phases)
+
+
+def test_panel_stacks_markers_on_one_time_axis(demo: Journal) -> None:
+    result = build_marker_chart(demo, list(PANEL_MARKERS))
+    assert list(result.marker_axes) == list(PANEL_MARKERS)
+    axes = list(result.marker_axes.values())
+    assert all(a.get_shared_x_axes().joined(axes[0], a) for a in axes)
+    hct = result.marker_axes["hematocrit"]
+    assert hct.get_ylim()[0] > 20  # a narrow range far from 0 is zoomed in
+    assert {a.analyte for a in result.assessments} <= set(PANEL_MARKERS)
+    assert any(a.analyte == "lh" and a.phase_kind == "serm_clomiphene" and
+               a.verdict == "as expected" for a in result.assessments)
+
+
+def test_derived_series(demo: Journal) -> None:
+    free = build_marker_chart(demo, ["free_t_calculated"])
+    # TT, SHBG and albumin share three draws in the demo: days 0, 336 and 672
+    assert len(free.points) == 3 and all(p.derived and p.result_id is None for p in free.points)
+    first = min(free.points, key=lambda p: p.taken_at)
+    # day 0: TT 268 ng/dL, SHBG 31 nmol/L, albumin 4.5 g/dL
+    assert first.y == pytest.approx(calculated_free_testosterone(268, 31, 4.5).free_pg_ml, abs=0.01)
+    ratio = build_marker_chart(demo, ["t_e2_ratio"])
+    first_ratio = min(ratio.points, key=lambda p: p.taken_at)
+    assert first_ratio.y == pytest.approx(268 / 17.9)
+    ax = ratio.marker_axes["t_e2_ratio"]
+    assert any(ln.get_linestyle() == "--" and list(ln.get_ydata()) == [10.0, 10.0]
+               for ln in lines(ax))
+    assert any(e.kind == "recovery" for e in ratio.envelopes)  # at or above 10, open-ended
+
+
+def test_toggles_and_reusing_a_figure(demo: Journal) -> None:
+    figure = Figure(figsize=(8, 5))
+    data = load_chart_data(demo, ["lh"])
+    bare = build_marker_chart(None, ["lh"], data=data, figure=figure, show_ranges=False,
+                              show_phases=False, show_expected=False, show_doses=False)
+    assert bare.figure is figure
+    assert bare.lane_axes is None and bare.dose_axes is None and bare.envelopes == []
+    assert not bare.marker_axes["lh"].collections  # no range, no band
+    again = build_marker_chart(None, ["lh"], data=data, figure=figure)
+    assert again.figure is figure and len(figure.axes) == 3
+    with pytest.raises(ValueError, match="unknown marker 'lhh'"):
+        build_marker_chart(demo, ["lhh"])
+    with pytest.raises(ValueError, match="units"):
+        build_marker_chart(demo, ["lh"], units="metric")
+
+
+def test_no_band_for_gonadorelin(journal: Journal) -> None:
+    journal.add_many([
+        Phase(None, "gonadorelin", "2026-01-01", "2026-03-31"),
+        make_result("2025-12-20", "lh", "1.1", "IU/L", ref_text="1.7-8.6"),
+        make_result("2026-02-10", "lh", "1.4", "IU/L", ref_text="1.7-8.6"),
+        make_result("2026-03-20", "lh", "<0.5", "IU/L", ref_text="1.7-8.6"),
+    ])
+    result = build_marker_chart(journal, ["lh"])
+    assert result.envelopes == []
+    assert any(n.startswith("Gonadorelin, LH: no published figure") for n in result.notes)
+    assert [a.verdict for a in result.assessments] == ["no expectation"]
+    censored = [p for p in result.points if p.censored]
+    assert [p.y for p in censored] == [0.5]
+
+
+def test_an_empty_journal_draws_an_empty_chart(journal: Journal) -> None:
+    result = build_marker_chart(journal, ["estradiol"])
+    assert result.points == [] and result.envelopes == []
+    texts = [t.get_text() for t in result.marker_axes["estradiol"].texts]
+    assert texts == ["no results in the journal"]
+    FigureCanvasAgg(result.figure).draw()
+
+
+def test_charts_use_figures_never_pyplot() -> None:
+    for path in CHARTS.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any("pyplot" in n for n in names), path.name
+
+
+def test_bands_are_drawn_in_data_coordinates(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["testosterone_total"])
+    trt = next(e for e in result.envelopes if e.kind == "trt")
+    path = trt.artist.get_paths()[0]
+    ys = np.asarray(path.vertices)[:, 1]
+    assert ys.max() == pytest.approx(241 * 4.93) and ys.min() == pytest.approx(241)
+
+
+def test_the_footnote_says_which_phases_have_no_band(demo: Journal) -> None:
+    result = build_marker_chart(demo, ["testosterone_total"], footnote=True)
+    (text,) = [t.get_text() for t in result.figure.texts]
+    assert text == ("Bands: the range expected in a phase, from the value at its start. No band: "
+                    "Washout (no published size); hCG (one published figure, no range); "
+                    "Clomiphene, AI (started outside the studied levels).")
+    assert build_marker_chart(demo, ["testosterone_total"]).figure.texts == []
