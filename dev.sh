@@ -86,6 +86,7 @@ case "$cmd" in
   test)
     ensure_system; ensure_venv
     command -v pdftotext >/dev/null || apt_install poppler-utils  # report tests read PDF text
+    command -v objdump >/dev/null || apt_install binutils  # PyInstaller's build test needs it
     "$VENV/bin/ruff" check .
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
   bench)

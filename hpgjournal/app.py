@@ -6,16 +6,26 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hpgjournal import APP_NAME, APP_TITLE, __version__
+from hpgjournal import APP_ID, APP_NAME, APP_TITLE, __version__
 from hpgjournal.domain.errors import UserError
+from hpgjournal.paths import resources_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from hpgjournal.ui.main_window import MainWindow
 
 log = logging.getLogger("hpgjournal.app")
 
 
-def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float | None = None
-            ) -> int:
-    """Show the main window on ``journal_path``; return the process exit status."""
+def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float | None = None,
+            open_file: Path | None = None) -> int:
+    """Show the main window on ``journal_path``; return the process exit status.
+
+    ``open_file`` is a lab file handed over by the desktop ("Open with"): it goes to the import.
+    """
     t0 = time.perf_counter() if t0 is None else t0
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
@@ -25,6 +35,7 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName(APP_TITLE)
+    _set_icon(app)
 
     from hpgjournal.ui.main_window import MainWindow
     from hpgjournal.ui.style import apply_style
@@ -38,6 +49,8 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
             raise
         window.show_error("Cannot open the journal", str(exc))
     window.show()
+    if open_file is not None:
+        _hand_over(window, open_file)
     if exit_after_startup:
         from hpgjournal.ui.startup import quit_after_first_paint
 
@@ -45,3 +58,23 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
     status = app.exec()
     window.close_journal()
     return int(status)
+
+
+def _set_icon(app: QApplication) -> None:
+    """The window icon everywhere, drawn from the SVG (Qt's SVG icon engine renders every size)."""
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "hpgjournal.svg")))
+    app.setDesktopFileName(APP_ID)  # lets the desktop match the window to the installed .desktop file
+
+
+def _hand_over(window: MainWindow, path: Path) -> None:
+    """Pass a file opened from the desktop to the window's import, once the event loop runs."""
+    from PySide6.QtCore import QTimer
+
+    import_files = getattr(window, "import_files", None)
+    if callable(import_files):
+        QTimer.singleShot(0, lambda: import_files([path]))
+    else:
+        window.statusBar().showMessage(
+            f"Importing {path.name} is not available in this version yet.", 30_000)

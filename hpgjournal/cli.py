@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_parser(sub, common)
 
+    from hpgjournal.charts.command import add_chart_parser
+
+    add_chart_parser(sub, common)
+
     sub.add_parser("check", parents=[common], help="check the journal's integrity and consistency")
 
     p = sub.add_parser("backup", parents=[common], help="copy the journal safely, even while open")
@@ -178,9 +182,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run_report(args)
 
 
+def cmd_chart(args: argparse.Namespace) -> int:
+    from hpgjournal.charts.command import cmd_chart as run_chart
+
+    return run_chart(args)
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui, "demo": cmd_demo, "export": cmd_export, "check": cmd_check,
     "backup": cmd_backup, "restore": cmd_restore, "import": cmd_import, "report": cmd_report,
+    "chart": cmd_chart,
 }
 
 

@@ -2,23 +2,103 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from hpgjournal.report.content import ReportData, ReportOptions, gather, render_html
+from hpgjournal.domain.display import marker_name
+from hpgjournal.domain.phases import phase_label
+from hpgjournal.report.content import ChartImage, ReportData, ReportOptions, gather, render_html
 from hpgjournal.store.journal import Journal
 
 log = logging.getLogger("hpgjournal.report")
 
+# The charts a clinician sees first, in this order; each is drawn when the journal has its data.
+REPORT_CHARTS = (
+    (("testosterone_total",), "Total testosterone"),
+    (("lh", "fsh"), "LH and FSH"),
+    (("estradiol",), "Estradiol"),
+    (("hematocrit",), "Hematocrit"),
+    (("psa",), "PSA"),
+)
+CHART_DPI = 200
+
+
+def _chart_images(journal: Journal, data: ReportData, options: ReportOptions
+                  ) -> tuple[list[ChartImage], dict[str, bytes]]:
+    from matplotlib.figure import Figure
+
+    from hpgjournal.charts import build_marker_chart, build_sperm_recovery_chart
+
+    present = {r.analyte for r in data.results}
+    charts: list[ChartImage] = []
+    images: dict[str, bytes] = {}
+    wanted = [(keys, title) for keys, title in REPORT_CHARTS if any(k in present for k in keys)]
+    if options.markers:
+        wanted = [((k,), marker_name(k)) for k in options.markers if k in present]
+    for keys, title in wanted:
+        figure = Figure(figsize=(9, 5.4))
+        result = build_marker_chart(journal, list(keys), start=data.start, end=data.end,
+                                    units=options.units, figure=figure, footnote=False)
+        name = f"chart-{'-'.join(keys)}.png"
+        images[name] = _png(figure)
+        charts.append(ChartImage(name, title, " ".join(result.notes)))
+    if "sperm_concentration" in present:
+        figure = Figure(figsize=(9, 4.6))
+        result = build_sperm_recovery_chart(journal, units=options.units, figure=figure)
+        images["chart-sperm.png"] = _png(figure)
+        charts.append(ChartImage("chart-sperm.png", "Sperm concentration against the published "
+                                 "recovery after stopping testosterone", " ".join(result.notes)))
+    return charts, images
+
+
+def _png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=CHART_DPI)
+    return buffer.getvalue()
+
+
+def _verdicts(journal: Journal, data: ReportData, options: ReportOptions
+              ) -> list[tuple[str, str, str, str]]:
+    """(phase, marker, verdict, what happened) for the report's markers in the period."""
+    from hpgjournal.charts import assess_journal, default_knowledge
+
+    knowledge = default_knowledge()
+    wanted = set(data.markers) | {"t_e2_ratio", "sperm_concentration", "testicular_volume"}
+    rows, sources = [], set()
+    for item in assess_journal(journal, knowledge, system=options.units):
+        when = item.observed_taken_at[:10] if item.observed_taken_at else ""
+        if not when or not (data.start <= when <= data.end) or item.analyte not in wanted:
+            continue
+        if item.verdict in ("no expectation", "not enough data"):
+            continue
+        happened = item.text.split(": ", 1)[0] if ": " in item.text else item.text
+        origin = "literature" if item.origin == "literature" else "source documents"
+        rows.append((phase_label(item.phase_kind), marker_name(item.analyte), item.verdict,
+                     f"{happened}. Expectation from the {origin}: "
+                     f"{knowledge.short_names(item.source_ids)}."))
+        sources.update(item.source_ids)
+    data.sources = sorted({*data.sources, *(knowledge.sources[s].citation for s in sources
+                                              if s in knowledge.sources)})
+    return rows
+
 
 def prepare(journal: Journal, options: ReportOptions, today: date | None = None
-            ) -> tuple[ReportData, str, dict[str, object]]:
+            ) -> tuple[ReportData, str, dict[str, Any]]:
     """The data, the HTML and the images (QImage by resource name) of a report."""
     data = gather(journal, options, today)
-    images: dict[str, object] = {}
+    raw: dict[str, bytes] = {}
+    if "charts" in options.sections and data.results:
+        data.charts, raw = _chart_images(journal, data, options)
+    if "verdicts" in options.sections and data.results:
+        data.verdicts = _verdicts(journal, data, options)
     html = render_html(data, options)
+    from PySide6.QtGui import QImage
+
+    images = {name: QImage.fromData(png, "PNG") for name, png in raw.items()}
     return data, html, images
 
 
@@ -31,5 +111,5 @@ def write_report(journal: Journal, out: Path, options: ReportOptions,
     data, html, images = prepare(journal, options, today)
     name = data.profile.get("name", "")
     title = f"Hormone journal report{f' — {name}' if name else ''}, {data.start} to {data.end}"
-    return write_pdf(html, images, out, paper=options.paper, title=title,  # type: ignore[arg-type]
+    return write_pdf(html, images, out, paper=options.paper, title=title,
                      progress=progress, cancelled=cancelled)

@@ -101,7 +101,7 @@ class ReportData:
     markers: list[str]
     clock: DoseClock
     charts: list[ChartImage] = field(default_factory=list)
-    verdicts: list[str] = field(default_factory=list)
+    verdicts: list[tuple[str, str, str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
 
 
@@ -294,19 +294,27 @@ def _timeline(data: ReportData, options: ReportOptions) -> str:
 def _charts(data: ReportData, options: ReportOptions) -> str:
     if not data.charts:
         return ""
-    out = [f"<h2>{SECTION_TITLES['charts']}</h2>"]
+    out = [f"<h2 style='page-break-before: always'>{SECTION_TITLES['charts']}</h2>",
+           "<p class='muted'>Your values (censored ones as open circles at the test's limit), the "
+           "lab's range in grey, the therapy phases and doses underneath, and for each phase the "
+           "range the source documents or the literature expect (dashed: literature only).</p>"]
     for chart in data.charts:
-        out.append(f"<h3>{esc(chart.title)}</h3><p><img src='{esc(chart.name)}' width='640'></p>")
-        if chart.caption:
-            out.append(f"<p class='muted'>{esc(chart.caption)}</p>")
+        caption = f"<b>{esc(chart.title)}.</b> {esc(chart.caption)}".strip()
+        out.append(f"<p><img src='{esc(chart.name)}' width='640'><br>"
+                   f"<span class='muted'>{caption}</span></p>")
     return "".join(out)
 
 
 def _verdicts(data: ReportData, options: ReportOptions) -> str:
     if not data.verdicts:
         return ""
-    return (f"<h2>{SECTION_TITLES['verdicts']}</h2><ul>"
-            + "".join(f"<li>{esc(v)}</li>" for v in data.verdicts) + "</ul>")
+    rows = [[esc(phase), esc(marker), f"<b>{esc(verdict)}</b>", esc(text)]
+            for phase, marker, verdict, text in data.verdicts]
+    return (f"<h2>{SECTION_TITLES['verdicts']}</h2><p class='muted'>How each marker moved in "
+            "each phase, against what the sources expect. A verdict describes the numbers; it "
+            "is not a diagnosis.</p>"
+            + _table(["Phase", "Marker", "Verdict", "What happened"], rows,
+                     widths=[14, 16, 14, 56]))
 
 
 def _results(data: ReportData, options: ReportOptions) -> str:

@@ -6,7 +6,14 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoGroup,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -43,7 +50,7 @@ NAV = (
     ("phases", "Therapy phases", True),
     ("symptoms", "Symptoms & notes", True),
     ("measures", "Body measures", True),
-    ("charts", "Charts", False),
+    ("charts", "Charts", True),
     ("report", "Doctor report", True),
 )
 
@@ -86,7 +93,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._show_page)
         self.welcome.open_demo.connect(self.open_demo)
-        self.welcome.import_file.connect(self._not_yet_import)
+        self.welcome.import_file.connect(self.choose_import)
+        self.setAcceptDrops(True)
         self.welcome.add_result.connect(self.actions.add_lab)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
@@ -104,6 +112,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &recent")
         self._action(file_menu, "Open the &demo journal", self.open_demo)
         file_menu.addSeparator()
+        self._action(file_menu, "&Import lab file…", self.choose_import, "Ctrl+I")
         self._action(file_menu, "Import &history…", self.import_history)
         file_menu.addSeparator()
         self._action(file_menu, "&Back up now", self.backup_now, "Ctrl+Shift+B")
@@ -332,9 +341,49 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Backed up to {out}", 8000)
 
-    def _not_yet_import(self) -> None:
-        QMessageBox.information(self, "Import", "Importing lab files is not available in this "
-                                "version yet. Try the demo journal to see the app.")
+    def choose_import(self) -> None:
+        if self.session is None:
+            return
+        start = self.settings.value("import/folder", str(Path.home()))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import lab results", start,
+            "Lab exports (*.csv *.tsv *.txt *.json);;All files (*)")
+        if paths:
+            self.settings.setValue("import/folder", str(Path(paths[0]).parent))
+            self.import_files([Path(p) for p in paths])
+
+    def import_files(self, paths: list[Path]) -> object:
+        """Open the import dialog on these files (also for drag and drop and 'Open with')."""
+        if self.session is None or not paths:
+            return None
+        from PySide6.QtCore import QTimer
+
+        from hpgjournal.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.session, paths, self)
+        QTimer.singleShot(0, dialog.start_plan)
+        dialog.exec()
+        if dialog.result is not None:
+            added = dialog.result.added
+            self.statusBar().showMessage(
+                f"Imported {added} results ({dialog.result.duplicates} already there, "
+                f"{dialog.result.errors} unreadable rows skipped). Edit > Undo removes the "
+                "whole import.", 10000)
+            if added:
+                self.show_page("labs")
+        return dialog.result
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        if paths:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, lambda: self.import_files(paths))
 
     def about(self) -> None:
         from hpgjournal.logsetup import log_file

@@ -255,6 +255,12 @@ def measures_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
 
 
 # Page key -> factory. Pages are built the first time they are shown.
+def _chart_page(actions: RecordActions, prefs: UnitPrefs) -> QWidget:
+    from hpgjournal.ui.chart_view import ChartPage  # loads matplotlib: only when first shown
+
+    return ChartPage(actions, prefs)
+
+
 def _report_page(actions: RecordActions, prefs: UnitPrefs) -> QWidget:
     from hpgjournal.ui.report_page import ReportPage
 
@@ -272,5 +278,6 @@ PAGE_FACTORIES: dict[str, Callable[[RecordActions, UnitPrefs], QWidget]] = {
     "phases": phases_page,
     "symptoms": SymptomsPage,
     "report": lambda actions, prefs: _report_page(actions, prefs),
+    "charts": lambda actions, prefs: _chart_page(actions, prefs),
     "measures": measures_page,
 }

@@ -63,6 +63,18 @@ def test_sections_values_and_footer(demo_report):
     assert f"Page {pages} of {pages}" in text
 
 
+def test_charts_and_verdicts_are_in(demo_report):
+    out, _ = demo_report
+    text = pdf_text(out)
+    assert "Charts" in text and "Observed against expected" in text
+    assert re.search(r"as expected\s+LH rose 19-fold \(0\.3 to 5\.8 IU/L\) in 5 months of "
+                     r"clomiphene", text)
+    images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(images) >= 5  # T, LH/FSH, E2, Hct, PSA and the sperm recovery chart
+    assert "Liu" in text  # the recovery curve's source is listed
+
+
 def test_text_is_real_and_selectable(demo_report):
     out, _ = demo_report
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,

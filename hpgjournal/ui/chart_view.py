@@ -1,0 +1,282 @@
+"""The Charts page: a marker or panel over time with phases, doses, ranges and the responses the
+source documents expect, the verdicts beside it, and a phase's explanation on click."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hpgjournal.domain.display import marker_name
+from hpgjournal.domain.phases import phase_label
+from hpgjournal.store.journal import Journal
+
+PANEL = "panel"
+SPERM = "sperm_recovery"
+PRESETS = (("All", None), ("Last 6 months", 183), ("Last 12 months", 365),
+           ("This phase", "phase"))
+VERDICT_COLOURS = {"as expected": "#2e7d32", "more than expected": "#b7791f",
+                   "less than expected": "#b7791f", "opposite": "#c62828"}
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+class ChartPage(QWidget):
+    def __init__(self, actions: object, prefs: Any) -> None:
+        super().__init__()
+        from hpgjournal.charts import default_knowledge
+
+        self.prefs = prefs
+        self.journal: Journal | None = None
+        self.knowledge = default_knowledge()
+        self.result: Any = None
+        self.data_cache: dict[tuple[str, ...], Any] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        bar = QHBoxLayout()
+        self.marker = QComboBox()
+        self.marker.setMinimumWidth(260)
+        self.marker.setToolTip("Marker or panel to show")
+        self.period = QComboBox()
+        for text, value in PRESETS:
+            self.period.addItem(text, value)
+        self.toggles: dict[str, QCheckBox] = {}
+        for key, text in (("ranges", "&Ranges"), ("phases", "&Phases"),
+                          ("expected", "E&xpected"), ("doses", "D&oses")):
+            box = QCheckBox(text)
+            box.setChecked(True)
+            box.toggled.connect(self.redraw)
+            self.toggles[key] = box
+        self.png = QPushButton("Export P&NG…")
+        self.svg = QPushButton("Export &SVG…")
+        self.png.clicked.connect(lambda: self.export("png"))
+        self.svg.clicked.connect(lambda: self.export("svg"))
+        bar.addWidget(self.marker)
+        bar.addWidget(self.period)
+        for box in self.toggles.values():
+            bar.addWidget(box)
+        bar.addStretch(1)
+        bar.addWidget(self.png)
+        bar.addWidget(self.svg)
+        layout.addLayout(bar)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.figure = Figure(figsize=(9, 6))
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.toolbar = NavigationToolbar2QT(self.canvas, left)
+        left_layout.addWidget(self.toolbar)
+        left_layout.addWidget(self.canvas, 1)
+        self.hover = QLabel(" ")
+        self.hover.setProperty("role", "muted")
+        self.hover.setTextFormat(Qt.TextFormat.PlainText)
+        left_layout.addWidget(self.hover)
+        split.addWidget(left)
+        self.side = QTextBrowser()
+        self.side.setOpenExternalLinks(False)
+        self.side.setMinimumWidth(280)
+        split.addWidget(self.side)
+        split.setSizes([900, 340])
+        layout.addWidget(split, 1)
+        self.marker.currentIndexChanged.connect(self.redraw)
+        self.period.currentIndexChanged.connect(self.redraw)
+        self.canvas.mpl_connect("motion_notify_event", self._hovered)
+        self.canvas.mpl_connect("button_press_event", self._clicked)
+        prefs.changed.connect(self.redraw)
+
+    # ----------------------------------------------------------------- data
+    def load(self, journal: Journal) -> None:
+        self.journal = journal
+        self.data_cache.clear()
+        present = set(journal.analytes_present())
+        current = self.marker.currentData()
+        self.marker.blockSignals(True)
+        self.marker.clear()
+        self.marker.addItem("Panel: T, free T, E2, LH, FSH, SHBG, Hct", PANEL)
+        if {"lh", "fsh"} <= present:
+            self.marker.addItem("LH and FSH", "lh,fsh")
+        from hpgjournal.domain import analytes
+
+        for key in analytes.CATALOGUE:
+            if key in present:
+                self.marker.addItem(marker_name(key), key)
+        if {"testosterone_total", "estradiol"} <= present:
+            self.marker.addItem("T/E2 ratio", "t_e2_ratio")
+        if {"testosterone_total", "shbg"} <= present:
+            self.marker.addItem("Free testosterone, calculated (Vermeulen)", "free_t_calculated")
+        if "sperm_concentration" in present:
+            self.marker.addItem("Sperm concentration against the published recovery", SPERM)
+        index = self.marker.findData(current) if current else self.marker.findData(
+            "testosterone_total")
+        self.marker.setCurrentIndex(max(0, index))
+        self.marker.blockSignals(False)
+        self.redraw()
+
+    def markers(self) -> tuple[str, ...]:
+        from hpgjournal.charts import PANEL_MARKERS
+
+        choice = self.marker.currentData() or PANEL
+        if choice == PANEL:
+            return tuple(PANEL_MARKERS)
+        return tuple(choice.split(","))
+
+    def select(self, key: str) -> None:
+        self.marker.setCurrentIndex(max(0, self.marker.findData(key)))
+
+    def _period(self) -> tuple[str | None, str | None]:
+        value = self.period.currentData()
+        today = date.today()
+        if value is None:
+            return None, None
+        if value == "phase" and self.journal is not None:
+            running = self.journal.phases_at(today.isoformat())
+            if running:
+                return max(p.start_date for p in running), None
+            return (today - timedelta(days=365)).isoformat(), None
+        return (today - timedelta(days=int(value))).isoformat(), None
+
+    # ----------------------------------------------------------------- drawing
+    def redraw(self, *args: object) -> None:
+        if self.journal is None:
+            return
+        from hpgjournal.charts import build_marker_chart, build_sperm_recovery_chart
+
+        units = self.prefs.system if self.prefs else "us"
+        start, end = self._period()
+        try:
+            if self.marker.currentData() == SPERM:
+                self.result = build_sperm_recovery_chart(
+                    self.journal, units=units, knowledge=self.knowledge, figure=self.figure)
+            else:
+                keys = self.markers()
+                if keys not in self.data_cache:
+                    from hpgjournal.charts import load_chart_data
+
+                    self.data_cache[keys] = load_chart_data(self.journal, list(keys))
+                self.result = build_marker_chart(
+                    self.journal, list(keys), start=start, end=end, units=units,
+                    show_ranges=self.toggles["ranges"].isChecked(),
+                    show_phases=self.toggles["phases"].isChecked(),
+                    show_expected=self.toggles["expected"].isChecked(),
+                    show_doses=self.toggles["doses"].isChecked(),
+                    knowledge=self.knowledge, figure=self.figure, data=self.data_cache[keys])
+        except ValueError as exc:
+            self.figure.clear()
+            self.figure.text(0.5, 0.5, str(exc), ha="center", va="center", wrap=True)
+            self.result = None
+        self.canvas.draw_idle()
+        self._show_verdicts()
+
+    def _show_verdicts(self) -> None:
+        parts = ["<h3>Observed against expected</h3>"]
+        assessments = list(self.result.assessments) if self.result else []
+        if not assessments:
+            parts.append("<p>No phase of this chart has enough results, or an expectation, to "
+                         "compare with.</p>")
+        for item in assessments:
+            colour = VERDICT_COLOURS.get(item.verdict, "#6b7280")
+            origin = "source documents" if item.origin != "literature" else "literature"
+            parts.append(f"<p><b style='color:{colour}'>{esc(phase_label(item.phase_kind))}: "
+                         f"{esc(item.verdict)}</b><br>{esc(item.text)}<br>"
+                         f"<span style='color:#6b7280'>Expectation from the {origin}"
+                         f"{' (' + esc(item.tag) + ')' if item.tag else ''}: "
+                         f"{esc(self.knowledge.short_names(item.source_ids))}</span></p>")
+        if self.result and self.result.notes:
+            parts.append("<h4>Not drawn</h4><ul>" + "".join(
+                f"<li>{esc(n)}</li>" for n in self.result.notes) + "</ul>")
+        parts.append("<p style='color:#6b7280'>Click a phase in the bottom lane for what the "
+                     "source documents say about it. These are published expectations, not "
+                     "advice: decisions belong to you and your clinician.</p>")
+        self.side.setHtml("".join(parts))
+
+    # ----------------------------------------------------------------- events
+    def _hovered(self, event: Any) -> None:
+        if self.result is None:
+            return
+        point = self.result.point_near(event.inaxes, event.x, event.y)
+        if point is None:
+            self.hover.setText(" ")
+            return
+        text = self.result.hover_text(point)
+        self.hover.setText(text.replace("\n", " · "))
+        if event.guiEvent is not None:
+            QToolTip.showText(event.guiEvent.globalPosition().toPoint(), text, self.canvas)
+
+    def _clicked(self, event: Any) -> None:
+        if self.result is None:
+            return
+        span = self.result.phase_at(event.inaxes, event.xdata, event.ydata)
+        if span is not None:
+            self.show_phase(span.kind, span.start, span.end, span.note)
+
+    def show_phase(self, kind: str, start: Any = None, end: Any = None, note: str = "") -> None:
+        info = self.knowledge.phase(kind)
+        parts = [f"<h3>{esc(phase_label(kind))}</h3>"]
+        if start is not None:
+            parts.append(f"<p style='color:#6b7280'>{esc(start)} to {esc(end or 'now')}"
+                         f"{' · ' + esc(note) if note else ''}</p>")
+        if info is None:
+            parts.append("<p>The knowledge base has nothing about this phase.</p>")
+        else:
+            parts.append(f"<p>{esc(info.summary)}</p>")
+            for title, statements in (("How it works", info.mechanism),
+                                      ("In practice", info.practice),
+                                      ("Cautions", info.cautions)):
+                if statements:
+                    parts.append(f"<h4>{title}</h4><ul>")
+                    for s in statements:
+                        origin = "source documents" if not s.literature_only else "literature"
+                        parts.append(f"<li>{esc(s.text)} <span style='color:#6b7280'>"
+                                     f"({origin}; {esc(self.knowledge.short_names(s.sources))})"
+                                     "</span></li>")
+                    parts.append("</ul>")
+            cited = [self.knowledge.sources[i] for i in info.source_ids
+                     if i in self.knowledge.sources]
+            if cited:
+                parts.append("<h4>Sources</h4><ol>" + "".join(
+                    f"<li>{esc(s.citation)}</li>" for s in cited) + "</ol>")
+        parts.append("<p><a href='#verdicts'>Back to the verdicts</a></p>")
+        self.side.setHtml("".join(parts))
+        self.side.anchorClicked.connect(lambda url: self._show_verdicts())
+
+    # ----------------------------------------------------------------- export
+    def export(self, kind: str, path: Path | None = None) -> Path | None:
+        if self.result is None:
+            return None
+        if path is None:
+            name = (self.marker.currentData() or PANEL).replace(",", "-")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self, f"Export the chart as {kind.upper()}", str(Path.home() / f"{name}.{kind}"),
+                f"{kind.upper()} files (*.{kind})")
+            if not chosen:
+                return None
+            path = Path(chosen if chosen.lower().endswith(f".{kind}") else f"{chosen}.{kind}")
+        try:
+            self.figure.savefig(path, format=kind, dpi=150 if kind == "png" else None)
+        except OSError as exc:
+            QMessageBox.warning(self, "Export", f"Cannot write {path}: {exc.strerror or exc}")
+            return None
+        return path

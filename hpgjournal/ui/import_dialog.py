@@ -1,0 +1,409 @@
+"""File > Import: read lab files, show what would be imported row by row, then commit one batch.
+
+Reading (planning) and writing (committing) run off the UI thread with progress and Cancel;
+nothing is written before the user presses Import, and a cancelled import writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hpgjournal.domain.display import series_name, value_in
+from hpgjournal.domain.errors import UserError
+from hpgjournal.ui.session import ImportBatchCommand, JournalSession
+from hpgjournal.ui.style import HIGH, MUTED, OK
+from hpgjournal.ui.tasks import run_task
+
+ENCODINGS = (("Detect", None), ("UTF-8", "utf-8"), ("Windows (cp1252)", "cp1252"),
+             ("Latin-1", "latin-1"), ("Mac Roman", "mac_roman"))
+DATE_ORDERS = (("Detect", "auto"), ("Month first (MM/DD/YYYY)", "mdy"),
+               ("Day first (DD/MM/YYYY)", "dmy"), ("Year first (YYYY-MM-DD)", "ymd"))
+MAPPING_FIELDS = (("date", "Date"), ("time", "Time"), ("marker", "Marker"), ("value", "Value"),
+                  ("unit", "Unit"), ("range", "Reference range"), ("flag", "Flag"),
+                  ("lab", "Lab"), ("note", "Note"))
+STATUS_TEXT = {"new": "new", "duplicate": "already in the journal", "error": "unreadable"}
+
+
+class PlanModel(QAbstractTableModel):
+    HEADERS = ("File", "Line", "Status", "Date", "Marker", "Value", "Unit", "Reason")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, index.column())
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
+            return QBrush(QColor({"new": OK, "error": HIGH}.get(row.status, MUTED)))
+        if role == Qt.ItemDataRole.ToolTipRole and row.reason:
+            return row.reason
+        return None
+
+    def _text(self, row: Any, column: int) -> str:
+        result = row.result
+        if column == 0:
+            return row.file.name
+        if column == 1:
+            return str(row.line)
+        if column == 2:
+            return STATUS_TEXT.get(row.status, row.status)
+        if result is None:
+            raw = " · ".join(f"{k}: {v}" for k, v in list(row.raw.items())[:4])
+            return raw if column == 4 else row.reason if column == 7 else ""
+        if column == 3:
+            return result.taken_at.replace("T", " ")
+        if column == 4:
+            return series_name(result.analyte, result.method)
+        if column in (5, 6):
+            value, unit = value_in(result)
+            return value if column == 5 else unit
+        return row.reason
+
+
+class ProblemFilter(QSortFilterProxyModel):
+    only_problems = False
+
+    def filterAcceptsRow(self, row: int, parent: Any) -> bool:
+        if not self.only_problems:
+            return True
+        return self.sourceModel().rows[row].status == "error"  # type: ignore[attr-defined]
+
+
+class ImportDialog(QDialog):
+    def __init__(self, session: JournalSession, paths: Sequence[Path],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.paths = [Path(p) for p in paths]
+        self.plan: Any = None
+        self.mapping: Any = None
+        self.result: Any = None
+        self.task: Any = None
+        self.setWindowTitle("Import lab results")
+        self.resize(1040, 680)
+        layout = QVBoxLayout(self)
+        names = ", ".join(p.name for p in self.paths)
+        title = QLabel(f"<b>{_esc(names)}</b>")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        options = QHBoxLayout()
+        self.format = QComboBox()
+        self.format.addItem("Detect", None)
+        from hpgjournal.importers import FORMAT_NAMES
+
+        for name in FORMAT_NAMES:
+            self.format.addItem(name, name)
+        self.encoding = QComboBox()
+        for text, value in ENCODINGS:
+            self.encoding.addItem(text, value)
+        self.date_order = QComboBox()
+        for text, value in DATE_ORDERS:
+            self.date_order.addItem(text, value)
+        form = QFormLayout()
+        row = QWidget()
+        grid = QGridLayout(row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for col, (text, widget) in enumerate((("&Format", self.format),
+                                              ("&Encoding", self.encoding),
+                                              ("&Dates", self.date_order))):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            grid.addWidget(label, 0, col * 2)
+            grid.addWidget(widget, 0, col * 2 + 1)
+        self.reread = QPushButton("&Read again")
+        self.reread.clicked.connect(self.start_plan)
+        grid.addWidget(self.reread, 0, 6)
+        form.addRow(row)
+        options.addLayout(form)
+        layout.addLayout(options)
+        self.detected = QLabel()
+        self.detected.setWordWrap(True)
+        self.detected.setTextFormat(Qt.TextFormat.PlainText)
+        self.detected.setObjectName("detected")
+        layout.addWidget(self.detected)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._preview_page())
+        self.stack.addWidget(self._mapping_page())
+        layout.addWidget(self.stack, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setObjectName("message")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.start_commit)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    # ----------------------------------------------------------------- pages
+    def _preview_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        top.addWidget(self.summary, 1)
+        self.only_problems = QCheckBox("Show only &unreadable rows")
+        self.only_problems.toggled.connect(self._filter_problems)
+        top.addWidget(self.only_problems)
+        layout.addLayout(top)
+        self.model = PlanModel(self)
+        self.proxy = ProblemFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        layout.addWidget(self.table, 1)
+        return page
+
+    def _mapping_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        intro = QLabel("The columns of this file were not recognised. Say which column holds "
+                       "what; the first rows of the file are shown below.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        grid = QGridLayout()
+        self.layout_choice = QComboBox()
+        self.layout_choice.addItem("One result per row (long)", "long")
+        self.layout_choice.addItem("One row per date, a column per marker (wide)", "wide")
+        grid.addWidget(QLabel("Layout"), 0, 0)
+        grid.addWidget(self.layout_choice, 0, 1, 1, 3)
+        self.field_boxes: dict[str, QComboBox] = {}
+        for n, (key, text) in enumerate(MAPPING_FIELDS):
+            box = QComboBox()
+            box.setObjectName(f"map-{key}")
+            self.field_boxes[key] = box
+            grid.addWidget(QLabel(text), 1 + n // 3, (n % 3) * 2)
+            grid.addWidget(box, 1 + n // 3, (n % 3) * 2 + 1)
+        layout.addLayout(grid)
+        self.sample = QTableWidget()
+        self.sample.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.sample, 1)
+        use = QPushButton("&Use these columns")
+        use.clicked.connect(self.use_mapping)
+        layout.addWidget(use, 0, Qt.AlignmentFlag.AlignLeft)
+        return page
+
+    def _filter_problems(self, on: bool) -> None:
+        self.proxy.only_problems = on
+        self.proxy.invalidate()
+
+    # ----------------------------------------------------------------- planning
+    def start_plan(self) -> None:
+        """Read the files with the chosen options, in the background."""
+        from hpgjournal.importers import plan_import
+
+        journal = self.session.journal
+        paths, mapping = list(self.paths), self.mapping
+        fmt, encoding = self.format.currentData(), self.encoding.currentData()
+        order = self.date_order.currentData()
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            sibling = journal.sibling()
+            try:
+                return plan_import(paths, sibling, format=fmt, date_order=order,
+                                   encoding=encoding, mapping=mapping, progress=progress,
+                                   cancelled=cancelled)
+            finally:
+                sibling.close()
+
+        self.plan = None  # the old plan no longer matches the options
+        self._busy(True)
+        self.message.setStyleSheet("")
+        self.message.setText("Reading…")
+        self.task = run_task(self, work, "Import", "Reading the file…")
+        self.task.finished.connect(self._planned)
+        self.task.failed.connect(self._plan_failed)
+
+    def _busy(self, busy: bool) -> None:
+        for widget in (self.reread, self.format, self.encoding, self.date_order):
+            widget.setEnabled(not busy)
+        self.import_button.setEnabled(False)
+
+    def _planned(self, plan: Any) -> None:
+        self._busy(False)
+        self.plan = plan
+        self.stack.setCurrentIndex(0)
+        self.model.set_rows(plan.rows)
+        self.table.resizeColumnsToContents()
+        lines = [f"{p.path.name}: {p.describe()}" for p in plan.files]
+        for p in plan.files:
+            lines += [f"{p.path.name}: {w}" for w in p.warnings]
+            if p.previous_batches:
+                lines.append(f"{p.path.name} was imported before (import "
+                             f"#{', #'.join(str(b) for b in p.previous_batches)}).")
+        self.detected.setText("\n".join(lines))
+        new, dup, bad = plan.count("new"), plan.count("duplicate"), plan.count("error")
+        self.summary.setText(f"{new} new · {dup} already in the journal · {bad} unreadable")
+        ambiguous = plan.ambiguous_files()
+        if ambiguous:
+            self.message.setStyleSheet(f"color: {HIGH};")
+            self.message.setText(
+                "The dates in " + ", ".join(p.path.name for p in ambiguous) + " read both as "
+                "day first and as month first: choose the order under Dates, then Read again.")
+        elif bad:
+            self.message.setStyleSheet("")
+            rows = "1 row cannot" if bad == 1 else f"{bad} rows cannot"
+            self.message.setText(f"{rows} be read (see the reason in the table); the other "
+                                 "rows can be imported, and the unreadable ones are skipped.")
+        else:
+            self.message.setStyleSheet("")
+            self.message.setText("" if new else "Nothing new to import: every result is "
+                                                 "already in the journal.")
+        self.import_button.setText(f"&Import {new} results")
+        self.import_button.setEnabled(bool(new) and not ambiguous)
+
+    def _plan_failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        from hpgjournal.importers import ImportCancelled, LayoutNotRecognised
+
+        if isinstance(exc, ImportCancelled):
+            self.message.setText("Reading cancelled.")
+            return
+        if isinstance(exc, LayoutNotRecognised):
+            self._show_mapping(exc)
+            return
+        if isinstance(exc, UserError):
+            self.message.setStyleSheet(f"color: {HIGH};")
+            self.message.setText(str(exc))
+            return
+        raise exc
+
+    def _show_mapping(self, problem: Any) -> None:
+        self.stack.setCurrentIndex(1)
+        self.message.setStyleSheet("")
+        self.message.setText("Choose at least the date, marker and value columns (for a wide "
+                             "table: the date), then press Use these columns.")
+        columns = list(problem.columns)
+        for key, box in self.field_boxes.items():
+            box.clear()
+            box.addItem("(none)", None)
+            for column in columns:
+                box.addItem(column, column)
+            guess = next((c for c in columns if key in c.casefold()), None)
+            if guess:
+                box.setCurrentIndex(box.findData(guess))
+        self.sample.setColumnCount(len(columns))
+        self.sample.setHorizontalHeaderLabels(columns)
+        self.sample.setRowCount(len(problem.sample))
+        for r, cells in enumerate(problem.sample):
+            for c, cell in enumerate(cells[: len(columns)]):
+                self.sample.setItem(r, c, QTableWidgetItem(cell))
+        self.sample.resizeColumnsToContents()
+
+    def use_mapping(self) -> None:
+        from hpgjournal.importers import ColumnMapping
+
+        chosen = {key: box.currentData() for key, box in self.field_boxes.items()}
+        layout = self.layout_choice.currentData()
+        needed = ("date", "marker", "value") if layout == "long" else ("date",)
+        missing = [k for k in needed if not chosen.get(k)]
+        if missing:
+            self.message.setStyleSheet(f"color: {HIGH};")
+            self.message.setText("Choose the column for: " + ", ".join(missing))
+            return
+        self.mapping = ColumnMapping(layout=layout, **{k: v for k, v in chosen.items() if v})
+        self.start_plan()
+
+    # ----------------------------------------------------------------- committing
+    def start_commit(self) -> None:
+        if self.plan is None:
+            return
+        from hpgjournal.importers import commit_plan
+
+        journal, plan = self.session.journal, self.plan
+
+        def work(progress: Any, cancelled: Any) -> Any:
+            sibling = journal.sibling()
+            try:
+                return commit_plan(plan, sibling, progress=progress, cancelled=cancelled)
+            finally:
+                sibling.close()
+
+        self._busy(True)
+        self.message.setText("Importing…")
+        self.task = run_task(self, work, "Import", "Writing the results…")
+        self.task.finished.connect(self._committed)
+        self.task.failed.connect(self._commit_failed)
+
+    def _committed(self, result: Any) -> None:
+        self.result = result
+        if result.batch_id is not None:
+            names = ", ".join(p.name for p in self.paths)
+            self.session.run(ImportBatchCommand(self.session, result.batch_id,
+                                                f"Import {names}"))
+        self.accept()
+
+    def _commit_failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        from hpgjournal.importers import ImportCancelled
+
+        self.message.setStyleSheet(f"color: {HIGH};")
+        if isinstance(exc, ImportCancelled):
+            self.message.setText("Import cancelled: nothing was written.")
+        elif isinstance(exc, UserError):
+            self.message.setText(f"Nothing was written: {exc}")
+        else:
+            raise exc
+        self.import_button.setEnabled(self.plan is not None and bool(self.plan.count("new")))
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -1,0 +1,75 @@
+"""The Charts page driven as a user would: choose a marker, hover a point, click a phase, export."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.backend_bases import MouseEvent
+
+
+@pytest.fixture
+def charts(window, demo_path):
+    window.open_journal(demo_path)
+    window.resize(1280, 800)
+    window.show()
+    window.show_page("charts")
+    page = window.page("charts")
+    page.canvas.resize(900, 600)
+    page.canvas.draw()
+    return page
+
+
+def pixel(axes, x, y):
+    return axes.transData.transform((x, y))
+
+
+def test_choose_a_marker_and_read_the_verdicts(charts):
+    charts.select("lh")
+    assert charts.result is not None and list(charts.result.marker_axes) == ["lh"]
+    text = charts.side.toPlainText()
+    assert "Observed against expected" in text and "clomiphene" in text.lower()
+    charts.marker.setCurrentIndex(0)  # the panel
+    assert len(charts.result.marker_axes) == 7
+
+
+def test_hover_shows_date_value_unit_and_phase(charts, qtbot):
+    charts.select("testosterone_total")
+    charts.canvas.draw()
+    point = next(p for p in charts.result.points if p.value_text == "458")
+    axes = charts.result.marker_axes["testosterone_total"]
+    x, y = pixel(axes, point.x, point.y)
+    MouseEvent("motion_notify_event", charts.canvas, x, y)._process()
+    shown = charts.hover.text()
+    assert "458" in shown and "ng/dL" in shown and "Recovery" in shown
+
+
+def test_clicking_a_phase_lane_explains_it_with_sources(charts):
+    charts.select("estradiol")
+    charts.canvas.draw()
+    span = next(s for s in charts.result.phase_spans if s.kind == "aromatase_inhibitor")
+    x, y = pixel(charts.result.lane_axes, (span.x0 + span.x1) / 2, span.lane)
+    MouseEvent("button_press_event", charts.canvas, x, y, button=1)._process()
+    text = charts.side.toPlainText()
+    assert text.startswith("Aromatase inhibitor")
+    assert "Sources" in text and "anastrozole" in text.lower()
+
+
+def test_toggles_and_units(charts):
+    charts.select("testosterone_total")
+    with_bands = len(charts.result.envelopes)
+    charts.toggles["expected"].setChecked(False)
+    assert with_bands > 0 and len(charts.result.envelopes) == 0
+    charts.prefs.set_system("si")
+    assert charts.result.marker_axes["testosterone_total"].get_ylabel() == "nmol/L"
+
+
+def test_export_png_and_svg(charts, tmp_path):
+    charts.select("lh,fsh")
+    png = charts.export("png", tmp_path / "lh.png")
+    svg = charts.export("svg", tmp_path / "lh.svg")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in svg.read_bytes()[:400]
+
+
+def test_sperm_recovery_chart(charts):
+    charts.select("sperm_recovery")
+    assert charts.result is not None and charts.result.points

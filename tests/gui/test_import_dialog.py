@@ -1,0 +1,148 @@
+"""The import dialog as a user meets it: preview, problems, choices, commit, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hpgjournal.domain.records import Batch, LabResult
+from hpgjournal.store.journal import Journal
+
+from .helpers import with_modal
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "import"
+
+
+@pytest.fixture
+def empty_window(window, tmp_path):
+    path = tmp_path / "j.hpgjournal"
+    Journal.open(path).close()
+    window.open_journal(path)
+    return window
+
+
+def wait_planned(qtbot, dialog):
+    qtbot.waitUntil(lambda: dialog.plan is not None or dialog.stack.currentIndex() == 1
+                    or (dialog.message.text() and dialog.message.text() != "Reading…"),
+                    timeout=20000)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_preview_shows_each_row_then_commit_and_undo(empty_window, qtbot, tmp_path):
+    path = write(tmp_path, "labs.csv",
+                 "Date,Test,Result,Units,Reference Range\n"
+                 "2025-03-04,Testosterone,612,ng/dL,264-916\n"
+                 "2025-03-04,LH,<0.2,mIU/mL,1.7-8.6\n"
+                 "2025-03-04,Estradiol,41.2,%,7.6-42.6\n")  # a unit that does not fit
+    seen = {}
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        seen["summary"] = dialog.summary.text()
+        seen["statuses"] = [dialog.model.rows[i].status for i in range(dialog.model.rowCount())]
+        dialog.only_problems.setChecked(True)
+        seen["shown"] = dialog.proxy.rowCount()
+        seen["reason"] = dialog.proxy.index(0, 7).data()
+        seen["button"] = dialog.import_button.text()
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+
+    result = with_modal(lambda: empty_window.import_files([path]), play)
+    assert seen["summary"] == "2 new · 0 already in the journal · 1 unreadable"
+    assert sorted(seen["statuses"]) == ["error", "new", "new"]
+    assert seen["shown"] == 1 and seen["reason"]
+    assert seen["button"] == "&Import 2 results"
+    assert result.added == 2
+    journal = empty_window.journal
+    assert {r.analyte for r in journal.all(LabResult)} == {"testosterone_total", "lh"}
+    assert [b.source for b in journal.all(Batch)] == ["labs.csv"]
+    assert empty_window.stack.currentWidget() is empty_window.page("labs")  # shown at once
+    empty_window.undo_group.undo()  # the whole import goes in one step
+    assert journal.count(LabResult) == 0 and journal.count(Batch) == 0
+    empty_window.undo_group.redo()
+    assert journal.count(LabResult) == 2
+
+
+def test_reimporting_the_same_file_adds_nothing(empty_window, qtbot, tmp_path):
+    path = write(tmp_path, "labs.csv", "Date,Test,Result,Units\n2025-03-04,LH,4.2,IU/L\n")
+
+    def commit(dialog):
+        wait_planned(qtbot, dialog)
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+
+    with_modal(lambda: empty_window.import_files([path]), commit)
+    seen = []
+
+    def again(dialog):
+        wait_planned(qtbot, dialog)
+        seen.append((dialog.summary.text(), dialog.import_button.isEnabled(),
+                     dialog.message.text(), dialog.detected.text()))
+        dialog.reject()
+
+    with_modal(lambda: empty_window.import_files([path]), again)
+    summary, enabled, message, detected = seen[0]
+    assert summary.startswith("0 new · 1 already") and not enabled
+    assert "Nothing new" in message and "imported before" in detected
+    assert empty_window.journal.count(LabResult) == 1
+
+
+def test_ambiguous_dates_must_be_chosen(empty_window, qtbot):
+    seen = []
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        seen.append((dialog.import_button.isEnabled(), dialog.message.text()))
+        dialog.date_order.setCurrentIndex(dialog.date_order.findData("dmy"))
+        dialog.reread.click()
+        wait_planned(qtbot, dialog)
+        seen.append((dialog.import_button.isEnabled(), dialog.detected.text()))
+        dialog.reject()
+
+    with_modal(lambda: empty_window.import_files([DATA / "dates_ambiguous.csv"]), play)
+    assert seen[0][0] is False and "choose the order" in seen[0][1]
+    assert seen[1][0] is True and "day first" in seen[1][1]
+
+
+def test_unrecognised_columns_lead_to_the_mapping_step(empty_window, qtbot, tmp_path):
+    path = write(tmp_path, "mine.csv", "Wann,Was,Wieviel\n2025-03-04,LH,4.2\n"
+                                       "2025-03-04,FSH,5.1\n")
+    seen = []
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        seen.append(dialog.stack.currentIndex())
+        boxes = dialog.field_boxes
+        boxes["date"].setCurrentIndex(boxes["date"].findData("Wann"))
+        boxes["marker"].setCurrentIndex(boxes["marker"].findData("Was"))
+        boxes["value"].setCurrentIndex(boxes["value"].findData("Wieviel"))
+        dialog.use_mapping()
+        qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+        seen.append(dialog.summary.text())
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+
+    with_modal(lambda: empty_window.import_files([path]), play)
+    assert seen[0] == 1
+    assert seen[1].startswith("2 new")
+    assert {r.analyte for r in empty_window.journal.all(LabResult)} == {"lh", "fsh"}
+
+
+def test_a_binary_file_gets_a_clear_message_and_nothing_changes(empty_window, qtbot):
+    seen = []
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        seen.append((dialog.message.text(), dialog.import_button.isEnabled()))
+        dialog.reject()
+
+    with_modal(lambda: empty_window.import_files([DATA / "binary.csv"]), play)
+    message, enabled = seen[0]
+    assert message and "Traceback" not in message and not enabled
+    assert empty_window.journal.count(LabResult) == 0
