@@ -46,6 +46,7 @@ SECTION_TITLES = {
     "fertility": "Semen analyses and testicular volume", "symptoms": "Symptom scores",
     "notes": "Notes for the doctor", "sources": "Sources",
 }
+RESULT_CHUNK = 60  # rows per results table, about a page (see _results)
 DISCLAIMER = ("This report shows recorded data and published expectations. It is not medical "
               "advice: decisions belong to the patient and his clinician.")
 
@@ -321,21 +322,26 @@ def _results(data: ReportData, options: ReportOptions) -> str:
     out = [f"<h2>{SECTION_TITLES['results']}</h2>"]
     if not data.results:
         return out[0] + "<p class='muted'>No lab results in this period.</p>"
-    rows = []
+    headers = ["Date", "Marker", "Value", "Unit", "Range", "Flag", "Since dose", "Method", "Lab"]
+    widths = [19, 9, 7, 9, 11, 5, 15, 13, 12]
+    rows: list[list[str]] = []
     previous_draw = ""
     for r in sorted(data.results, key=lambda r: (r.taken_at, marker_name(r.analyte))):
         value, unit = value_in(r, options.units)
         timing = data.clock.timing(r.taken_at)
         draw = r.taken_at.replace("T", " ")
+        if draw != previous_draw and len(rows) >= RESULT_CHUNK:
+            # Qt lays out one long table slowly: a new table (same header) every ~100 rows,
+            # always between two draws, keeps a ten-year report fast.
+            out.append(_table(headers, rows, numeric=[2], widths=widths))
+            rows = []
         shown_draw = f"<b>{esc(draw).replace(' ', '&nbsp;')}</b>" if draw != previous_draw else ""
         previous_draw = draw
         rows.append([shown_draw, esc(_short(r.analyte)), _flagged(value, r.flag), esc(unit),
                      esc(range_text(r, options.units)), esc(r.flag),
                      nb(str(timing) if timing else ""), esc(method_label(r.method)),
                      esc(r.lab)])
-    out.append(_table(["Date", "Marker", "Value", "Unit", "Range", "Flag", "Since dose",
-                       "Method", "Lab"], rows, numeric=[2],
-                      widths=[19, 9, 7, 9, 11, 5, 15, 13, 12]))
+    out.append(_table(headers, rows, numeric=[2], widths=widths))
     return "".join(out)
 
 
