@@ -42,6 +42,7 @@ from hpgjournal.domain.knowledge import (
 )
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.records import LabResult, Phase
+from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.values import format_number
 
 if TYPE_CHECKING:
@@ -172,14 +173,6 @@ def _start_value(results: Sequence[LabResult], phase: Phase) -> LabResult | None
     return max(same or numeric, key=lambda r: r.taken_at)
 
 
-def _reference_range(result: LabResult) -> tuple[float | None, float | None] | None:
-    if result.ref_low is not None or result.ref_high is not None:
-        return result.ref_low, result.ref_high
-    if result.analyte in analytes.CATALOGUE:
-        low, high, _ = analytes.default_range(result.analyte, result.method)
-        if low is not None or high is not None:
-            return low, high
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,7 +482,7 @@ class _Builder:
                 continue
             label = phase_label(phase.kind)
             start_result = _start_value(results, phase)
-            ref_range = _reference_range(start_result) if start_result else None
+            ref_range = reference_range(start_result) if start_result else None
             reason = no_band_reason(
                 response, start_result.value if start_result else None,
                 start_result.comparator if start_result else "", ref_range, self.units)

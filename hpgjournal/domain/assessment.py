@@ -55,6 +55,7 @@ from hpgjournal.domain.knowledge import (
     marker_unit,
 )
 from hpgjournal.domain.records import LabResult, Phase
+from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.timestamps import to_datetime
 from hpgjournal.domain.values import format_number
 
@@ -358,14 +359,6 @@ def _confounders(phase: Phase, response: ExpectedResponse, stamp: str, phases: S
     return tuple(found)
 
 
-def _reference_range(result: LabResult) -> tuple[float | None, float | None] | None:
-    if result.ref_low is not None or result.ref_high is not None:
-        return result.ref_low, result.ref_high
-    if result.analyte in analytes.CATALOGUE:
-        low, high, _ = analytes.default_range(result.analyte, result.method)
-        if low is not None or high is not None:
-            return low, high
-    return None
 
 
 def anchor_for(response: ExpectedResponse, phase: Phase, phases: Sequence[Phase],
@@ -574,15 +567,15 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     numbers.update(reference_value=ref.value, reference_comparator=ref.comparator,
                    reference_taken_at=ref.taken_at, change_percent=change.percent,
                    change_at_least=change.at_least, change_at_most=change.at_most)
-    reference_range = _reference_range(obs)
-    reason = no_band_reason(response, ref.value, ref.comparator, reference_range, system)
+    lab_range = reference_range(obs)
+    reason = no_band_reason(response, ref.value, ref.comparator, lab_range, system)
     band = None
     timing = ""
     if reason is None:
         assert ref.value is not None
         envelope = build_envelope(response, phase_start=start, phase_end=obs_time.date(),
                                   reference=ref.value, anchor=anchor,
-                                  reference_range=reference_range)
+                                  reference_range=lab_range)
         band = envelope.at((obs_time.date() - start.date()).days)  # the band on that day
         verdict = _judge_band(response, band[0], band[1], change, obs)
         numbers.update(expected_low=band[0], expected_high=band[1])

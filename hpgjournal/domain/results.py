@@ -68,3 +68,14 @@ def make_result(
         ref_text=ref_text.strip(), flag=final_flag, lab=lab.strip(), source=source,
         note=note.strip(), batch_id=batch_id,
     )
+
+
+def reference_range(result: LabResult) -> tuple[float | None, float | None] | None:
+    """The range to judge a result by: the lab's printed one, else the catalogue's default."""
+    if result.ref_low is not None or result.ref_high is not None:
+        return result.ref_low, result.ref_high
+    if result.analyte in analytes.CATALOGUE:
+        low, high, _ = analytes.default_range(result.analyte, result.method)
+        if low is not None or high is not None:
+            return low, high
+    return None

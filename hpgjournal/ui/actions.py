@@ -62,6 +62,18 @@ class RecordActions:
     def _run(self, dialog: QDialog) -> bool:
         return dialog.exec() == QDialog.DialogCode.Accepted
 
+    def _add_from(self, dialog: Any, text: str | Callable[[Any], str]) -> Any:
+        """Run an entry dialog; store its record as one undoable step. Returns it (or None)."""
+        if self._run(dialog) and dialog.record is not None:
+            label = text(dialog.record) if callable(text) else text
+            return self.session.add([dialog.record], label)[0]
+        return None
+
+    def _edit_from(self, dialog: Any, old: Any) -> None:
+        """Run an entry dialog opened on ``old``; store the change as one undoable step."""
+        if self._run(dialog) and dialog.record is not None:
+            self.session.edit(old, dialog.record, f"Edit {describe(old)}")
+
     def confirm_delete(self, records: Sequence[Any]) -> bool:
         if len(records) == 1:
             question = f"Delete the {KIND_NAMES[type(records[0])]} {describe(records[0])}?"
@@ -117,16 +129,12 @@ class RecordActions:
     def add_medication(self) -> None:
         from hpgjournal.ui.record_dialogs import MedicationDialog
 
-        dialog = MedicationDialog(self.window)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.add([dialog.record], f"Add regimen {dialog.record.drug}")
+        self._add_from(MedicationDialog(self.window), lambda m: f"Add regimen {m.drug}")
 
     def edit_medication(self, medication: Medication) -> None:
         from hpgjournal.ui.record_dialogs import MedicationDialog
 
-        dialog = MedicationDialog(self.window, medication)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.edit(medication, dialog.record, f"Edit regimen {medication.drug}")
+        self._edit_from(MedicationDialog(self.window, medication), medication)
 
     def change_medication(self, medication: Medication) -> None:
         """A new dose or schedule from a date on: the old period ends, a new one starts."""
@@ -172,31 +180,24 @@ class RecordActions:
             regimen = active[0] if len(active) == 1 else None
         dialog = DoseDialog(self.window, regimens=regimens, regimen=regimen,
                             last_site=self._last_site(regimen.id if regimen else None))
-        if self._run(dialog) and dialog.record is not None:
-            return self.session.add([dialog.record], f"Log {describe(dialog.record)}")[0]
-        return None
+        return self._add_from(dialog, lambda d: f"Log {describe(d)}")
 
     def edit_dose(self, dose: Dose) -> None:
         from hpgjournal.ui.record_dialogs import DoseDialog
 
-        dialog = DoseDialog(self.window, dose, regimens=self.session.journal.all(Medication))
-        if self._run(dialog) and dialog.record is not None:
-            self.session.edit(dose, dialog.record, f"Edit {describe(dose)}")
+        self._edit_from(DoseDialog(self.window, dose,
+                                   regimens=self.session.journal.all(Medication)), dose)
 
     # ----------------------------------------------------------------- phases
     def add_phase(self, kind: str = "") -> None:
         from hpgjournal.ui.record_dialogs import PhaseDialog
 
-        dialog = PhaseDialog(self.window, kind=kind)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.add([dialog.record], f"Add {describe(dialog.record)}")
+        self._add_from(PhaseDialog(self.window, kind=kind), lambda p: f"Add {describe(p)}")
 
     def edit_phase(self, phase: Phase) -> None:
         from hpgjournal.ui.record_dialogs import PhaseDialog
 
-        dialog = PhaseDialog(self.window, phase)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.edit(phase, dialog.record, f"Edit {describe(phase)}")
+        self._edit_from(PhaseDialog(self.window, phase), phase)
 
     def phases_from_regimens(self) -> None:
         """Start a phase for each active regimen's drug (e.g. hCG + clomiphene) from today."""
@@ -225,34 +226,24 @@ class RecordActions:
     def check_in(self) -> None:
         from hpgjournal.ui.record_dialogs import CheckInDialog
 
-        dialog = CheckInDialog(self.window)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.add([dialog.record], "Add check-in")
+        self._add_from(CheckInDialog(self.window), "Add check-in")
 
     def edit_note(self, note: Note) -> None:
         from hpgjournal.ui.record_dialogs import CheckInDialog
 
-        dialog = CheckInDialog(self.window, note)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.edit(note, dialog.record, f"Edit {describe(note)}")
+        self._edit_from(CheckInDialog(self.window, note), note)
 
     def ams(self) -> None:
         from hpgjournal.ui.record_dialogs import AmsDialog
 
-        dialog = AmsDialog(self.window)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.add([dialog.record], "Add AMS questionnaire")
+        self._add_from(AmsDialog(self.window), "Add AMS questionnaire")
 
     def add_measure(self) -> None:
         from hpgjournal.ui.record_dialogs import MeasureDialog
 
-        dialog = MeasureDialog(self.window)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.add([dialog.record], "Add body measures")
+        self._add_from(MeasureDialog(self.window), "Add body measures")
 
     def edit_measure(self, measure: Measure) -> None:
         from hpgjournal.ui.record_dialogs import MeasureDialog
 
-        dialog = MeasureDialog(self.window, measure)
-        if self._run(dialog) and dialog.record is not None:
-            self.session.edit(measure, dialog.record, f"Edit {describe(measure)}")
+        self._edit_from(MeasureDialog(self.window, measure), measure)
