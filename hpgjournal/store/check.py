@@ -78,15 +78,18 @@ def _check_conversion(row: sqlite3.Row, where: str) -> list[Problem]:
     """The stored canonical number must be the reported number converted."""
     from hpgjournal.domain.values import parse_value
 
-    parsed = parse_value(row["reported_value"])
-    if parsed.number is None:
-        return []
-    try:
-        expected = analytes.to_canonical(row["analyte"], parsed.number, row["reported_unit"])
-    except UnitError as exc:
-        return [Problem("warning", where, str(exc))]
-    if not math.isclose(expected, row["value"], rel_tol=1e-3, abs_tol=1e-9):
-        # A decimal comma file can make the reported text read differently; only warn.
+    readings = []  # the printed text read both ways: files with a decimal comma exist
+    for decimal_comma in (False, True):
+        parsed = parse_value(row["reported_value"], decimal_comma=decimal_comma)
+        if parsed.number is None:
+            return []
+        try:
+            readings.append(analytes.to_canonical(row["analyte"], parsed.number,
+                                                  row["reported_unit"]))
+        except UnitError as exc:
+            return [Problem("warning", where, str(exc))]
+    expected = readings[0]
+    if not any(math.isclose(e, row["value"], rel_tol=1e-3, abs_tol=1e-9) for e in readings):
         return [Problem("warning", where, f"stored {row['value']:g} {row['unit']} but the "
                                           f"reported {row['reported_value']} "
                                           f"{row['reported_unit']} gives {expected:g}")]

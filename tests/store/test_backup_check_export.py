@@ -136,3 +136,10 @@ def test_readonly_open_does_not_touch_a_missing_file(tmp_path):
     with pytest.raises(JournalError, match="no journal"):
         Journal.open(tmp_path / "missing.hpgjournal", readonly=True)
     assert not (tmp_path / "missing.hpgjournal").exists()
+
+
+def test_check_accepts_values_printed_with_a_decimal_comma(journal):
+    result = make_result("2025-01-02", "testosterone_total", "1.077", "ng/dL", decimal_comma=True)
+    assert result.value == 1077  # "1.077" in a decimal-comma file is a thousands separator
+    journal.add(result)
+    assert check(journal) == []
