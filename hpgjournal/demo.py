@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from hpgjournal.domain.ams import encode, score
 from hpgjournal.domain.drugs import find_drug
 from hpgjournal.domain.errors import UserError
-from hpgjournal.domain.records import Dose, Measure, Medication, Note, Phase
+from hpgjournal.domain.records import Dose, Measure, Medication, Note, Phase, Questionnaire
 from hpgjournal.domain.results import make_result
 from hpgjournal.paths import resources_dir
 from hpgjournal.store.journal import Journal
@@ -65,6 +66,8 @@ def build_demo(journal: Journal, today: date | None = None, recipe: dict[str, An
         for m in recipe["measures"]
     ]
     records += _notes(recipe, day, stamp)
+    records += [Questionnaire(None, stamp(q["day"]), "ams", encode(q["answers"]),
+                              score(q["answers"]).total) for q in recipe.get("ams", [])]
     with journal.transaction():
         for table in ("lab_results", "doses", "medications", "phases", "notes", "measures",
                       "questionnaires", "batches", "profile"):

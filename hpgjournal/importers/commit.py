@@ -21,6 +21,7 @@ from hpgjournal.importers.errors import (
     ImportProblem,
     StrictImportRefused,
 )
+from hpgjournal.importers.names import OTHER_TABLES
 from hpgjournal.importers.normalise import result_key
 from hpgjournal.importers.plan import (
     ImportPlan,
@@ -42,7 +43,7 @@ _COLUMNS = tuple(f.name for f in fields(LabResult) if f.name not in ("id", "batc
 _INSERT = (f"INSERT INTO lab_results ({', '.join(_COLUMNS)}, batch_id) "
            f"VALUES ({', '.join('?' * len(_COLUMNS))}, {{batch_id:d}})")
 _VALUES = itemgetter(*_COLUMNS)
-_RECORD_ORDER = ("medications", "doses", "phases", "notes", "measures")
+_RECORD_ORDER = OTHER_TABLES
 
 
 @dataclass(frozen=True)

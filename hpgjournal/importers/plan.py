@@ -24,7 +24,7 @@ from hpgjournal.importers.errors import ImportCancelled, ImportProblem, UnknownF
 from hpgjournal.importers.formats import MIN_CONFIDENCE, Format, get_format, make_probe, rank
 from hpgjournal.importers.formats.base import Probe, Reading, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping
-from hpgjournal.importers.names import DATE_ORDER_CHOICES
+from hpgjournal.importers.names import DATE_ORDER_CHOICES, OTHER_TABLES
 from hpgjournal.importers.normalise import Normaliser, decide_decimal_comma, key_of, result_key
 from hpgjournal.importers.rows import Candidate, Failed, Ignored, OtherRecord, Ready, RowError
 from hpgjournal.importers.source import SourceFile, read_source
@@ -71,7 +71,7 @@ class PlannedRow(NamedTuple):
 class PlannedRecord:
     """A record other than a lab result (from an ``export all`` JSON document).
 
-    ``table`` is ``medications``, ``doses``, ``phases``, ``notes`` or ``measures``.
+    ``table`` is one of :data:`hpgjournal.importers.names.OTHER_TABLES`.
     """
 
     file: Path
@@ -254,7 +254,7 @@ def record_key(record: Any) -> tuple[object, ...]:
 
 def _existing_records(journal: Journal) -> dict[str, set[tuple[object, ...]]]:
     return {table: {record_key(r) for r in journal.all(TABLES[table])}
-            for table in ("medications", "doses", "phases", "notes", "measures")}
+            for table in OTHER_TABLES}
 
 
 # ------------------------------------------------------------------------------ one file

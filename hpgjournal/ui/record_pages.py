@@ -166,7 +166,7 @@ class MedicationsPage(QSplitter):
         self.doses.finish_toolbar()
         self.addWidget(self.medications)
         self.addWidget(self.doses)
-        self.setSizes([260, 500])
+        self.setSizes([340, 420])
 
     def _change(self, actions: RecordActions) -> None:
         selected = self.medications.selected_records()

@@ -12,7 +12,7 @@ from hpgjournal.domain.records import LabResult, Note
 from hpgjournal.domain.results import make_result
 from hpgjournal.store.backup import KEEP, backup, backups_of, restore
 from hpgjournal.store.check import check
-from hpgjournal.store.export import LAB_COLUMNS, export, format_cell
+from hpgjournal.store.export import LAB_COLUMNS, TABLES, export, format_cell
 from hpgjournal.store.journal import Journal
 
 
@@ -107,11 +107,11 @@ def test_json_export_holds_every_table(demo_path):
         n = export(journal, "all", "json", out)
         document = json.loads(out.getvalue())
         assert document["format"] == "hpgjournal-export"
-        for table in ("labs", "medications", "doses", "phases", "notes", "measures"):
+        for table in ("labs", "medications", "doses", "phases", "notes", "measures",
+                      "questionnaires"):
             assert document[table], table
         assert len(document["labs"]) == journal.count(LabResult)
-        assert n == sum(len(document[t]) for t in ("labs", "medications", "doses", "phases",
-                                                     "notes", "measures", "batches"))
+        assert n == sum(len(document[t]) for t in TABLES)  # every record, none twice
 
 
 @pytest.mark.parametrize("text, cell", [

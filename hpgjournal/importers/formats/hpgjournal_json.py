@@ -20,12 +20,12 @@ from hpgjournal.importers.errors import UnknownFormatError
 from hpgjournal.importers.formats.base import Format, Probe, Reading
 from hpgjournal.importers.formats.hpgjournal_csv import own_result
 from hpgjournal.importers.mapping import ColumnMapping
+from hpgjournal.importers.names import OTHER_TABLES
 from hpgjournal.importers.rows import Failed, Item, OtherRecord, Ready, RowError
 from hpgjournal.store.export import FORMAT_NAME, FORMAT_VERSION, TABLES
 
 __all__ = ["HPGJOURNAL_JSON", "HpgjournalJsonFormat", "check_record"]
 
-OTHER_TABLES = ("medications", "doses", "phases", "notes", "measures")
 _DATE_FIELDS = ("taken_at", "noted_at", "measured_at", "start_date", "end_date")
 _POSITIVE = ("interval_days", "weight_kg")
 _NOT_NEGATIVE = ("testis_left_ml", "testis_right_ml")
