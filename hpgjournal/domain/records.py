@@ -48,6 +48,7 @@ class Medication:
     interval_days: float | None = None
     end_date: str | None = None
     note: str = ""
+    batch_id: int | None = None  # the import that added it, if any
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Dose:
     site: str = ""
     note: str = ""
     medication_id: int | None = None
+    batch_id: int | None = None  # the import that added it, if any
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Phase:
     start_date: str
     end_date: str | None = None
     note: str = ""
+    batch_id: int | None = None  # the import that added it, if any
 
 
 SCORE_NAMES = ("energy", "libido", "mood", "sleep", "erections")
@@ -85,6 +88,7 @@ class Note:
     erections: int | None = None
     text: str = ""
     for_doctor: bool = False
+    batch_id: int | None = None  # the import that added it, if any
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class Measure:
     systolic: int | None = None
     diastolic: int | None = None
     note: str = ""
+    batch_id: int | None = None  # the import that added it, if any
 
 
 @dataclass(frozen=True)
@@ -119,3 +124,4 @@ class Questionnaire:
     answers: str  # the answers in item order, comma-separated (e.g. "1,2,3,...")
     total: int
     note: str = ""
+    batch_id: int | None = None  # the import that added it, if any

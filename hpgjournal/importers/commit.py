@@ -135,7 +135,7 @@ def commit_plan(
                 return CommitResult(None, 0, duplicates + late, len(errors))
             batch_id = journal.start_batch(*_batch_fields(plan))
             _insert_results(journal, fresh, batch_id, progress, cancelled)
-            count = _insert_records(journal, written_records, plan.records)
+            count = _insert_records(journal, written_records, plan.records, batch_id)
             if plan.profile:
                 _set_profile(journal, plan.profile)
             journal.conn.execute("UPDATE batches SET rows = ? WHERE id = ?", [len(fresh), batch_id])
@@ -176,7 +176,7 @@ def _fresh_records(journal: Journal, records: list[PlannedRecord]) -> list[Plann
 
 
 def _insert_records(journal: Journal, records: list[PlannedRecord],
-                    planned: list[PlannedRecord]) -> int:
+                    planned: list[PlannedRecord], batch_id: int) -> int:
     """Write medications first, so that doses can point to their new ids.
 
     A dose whose medication is already in the journal points to that medication.
@@ -189,7 +189,7 @@ def _insert_records(journal: Journal, records: list[PlannedRecord],
             medication_ids[other.source_id] = known[record_key(other.record)]
     for table in _RECORD_ORDER:
         for entry in (r for r in records if r.table == table):
-            record: Any = entry.record
+            record: Any = replace(entry.record, batch_id=batch_id)
             if isinstance(record, Dose):
                 old = record.medication_id
                 record = replace(record, medication_id=medication_ids.get(old) if old else None)

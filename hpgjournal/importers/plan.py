@@ -249,7 +249,8 @@ def existing_keys(journal: Journal) -> set[tuple[object, ...]]:
 def record_key(record: Any) -> tuple[object, ...]:
     """What makes two non-lab records the same: every field but ids."""
     values = asdict(record)
-    return tuple(sorted((k, v) for k, v in values.items() if k not in ("id", "medication_id")))
+    return tuple(sorted((k, v) for k, v in values.items()
+                        if k not in ("id", "medication_id", "batch_id")))
 
 
 def _existing_records(journal: Journal) -> dict[str, set[tuple[object, ...]]]:

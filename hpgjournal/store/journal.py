@@ -347,8 +347,13 @@ class Journal:
     def batch_results(self, batch_id: int) -> list[LabResult]:
         return self.all(LabResult, "batch_id = ?", [batch_id])
 
+    def batch_records(self, batch_id: int) -> list[Any]:
+        """Everything an import batch added, lab results first, medications before doses."""
+        kinds = (LabResult, Medication, Dose, Phase, Note, Measure, Questionnaire)
+        return [r for kind in kinds for r in self.all(kind, "batch_id = ?", [batch_id])]
+
     def undo_batch(self, batch_id: int) -> int:
-        """Remove a whole import batch and its results; return how many results went."""
+        """Remove a whole import batch and all it added; return how many results went."""
         with self.transaction():
             n = self.conn.execute(
                 "SELECT count(*) FROM lab_results WHERE batch_id = ?", [batch_id]

@@ -143,9 +143,23 @@ def _v3_questionnaires(conn: sqlite3.Connection) -> None:
     )
 
 
+BATCHED_TABLES = ("medications", "doses", "phases", "notes", "measures", "questionnaires")
+
+
+def _v4_batches_for_every_record(conn: sqlite3.Connection) -> None:
+    """Records imported from an 'export all' document belong to their import batch too, so
+    that taking the batch out removes everything it added."""
+    conn.executescript("".join(
+        f"ALTER TABLE {table} ADD COLUMN batch_id INTEGER "
+        f"REFERENCES batches(id) ON DELETE CASCADE;\n"
+        f"CREATE INDEX {table}_by_batch ON {table} (batch_id);\n"
+        for table in BATCHED_TABLES))
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "initial tables", _v1_initial),
     (2, "profile and notes for the doctor", _v2_profile_and_doctor_notes),
     (3, "questionnaires", _v3_questionnaires),
+    (4, "import batches for every kind of record", _v4_batches_for_every_record),
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -72,7 +72,9 @@ class RecordActions:
     def _edit_from(self, dialog: Any, old: Any) -> None:
         """Run an entry dialog opened on ``old``; store the change as one undoable step."""
         if self._run(dialog) and dialog.record is not None:
-            self.session.edit(old, dialog.record, f"Edit {describe(old)}")
+            # an imported record stays in its import batch when corrected
+            new = replace(dialog.record, batch_id=getattr(old, "batch_id", None))
+            self.session.edit(old, new, f"Edit {describe(old)}")
 
     def confirm_delete(self, records: Sequence[Any]) -> bool:
         if len(records) == 1:
@@ -145,7 +147,7 @@ class RecordActions:
         dialog.start.set_stamp(max(date.today().isoformat(), medication.start_date))
         if not (self._run(dialog) and dialog.record is not None):
             return
-        new = replace(dialog.record, id=None)
+        new = replace(dialog.record, id=None, batch_id=None)  # the new period is the user's own
         if new.start_date <= medication.start_date:
             QMessageBox.warning(self.window, "Change regimen",
                                 "The change must start after the current regimen began "

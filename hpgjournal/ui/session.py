@@ -146,11 +146,11 @@ class _Delete(SessionCommand):
         return {type(r) for r in self.records} | ({Dose} if self.linked else set())
 
 
-def _restore_batch(journal: Journal, batch: Batch, results: list[LabResult]) -> None:
+def _restore_batch(journal: Journal, batch: Batch, records: list[Any]) -> None:
     with journal.transaction():
         journal.restore(batch)
-        for result in results:
-            journal.restore(result)
+        for record in records:  # in batch_records order: medications before their doses
+            journal.restore(record)
 
 
 class ImportBatchCommand(SessionCommand):
@@ -159,17 +159,17 @@ class ImportBatchCommand(SessionCommand):
     def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
         super().__init__(session, text)
         self.batch = session.journal.get(Batch, batch_id)
-        self.results = session.journal.batch_results(batch_id)
+        self.records = session.journal.batch_records(batch_id)
         session.announce(self.kinds())
 
     def apply(self) -> None:
-        _restore_batch(self.journal, self.batch, self.results)
+        _restore_batch(self.journal, self.batch, self.records)
 
     def revert(self) -> None:
         self.journal.undo_batch(self.batch.id)
 
     def kinds(self) -> set[type]:
-        return {Batch, LabResult}
+        return {Batch, LabResult, *(type(r) for r in self.records)}
 
 
 class RemoveBatchCommand(SessionCommand):
@@ -178,7 +178,7 @@ class RemoveBatchCommand(SessionCommand):
     def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
         super().__init__(session, text)
         self.batch = session.journal.get(Batch, batch_id)
-        self.results = session.journal.batch_results(batch_id)
+        self.records = session.journal.batch_records(batch_id)
         self.apply()
         session.announce(self.kinds())
 
@@ -186,7 +186,7 @@ class RemoveBatchCommand(SessionCommand):
         self.journal.undo_batch(self.batch.id)
 
     def revert(self) -> None:
-        _restore_batch(self.journal, self.batch, self.results)
+        _restore_batch(self.journal, self.batch, self.records)
 
     def kinds(self) -> set[type]:
-        return {Batch, LabResult}
+        return {Batch, LabResult, *(type(r) for r in self.records)}

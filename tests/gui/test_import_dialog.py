@@ -146,3 +146,29 @@ def test_a_binary_file_gets_a_clear_message_and_nothing_changes(empty_window, qt
     message, enabled = seen[0]
     assert message and "Traceback" not in message and not enabled
     assert empty_window.journal.count(LabResult) == 0
+
+
+def test_undo_and_redo_of_an_export_all_import(empty_window, qtbot, demo_path, tmp_path):
+    import subprocess
+    import sys
+
+    from hpgjournal.domain.records import Dose, Medication
+
+    document = tmp_path / "all.json"
+    subprocess.run([sys.executable, "-m", "hpgjournal", "export", "all", "--journal",
+                    str(demo_path), "-o", str(document)], check=True, capture_output=True)
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+
+    with_modal(lambda: empty_window.import_files([document]), play)
+    journal = empty_window.journal
+    counts = (journal.count(LabResult), journal.count(Medication), journal.count(Dose))
+    assert all(counts)
+    empty_window.undo_group.undo()
+    assert (journal.count(LabResult), journal.count(Medication), journal.count(Dose)) == (0, 0, 0)
+    empty_window.undo_group.redo()
+    assert (journal.count(LabResult), journal.count(Medication), journal.count(Dose)) == counts
+    assert all(d.medication_id is not None for d in journal.all(Dose))  # links restored

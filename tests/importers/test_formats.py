@@ -296,3 +296,21 @@ def test_hpgjournal_labs_csv_edited_by_hand(tmp_path, journal):
     assert plan.rows[0].result.unit == "ng/dL"
     assert plan.rows[2].result.note == "=note"  # the spreadsheet guard is taken off again
     assert "has no method 'direct'" in plan.rows[3].reason
+
+
+def test_undoing_an_export_all_import_removes_every_record_it_added(demo_path, tmp_path):
+    from hpgjournal.domain.records import Dose, LabResult, Medication, Note, Questionnaire
+
+    first = tmp_path / "all.json"
+    assert run_cli("export", "all", "--journal", str(demo_path), "-o", str(first)).returncode == 0
+    target = tmp_path / "copy.hpgjournal"
+    with Journal.open(target) as journal:
+        journal.add(Note(None, "2020-01-01", text="typed before the import"))
+        result = commit_plan(plan_import([first], journal), journal)
+        added = journal.batch_records(result.batch_id)
+        kinds = {type(r) for r in added}
+        assert {LabResult, Medication, Dose, Note, Questionnaire} <= kinds
+        assert all(d.medication_id is not None for d in journal.all(Dose))
+        journal.undo_batch(result.batch_id)
+        assert [n.text for n in journal.all(Note)] == ["typed before the import"]
+        assert journal.count(Dose) == journal.count(Medication) == journal.count(LabResult) == 0
