@@ -135,14 +135,20 @@ class ReportPage(QWidget):
         return ReportOptions(start=start, end=end, sections=sections,
                              units=self.units.currentData(), paper=self.paper.currentData())
 
+    def _checked_options(self) -> ReportOptions | None:
+        """The chosen options, or None after telling the user what to correct."""
+        try:
+            return self.options()
+        except UserError as exc:
+            QMessageBox.warning(self, "Doctor report", str(exc))
+            return None
+
     # ----------------------------------------------------------------- output
     def save_pdf(self, path: Path | None = None) -> None:
         if self.journal is None:
             return
-        try:
-            options = self.options()
-        except UserError as exc:
-            QMessageBox.warning(self, "Doctor report", str(exc))
+        options = self._checked_options()
+        if options is None:
             return
         if path is None:
             suggested = Path.home() / f"hormone-report-{options.end}.pdf"
@@ -216,10 +222,7 @@ class ReportPage(QWidget):
             return
         from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-        try:
-            self.options()
-        except UserError as exc:
-            QMessageBox.warning(self, "Doctor report", str(exc))
+        if self._checked_options() is None:
             return
         printer = self._printer()  # the dialog keeps a pointer to it: keep it alive meanwhile
         dialog = QPrintPreviewDialog(printer, self)
@@ -233,10 +236,7 @@ class ReportPage(QWidget):
             return
         from PySide6.QtPrintSupport import QPrintDialog
 
-        try:
-            self.options()
-        except UserError as exc:
-            QMessageBox.warning(self, "Doctor report", str(exc))
+        if self._checked_options() is None:
             return
         printer = self._printer()
         dialog = QPrintDialog(printer, self)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +63,7 @@ class Reading:
     needs_decimal_decision: bool = True
 
 
-class Format:
+class Format(ABC):
     """A source format. Subclasses set the class attributes and implement the two methods.
 
     ``score`` returns a confidence from 0 (certainly not this format) to 1 (certainly it),
@@ -75,11 +76,13 @@ class Format:
     kind: str = "csv"
     takes_mapping: bool = False
 
+    @abstractmethod
     def score(self, probe: Probe) -> float:
-        raise NotImplementedError
+        """Confidence from 0 to 1 that the probed file is in this format."""
 
+    @abstractmethod
     def read(self, probe: Probe, mapping: ColumnMapping | None = None) -> Reading:
-        raise NotImplementedError
+        """Read the whole file into rows (or raise a UserError subclass)."""
 
 
 def column_labels(cells: Sequence[str]) -> list[str]:
