@@ -4,7 +4,7 @@
 #   ./dev.sh test [ARGS...]  run ruff and every test, headless
 # Also: ./dev.sh bench (print the benchmarks), ./dev.sh shot OUT.png (screenshot under Xvfb).
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "${BASH_SOURCE[0]}")"
 VENV=.venv
 PY=${PYTHON:-python3}
 
@@ -25,10 +25,17 @@ X11_LIBS=(
 )
 
 missing_packages() {  # prints the Debian packages whose library is not on the system
-  local entry soname pkg
+  # ldconfig's whole list is read into a variable first: a reader that stops at its first match
+  # (grep -q) in a pipeline would kill ldconfig with SIGPIPE, and pipefail would then report a
+  # library that is there as missing.
+  local entry soname pkg cache
+  cache=$("$(command -v ldconfig || echo /sbin/ldconfig)" -p 2>/dev/null || true)
   for entry in "$@"; do
     soname=${entry% *}; pkg=${entry#* }
-    "$(command -v ldconfig || echo /sbin/ldconfig)" -p 2>/dev/null | grep -q "$soname" || printf '%s\n' "$pkg"
+    case "$cache" in
+      *[[:space:]]"$soname"[[:space:]]*) ;;
+      *) printf '%s\n' "$pkg" ;;
+    esac
   done
 }
 
@@ -67,11 +74,26 @@ ensure_venv() {  # creates .venv and installs the project with its test extras w
     say "installing Python packages into $VENV (first time takes about a minute)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
-    "$VENV/bin/python" -c 'import PySide6.QtWidgets, pandas, matplotlib, sqlite_utils, pytestqt' || {
+    "$VENV/bin/python" -c 'import PySide6.QtWidgets, pandas, matplotlib, sqlite_utils, pytestqt, PyInstaller' || {
       say "the Python packages did not install; see the messages above"; exit 1; }
     echo "$want" > "$stamp"
   fi
 }
+
+build_needs() {  # what PyInstaller's build test needs: objdump and Python's shared library
+  command -v objdump >/dev/null || echo binutils
+  local soname libdir
+  soname=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("INSTSONAME") or "")')
+  libdir=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")')
+  case "$soname" in *.so*) ;; *) return 0 ;; esac  # not a shared-library build (macOS framework)
+  [ -e "$libdir/$soname" ] && return 0
+  [ -z "$(missing_packages "$soname x")" ] && return 0
+  # Debian and Ubuntu ship it apart from the interpreter, as libpython3.X
+  "$VENV/bin/python" -c 'import sys; print(f"libpython{sys.version_info[0]}.{sys.version_info[1]}")'
+}
+
+# Sourced (by the tests of these functions), it stops here and runs nothing.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
 
 cmd=${1:-help}; shift || true
 case "$cmd" in
@@ -85,8 +107,16 @@ case "$cmd" in
     exec "$VENV/bin/hpgjournal" "$@" ;;
   test)
     ensure_system; ensure_venv
-    command -v pdftotext >/dev/null || apt_install poppler-utils  # report tests read PDF text
-    command -v objdump >/dev/null || apt_install binutils  # PyInstaller's build test needs it
+    needs=()
+    command -v pdftotext >/dev/null || needs+=(poppler-utils)  # report tests read PDF text
+    command -v pdffonts >/dev/null || needs+=(poppler-utils)
+    # the Linux desktop files are checked with the desktop's own validators
+    command -v desktop-file-validate >/dev/null || needs+=(desktop-file-utils)
+    command -v appstreamcli >/dev/null || needs+=(appstream)
+    command -v update-mime-database >/dev/null || needs+=(shared-mime-info)
+    mapfile -t -O "${#needs[@]}" needs < <(build_needs)  # PyInstaller's build test
+    mapfile -t needs < <(printf '%s\n' "${needs[@]}" | sort -u | sed '/^$/d')
+    apt_install "${needs[@]}"
     "$VENV/bin/ruff" check .
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
   bench)

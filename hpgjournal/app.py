@@ -36,6 +36,11 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName(APP_TITLE)
     _set_icon(app)
+    from hpgjournal.report.fonts import ensure_font
+
+    no_font = ensure_font()  # a system without fonts gets matplotlib's DejaVu Sans
+    if no_font:
+        log.warning("%s", no_font)
 
     from hpgjournal.ui.main_window import MainWindow
     from hpgjournal.ui.style import apply_style

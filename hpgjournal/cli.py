@@ -92,13 +92,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from hpgjournal.demo import build_demo
+    from hpgjournal.demo import write_demo
     from hpgjournal.paths import data_dir
-    from hpgjournal.store.journal import Journal
 
-    path = args.journal or data_dir() / "demo.hpgjournal"
-    with Journal.open(path) as journal:
-        counts = build_demo(journal)
+    path = (args.journal or data_dir() / "demo.hpgjournal").expanduser()
+    counts = write_demo(path)
     print(f"demo journal written to {path}: {counts['lab_results']} lab results, "
           f"{counts['doses']} doses, {counts['phases']} phases, {counts['notes']} notes")
     if args.no_gui:
@@ -213,6 +211,12 @@ def _file_to_open(argv: list[str]) -> Path | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from hpgjournal.bundle import glibc_problem
+
+    problem = glibc_problem()  # before anything loads Qt's libraries
+    if problem:
+        print(f"hpgjournal: error: {problem}", file=sys.stderr)
+        return 1
     argv = list(sys.argv[1:] if argv is None else argv)
     open_file = _file_to_open(argv)
     parser = build_parser()
@@ -226,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.journal = open_file
         else:
             args.open_file = open_file
-    from hpgjournal.logsetup import log_file, setup_logging
+    from hpgjournal.logsetup import FILE_ONLY, log_file, setup_logging
 
     setup_logging(to_file=True)
     try:
@@ -240,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: one line for the user, the traceback in the log
-        log.exception("unexpected error in %s", args.command or "gui")
+        log.exception("unexpected error in %s", args.command or "gui", extra=FILE_ONLY)
         print(f"hpgjournal: internal error: {type(exc).__name__}: {exc} "
               f"(details in {log_file()}; please report it)", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""Write the demo journal from ``resources/demo/recipe.toml`` (a fictional man's three years)."""
+"""Write the demo journal from ``hpgjournal/resources/demo/recipe.toml`` (a fictional man's three years)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,24 @@ def recipe_path() -> Path:
 def load_recipe(path: Path | None = None) -> dict[str, Any]:
     with open(path or recipe_path(), "rb") as fh:
         return tomllib.load(fh)
+
+
+def write_demo(path: Path, today: date | None = None) -> dict[str, int]:
+    """Write the demo journal at ``path`` (new, or an earlier demo); return counts per table.
+
+    The recipe is read before anything is written, the records go in as one transaction, and a
+    journal this call created is removed again if anything fails: no half-made demo is left.
+    """
+    recipe = load_recipe()
+    created = not path.exists()
+    try:
+        with Journal.open(path) as journal:
+            return build_demo(journal, today=today, recipe=recipe)
+    except BaseException:
+        if created:
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm", ".lock"))):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 def printed_values(recipe: dict[str, Any]) -> int:

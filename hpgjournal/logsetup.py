@@ -13,6 +13,16 @@ def log_file() -> Path:
     return log_dir() / "hpgjournal.log"
 
 
+FILE_ONLY = {"file_only": True}  # ``extra=`` for a record the console must not show
+
+
+class _Console(logging.Formatter):
+    """One line a user can read: no traceback (that goes to the log file only)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"hpgjournal: {record.levelname.lower()}: {record.getMessage()}"
+
+
 def setup_logging(*, to_file: bool = True) -> None:
     root = logging.getLogger("hpgjournal")
     if root.handlers:
@@ -20,7 +30,8 @@ def setup_logging(*, to_file: bool = True) -> None:
     root.setLevel(logging.INFO)
     console = logging.StreamHandler()
     console.setLevel(logging.WARNING)
-    console.setFormatter(logging.Formatter("hpgjournal: %(levelname)s: %(message)s"))
+    console.setFormatter(_Console())
+    console.addFilter(lambda record: not getattr(record, "file_only", False))
     root.addHandler(console)
     if to_file:
         try:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import os
-import sys
 from pathlib import Path
 
 from hpgjournal import APP_NAME
@@ -12,14 +12,18 @@ JOURNAL_SUFFIX = ".hpgjournal"
 
 
 def resources_dir() -> Path:
-    """The folder holding the knowledge base, icons and demo recipe.
+    """The folder holding the knowledge base, icons and demo recipe (``hpgjournal/resources``).
 
-    A frozen (PyInstaller) app carries it next to the code; a checkout has it at the top level.
+    Found through ``importlib.resources``, so a checkout, an editable install, an installed wheel
+    and the PyInstaller bundle (which collects it as ``hpgjournal/resources``) all find it the
+    same way.
     """
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    root = importlib.resources.files("hpgjournal").joinpath("resources")
+    if not isinstance(root, Path) or not root.is_dir():
+        raise RuntimeError(
+            f"hpgjournal's resources are missing ({root}): the installation is incomplete; "
+            "reinstall hpgjournal")
+    return root
 
 
 def data_dir() -> Path:

@@ -6,7 +6,7 @@ Run it with the project's virtual environment on the system you build for (Linux
 macOS: PyInstaller does not cross-build). Steps:
 
 1. installs PyInstaller into this Python environment if it is missing;
-2. renders the icons from resources/icons/hpgjournal.svg into build/icons;
+2. renders the icons from hpgjournal/resources/icons/hpgjournal.svg into build/icons;
 3. runs PyInstaller on packaging/hpgjournal.spec: work files in build/, the app in
    dist/hpgjournal/ (and dist/HPG Journal.app on macOS);
 4. on Linux, copies the menu entry, icons and install.sh into dist/hpgjournal/linux;
@@ -117,8 +117,25 @@ def add_linux_integration(bundle: Path, icons: Path) -> Path:
     for png in sorted(icons.glob("hpgjournal-*.png")):
         if int(png.stem.rsplit("-", 1)[1]) <= 512:  # the 1024 px one is for macOS only
             shutil.copy2(png, target / "icons" / png.name)
-    shutil.copy2(ROOT / "resources" / "icons" / "hpgjournal.svg", target / "icons")
+    shutil.copy2(ROOT / "hpgjournal" / "resources" / "icons" / "hpgjournal.svg", target / "icons")
     return target
+
+
+def glibc_line(bundle: Path) -> str:
+    """What the bundle's glibc-floor.txt says, with the files that set it; BuildError if absent."""
+    spec = importlib.util.spec_from_file_location("glibc_floor", ROOT / "packaging" / "glibc_floor.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    written = bundle / "_internal" / module.FLOOR_FILE
+    if not written.is_file():
+        raise BuildError(f"{written} was not written: the spec's glibc step did not run")
+    floor, needing = module.bundle_floor(bundle)
+    text = written.read_text(encoding="ascii").strip()
+    if text != ".".join(map(str, floor)):
+        raise BuildError(f"{written} says {text}, but the bundle needs {floor}")
+    names = ", ".join(Path(n).name for n in needing[:4])
+    return f"runs on GNU C library {text} or newer (set by {names})"
 
 
 def make_archive(bundle: Path) -> Path:
@@ -240,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         exe = run_pyinstaller(build, dist, clean=args.clean)
         if sys.platform.startswith("linux"):
             add_linux_integration(exe.parent, icons)
+            say(glibc_line(exe.parent))
         built = time.monotonic() - started
         say(f"built {exe} in {built:.0f} s; smoke test:")
         for line in smoke_test(exe):

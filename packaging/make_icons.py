@@ -1,4 +1,4 @@
-"""Render the app icon's PNG, ICO and ICNS files from resources/icons/hpgjournal.svg.
+"""Render the app icon's PNG, ICO and ICNS files from hpgjournal/resources/icons/hpgjournal.svg.
 
 The SVG is the only icon kept in git; everything written here is a build product:
 
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SVG = ROOT / "resources" / "icons" / "hpgjournal.svg"
+SVG = ROOT / "hpgjournal" / "resources" / "icons" / "hpgjournal.svg"
 DEFAULT_OUT = ROOT / "build" / "icons"
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)  # the ICO format stops at 256

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -14,12 +16,70 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 DEMO_TODAY = date(2026, 11, 1)
 
+# The user's own folders, as the app would find them before the tests move everything away.
+REAL_HOME = Path.home()
+_USER_GLOBS = (
+    ".local/share/hpgjournal*", ".local/state/hpgjournal*", ".config/hpgjournal*",
+    ".cache/hpgjournal*", ".local/share/applications/*hpgjournal*", ".local/bin/hpgjournal",
+    ".local/lib/hpgjournal", ".local/share/icons/hicolor/*/apps/*hpgjournal*",
+    "Library/Application Support/hpgjournal", "Library/Logs/hpgjournal",
+    "Library/Preferences/*hpgjournal*", "AppData/Local/hpgjournal",
+)
+
+
+def user_folders_snapshot(home: Path = REAL_HOME) -> dict[str, tuple[int, int]]:
+    """Every file of the app's under ``home``, with its size and modification time."""
+    seen: dict[str, tuple[int, int]] = {}
+    for pattern in _USER_GLOBS:
+        for top in home.glob(pattern):
+            for path in [top, *top.rglob("*")] if top.is_dir() else [top]:
+                try:
+                    info = path.lstat()
+                except OSError:
+                    continue
+                seen[str(path)] = (info.st_size, info.st_mtime_ns)
+    return seen
+
+
+# Every test, and every process a test starts, lives in one throw-away home: the data, log,
+# config, cache and Qt settings folders of the app and of its libraries all point into it.
+# Set at import, before any fixture (module-scoped ones run before the per-test fixture below).
+SANDBOX = Path(tempfile.mkdtemp(prefix="hpgjournal-tests-"))
+_SANDBOX_ENV = {
+    "HOME": "home", "XDG_CONFIG_HOME": "home/.config", "XDG_DATA_HOME": "home/.local/share",
+    "XDG_STATE_HOME": "home/.local/state", "XDG_CACHE_HOME": "home/.cache",
+    "XDG_RUNTIME_DIR": "runtime", "HPGJOURNAL_DATA_DIR": "data", "MPLCONFIGDIR": "mplconfig",
+}
+if sys.platform == "win32":
+    _SANDBOX_ENV |= {"APPDATA": "home/AppData/Roaming", "LOCALAPPDATA": "home/AppData/Local",
+                     "USERPROFILE": "home"}
+for _var, _sub in _SANDBOX_ENV.items():
+    (SANDBOX / _sub).mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ[_var] = str(SANDBOX / _sub)
+_BEFORE = user_folders_snapshot()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when anything of the app's under the real home changed while it ran."""
+    import shutil
+
+    after = user_folders_snapshot()
+    changed = sorted(k for k in after.keys() | _BEFORE.keys() if after.get(k) != _BEFORE.get(k))
+    if changed and not hasattr(session.config, "workerinput"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["the tests changed the user's own folders:", *changed[:20]]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        else:
+            print("\n".join(lines), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    shutil.rmtree(SANDBOX, ignore_errors=True)
+
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-                   ) -> Path:
-    """Every test gets its own data folder and settings, never the user's."""
-    base = tmp_path_factory.mktemp("userdata")
+def _isolated_dirs(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data folder and settings inside the sandbox, never the user's."""
+    base = Path(tempfile.mkdtemp(prefix="userdata-", dir=SANDBOX))
     monkeypatch.setenv("HPGJOURNAL_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdgdata"))

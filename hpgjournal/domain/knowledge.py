@@ -1,6 +1,6 @@
 """The knowledge base: what each therapy phase does to the HPG axis and to each marker.
 
-The knowledge lives in ``resources/knowledge/`` as TOML (DESIGN.md section 4): one file per phase
+The knowledge lives in ``hpgjournal/resources/knowledge/`` as TOML (DESIGN.md section 4): one file per phase
 kind of :data:`hpgjournal.domain.phases.PHASE_KINDS` (``trt.toml``, ``hcg.toml`` ...), plus
 ``sources.toml`` (every cited work, and the source documents' reference lists with their
 corrections), ``tables.toml`` (the source documents' tables as data) and ``curves.toml``
@@ -886,7 +886,7 @@ def _tables(folder: Path, prov: _Provenance
 
 
 def load_knowledge(folder: Path | str) -> Knowledge:
-    """Read and validate the knowledge base in ``folder`` (``resources/knowledge``).
+    """Read and validate the knowledge base in ``folder`` (``hpgjournal/resources/knowledge``).
 
     Raises :class:`KnowledgeError` naming the file and key for anything malformed, and when a
     phase kind has no file or a file names no known phase kind.

@@ -25,7 +25,9 @@ from PySide6.QtGui import (
 )
 
 from hpgjournal import __version__
+from hpgjournal.domain.errors import UserError
 from hpgjournal.report.content import DISCLAIMER
+from hpgjournal.report.fonts import ensure_font
 
 LAYOUT_DPI = 96  # the document is laid out at this resolution, then scaled to the device
 FOOTER_MM = 9
@@ -66,7 +68,13 @@ def default_paper() -> str:
 
 def build_document(html: str, images: dict[str, QImage], width_px: float, height_px: float
                    ) -> QTextDocument:
-    """A paged document of the given page body size (in LAYOUT_DPI pixels)."""
+    """A paged document of the given page body size (in LAYOUT_DPI pixels).
+
+    UserError when the system has no font to draw its text with (it would print empty boxes).
+    """
+    no_font = ensure_font()
+    if no_font:
+        raise UserError(no_font)
     device = QImage(1, 1, QImage.Format.Format_RGB32)
     per_metre = round(LAYOUT_DPI / 0.0254)
     device.setDotsPerMeterX(per_metre)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import asdict, fields
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from hpgjournal import __version__
 from hpgjournal.domain import analytes
@@ -21,6 +21,9 @@ from hpgjournal.domain.records import (
     Questionnaire,
 )
 from hpgjournal.store.journal import Journal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LAB_COLUMNS = ("taken_at", "analyte", "method", "loinc", "value", "comparator", "unit",
                "reported_value", "reported_unit", "ref_low", "ref_high", "flag", "lab", "source",
@@ -59,13 +62,16 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _lab_row(result: LabResult) -> list[str]:
+def _loinc(analyte: str) -> str:
     try:
-        loinc = analytes.get_analyte(result.analyte).loinc
+        return analytes.get_analyte(analyte).loinc
     except KeyError:
-        loinc = ""
+        return ""
+
+
+def _lab_row(result: LabResult) -> list[str]:
     row = asdict(result)
-    row["loinc"] = loinc
+    row["loinc"] = _loinc(result.analyte)
     return [format_cell(row[c]) for c in LAB_COLUMNS]
 
 
@@ -108,3 +114,37 @@ def _export_json(journal: Journal, tables: list[str], out: TextIO) -> int:
     json.dump(document, out, indent=1, ensure_ascii=False, allow_nan=False)
     out.write("\n")
     return total
+
+
+def frame(journal: Journal, table: str) -> pd.DataFrame:
+    """One table as a pandas DataFrame, for a user's own analysis (a notebook, a script).
+
+    ``labs`` has the columns of ``export labs`` (``value`` in the marker's canonical unit, the
+    lab's own text in ``reported_value`` and ``reported_unit``); the other tables have their
+    record fields. Dates and times (``*_at``, ``*_date``) are pandas datetimes, numbers are
+    floats with NaN where there is none, and a censored result keeps its ``comparator``.
+    pandas is loaded here, on first use, never on the window's way to its first paint.
+    """
+    import pandas as pd
+
+    if table not in TABLES:
+        raise UserError(f"unknown table {table!r}: choose one of {', '.join(TABLES)}")
+    kind = TABLES[table]
+    records = journal.all(kind)
+    if kind is LabResult:
+        rows = []
+        for result in records:
+            row = {c: getattr(result, c, None) for c in LAB_COLUMNS if c != "loinc"}
+            row["loinc"] = _loinc(result.analyte)
+            rows.append(row)
+        columns = list(LAB_COLUMNS)
+    else:
+        columns = [f.name for f in fields(kind)]
+        rows = [asdict(r) for r in records]
+    df = pd.DataFrame.from_records(rows, columns=columns)
+    for name in columns:
+        if name.endswith(("_at", "_date")):
+            df[name] = pd.to_datetime(df[name], format="ISO8601")
+        elif name in ("value", "ref_low", "ref_high"):
+            df[name] = pd.to_numeric(df[name]).astype("float64")
+    return df

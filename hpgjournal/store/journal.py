@@ -3,9 +3,8 @@
 A journal is one SQLite file (WAL mode, foreign keys on) readable by its owner only. Every
 method that writes does so in one transaction.
 
-The standard library's ``sqlite3`` does the work on the paths the window needs to appear:
-``sqlite_utils`` imports pandas when it loads (about half a second), so it is only loaded,
-through :attr:`Journal.db`, for bulk work such as imports.
+The standard library's ``sqlite3`` does all the work. :meth:`Journal.frame` hands a table to
+pandas for a user's own analysis; pandas is loaded only then.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,7 +37,7 @@ from hpgjournal.store import schema
 from hpgjournal.store.lock import JournalLock
 
 if TYPE_CHECKING:
-    import sqlite_utils
+    import pandas as pd
 
 log = logging.getLogger("hpgjournal.store")
 R = TypeVar("R")
@@ -85,12 +83,11 @@ class Journal:
         self._lock = lock
         self._savepoints = itertools.count(1)
 
-    @cached_property
-    def db(self) -> sqlite_utils.Database:
-        """The same connection wrapped by sqlite-utils, for bulk work (loaded on first use)."""
-        import sqlite_utils
+    def frame(self, table: str) -> pd.DataFrame:
+        """A table (``labs``, ``doses``, ``phases``...) as a pandas DataFrame; see export.frame."""
+        from hpgjournal.store.export import frame
 
-        return sqlite_utils.Database(self.conn)
+        return frame(self, table)
 
     # ----------------------------------------------------------------- opening and closing
     @classmethod

@@ -309,14 +309,13 @@ class MainWindow(QMainWindow):
         self._try_open(target)
 
     def open_demo(self) -> None:
-        from hpgjournal.demo import build_demo
+        from hpgjournal.demo import write_demo
 
         path = data_dir() / f"demo{JOURNAL_SUFFIX}"
         if self.journal is not None and self.journal.path == path:
             self.close_journal()
         try:
-            with Journal.open(path) as journal:
-                build_demo(journal)
+            write_demo(path)
         except UserError as exc:
             self.show_error("Cannot write the demo journal", str(exc))
             return

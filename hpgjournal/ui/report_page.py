@@ -80,7 +80,7 @@ class ReportPage(QWidget):
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.save_button = QPushButton("&Save as PDF…")
-        self.save_button.clicked.connect(self.save_pdf)
+        self.save_button.clicked.connect(lambda: self.save_pdf())  # clicked(bool) is no path
         self.preview_button = QPushButton("Pre&view…")
         self.preview_button.clicked.connect(self.preview)
         self.print_button = QPushButton("&Print…")

@@ -77,7 +77,7 @@ if [ -x "$here/../hpgjournal" ] && [ -d "$here/../_internal" ]; then
   icons="$here/icons"; svg="$here/icons/hpgjournal.svg"; files="$here"
 else
   root=$(cd "$here/../.." && pwd)                    # a checkout: packaging/linux/install.sh
-  files="$here"; svg="$root/resources/icons/hpgjournal.svg"; icons="$root/build/icons"
+  files="$here"; svg="$root/hpgjournal/resources/icons/hpgjournal.svg"; icons="$root/build/icons"
   if [ "$force_checkout" = 0 ] && [ -x "$root/dist/hpgjournal/hpgjournal" ]; then
     mode=bundle; bundle="$root/dist/hpgjournal"
   elif [ -x "$root/.venv/bin/hpgjournal" ]; then
@@ -87,6 +87,15 @@ else
   fi
   if [ -x "$root/.venv/bin/python" ]; then
     "$root/.venv/bin/python" "$root/packaging/make_icons.py" --out "$icons" >/dev/null
+  fi
+fi
+if [ "$mode" = bundle ] && [ -f "$bundle/_internal/glibc-floor.txt" ]; then
+  # the oldest GNU C library the built app loads on (written by the build)
+  need=$(tr -d '[:space:]' < "$bundle/_internal/glibc-floor.txt")
+  have=$(getconf GNU_LIBC_VERSION 2>/dev/null | sed -n 's/^glibc //p')
+  if [ -n "$need" ] && [ -n "$have" ] && \
+     [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | sed -n 1p)" != "$need" ]; then
+    die "this build needs the GNU C library $need or newer and this system has $have: install hpgjournal with pip instead (see the README), or use a newer system"
   fi
 fi
 for size in $SIZES; do

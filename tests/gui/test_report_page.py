@@ -78,3 +78,49 @@ def test_printing_paints_every_page(report_page, tmp_path):
     info = subprocess.run(["pdfinfo", str(tmp_path / "printed.pdf")], capture_output=True,
                           text=True).stdout
     assert "Pages:" in info and int(info.split("Pages:")[1].split()[0]) >= 2
+
+
+def _choose_file(monkeypatch, path):
+    from PySide6.QtWidgets import QFileDialog
+
+    asked = []
+
+    def choose(parent, caption, suggested, filters):
+        asked.append(suggested)
+        return str(path), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(choose))
+    return asked
+
+
+def test_the_save_button_asks_for_a_file_and_saves_it(report_page, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    out = tmp_path / "for the urologist"  # the dialog may hand back a name without .pdf
+    asked = _choose_file(monkeypatch, out)
+    qtbot.mouseClick(report_page.save_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].endswith(".pdf")
+    qtbot.waitUntil(lambda: "Saved" in report_page.status.text(), timeout=60000)
+    saved = tmp_path / "for the urologist.pdf"
+    assert saved.read_bytes()[:5] == b"%PDF-"
+    assert str(saved) in report_page.status.text()
+
+
+def test_the_save_button_says_when_no_font_can_draw_the_text(report_page, qtbot, tmp_path,
+                                                            monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    import hpgjournal.report.fonts as fonts
+
+    monkeypatch.setattr(fonts, "_checked", fonts.NO_FONT)  # as on a system without any font
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: shown.append(text)))
+    out = tmp_path / "r.pdf"
+    _choose_file(monkeypatch, out)
+    qtbot.mouseClick(report_page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=60000)
+    assert "no usable font" in shown[0] and "fonts-dejavu-core" in shown[0]
+    assert "no usable font" in report_page.status.text()
+    assert not list(tmp_path.glob("r.pdf*"))

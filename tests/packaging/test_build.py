@@ -13,7 +13,7 @@ import pytest
 
 from hpgjournal import APP_ID
 
-from .helpers import PACKAGING
+from .helpers import PACKAGING, load_script
 
 
 @pytest.mark.slow
@@ -31,10 +31,15 @@ def test_build_smoke_test_and_install(tmp_path):
 
     bundle = dist / "hpgjournal"
     internal = bundle / "_internal"
-    assert (internal / "resources" / "demo" / "recipe.toml").is_file()
-    assert (internal / "resources" / "icons" / "hpgjournal.svg").is_file()
-    assert sorted((internal / "resources" / "knowledge").glob("*.toml"))
+    assert (internal / "hpgjournal" / "resources" / "demo" / "recipe.toml").is_file()
+    assert (internal / "hpgjournal" / "resources" / "icons" / "hpgjournal.svg").is_file()
+    assert sorted((internal / "hpgjournal" / "resources" / "knowledge").glob("*.toml"))
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
+    if sys.platform.startswith("linux"):  # the oldest C library it loads on, as the app reads it
+        floor = (internal / "glibc-floor.txt").read_text(encoding="ascii").strip()
+        assert f"build: runs on GNU C library {floor} or newer" in out
+        needed, _ = load_script("glibc_floor.py").bundle_floor(bundle)
+        assert floor == ".".join(map(str, needed)) and needed >= (2, 17)
     assert not list(internal.rglob("*QtWebEngine*")) and not list(internal.rglob("*tkinter*"))
 
     if sys.platform.startswith("linux"):  # the unpacked bundle installs itself into a menu

@@ -60,7 +60,7 @@ def test_icons_are_current_until_the_svg_changes(icons, tmp_path):
 def test_qt_renders_the_svg_as_the_window_icon(qapp):
     from PySide6.QtGui import QIcon
 
-    icon = QIcon(str(ROOT / "resources" / "icons" / "hpgjournal.svg"))
+    icon = QIcon(str(ROOT / "hpgjournal" / "resources" / "icons" / "hpgjournal.svg"))
     for size in (16, 48, 256):
         image = icon.pixmap(size, size).toImage()
         assert image.width() == size

@@ -68,7 +68,7 @@ def test_linux_build_bundles_entry_point_resources_and_excludes(workpath, monkey
     calls = run_spec("linux", workpath, monkeypatch)
     (analysis,) = calls["Analysis"]
     assert analysis.args[0] == [str(ROOT / "hpgjournal" / "__main__.py")]
-    assert (str(ROOT / "resources"), "resources") in analysis.kwargs["datas"]
+    assert (str(ROOT / "hpgjournal" / "resources"), "hpgjournal/resources") in analysis.kwargs["datas"]
     excludes = set(analysis.kwargs["excludes"])
     assert {"PyQt5", "PyQt6", "PySide2", "tkinter", "PySide6.QtWebEngineCore",
             "PySide6.QtWebEngineWidgets", "PySide6.QtQml", "PySide6.QtQuick"} <= excludes
@@ -99,13 +99,13 @@ def test_files_no_desktop_app_loads_are_dropped(workpath, monkeypatch):
         ("PySide6/Qt/lib/libQt6Core.so.6", "/x/libQt6Core.so.6", "BINARY"),
         ("PySide6/Qt/plugins/platforms/libqxcb.so", "/x/libqxcb.so", "BINARY"),
         ("PySide6/Qt/plugins/platforms/libqeglfs.so", "/x/libqeglfs.so", "BINARY"),
-        ("resources/demo/recipe.toml", "/x/recipe.toml", "DATA"),
+        ("hpgjournal/resources/demo/recipe.toml", "/x/recipe.toml", "DATA"),
     ]
     calls = run_spec("linux", workpath, monkeypatch, collected)
     (collect,) = calls["COLLECT"]
     kept = {entry[0] for group in collect.args[1:] for entry in group}
     assert kept == {"PySide6/Qt/lib/libQt6Core.so.6", "PySide6/Qt/plugins/platforms/libqxcb.so",
-                    "resources/demo/recipe.toml"}
+                    "hpgjournal/resources/demo/recipe.toml"}
 
 
 def test_windows_build_has_ico_and_version_resource(workpath, monkeypatch):

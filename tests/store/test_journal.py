@@ -202,11 +202,6 @@ def test_nested_transactions_roll_back_inner_only(journal):
     assert [n.text for n in journal.all(Note)] == ["outer"]
 
 
-def test_sqlite_utils_view_shares_the_connection(journal):
-    journal.db["notes"].insert({"noted_at": "2025-01-01", "text": "bulk"})
-    assert [n.text for n in journal.all(Note)] == ["bulk"]
-
-
 def test_latest_results_keeps_methods_apart(journal):
     journal.add_many([
         make_result("2025-01-01", "estradiol", "40", "pg/mL", method="immunoassay"),
