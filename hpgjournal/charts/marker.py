@@ -55,6 +55,13 @@ __all__ = ["DEFAULT_SIZE", "build_marker_chart", "chart_size", "layout_lanes", "
 DEFAULT_SIZE = (10.0, 6.0)  # inches at 100 dpi: 1000 x 600 px
 
 
+# The legend says where a band's numbers come from: the source documents give directions, never
+# figures, so every band's numbers are the literature's.
+ENVELOPE_LABELS = {
+    "seed": "Expected: the documents' direction, published figures",
+    "literature": "Expected: published figures only (not in the documents)",
+}
+
 def chart_size(n_markers: int) -> tuple[float, float]:
     """Figure size (inches, at 100 dpi) for a file: 1000 x 600 px, taller for big panels."""
     return DEFAULT_SIZE[0], DEFAULT_SIZE[1] + 1.25 * max(0, n_markers - 2)
@@ -543,8 +550,7 @@ class _Builder:
                     alpha=0.9, zorder=2)
         result.envelopes.append(EnvelopeInfo(info.phase_id, info.kind, key, info.response,
                                              info.envelope, info.literature_only, artist))
-        label = ("Expected: source documents" if kind == "seed"
-                 else "Expected: literature only")
+        label = ENVELOPE_LABELS[kind]
         handles.setdefault(f"env:{kind}", Patch(facecolor=style.LEGEND_ENVELOPE_FACE[kind],
                                                 edgecolor="#555555", linewidth=1.0,
                                                 linestyle=style.ENVELOPE_EDGE[kind], label=label))

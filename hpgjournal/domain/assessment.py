@@ -2,31 +2,39 @@
 
 For every phase of the journal and every marker the knowledge base has an expectation for (and
 the journal has results of), :func:`assess` compares the user's values with the expected
-response and returns an :class:`Assessment`: the verdict, a sentence or two that say what
-happened and what was expected (with sources), and the numbers behind them. The GUI shows them
-beside the chart; the report prints them.
+response and returns an :class:`Assessment`: a verdict key (:data:`VERDICTS`, shown in words by
+:data:`VERDICT_WORDS`), a reason when it is not judged, the draws compared, the expectation with
+its origin in words, and how confident the verdict is.
 
 How a verdict is reached:
 
 * The **start** is the last result of the same marker and method on or before the phase's first
-  day; the **observation** is the latest result inside the phase, except that a result taken
-  while an overlapping phase pushes the marker the other way is passed over when an unaffected
-  one exists (the overlap is then named in the text).
+  day; the **observation** is the latest result inside the phase. A result taken while an
+  overlapping phase pushes the marker the other way is passed over when an unaffected one
+  exists; when none does, the verdict is **not judged** (the phases push opposite ways).
 * Censored values are intervals: ``<0.2`` is anything from 0 to 0.2, ``>1000`` anything above
-  1000. A rise from ``<0.2`` to 4.8 is a rise of at least 4.6; nothing is ever read as 0.
-* With a band (see :mod:`hpgjournal.domain.expected`), the observation is **as expected** when it
-  overlaps the band on its day (widened by 5 %), **more than expected** beyond it in the direction
-  of the expected change, **less than expected** short of it, **opposite** when it moved clearly
-  the other way.
-* Without a band, only the direction is judged: a clear change (more than 5 %) the expected way
-  is **as expected**, the other way **opposite**; no clear change is **as expected** before the
-  change is due, **not enough data** while it may still come (or when no time frame is
-  published), and **less than expected** after it was due. A change where little change is
-  expected is **more than expected**.
-* A published recovery curve (sperm after stopping testosterone) is read as a share of men:
-  reaching the threshold is **as expected**; not reaching it is **less than expected** only when
-  nine in ten men of the study had reached it by then (the study's men recovered faster than most
-  men stopping TRT, so a slower recovery is not singled out earlier).
+  1000; nothing is ever read as 0. Two results beyond the same limit show no change that can be
+  judged (**not judged**, unless little change was expected).
+* A **change** is real only beyond the marker's reference change value
+  (:mod:`hpgjournal.domain.variation`: within-subject and analytical variation, log-normal and
+  so asymmetric). Inside it, the change is **no clear change**. A marker without a published
+  variation figure uses a wide assumed one (a doubling or a halving), and then no negative
+  verdict (opposite, less than expected) rests on it.
+* With a **band** (:mod:`hpgjournal.domain.expected`), a real change the expected way is **as
+  expected** inside the band on its day (widened by one result's own variation), **more** or
+  **less than expected** beyond or short of it. A target (an absolute band, such as the TRT
+  guideline range) judges the level itself, whatever the change.
+* Without a band, a real change the expected way is **in the expected direction**; the other
+  way **opposite**; none is **no clear change**, or **less than expected** once the change was
+  due by a published time frame (never by the app's own reading of the timing).
+* Little change expected (``flat``): none is **as expected**, a real change **more than
+  expected**. A low point then a climb (``down_then_up``, a washout): a fall, or a climb from a
+  lower result earlier in the phase, is **in the expected direction**.
+* On injections, an expectation measured midway between doses (``draw_timing``) is **not
+  judged** for a draw near the peak or the trough.
+* A published recovery curve (sperm after stopping testosterone) is read at the study's own
+  figures, not between them: reaching the threshold is **as expected**; not reaching it is
+  **less than expected** only once the study reported nine in ten men recovered.
 * Direction ``variable`` or ``unknown`` without a band, or a GAP, gives **no expectation**; a
   missing start or observation gives **not enough data**.
 
@@ -37,12 +45,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.display import value_in
-from hpgjournal.domain.expected import NO_CHANGE_TOLERANCE, build_envelope, no_band_reason
+from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
     DAYS_PER_MONTH,
     VERDICTS,
@@ -54,13 +62,17 @@ from hpgjournal.domain.knowledge import (
     marker_to_system,
     marker_unit,
 )
+from hpgjournal.domain.provenance import expectation_words, origin_key
 from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.timestamps import to_datetime
+from hpgjournal.domain.timing import position_in_interval
 from hpgjournal.domain.values import format_number
+from hpgjournal.domain.variation import Variation, variation_for
 
 __all__ = [
     "VERDICTS",
+    "VERDICT_WORDS",
     "Assessment",
     "TherapyTimes",
     "anchor_for",
@@ -69,6 +81,19 @@ __all__ = [
     "interval",
     "pushes_against",
 ]
+
+VERDICT_WORDS = {
+    "as_expected": "as expected", "in_expected_direction": "in the expected direction",
+    "no_clear_change": "no clear change", "less_than_expected": "less than expected",
+    "more_than_expected": "more than expected", "opposite": "the opposite way",
+    "not_judged": "not judged", "not_enough_data": "not enough data",
+    "no_expectation": "no expectation",
+}
+# A marker with no published variation figure: a change counts only beyond a doubling or a
+# halving (the app's assumption), and no negative verdict rests on it.
+ASSUMED_UP, ASSUMED_DOWN = 1.0, 0.5
+HEMATOCRIT_GUIDELINE = 54.0  # % (Endocrine Society 2010 table; AUA 2018): therapy is reviewed
+HEMATOCRIT_BEFORE = 50.0  # % (AUA 2018 Table 7): the level to be under before starting
 
 PHASE_PHRASES = {
     "baseline": "baseline", "trt": "TRT", "washout": "the washout", "hcg": "hCG",
@@ -142,10 +167,25 @@ class Assessment:
     share_recovered: float | None = None
     confounders: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    reason: str = ""  # why it is not judged, or why there is not enough data
+    confidence: str = ""  # how sure the verdict is, in words
+    expectation: str = ""  # what is expected and who says so, in words
+    phase_start: str = ""
+    compared: tuple[tuple[str, float | None, str], ...] = field(default_factory=tuple)
 
     @property
     def literature_only(self) -> bool:
         return self.origin == "literature"
+
+    @property
+    def words(self) -> str:
+        """The verdict as a user reads it."""
+        return VERDICT_WORDS.get(self.verdict, self.verdict)
+
+    @property
+    def origin_key(self) -> str:
+        """documents, literature, both or assumption (``assess --json``)."""
+        return origin_key(self.origin)
 
 
 def interval(result: LabResult) -> tuple[float, float]:
@@ -238,13 +278,6 @@ def _percent(value: float) -> str:
     return f"{abs(value):.0f} %"
 
 
-def _sources_phrase(knowledge: Knowledge, ids: Sequence[str]) -> str:
-    names = knowledge.short_names(ids)
-    documents = any(i in knowledge.sources and knowledge.sources[i].is_source_document for i in ids)
-    parts = [p for p in (names, "the source documents" if documents else "") if p]
-    return "; ".join(parts)
-
-
 # ---------------------------------------------------------------------------------------------
 # Change between two results
 # ---------------------------------------------------------------------------------------------
@@ -257,23 +290,41 @@ class _Change:
     at_least: float | None
     at_most: float | None
     phrase: str
+    both_beyond_limit: bool = False  # both results censored on the same side
+    assumed: bool = False  # judged against the app's assumed variation (no published figure)
+
+
+def _limits(key: str) -> tuple[float, float, Variation | None]:
+    """The smallest real rise and fall (fractions of the first value) and their basis."""
+    variation = variation_for(key)
+    if variation is None:
+        return ASSUMED_UP, ASSUMED_DOWN, None
+    return variation.up, variation.down, variation
 
 
 def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
     r_lo, r_hi = interval(ref)
     o_lo, o_hi = interval(obs)
+    up, down, variation = _limits(key)
     unit = _unit(key, system)
     span = f"{_value(ref, system)} to {_with_unit(_value(obs, system), unit)}"
     label = _label(key)
-    if o_lo > r_hi * (1 + NO_CHANGE_TOLERANCE):
+    if not math.isinf(r_hi) and o_lo > r_hi * (1 + up) and o_lo > 0:
         kind = "rise"
-    elif o_hi < r_lo * (1 - NO_CHANGE_TOLERANCE):
+    elif not math.isinf(o_hi) and o_hi < r_lo * (1 - down):
         kind = "fall"
     else:
         kind = "none"
     censored = bool(ref.comparator or obs.comparator)
+    beyond = bool(ref.comparator and obs.comparator
+                  and ref.comparator[0] == obs.comparator[0])
+    assumed = variation is None
     at_least = o_lo - r_hi if kind == "rise" else (r_lo - o_hi if kind == "fall" else None)
     at_most = (o_hi - r_lo) if kind == "rise" else (r_hi - o_lo if kind == "fall" else None)
+
+    def made(phrase: str, percent: float | None = None) -> _Change:
+        return _Change(kind, percent, at_least, at_most, phrase, beyond, assumed)
+
     if not censored:
         assert ref.value is not None and obs.value is not None
         percent = (obs.value - ref.value) / ref.value * 100 if ref.value else None
@@ -283,7 +334,7 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
                 shown = f", {format_number(difference, 1)} points"
             else:
                 shown = f", {percent:+.0f} %" if percent is not None else ""
-            return _Change(kind, percent, None, None, f"{label} changed little ({span}{shown})")
+            return made(f"{label} changed little ({span}{shown})", percent)
         verb = "rose" if kind == "rise" else "fell"
         if _points(key):
             amount = f"{format_number(abs(difference), 1)} points"
@@ -293,13 +344,12 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
             amount = _percent(percent)
         else:
             amount = ""
-        return _Change(kind, percent, None, None, f"{label} {verb} {amount} ({span})")
+        return made(f"{label} {verb} {amount} ({span})", percent)
     if kind == "none":
-        if obs.comparator and obs.comparator == ref.comparator:
+        if beyond:
             where = "below" if obs.comparator.startswith("<") else "above"
-            return _Change(kind, None, None, None,
-                           f"{label} stayed {where} the test's limit ({span})")
-        return _Change(kind, None, None, None, f"{label} showed no clear change ({span})")
+            return made(f"{label} stayed {where} the test's limit ({span})")
+        return made(f"{label} showed no clear change ({span})")
     verb = "rose" if kind == "rise" else "fell"
     assert at_least is not None
     ref_top = r_hi if kind == "rise" else r_lo
@@ -311,7 +361,15 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
             amount = f"by at least {_percent(bound)}"
     else:
         amount = f"by at least {_with_unit(_number(key, abs(at_least), system), unit)}"
-    return _Change(kind, None, at_least, at_most, f"{label} {verb} {amount} ({span})")
+    return made(f"{label} {verb} {amount} ({span})")
+
+
+def _variation_words(key: str) -> str:
+    variation = variation_for(key)
+    if variation is None:
+        return ("No study of how much this marker varies on its own was found, so a change "
+                "counts only beyond a doubling or a halving (the app's assumption).")
+    return _capital(variation.words()) + "."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -379,83 +437,148 @@ def anchor_for(response: ExpectedResponse, phase: Phase, phases: Sequence[Phase]
     return when, how
 
 
-def _judge_band(response: ExpectedResponse, low: float, high: float, change: _Change,
-                obs: LabResult) -> str:
-    o_lo, o_hi = interval(obs)
-    wide_low, wide_high = low * (1 - NO_CHANGE_TOLERANCE), high * (1 + NO_CHANGE_TOLERANCE)
-    if o_hi >= wide_low and o_lo <= wide_high:
-        return "as expected"
-    above = o_lo > wide_high
-    if response.direction == "down":
-        if above:
-            return "opposite" if change.kind == "rise" else "less than expected"
-        return "more than expected"
-    if response.direction == "up" and not above:
-        return "opposite" if change.kind == "fall" else "less than expected"
-    return "more than expected" if above else "less than expected"
+def _widened(key: str, low: float, high: float) -> tuple[float, float]:
+    """A band widened by how far one result may lie from the true value (19 times in 20)."""
+    variation = variation_for(key)
+    if variation is None:
+        return low, high
+    return low * (1 - variation.single_down), high * (1 + variation.single_up)
 
 
-def _judge_direction(response: ExpectedResponse, change: _Change, since_anchor: float
-                     ) -> tuple[str, str]:
-    """Verdict and a timing remark for a response judged by its direction only."""
-    if response.direction == "flat":
-        return ("as expected", "") if change.kind == "none" else ("more than expected", "")
-    wanted = "rise" if response.direction == "up" else "fall"
-    if change.kind == wanted:
-        return "as expected", ""
-    if change.kind != "none":
-        return "opposite", ""
+def _due(response: ExpectedResponse, since_anchor: float, band: tuple[float, float] | None,
+         ref: LabResult) -> tuple[bool, str]:
+    """Whether the expected change should show by now, and a remark saying why (or why not)."""
     onset, plateau = response.onset_days, response.plateau_days
+    if band is not None:
+        r_lo, r_hi = interval(ref)
+        if band[0] <= r_hi and r_lo <= band[1]:
+            return False, "by this point the expected band still includes the starting value"
+        return True, "by this point the expected band has moved away from the starting value"
     if onset is not None:
         if since_anchor < onset[0]:
-            return "as expected", f"no change is expected before day {onset[0]:g}"
+            return False, f"no change is expected before day {onset[0]:g}"
         if since_anchor < onset[1]:
-            return "not enough data", (f"too early to tell: the change usually shows between "
-                                       f"days {onset[0]:g} and {onset[1]:g}")
-        return "less than expected", f"the change usually shows by day {onset[1]:g}"
+            return False, (f"too early to tell: the change usually shows between days "
+                           f"{onset[0]:g} and {onset[1]:g}")
+        return True, f"the change usually shows by day {onset[1]:g}"
     if plateau is not None:
         if since_anchor < plateau[0]:
-            return "not enough data", (f"too early to tell: the change usually takes "
-                                       f"{_duration(plateau[0])} to {_duration(plateau[1])}")
-        return "less than expected", f"the change is usually complete by {_duration(plateau[1])}"
-    return "not enough data", "no time frame is published for this change"
+            return False, (f"too early to tell: the change usually takes {_duration(plateau[0])} "
+                           f"to {_duration(plateau[1])}")
+        return True, f"the change is usually complete by {_duration(plateau[1])}"
+    return False, "no time frame is published for this change"
 
 
-def _expectation_text(response: ExpectedResponse, key: str, system: str, band: tuple | None,
-                      knowledge: Knowledge) -> str:
-    unit = _unit(key, system)
-    where = _sources_phrase(knowledge, response.sources)
-    cite = f" ({where})" if where else ""
+def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float] | None,
+           ref: LabResult, obs: LabResult, since_anchor: float, inside: Sequence[LabResult]
+           ) -> tuple[str, str, str]:
+    """(verdict key, reason when not judged, remark on timing or on the band)."""
+    key, direction = response.analyte, response.direction
+    o_lo, o_hi = interval(obs)
+    if direction == "flat":
+        if change.kind == "none":
+            return "as_expected", "", ""
+        if change.assumed:
+            return "not_judged", ("it changed where little change is expected, but no study says "
+                                  "how much it varies on its own"), ""
+        return "more_than_expected", "", ""
+    if change.both_beyond_limit:
+        return "not_judged", "both results are beyond the test's limit, so no change can be seen", ""
+    if band is not None and response.size == "absolute":  # a target: the level itself is judged
+        low, high = _widened(key, *band)
+        if o_hi >= low and o_lo <= high:
+            return "as_expected", "", ""
+        if o_lo > high:
+            return "more_than_expected", "", ""
+        if response.timing_origin == "literature":
+            return "less_than_expected", "", ""
+        return "no_clear_change", "", ("short of the expected level, but when it should be reached "
+                                       "is the app's own reading, so it is not called less")
+    if direction == "down_then_up":
+        up, _, _ = _limits(key)
+        lows = [r for r in inside if r.taken_at < obs.taken_at and r.value is not None
+                and o_lo > interval(r)[1] * (1 + up)]
+        if lows:
+            low = min(lows, key=lambda r: interval(r)[1])
+            return "in_expected_direction", "", (f"it climbed from its low of {low.comparator}"
+                                                 f"{_number(key, low.value or 0, 'us')} on "
+                                                 f"{low.taken_at[:10]}")
+        if change.kind == "fall":
+            return "in_expected_direction", "", "the low point comes first"
+        if change.kind == "rise":
+            return "not_judged", ("it rose, but no lower result earlier in the phase shows the "
+                                  "low point that comes first"), ""
+        return "no_clear_change", "", ""
+    if direction not in ("up", "down"):
+        return "no_expectation", "", ""
+    wanted = "rise" if direction == "up" else "fall"
+    if change.kind not in (wanted, "none"):
+        if change.assumed:
+            return "not_judged", ("it moved the other way, but no study says how much it varies "
+                                  "on its own"), ""
+        return "opposite", "", ""
+    if change.kind == wanted:
+        if band is None:
+            return "in_expected_direction", "", ""
+        low, high = _widened(key, *band)
+        if o_hi >= low and o_lo <= high:
+            return "as_expected", "", ""
+        beyond = o_lo > high if direction == "up" else o_hi < low
+        if beyond:
+            return "more_than_expected", "", ""
+        if response.timing_origin == "literature" and not change.assumed:
+            return "less_than_expected", "", ""
+        return "in_expected_direction", "", ("short of the expected band, but when the full effect "
+                                             "shows is the app's own reading, so it is not called "
+                                             "less")
+    due, remark = _due(response, since_anchor, band, ref)
+    if due and response.timing_origin == "literature" and not change.assumed:
+        return "less_than_expected", "", remark
+    if due and response.timing_origin != "literature":
+        remark += "; that time frame is the app's own reading, so it is not called less"
+    return "no_clear_change", "", remark
+
+
+def _outside_population(response: ExpectedResponse, ref: LabResult) -> bool:
+    """True when the start lies outside the starting values the published sizes came from."""
+    r_lo, r_hi = interval(ref)
+    return ((response.start_below is not None and r_lo >= response.start_below)
+            or (response.start_above is not None and r_hi <= response.start_above))
+
+
+def _draw_timing_problem(response: ExpectedResponse, obs: LabResult, times: TherapyTimes
+                         ) -> str:
+    """Why a draw cannot be judged against an expectation measured midway between injections."""
+    if response.draw_timing != "mid_interval" or not times.dosing_interval_days:
+        return ""
+    drawn = to_datetime(obs.taken_at)
+    if "T" not in obs.taken_at:  # no time of day: noon, the middle of the day
+        drawn = drawn.replace(hour=12)
+    doses = [d for d in map(to_datetime, times.trt_doses) if d <= drawn]
+    if not doses:
+        return ""
+    dose = max(doses)
+    hours = (drawn - dose).total_seconds() / 3600
+    position = position_in_interval(hours, times.dosing_interval_days)
+    if position in ("peak", "trough"):
+        return (f"it was drawn {_duration(hours / 24)} after the last injection, near the "
+                f"{position} of a {times.dosing_interval_days:g}-day interval, and the target "
+                "applies to a draw midway between two doses")
+    return ""
+
+
+def _confidence(response: ExpectedResponse, band: tuple | None, change: _Change, verdict: str
+                ) -> str:
+    if verdict in ("not_judged", "not_enough_data", "no_expectation"):
+        return ""
+    assumed = change.assumed or response.timing_origin == "assumption"
+    if assumed:
+        return "low: it rests partly on the app's own assumptions"
+    if response.tag in ("EXT-S", "DERIVED"):
+        return "moderate: the published figures were seen second-hand or worked out by the project"
     if band is not None:
-        low, high = band
-        if math.isinf(high):
-            span = f"{_with_unit(_number(key, low, system), unit)} or more"
-        else:
-            span = (f"{_number(key, low, system)} to "
-                    f"{_with_unit(_number(key, high, system), unit)}")
-        if response.size == "relative" and response.low is not None and response.high is not None:
-            verb = "a rise" if response.high > 0 else "a fall"
-            lo, hi = sorted((abs(response.low), abs(response.high)))
-            full = f" ({verb} of {lo:.0f} to {hi:.0f} % once the full effect shows)"
-        elif response.size == "reference_range":
-            full = " (the lab's reference range)"
-        else:
-            full = ""
-        return f"Expected by this point: {span}{full}{cite}."
-    if response.typical is not None:
-        if response.size == "relative":
-            size = f"{response.typical:+.0f} %"
-        elif _points(key):
-            size = f"{response.typical:+.1f} percentage points"
-        else:
-            size = f"{_with_unit(_number(key, abs(response.typical), system), unit)}"
-            size = ("+" if response.typical >= 0 else "-") + size
-        return (f"The literature reports {size} on average, with no range, so only the "
-                f"direction is judged{cite}.")
-    if response.direction == "flat":
-        return f"Expected: little change{cite}."
-    words = {"up": "a rise", "down": "a fall"}
-    return f"Expected: {words.get(response.direction, 'no clear direction')}, with no published size{cite}."
+        return "fair: a published range and the marker's published variation"
+    return "moderate: a published direction, without a published size"
 
 
 def assess_phase(phase: Phase, knowledge: Knowledge, series: Mapping[str, Sequence[LabResult]], *,
@@ -525,7 +648,8 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     key = response.analyte
     base = {"phase_id": phase.id, "phase_kind": phase.kind, "analyte": key,
             "direction": response.direction, "origin": response.origin, "tag": response.tag,
-            "source_ids": response.sources}
+            "source_ids": response.sources, "phase_start": phase.start_date,
+            "expectation": expectation_words(response, knowledge, system)}
     label = _label(key)
     phrase = PHASE_PHRASES.get(phase.kind, phase.kind)
     method, ref, inside = _pick_series(phase, results, until)
@@ -533,10 +657,11 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     if response.size != "recovery_curve" and (
             response.is_gap or (response.direction in ("variable", "unknown") and not response.has_band)):
         text = f"No expectation for {_lower(label)} during {phrase}. {response.evidence}"
-        return Assessment(method=method, verdict="no expectation", text=text, **base)
+        return Assessment(method=method, verdict="no_expectation", text=text, **base)
     if not inside:
-        text = f"{label}: no result during {phrase}, so it cannot be judged."
-        return Assessment(method=method, verdict="not enough data", text=text, **base)
+        reason = f"no result of {_lower(label)} during {phrase}"
+        return Assessment(method=method, verdict="not_enough_data", reason=reason,
+                          text=f"{_capital(reason)}, so it cannot be judged.", **base)
 
     start = _day(phase.start_date)
     anchor, anchor_how = anchor_for(response, phase, phases, times)
@@ -550,52 +675,78 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     obs_time = _day(obs.taken_at)
     days_in = (obs_time - start).total_seconds() / 86400
     since_anchor = (obs_time - anchor).total_seconds() / 86400
+    compared = tuple((r.taken_at, r.value, r.comparator) for r in (ref, obs) if r is not None)
     numbers = {"observed_value": obs.value, "observed_comparator": obs.comparator,
                "observed_taken_at": obs.taken_at, "observed_result_id": obs.id,
                "days_into_phase": days_in, "days_from_anchor": since_anchor,
-               "confounders": confounders}
+               "confounders": confounders, "compared": compared}
     extras = _extras(phase, response, knowledge, confounders, label, later)
 
     if response.size == "recovery_curve":
         return _assess_curve(response, obs, since_anchor, anchor_how, knowledge, system, base,
                              method, numbers, extras)
     if ref is None:
-        text = f"{label}: no result from before {phrase} began, so the change cannot be judged."
-        return Assessment(method=method, verdict="not enough data", text=text, **base, **numbers)
+        reason = f"no result of {_lower(label)} from before {phrase} began"
+        return Assessment(method=method, verdict="not_enough_data", reason=reason,
+                          text=f"{_capital(reason)}, so the change cannot be judged. "
+                               f"{base['expectation']}", **base, **numbers)
 
     change = _change(key, ref, obs, system)
     numbers.update(reference_value=ref.value, reference_comparator=ref.comparator,
                    reference_taken_at=ref.taken_at, change_percent=change.percent,
                    change_at_least=change.at_least, change_at_most=change.at_most)
     lab_range = reference_range(obs)
-    reason = no_band_reason(response, ref.value, ref.comparator, lab_range, system)
+    no_band = no_band_reason(response, ref.value, ref.comparator, lab_range, system)
     band = None
-    timing = ""
-    if reason is None:
+    if no_band is None:
         assert ref.value is not None
         envelope = build_envelope(response, phase_start=start, phase_end=obs_time.date(),
                                   reference=ref.value, anchor=anchor,
                                   reference_range=lab_range)
         band = envelope.at((obs_time.date() - start.date()).days)  # the band on that day
-        verdict = _judge_band(response, band[0], band[1], change, obs)
         numbers.update(expected_low=band[0], expected_high=band[1])
+
+    remark = ""
+    if confounders:
+        others = " and ".join(PHASE_PHRASES.get(k, k) for k in confounders)
+        verdict, reason = "not_judged", (f"{phrase} and {others} push {_lower(label)} different "
+                                         "ways, and no result comes from a time without both")
+    elif problem := _draw_timing_problem(response, obs, times):
+        verdict, reason = "not_judged", problem
     else:
-        verdict, timing = _judge_direction(response, change, since_anchor)
+        verdict, reason, remark = _judge(response, change, band, ref, obs, since_anchor, inside)
+        if verdict in ("less_than_expected", "opposite") and _outside_population(response, ref):
+            verdict, remark = "no_clear_change" if change.kind == "none" else "not_judged", (
+                "the published figures come from men who started elsewhere, so they do not say "
+                "how much to expect here")
+            if verdict == "not_judged":
+                reason, remark = remark, ""
+    limit_note = ""
+    if key == "hematocrit" and phase.kind == "trt":
+        verdict, limit_note = _hematocrit_levels(obs, verdict)
     cautions = tuple(c.text for c in knowledge.phase(phase.kind).cautions_for(key, verdict))
     numbers["cautions"] = cautions
 
     when = _when(phase.kind, days_in)
     if phase.kind in _INTO_PHASES and response.anchor != "phase_start":
         when += f" ({_duration(since_anchor)} after {anchor_how})"
-    sentences = [f"{change.phrase} {when}: {verdict}."]
-    sentences.append(_expectation_text(response, key, system, band, knowledge))
-    if reason is not None and band is None and response.has_band:
-        sentences.append(f"No band: {reason}.")
-    if timing:
-        sentences.append(_capital(timing) + ".")
-    if band is None and response.typical is None and verdict not in ("as expected",
-                                                                      "not enough data"):
-        sentences.append(response.evidence)
+    words = VERDICT_WORDS[verdict]
+    if verdict == "not_judged":
+        sentences = [f"{change.phrase} {when}: not judged, because {reason}."]
+    else:
+        sentences = [f"{change.phrase} {when}: {words}."]
+    sentences.append(base["expectation"])
+    if band is not None:
+        sentences.append(_band_text(response, key, system, band))
+    elif no_band is not None and response.has_band:
+        sentences.append(f"No band: {no_band}.")
+    if remark:
+        sentences.append(_capital(remark) + ".")
+    if limit_note:
+        sentences.append(limit_note)
+    sentences.append(f"Compared: {ref.taken_at[:10]} (before {phrase}) with {obs.taken_at[:10]}.")
+    if verdict not in ("not_judged",) or change.kind == "none":
+        sentences.append(_variation_words(key))
     own = _own_baseline(results, method, phases) if phase.kind in _INTO_PHASES else None
     if own is not None:
         unit = _unit(key, system)
@@ -603,7 +754,42 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
                          f"({own.taken_at[:10]}).")
     sentences.extend(extras)
     sentences.extend(cautions)
-    return Assessment(method=method, verdict=verdict, text=" ".join(sentences), **base, **numbers)
+    confidence = _confidence(response, band, change, verdict)
+    if confidence:
+        sentences.append(f"Confidence: {confidence}.")
+    return Assessment(method=method, verdict=verdict, text=" ".join(sentences), reason=reason,
+                      confidence=confidence, **base, **numbers)
+
+
+def _band_text(response: ExpectedResponse, key: str, system: str, band: tuple[float, float]
+               ) -> str:
+    unit = _unit(key, system)
+    low, high = band
+    if math.isinf(high):
+        span = f"{_with_unit(_number(key, low, system), unit)} or more"
+    else:
+        span = f"{_number(key, low, system)} to {_with_unit(_number(key, high, system), unit)}"
+    if response.size == "reference_range":
+        return f"Expected by this point: {span} (the lab's reference range)."
+    if response.size == "absolute":
+        return f"Expected by this point: {span}."
+    return f"Expected by this point, from the starting value: {span}."
+
+
+def _hematocrit_levels(obs: LabResult, verdict: str) -> tuple[str, str]:
+    """On TRT, hematocrit against the guideline levels: never plainly as expected above 54 %."""
+    o_lo, _ = interval(obs)
+    if o_lo > HEMATOCRIT_GUIDELINE:
+        if verdict in ("as_expected", "in_expected_direction", "no_clear_change"):
+            verdict = "more_than_expected"
+        return verdict, (f"It is above {HEMATOCRIT_GUIDELINE:g} %, the level at which the "
+                         "Endocrine Society's 2010 monitoring table stops therapy until it falls "
+                         "(the AUA's 2018 guideline keeps it below the same level).")
+    if o_lo > HEMATOCRIT_BEFORE:
+        return verdict, (f"It is above {HEMATOCRIT_BEFORE:g} %, the level the AUA's 2018 "
+                         "guideline asks to be under before starting, and below the "
+                         f"{HEMATOCRIT_GUIDELINE:g} % at which therapy is reviewed.")
+    return verdict, ""
 
 
 def _extras(phase: Phase, response: ExpectedResponse, knowledge: Knowledge,
@@ -644,29 +830,41 @@ def _assess_curve(response: ExpectedResponse, obs: LabResult, since_anchor: floa
     when = f"{_duration(since_anchor)} after {anchor_how}"
     study = knowledge.short_names(curve.sources)
     if since_anchor < 0:
+        reason = f"{_lower(label)} was measured before {anchor_how}"
         text = f"{label} was {value} before {anchor_how}: the recovery curve does not apply yet."
-        return Assessment(method=method, verdict="not enough data", text=text, **base, **numbers)
-    share = curve.share_at(since_anchor)
-    numbers["share_recovered"] = share
+        return Assessment(method=method, verdict="not_enough_data", reason=reason, text=text,
+                          **base, **numbers)
+    point = curve.published_by(since_anchor)
+    numbers["share_recovered"] = point.share if point else None
     o_lo, _ = interval(obs)
     first = next((p for p in curve.points if p.share > 0), curve.points[-1])
-    if o_lo < curve.threshold and since_anchor < first.day:
-        verdict = "as expected"
+
+    def by(p: object) -> str:
+        assert p is not None
+        return f"{p.share:.0f} % of men by {p.month:g} months"  # type: ignore[attr-defined]
+
+    if o_lo >= curve.threshold:
+        verdict = "as_expected"
+        detail = (f"It has reached {threshold}; the study reported {by(point)} ({study})."
+                  if point else f"It has reached {threshold}, earlier than the study's first "
+                                f"figure, {by(first)} ({study}).")
+    elif point is None or point.share <= 0:
+        verdict = "as_expected"
         detail = (f"It is below {threshold}, but it is early: the study's first figure is "
-                  f"{first.share:.0f} % of men recovered by {first.month:g} months ({study}).")
-    elif o_lo >= curve.threshold:
-        verdict = "as expected"
-        detail = (f"It has reached {threshold}; in the study {share:.0f} % of men had done so by "
-                  f"this time ({study}).")
-    elif share >= _SLOWER_THAN_SHARE:
-        verdict = "less than expected"
-        detail = (f"It is below {threshold}, which {share:.0f} % of men in the study had reached "
-                  f"by this time ({study}); recovery is slower than in nine in ten of them.")
+                  f"{by(first)} ({study}).")
+    elif point.share >= _SLOWER_THAN_SHARE:
+        verdict = "less_than_expected"
+        detail = (f"It is below {threshold}; the study reported {by(point)} ({study}), so "
+                  "recovery is slower than in nine in ten of its men.")
     else:
-        verdict = "as expected"
-        detail = (f"It is below {threshold}; in the study {share:.0f} % of men had reached that by "
-                  f"this time ({study}), so a slower recovery is within what was seen.")
+        verdict = "as_expected"
+        detail = (f"It is below {threshold}; the study reported {by(point)} ({study}), so a "
+                  "slower recovery is within what was seen.")
     caveat = curve.caveats[0] if curve.caveats else ""
-    text = " ".join(s for s in (f"{label} was {value} {when}: {verdict}.", detail, caveat, *extras)
-                    if s)
-    return Assessment(method=method, verdict=verdict, text=text, **base, **numbers)
+    text = " ".join(s for s in (f"{label} was {value} {when}: {VERDICT_WORDS[verdict]}.", detail,
+                                "The study's figures are read as published; nothing between "
+                                "them was measured.", caveat, *extras) if s)
+    confidence = ("fair: a published recovery curve, although its men (contraceptive trials) "
+                  "recovered faster than most men stopping TRT")
+    return Assessment(method=method, verdict=verdict, text=text + f" Confidence: {confidence}.",
+                      confidence=confidence, **base, **numbers)

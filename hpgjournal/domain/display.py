@@ -51,7 +51,11 @@ def marker_name(key: str) -> str:
     try:
         return analytes.get_analyte(key).name
     except KeyError:
-        return key
+        pass
+    from hpgjournal.domain.knowledge import DERIVED_MARKERS  # the derived series: T/E2, cFT
+
+    derived = DERIVED_MARKERS.get(key)
+    return derived.name if derived else key
 
 
 METHOD_LABELS = {"measured": "dialysis", "direct": "direct", "calculated": "calculated",

@@ -42,7 +42,6 @@ from hpgjournal.domain.knowledge import (
 from hpgjournal.domain.values import format_number
 
 __all__ = [
-    "NO_CHANGE_TOLERANCE",
     "Envelope",
     "EnvelopePoint",
     "build_envelope",
@@ -50,10 +49,6 @@ __all__ = [
     "no_band_reason",
     "target_band",
 ]
-
-# A change smaller than this share of a value is read as no change, here and in the verdicts
-# (the trend arrows of the app use the same 5 %); bands are widened by it when judging.
-NO_CHANGE_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ __all__ = [
     "SIZES",
     "SOURCE_KINDS",
     "TAGS",
+    "TIMING_ORIGINS",
     "VERDICTS",
     "Agent",
     "CurvePoint",
@@ -74,15 +75,18 @@ __all__ = [
 
 ORIGINS = ("seed", "literature", "seed+literature")
 TAGS = ("SA", "EXT-P", "EXT-S", "DERIVED", "GAP")
-DIRECTIONS = ("up", "down", "flat", "variable", "unknown")
+# down_then_up: a low point first, then a climb (total testosterone in a washout)
+DIRECTIONS = ("up", "down", "down_then_up", "flat", "variable", "unknown")
+TIMING_ORIGINS = ("literature", "assumption")
 SIZES = ("relative", "absolute", "change", "reference_range", "recovery_curve", "none")
 ANCHORS = ("phase_start", "last_trt_dose", "first_missed_dose")
 SOURCE_KINDS = ("source_document", "study", "review", "guideline", "clinic_protocol", "label",
                 "lab_catalogue", "project_note")
 SEED_REFERENCE_STATUSES = ("verified", "corrected", "closest_match", "not_found", "not_checked")
 # The verdicts of hpgjournal.domain.assessment (cautions may name the verdicts they go with).
-VERDICTS = ("as expected", "more than expected", "less than expected", "opposite",
-            "not enough data", "no expectation")
+# Stable keys (DESIGN.md section 5; ``hpgjournal assess --json``), shown to users in words.
+VERDICTS = ("as_expected", "in_expected_direction", "no_clear_change", "less_than_expected",
+            "more_than_expected", "opposite", "not_judged", "not_enough_data", "no_expectation")
 DAYS_PER_MONTH = 30.44
 
 _BAND_SIZES = ("relative", "absolute", "change", "reference_range")
@@ -270,6 +274,8 @@ class ExpectedResponse:
     plateau_days: tuple[float, float] | None = None
     curve: str = ""
     timing: str = ""
+    timing_origin: str = ""  # where the onset/plateau windows come from: literature, assumption
+    draw_timing: str = ""  # "mid_interval": on injections only a draw midway between doses counts
     population: str = ""
     regimen: str = ""
     caveats: tuple[str, ...] = ()
@@ -412,6 +418,15 @@ class RecoveryCurve:
     origin: str
     tag: str
     sources: tuple[str, ...]
+
+    def published_by(self, day: float) -> CurvePoint | None:
+        """The study's last published figure at or before ``day`` (None before the first).
+
+        The study reported shares at a few times only; nothing between them was measured, so
+        verdicts read the last figure reached rather than a line drawn between figures.
+        """
+        reached = [p for p in self.points if p.day <= day]
+        return reached[-1] if reached else None
 
     def share_at(self, day: float) -> float:
         """Share of men recovered (%) ``day`` days after the anchor, straight lines between points."""
@@ -680,6 +695,10 @@ def _response(table: _Table, kind: str, prov: _Provenance,
     plateau = table.window("plateau_days")
     curve = table.text("curve", required=False)
     texts = {k: table.text(k, required=False) for k in ("timing", "population", "regimen")}
+    timing_origin = table.text("timing_origin", required=False)
+    draw_timing = table.text("draw_timing", required=False)
+    if draw_timing not in ("", "mid_interval"):
+        raise table.fail("draw_timing", "must be 'mid_interval' or left out")
     evidence = table.text("evidence")
     caveats = table.texts("caveats")
     origin, tag, ids = prov.read(table)
@@ -716,6 +735,11 @@ def _response(table: _Table, kind: str, prov: _Provenance,
         raise table.fail("curve", "only size 'recovery_curve' names a curve")
     if onset is not None and plateau is None:
         raise table.fail("plateau_days", "is missing (onset_days needs a plateau window)")
+    if timing_origin and timing_origin not in TIMING_ORIGINS:
+        raise table.fail("timing_origin", f"must be one of {', '.join(TIMING_ORIGINS)}")
+    if (onset is not None or plateau is not None) and not timing_origin:
+        raise table.fail("timing_origin", "is missing: say whether the windows are published "
+                                          "(literature) or the project's assumption")
     if onset is not None and plateau is not None and (onset[0] > plateau[0] or onset[1] > plateau[1]):
         raise table.fail("onset_days", f"onset {list(onset)} must not come after plateau "
                                        f"{list(plateau)}")
@@ -731,7 +755,8 @@ def _response(table: _Table, kind: str, prov: _Provenance,
         phase_kind=kind, analyte=analyte, direction=direction, size=size, anchor=anchor,
         origin=origin, tag=tag, sources=ids, evidence=evidence, low=low, high=high,
         typical=typical, start_below=below, start_above=above, onset_days=onset,
-        plateau_days=plateau, curve=curve, timing=texts["timing"],
+        plateau_days=plateau, curve=curve, timing=texts["timing"], timing_origin=timing_origin,
+        draw_timing=draw_timing,
         population=texts["population"], regimen=texts["regimen"], caveats=caveats,
     )
 

@@ -73,13 +73,13 @@ def _verdicts(journal: Journal, data: ReportData, options: ReportOptions
         when = item.observed_taken_at[:10] if item.observed_taken_at else ""
         if not when or not (data.start <= when <= data.end) or item.analyte not in wanted:
             continue
-        if item.verdict in ("no expectation", "not enough data"):
+        if item.verdict in ("no_expectation", "not_enough_data"):
             continue
         happened = item.text.split(": ", 1)[0] if ": " in item.text else item.text
-        origin = "literature" if item.origin == "literature" else "source documents"
-        rows.append((phase_label(item.phase_kind), marker_name(item.analyte), item.verdict,
-                     f"{happened}. Expectation from the {origin}: "
-                     f"{knowledge.short_names(item.source_ids)}."))
+        why = (f" Not judged because {item.reason}." if item.verdict == "not_judged"
+               and item.reason else "")
+        rows.append((phase_label(item.phase_kind), marker_name(item.analyte), item.words,
+                     f"{happened}.{why} {item.expectation}"))
         sources.update(item.source_ids)
     data.sources = sorted({*data.sources, *(knowledge.sources[s].citation for s in sources
                                               if s in knowledge.sources)})

@@ -28,14 +28,16 @@ from PySide6.QtWidgets import (
 
 from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.provenance import cite_words, strength_words
 from hpgjournal.store.journal import Journal
 
 PANEL = "panel"
 SPERM = "sperm_recovery"
 PRESETS = (("All", None), ("Last 6 months", 183), ("Last 12 months", 365),
            ("This phase", "phase"))
-VERDICT_COLOURS = {"as expected": "#2e7d32", "more than expected": "#b7791f",
-                   "less than expected": "#b7791f", "opposite": "#c62828"}
+VERDICT_COLOURS = {"as_expected": "#2e7d32", "in_expected_direction": "#2e7d32",
+                   "more_than_expected": "#b7791f", "less_than_expected": "#b7791f",
+                   "opposite": "#c62828"}
 
 
 def esc(text: object) -> str:
@@ -198,12 +200,10 @@ class ChartPage(QWidget):
                          "compare with.</p>")
         for item in assessments:
             colour = VERDICT_COLOURS.get(item.verdict, "#6b7280")
-            origin = "source documents" if item.origin != "literature" else "literature"
             parts.append(f"<p><b style='color:{colour}'>{esc(phase_label(item.phase_kind))}: "
-                         f"{esc(item.verdict)}</b><br>{esc(item.text)}<br>"
-                         f"<span style='color:#6b7280'>Expectation from the {origin}"
-                         f"{' (' + esc(item.tag) + ')' if item.tag else ''}: "
-                         f"{esc(self.knowledge.short_names(item.source_ids))}</span></p>")
+                         f"{esc(item.words)}</b><br>{esc(item.text)}<br>"
+                         f"<span style='color:#6b7280'>How strong: "
+                         f"{esc(strength_words(item.tag))}.</span></p>")
         if self.result and self.result.notes:
             parts.append("<h4>Not drawn</h4><ul>" + "".join(
                 f"<li>{esc(n)}</li>" for n in self.result.notes) + "</ul>")
@@ -248,9 +248,8 @@ class ChartPage(QWidget):
                 if statements:
                     parts.append(f"<h4>{title}</h4><ul>")
                     for s in statements:
-                        origin = "source documents" if not s.literature_only else "literature"
                         parts.append(f"<li>{esc(s.text)} <span style='color:#6b7280'>"
-                                     f"({origin}; {esc(self.knowledge.short_names(s.sources))})"
+                                     f"({esc(cite_words(s.origin, s.sources, self.knowledge))})"
                                      "</span></li>")
                     parts.append("</ul>")
             cited = [self.knowledge.sources[i] for i in info.source_ids

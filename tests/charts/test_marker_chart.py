@@ -52,11 +52,13 @@ def test_one_marker_with_every_overlay(demo: Journal) -> None:
     assert any("starting below 300 ng/dL" in n for n in result.notes)
     trt = next(e for e in result.envelopes if e.kind == "trt")
     assert trt.envelope.reference == 241.0  # the last value before TRT began
-    assert trt.envelope.target_low == pytest.approx(241 * 1.79)
+    assert trt.envelope.target_low == 400.0  # the guideline's target, 400 to 700 ng/dL
+    assert trt.envelope.target_high == 700.0
     legend = result.figure.legends[0]
     labels = [t.get_text() for t in legend.get_texts()]
     assert labels[:2] == ["Your results", "Lab's reference range"]
-    assert "Expected: source documents" in labels and "Expected: literature only" in labels
+    assert "Expected: the documents' direction, published figures" in labels
+    assert "Expected: published figures only (not in the documents)" in labels
 
 
 def test_seed_bands_are_stronger_than_literature_only_bands(demo: Journal) -> None:
@@ -182,7 +184,7 @@ def test_panel_stacks_markers_on_one_time_axis(demo: Journal) -> None:
     assert hct.get_ylim()[0] > 20  # a narrow range far from 0 is zoomed in
     assert {a.analyte for a in result.assessments} <= set(PANEL_MARKERS)
     assert any(a.analyte == "lh" and a.phase_kind == "serm_clomiphene" and
-               a.verdict == "as expected" for a in result.assessments)
+               a.verdict == "in_expected_direction" for a in result.assessments)
 
 
 def test_derived_series(demo: Journal) -> None:
@@ -227,7 +229,7 @@ def test_no_band_for_gonadorelin(journal: Journal) -> None:
     result = build_marker_chart(journal, ["lh"])
     assert result.envelopes == []
     assert any(n.startswith("Gonadorelin, LH: no published figure") for n in result.notes)
-    assert [a.verdict for a in result.assessments] == ["no expectation"]
+    assert [a.verdict for a in result.assessments] == ["no_expectation"]
     censored = [p for p in result.points if p.censored]
     assert [p.y for p in censored] == [0.5]
 
@@ -254,7 +256,7 @@ def test_bands_are_drawn_in_data_coordinates(demo: Journal) -> None:
     trt = next(e for e in result.envelopes if e.kind == "trt")
     path = trt.artist.get_paths()[0]
     ys = np.asarray(path.vertices)[:, 1]
-    assert ys.max() == pytest.approx(241 * 4.93) and ys.min() == pytest.approx(241)
+    assert ys.max() == pytest.approx(700.0) and ys.min() == pytest.approx(241)  # 241 -> 400-700
 
 
 def test_the_footnote_says_which_phases_have_no_band(demo: Journal) -> None:

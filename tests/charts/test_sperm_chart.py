@@ -50,7 +50,7 @@ def test_the_chart(demo: Journal) -> None:
     assert values.get_lines()[0].get_ydata()[0] == 20.0  # the study's mark
     assert {s.kind for s in result.phase_spans} >= {"trt", "hcg", "recovery"}
     verdicts = {a.phase_kind: a.verdict for a in result.assessments}
-    assert verdicts["recovery"] == "as expected"
+    assert verdicts["recovery"] == "as_expected"
     assert any("optimistic" in n for n in result.notes)
     FigureCanvasAgg(result.figure).draw()
 

@@ -147,6 +147,11 @@ def test_every_source_is_cited_somewhere(kb: Knowledge) -> None:
     cited |= {s for item in (*kb.medication_classes, *kb.agents, *kb.study_tables,
                              *kb.curves.values()) for s in item.sources}
     cited |= {r.corrected for r in kb.seed_references if r.corrected}
+    from hpgjournal.domain.variation import VARIATION
+
+    by_variation = {s for v in VARIATION.values() for s in v.sources}
+    assert by_variation <= set(kb.sources)  # each reference change value's study is listed
+    cited |= by_variation
     assert set(kb.sources) - cited == set()
 
 

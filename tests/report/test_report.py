@@ -67,8 +67,15 @@ def test_charts_and_verdicts_are_in(demo_report):
     out, _ = demo_report
     text = pdf_text(out)
     assert "Charts" in text and "Observed against expected" in text
-    assert re.search(r"as expected\s+LH rose 19-fold \(0\.3 to 5\.8 IU/L\) in 5 months of "
-                     r"clomiphene", text)
+    assert "LH rose 19-fold (0.3 to 5.8 IU/L) in 5 months of clomiphene" in text
+    flowing = pdf_text(out, layout=False)  # table cells one after another
+    assert re.search(r"in\s+the\s+expected\s+direction", flowing)
+    assert "t_e2_ratio" not in text and "T/E2" in text
+    assert re.search(r"not\s+judged", text)
+    assert "Not judged because the aromatase inhibitor and clomiphene push estradiol" in \
+        re.sub(r"\s+", " ", text)  # with its reason
+    for code in ("EXT-P", "EXT-S", "DERIVED", "source documents: .", "as_expected"):
+        assert code not in text
     images = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, text=True,
                             check=True).stdout.splitlines()[2:]
     assert len(images) >= 5  # T, LH/FSH, E2, Hct, PSA and the sperm recovery chart
