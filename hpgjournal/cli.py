@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_chart_parser(sub, common)
 
+    p = sub.add_parser("assess", parents=[common],
+                       help="the verdicts, safety flags and tests due that the window shows")
+    p.add_argument("--as-of", metavar="DATE", dest="as_of",
+                   help="judge the journal as it stood on this day (default: today)")
+    p.add_argument("--units", choices=("us", "si"), default="us", help="units of the texts")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+
     sub.add_parser("check", parents=[common], help="check the journal's integrity and consistency")
 
     p = sub.add_parser("backup", parents=[common], help="copy the journal safely, even while open")
@@ -124,6 +131,51 @@ def cmd_export(args: argparse.Namespace) -> int:
             partial.unlink(missing_ok=True)
             raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
     print(f"{n} records written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    import json
+    from datetime import date
+
+    from hpgjournal.charts.data import review, review_json
+    from hpgjournal.domain.phases import phase_label
+    from hpgjournal.domain.timestamps import normalise_date
+    from hpgjournal.store.journal import Journal
+
+    as_of = None
+    if args.as_of:
+        day = normalise_date(args.as_of)
+        if day is None:
+            raise UserError(f"--as-of {args.as_of!r} is not a date: write it as YYYY-MM-DD")
+        as_of = date.fromisoformat(day)
+    with Journal.open(_journal_path(args), readonly=True) as journal:
+        result = review(journal, as_of=as_of, system=args.units)
+    if args.json:
+        json.dump(review_json(result), sys.stdout, indent=1, ensure_ascii=False)
+        print()
+        return 0
+    from hpgjournal.domain.display import marker_name
+
+    print(f"As of {result.as_of}: what the journal's numbers did against what the sources "
+          "expect (not advice).")
+    print("\nVerdicts")
+    rows = [(phase_label(a.phase_kind), marker_name(a.analyte), a.words,
+             a.reason or a.confidence) for a in result.verdicts if a.verdict != "no_expectation"]
+    widths = [max([len(r[i]) for r in rows] + [5]) for i in range(3)]
+    for row in rows:
+        print("  " + "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True))
+              + (f"  ({row[3]})" if row[3] else ""))
+    print("\nSafety flags")
+    for flag in result.flags or ():
+        print(f"  {flag.level}: {flag.title} ({flag.taken_at[:10]}). {flag.source}")
+    if not result.flags:
+        print("  none")
+    print("\nTests due")
+    for item in result.due:
+        print(f"  {item.due}  {item.status:8} {item.name}: {item.why}")
+    if not result.due:
+        print("  none for the phases running on that day")
     return 0
 
 
@@ -189,7 +241,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui, "demo": cmd_demo, "export": cmd_export, "check": cmd_check,
     "backup": cmd_backup, "restore": cmd_restore, "import": cmd_import, "report": cmd_report,
-    "chart": cmd_chart,
+    "chart": cmd_chart, "assess": cmd_assess,
 }
 
 

@@ -9,17 +9,20 @@ runs the observed-against-expected verdicts over a whole journal (the report cal
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from hpgjournal.domain import analytes
+from hpgjournal.domain.alerts import Alert, find_alerts
 from hpgjournal.domain.assessment import Assessment, TherapyTimes, assess
 from hpgjournal.domain.derived import calculated_free_testosterone
 from hpgjournal.domain.drugs import find_drug
 from hpgjournal.domain.knowledge import DERIVED_MARKERS, Knowledge, load_knowledge
+from hpgjournal.domain.monitoring import Due, due_tests
 from hpgjournal.domain.records import LabResult, Measure, Medication, Phase
 from hpgjournal.paths import resources_dir
 from hpgjournal.store.journal import Journal
@@ -28,11 +31,14 @@ __all__ = [
     "PANEL_MARKERS",
     "ChartData",
     "DoseMark",
+    "Review",
     "assess_journal",
     "chart_keys",
     "default_knowledge",
     "free_t_series",
     "load_chart_data",
+    "review",
+    "review_json",
     "t_e2_series",
     "testicular_volume_series",
 ]
@@ -262,3 +268,83 @@ def assess_journal(journal: Journal, knowledge: Knowledge | None = None, *, syst
     until = date.fromisoformat(span[1]) if span else None
     return assess(data.phases, knowledge, data.series, times=data.times, system=system,
                   until=until)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the window, the report and ``hpgjournal assess`` show: verdicts, flags, tests due."""
+
+    as_of: date
+    verdicts: list[Assessment]
+    flags: list[Alert]
+    due: list[Due]
+
+
+def _trimmed(phases: Sequence[Phase], as_of: date) -> list[Phase]:
+    """The phases as they stood on ``as_of``: later ones left out, running ones open."""
+    day = as_of.isoformat()
+    out = []
+    for p in phases:
+        if p.start_date > day:
+            continue
+        out.append(p if p.end_date is None or p.end_date <= day else replace(p, end_date=None))
+    return out
+
+
+def review(journal: Journal, knowledge: Knowledge | None = None, *, as_of: date | None = None,
+           system: str = "us") -> Review:
+    """The journal's verdicts, safety flags and tests due, as of a day (default: today).
+
+    With ``as_of`` in the past, only what the journal held up to that day counts.
+    """
+    knowledge = knowledge or default_knowledge()
+    as_of = as_of or date.today()
+    day = as_of.isoformat()
+    keys = sorted({r.analyte for p in knowledge.phases.values() for r in p.responses})
+    present = set(journal.analytes_present()) | set(DERIVED_MARKERS) | {"testicular_volume"}
+    data = load_chart_data(journal, [k for k in keys if k in present], with_doses=False)
+    series = {k: [r for r in v if r.taken_at[:10] <= day] for k, v in data.series.items()}
+    phases = _trimmed(data.phases, as_of)
+    times = TherapyTimes(tuple(t for t in data.times.trt_doses if t[:10] <= day),
+                         data.times.dosing_interval_days)
+    span = journal.date_span()
+    until = min(date.fromisoformat(span[1]), as_of) if span else as_of
+    verdicts = assess(phases, knowledge, series, times=times, system=system, until=until)
+    results = [r for r in journal.lab_results() if r.taken_at[:10] <= day]
+    medications = [m for m in journal.all(Medication) if m.start_date <= day]
+    flags = find_alerts(results, phases, medications)
+    born = journal.profile().get("birth_date", "")
+    age = None
+    if born:
+        try:
+            birth = date.fromisoformat(born)
+            age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
+        except ValueError:
+            age = None
+    return Review(as_of, verdicts, flags, due_tests(phases, results, as_of, age))
+
+
+def review_json(result: Review) -> dict[str, object]:
+    """The ``hpgjournal assess --json`` document (DESIGN.md section 5, the verdicts issue)."""
+    def expected(a: Assessment) -> dict[str, object]:
+        out: dict[str, object] = {"direction": a.direction, "text": a.expectation}
+        if a.expected_low is not None:
+            out["low"] = a.expected_low
+            out["high"] = None if a.expected_high is None or math.isinf(a.expected_high) \
+                else a.expected_high
+        return out
+
+    return {
+        "as_of": result.as_of.isoformat(),
+        "verdicts": [{
+            "phase": a.phase_kind, "phase_start": a.phase_start, "marker": a.analyte,
+            "verdict": a.verdict, "reason": a.reason, "text": a.text,
+            "compared": [list(c) for c in a.compared], "expected": expected(a),
+            "origin": a.origin_key, "confidence": a.confidence, "sources": list(a.source_ids),
+        } for a in result.verdicts],
+        "flags": [{"key": f.key, "marker": f.marker, "level": f.level, "taken_at": f.taken_at,
+                   "text": f.text, "threshold": f.source, "sources": list(f.source_ids)}
+                  for f in result.flags],
+        "due": [{"test": d.test, "due": d.due.isoformat(), "status": d.status, "why": d.why,
+                 "origin": d.origin, "sources": list(d.sources)} for d in result.due],
+    }

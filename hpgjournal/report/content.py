@@ -23,6 +23,7 @@ from hpgjournal.domain.display import (
     value_in,
 )
 from hpgjournal.domain.drugs import ROUTES
+from hpgjournal.domain.monitoring import Due, due_tests
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.records import (
     SCORE_NAMES,
@@ -101,6 +102,7 @@ class ReportData:
     alerts: list[Alert]
     markers: list[str]
     clock: DoseClock
+    due: list[Due] = field(default_factory=list)
     charts: list[ChartImage] = field(default_factory=list)
     verdicts: list[tuple[str, str, str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -133,6 +135,17 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
                            journal.all(Phase), journal.all(Medication)),
         markers=markers, clock=DoseClock(doses, journal.all(Medication)),
     )
+    born = data.profile.get("birth_date", "")
+    as_of = date.fromisoformat(end)
+    age = None
+    if len(born) == 10:
+        try:
+            birth = date.fromisoformat(born)
+            age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
+        except ValueError:
+            age = None
+    data.due = due_tests(journal.all(Phase), [r for r in all_results if r.taken_at[:10] <= end],
+                         as_of, age)
     data.sources = sorted({a.source for a in data.alerts})
     return data
 
@@ -260,8 +273,15 @@ def _summary(data: ReportData, options: ReportOptions) -> str:
                                     for a in data.alerts) + "</ul>")
     else:
         out.append("<p class='muted'>Nothing in the latest results crosses the thresholds the "
-                   "app watches (hematocrit, PSA, T/E2 ratio, estradiol on an aromatase "
-                   "inhibitor).</p>")
+                   "app watches (hematocrit, PSA, T/E2 ratio, low estradiol, no sperm a year "
+                   "after testosterone).</p>")
+    if data.due:
+        out.append("<h3>Tests the sources describe as due</h3><ul>")
+        for item in data.due:
+            when = "overdue since" if item.overdue else "due on"
+            out.append(f"<li><b>{esc(item.name)}</b>: {when} {item.due.isoformat()}. "
+                       f"{esc(item.why)}</li>")
+        out.append("</ul>")
     return "".join(out)
 
 

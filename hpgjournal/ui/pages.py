@@ -127,6 +127,8 @@ class DashboardPage(QWidget):
             layout.addLayout(self._quick_buttons(journal, today))
         layout.addWidget(label("Worth discussing", "section"))
         layout.addWidget(self._alerts(journal))
+        layout.addWidget(label("Tests the sources describe as due", "section"))
+        layout.addWidget(self._due(journal, today))
         layout.addWidget(label("Latest results", "section"))
         layout.addWidget(self._markers(journal))
         layout.addWidget(label(
@@ -158,8 +160,8 @@ class DashboardPage(QWidget):
         alerts = find_alerts(journal.lab_results(), journal.all(Phase), journal.all(Medication))
         if not alerts:
             layout.addWidget(label("Nothing in the latest results crosses the thresholds the "
-                                   "app watches (hematocrit, PSA, T/E2 ratio, estradiol on an "
-                                   "aromatase inhibitor).", "muted", wrap=True))
+                                   "app watches (hematocrit, PSA, T/E2 ratio, low estradiol, no "
+                                   "sperm a year after testosterone).", "muted", wrap=True))
         for alert in alerts:
             card = QFrame()
             card.setProperty("role", "card")
@@ -173,6 +175,31 @@ class DashboardPage(QWidget):
             source = label(f"Source: {alert.source}", "muted", wrap=True)
             inner.addWidget(source)
             layout.addWidget(card)
+        return box
+
+    def _due(self, journal: Journal, today: date) -> QWidget:
+        """The monitoring the sources describe for the phases running today (no advice)."""
+        from hpgjournal.domain.monitoring import due_tests
+        from hpgjournal.domain.records import Phase
+
+        box = QWidget()
+        box.setObjectName("due-tests")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        born = journal.profile().get("birth_date", "")
+        age = None
+        if len(born) == 10 and born[:4].isdigit():
+            age = today.year - int(born[:4]) - ((today.month, today.day) < (int(born[5:7]),
+                                                                             int(born[8:10])))
+        items = due_tests(journal.all(Phase), journal.lab_results(), today, age)
+        if not items:
+            layout.addWidget(label("No test is described as due for the phases running today.",
+                                   "muted", wrap=True))
+        for item in items:
+            when = "overdue since" if item.overdue else "due on"
+            row = label(f"{item.name}: {when} {item.due.isoformat()}. {item.why}", wrap=True)
+            row.setObjectName(f"due-{item.test}")
+            layout.addWidget(row)
         return box
 
     def _now_card(self, journal: Journal, today: date) -> QFrame:

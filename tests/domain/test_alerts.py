@@ -11,6 +11,7 @@ def r(day, key, value, unit):
     return make_result(day, key, value, unit)
 
 
+
 def keys(alerts):
     return [a.key for a in alerts]
 
@@ -42,26 +43,61 @@ def test_t_over_e2_below_10_on_the_newest_shared_draw():
            r("2025-05-01", "estradiol", "40.8", "pg/mL")]
     alerts = find_alerts(low)
     assert keys(alerts) == ["te2"] and alerts[0].level == "info" and "6.3" in alerts[0].title
+    assert "Panken" in alerts[0].source and alerts[0].source_ids == ("panken2025",)
+    for drug in ("aromatase", "anastrozole", "inhibitor"):  # a flag names no drug
+        assert drug not in alerts[0].text.lower()
     fixed = [*low, r("2025-09-01", "testosterone_total", "509", "ng/dL"),
              r("2025-09-01", "estradiol", "24.6", "pg/mL")]
     assert find_alerts(fixed) == []
     censored = [r("2025-05-01", "testosterone_total", "258", "ng/dL"),
                 r("2025-05-01", "estradiol", "<5", "pg/mL")]
-    assert find_alerts(censored) == []  # no honest ratio from a censored estradiol
+    assert keys(find_alerts(censored)) == ["e2low"]  # no ratio from a censored estradiol
 
 
-def test_low_estradiol_only_on_an_aromatase_inhibitor():
-    e2 = [r("2025-06-01", "estradiol", "8.2", "pg/mL")]
+def test_low_estradiol_with_its_assay():
     ai_phase = [Phase(1, "aromatase_inhibitor", "2025-04-01", None)]
-    assert find_alerts(e2) == []
-    alerts = find_alerts(e2, ai_phase)
-    assert keys(alerts) == ["e2low"] and alerts[0].level == "warning"
+    deficient = make_result("2025-06-01", "estradiol", "8.2", "pg/mL", method="immunoassay")
+    (alert,) = find_alerts([deficient])  # below 10: flagged on or off an inhibitor
+    assert alert.key == "e2low" and alert.level == "warning" and alert.marker == "estradiol"
+    assert "immunoassay" in alert.text and "true value may be lower" in alert.text
+    assert "no guideline" in alert.source and "app's own" in alert.source
     mild = [r("2025-06-01", "estradiol", "13", "pg/mL")]
-    assert find_alerts(mild, ai_phase)[0].level == "info"
+    assert find_alerts(mild) == []  # 10-15 only matters on an aromatase inhibitor
+    (info,) = find_alerts(mild, ai_phase)
+    assert info.level == "info" and "app's own cautious level" in info.text
     anastrozole = [Medication(1, "Anastrozole", "2025-04-01", "aromatase_inhibitor", "oral", 0.5,
                               "mg", "twice weekly", 3.5, "2025-05-01")]
-    assert find_alerts(e2, medications=anastrozole) == []  # it had ended before the draw
-    assert "no guideline" in find_alerts(e2, ai_phase)[0].source
+    assert find_alerts(mild, medications=anastrozole) == []  # it had ended before the draw
+    sensitive = make_result("2025-06-01", "estradiol", "9", "pg/mL", method="sensitive")
+    assert "mass spectrometry" in find_alerts([sensitive])[0].text
+
+
+def test_hematocrit_before_trt():
+    trt = [Phase(1, "trt", "2025-03-01", None)]
+    (missing,) = find_alerts([], trt)
+    assert missing.key == "hct_baseline" and "no hematocrit" in missing.text
+    high = [r("2025-02-01", "hematocrit", "51.0", "%")]
+    (flag,) = find_alerts(high, trt)
+    assert flag.key == "hct_baseline" and "below 50 %" in flag.text
+    assert find_alerts([r("2025-02-01", "hematocrit", "46.0", "%")], trt) == []
+    old = [r("2024-01-01", "hematocrit", "46.0", "%")]  # more than half a year before
+    assert keys(find_alerts(old, trt)) == ["hct_baseline"]
+
+
+def test_azoospermia_twelve_months_after_the_last_testosterone():
+    phases = [Phase(1, "trt", "2023-01-01", "2025-01-31"), Phase(2, "recovery", "2025-02-01", None)]
+    baseline = [r("2022-12-01", "hematocrit", "45", "%")]
+    at_13 = [*baseline, r("2026-03-05", "sperm_concentration", "0", "million/mL")]
+    (flag,) = find_alerts(at_13, phases)
+    assert flag.key == "azoospermia" and flag.level == "warning" and "13 months" in flag.title
+    assert flag.marker == "sperm_concentration"
+    assert "design choice" in flag.source and flag.source_ids == ("liu2006", "kohn2017")
+    at_9 = [*baseline, r("2025-11-05", "sperm_concentration", "0", "million/mL")]
+    assert find_alerts(at_9, phases) == []
+    some = [*baseline, r("2026-03-05", "sperm_concentration", "2.5", "million/mL")]
+    assert find_alerts(some, phases) == []
+    running = [Phase(1, "trt", "2023-01-01", None)]  # still on TRT: expected, not flagged
+    assert find_alerts(at_13, running) == []
 
 
 def test_the_demo_story_raises_nothing_today(demo_path):

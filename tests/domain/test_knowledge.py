@@ -152,6 +152,11 @@ def test_every_source_is_cited_somewhere(kb: Knowledge) -> None:
     by_variation = {s for v in VARIATION.values() for s in v.sources}
     assert by_variation <= set(kb.sources)  # each reference change value's study is listed
     cited |= by_variation
+    from hpgjournal.domain.alerts import SOURCE_IDS
+
+    by_flags = {s for ids in SOURCE_IDS.values() for s in ids}
+    assert by_flags <= set(kb.sources)  # each safety flag's source is listed
+    cited |= by_flags
     assert set(kb.sources) - cited == set()
 
 

@@ -301,7 +301,8 @@ def test_overview_shows_an_alert_and_logs_todays_dose(window, qtbot, tmp_path):
     show_active(window, qtbot)
     overview = window.page("overview")
     texts = "\n".join(w.text() for w in overview.findChildren(QLabel))
-    assert "Hematocrit 55.1 % is above 54 %" in texts and "Source: Endocrine Society" in texts
+    assert "Hematocrit 55.1 % is above 54 %" in texts
+    assert "Source: The Endocrine Society's 2010 monitoring table" in texts
     button = next(b for b in overview.findChildren(QPushButton)
                   if b.text().startswith("Log today's Testosterone cypionate"))
 
@@ -340,3 +341,24 @@ def test_ams_questionnaire_is_scored_and_stored(opened, qtbot):
     page = opened.page("symptoms")
     readings = [page.ams.proxy.index(r, 2).data() for r in range(page.ams.proxy.rowCount())]
     assert any(r.startswith("38 (moderate") for r in readings)
+
+
+def test_overview_lists_the_tests_due_as_the_assess_command_does(window, qtbot, demo_path, capsys):
+    import json
+    from datetime import date
+
+    from hpgjournal.cli import main
+
+    window.open_journal(demo_path)
+    show_active(window, qtbot)
+    overview = window.page("overview")
+    shown = {w.objectName().removeprefix("due-"): w.text() for w in overview.findChildren(QLabel)
+             if w.objectName().startswith("due-") and w.objectName() != "due-tests"}
+    assert main(["assess", "--json", "--journal", str(demo_path), "--as-of",
+                 date.today().isoformat()]) == 0
+    due = {d["test"]: d for d in json.loads(capsys.readouterr().out)["due"]}
+    assert set(shown) == set(due) and "semen_analysis" in shown
+    for test, text in shown.items():
+        assert due[test]["due"] in text
+        assert ("overdue since" in text) == (due[test]["status"] == "overdue")
+    assert "the app's own reading" in shown["restart_panel"]

@@ -80,6 +80,7 @@ def test_charts_and_verdicts_are_in(demo_report):
                             check=True).stdout.splitlines()[2:]
     assert len(images) >= 5  # T, LH/FSH, E2, Hct, PSA and the sperm recovery chart
     assert "Liu" in text  # the recovery curve's source is listed
+    assert "Tests the sources describe as due" in text and "Semen analysis" in text
 
 
 def test_text_is_real_and_selectable(demo_report):
