@@ -643,6 +643,11 @@ class _Provenance:
                                         f"documents")
         if tag == "SA" and "seed" not in origin:
             raise table.fail("tag", "SA means 'from the source documents'; origin must include seed")
+        if tag == "EXT-P" and others and all(self.sources[i].kind in ("clinic_protocol",
+                                                                      "project_note")
+                                             for i in others):
+            raise table.fail("tag", "EXT-P means a primary study or guideline; a clinic's "
+                                    "protocol or the project's own note is at most EXT-S")
         return origin, tag, ids
 
 

@@ -271,6 +271,12 @@ BROKEN = [
     ("aromatase_inhibitor.toml", 'analytes = ["estradiol"]\n\n[[caution]]',
      'analytes = ["estradiol"]\nwhen = ["worse than expected"]\n\n[[caution]]',
      ["aromatase_inhibitor.toml", "caution[0].when", "is not a verdict"]),
+    ("serm_tamoxifen.toml", 'tag = "EXT-S"\nsources = ["seed_atrophy", "defy2014"]',
+     'tag = "EXT-P"\nsources = ["seed_atrophy", "defy2014"]',
+     ["serm_tamoxifen.toml", "practice[0].tag", "a clinic's protocol"]),
+    ("washout.toml", 'injections."\ntiming_origin = "literature"',
+     'injections."\ntiming_origin = "a hunch"',
+     ["washout.toml", "timing_origin", "must be one of literature, assumption"]),
     ("trt.toml", 'title = "On testosterone (TRT)"', 'title = "On testosterone (TRT)',
      ["trt.toml", "is not valid TOML"]),
 ]
