@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
             self.unit_actions[system] = action
         self.prefs.changed.connect(self._units_changed)
         help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Sources", self.show_sources)
         self._action(help_menu, "&About hpgjournal", self.about)
         self._refresh_recent()
 
@@ -383,6 +384,28 @@ class MainWindow(QMainWindow):
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, lambda: self.import_files(paths))
+
+    def show_sources(self) -> None:
+        """Help > Sources: every cited work, the documents' references and tables."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+        from hpgjournal.charts import default_knowledge
+        from hpgjournal.report.sources import sources_html
+
+        dialog = QDialog(self)
+        dialog.setObjectName("sources-dialog")
+        dialog.setWindowTitle("Sources")
+        layout = QVBoxLayout(dialog)
+        browser = QTextBrowser(dialog)
+        browser.setOpenLinks(False)  # the journal never opens a network address
+        browser.setHtml(sources_html(default_knowledge()))
+        layout.addWidget(browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(min(900, self.width()), min(700, self.height()))
+        self.sources_dialog = dialog
+        dialog.exec()
 
     def about(self) -> None:
         from hpgjournal.logsetup import log_file

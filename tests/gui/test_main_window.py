@@ -104,3 +104,37 @@ def test_reopening_on_the_same_page_shows_the_new_journal(window, demo_path, tmp
     window.open_journal(other)
     window.show_page("symptoms")
     assert window.page("symptoms").proxy.rowCount() == before + 1
+
+
+def test_help_sources_lists_every_source_and_the_documents_corrected_references(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser
+
+    from hpgjournal.charts import default_knowledge
+
+    from .helpers import with_modal
+
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    sources = next(a for a in help_menu.actions() if a.text() == "&Sources")
+    seen = {}
+
+    def play(dialog):
+        text = dialog.findChild(QTextBrowser).toPlainText()
+        seen["text"] = text
+        close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+        qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+
+    with_modal(sources.trigger, play)
+    text = seen["text"]
+    kb = default_knowledge()
+    for source in kb.sources.values():  # every source, with how far it was checked
+        assert source.short in text
+    # the document's wrong citation, then the right one
+    wrong = text.index("Coward & Smith (2016)")
+    assert text.index("Right reference: McBride JA, Coward RM", wrong) > wrong
+    assert "Brito & Knoepfelmacher" in text and "not found in any index searched" in text
+    assert "Its study could not be traced." in text and "Shoshany" in text  # the table's caveat
+    assert "Medication classes" in text and "Agents" in text
+    assert "a clinic's protocol (not evidence)" in text
+    assert "what counts as a real change" in text  # the variation studies say what they support
+    assert not window.sources_dialog.isVisible()

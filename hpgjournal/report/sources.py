@@ -1,0 +1,133 @@
+"""Every source the knowledge base cites, as HTML: what it is, how far it was checked and what it
+supports; the source documents' own reference lists with their corrections; the documents'
+medication-class and agent tables; their study table with its caveat.
+
+Shown by Help > Sources in the window; plain QtGui-free HTML, so the report may print it too.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+
+from hpgjournal.domain.display import marker_name
+from hpgjournal.domain.knowledge import DAYS_PER_MONTH, Knowledge
+from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.provenance import cite_words
+from hpgjournal.domain.variation import VARIATION
+
+__all__ = ["sources_html", "supports"]
+
+KIND_WORDS = {
+    "source_document": "source document", "study": "study", "review": "review",
+    "guideline": "guideline", "clinic_protocol": "a clinic's protocol (not evidence)",
+    "label": "drug label", "lab_catalogue": "laboratory catalogue",
+    "project_note": "the project's own note (not evidence)",
+}
+STATUS_WORDS = {
+    "verified": "verified as cited", "corrected": "cited wrongly; the right reference is below",
+    "closest_match": "not found as cited; the closest match is below",
+    "not_found": "not found in any index searched", "not_checked": "not checked",
+}
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _lower(name: str) -> str:
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def supports(knowledge: Knowledge) -> dict[str, list[str]]:
+    """For each source id, what in the knowledge base cites it, in words."""
+    found: dict[str, list[str]] = defaultdict(list)
+
+    def add(ids: tuple[str, ...], what: str) -> None:
+        for i in ids:
+            if what not in found[i]:
+                found[i].append(what)
+
+    for kind, phase in knowledge.phases.items():
+        label = phase_label(kind)
+        for response in phase.responses:
+            add(response.sources, f"{label}: what {_lower(marker_name(response.analyte))} is expected "
+                                    "to do")
+        for group, title in ((phase.mechanism, "how it works"), (phase.practice, "practice"),
+                             (phase.cautions, "cautions")):
+            for statement in group:
+                add(statement.sources, f"{label}: {title}")
+        for reference in phase.references:
+            add(reference.sources, f"{label}: typical values of "
+                                      f"{_lower(marker_name(reference.analyte))}")
+    for curve in knowledge.curves.values():
+        add(curve.sources, f"the recovery curve: {curve.title}")
+    for table in knowledge.study_tables:
+        add(table.sources, f"the documents' study table: {table.title}")
+    for row in (*knowledge.medication_classes, *knowledge.agents):
+        add(row.sources, "the documents' medication tables")
+    for variation in VARIATION.values():
+        add(variation.sources, f"how much {_lower(marker_name(variation.analyte))} varies on its own "
+                               "(what counts as a real change)")
+    from hpgjournal.domain.alerts import SOURCE_IDS
+
+    for key, ids in SOURCE_IDS.items():
+        add(ids, f"the safety flag on {key.replace('_', ' ')}")
+    return found
+
+
+def sources_html(knowledge: Knowledge) -> str:
+    out = ["<h2>Sources</h2><p>Every work the app cites, how far it was checked for this project, "
+           "and what it supports. The two source documents are the web articles the app was "
+           "built from; what they say is marked as theirs, and figures from elsewhere are "
+           "marked as the literature's.</p>"]
+    cited = supports(knowledge)
+    order = sorted(knowledge.sources.values(),
+                   key=lambda s: (s.kind != "source_document", s.short.casefold()))
+    out.append("<ol>")
+    for source in order:
+        link = f" <span style='color:#6b7280'>({esc(source.link)})</span>" if source.link else ""
+        uses = cited.get(source.id, [])
+        used = ("<br><i>Supports:</i> " + esc("; ".join(uses[:8]))
+                + (f" and {len(uses) - 8} more" if len(uses) > 8 else "")) if uses else ""
+        out.append(f"<li><b>{esc(source.short)}</b>: {esc(source.citation)}{link}<br>"
+                   f"<i>Kind:</i> {esc(KIND_WORDS.get(source.kind, source.kind))}. "
+                   f"<i>Checked:</i> {esc(source.checked)}.{used}</li>")
+    out.append("</ol>")
+
+    out.append("<h3>The source documents' own references, checked</h3><ul>")
+    for ref in knowledge.seed_references:
+        corrected = knowledge.sources.get(ref.corrected) if ref.corrected else None
+        right = f"<br><i>Right reference:</i> {esc(corrected.citation)}" if corrected else ""
+        document = knowledge.sources[ref.document].short
+        out.append(f"<li><i>{esc(document)} cites:</i> {esc(ref.as_cited)}<br>"
+                   f"<i>Status:</i> {esc(STATUS_WORDS.get(ref.status, ref.status))}. "
+                   f"{esc(ref.note)}{right}</li>")
+    out.append("</ul>")
+
+    if knowledge.medication_classes:
+        out.append("<h3>Medication classes (the restart document's table)</h3><table border='1' "
+                   "cellspacing='0' cellpadding='4'><tr><th>Class</th><th>What it does</th>"
+                   "<th>Target</th></tr>")
+        out += [f"<tr><td>{esc(m.name)}</td><td>{esc(m.action)}</td><td>{esc(m.target)}</td></tr>"
+                for m in knowledge.medication_classes]
+        out.append("</table>")
+    if knowledge.agents:
+        out.append("<h3>Agents (the testicular-atrophy document's table)</h3><table border='1' "
+                   "cellspacing='0' cellpadding='4'><tr><th>Agent</th><th>What it does</th>"
+                   "<th>Target</th><th>Outcome</th></tr>")
+        out += [f"<tr><td>{esc(a.name)}</td><td>{esc(a.action)}</td><td>{esc(a.target)}</td>"
+                f"<td>{esc(a.outcome)}</td></tr>" for a in knowledge.agents]
+        out.append("</table>")
+    for table in knowledge.study_tables:
+        months = round(table.after_days / DAYS_PER_MONTH)
+        state = "" if table.verified else " <b>Its study could not be traced.</b>"
+        out.append(f"<h3>{esc(table.title)}</h3><p>{esc(table.population)}; after about "
+                   f"{months} months ({esc(cite_words(table.origin, table.sources, knowledge))})."
+                   f"{state} {esc(table.caveat)}</p><table border='1' cellspacing='0' "
+                   "cellpadding='4'><tr><th>Marker</th><th>Before</th><th>After</th>"
+                   "<th>Change</th></tr>")
+        out += [f"<tr><td>{esc(marker_name(r.analyte))}</td><td>{r.before:g}</td>"
+                f"<td>{r.after:g}</td><td>{r.change_percent:+.0f} %</td></tr>" for r in table.rows]
+        out.append("</table>")
+    return "".join(out)
