@@ -41,6 +41,7 @@ from hpgjournal.domain.knowledge import (
     marker_unit,
 )
 from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.provenance import SHORT_DIRECTION
 from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.values import format_number
@@ -57,6 +58,8 @@ DEFAULT_SIZE = (10.0, 6.0)  # inches at 100 dpi: 1000 x 600 px
 
 # The legend says where a band's numbers come from: the source documents give directions, never
 # figures, so every band's numbers are the literature's.
+DIRECTION_ARROWS = {"up": "\u2191", "down": "\u2193", "flat": "\u2192",
+                    "down_then_up": "\u2198\u2197"}
 ENVELOPE_LABELS = {
     "seed": "Expected: the documents' direction, published figures",
     "literature": "Expected: published figures only (not in the documents)",
@@ -369,6 +372,8 @@ class _Builder:
         ax.yaxis.set_major_locator(_NonNegativeLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         for info in envelopes:
             self._draw_envelope(ax, key, info, top, handles)
+        if self.show["expected"]:
+            self._draw_directions(ax, key, {e.phase_id for e in envelopes})
         if not results:
             ax.text(0.5, 0.5, "no results in the journal", transform=ax.transAxes, ha="center",
                     va="center", fontsize=style.FONT_SIZE, color="#777777")
@@ -463,7 +468,8 @@ class _Builder:
                         markeredgecolor="#333333", label="Beyond the test's limit"))
             several = len(methods) > 1
             legend = ("Calculated here" if derived else
-                      "Your results" + (f" ({method_label(method)})" if method and several else ""))
+                      "Your results" + (f", {method_label(method)} (assays kept apart)"
+                                        if method and several else ""))
             handles.setdefault(f"series:{legend}", Line2D(
                 [], [], color=colour, marker=symbol, linestyle="--" if derived else "-",
                 markersize=5, label=legend))
@@ -528,6 +534,43 @@ class _Builder:
                                 response.literature_only)
             out.append(info)
         return out
+
+    def _draw_directions(self, ax: Axes, key: str, banded: set[int | None]) -> None:
+        """For each phase with an expectation but no band, its direction as a mark in its span,
+        from the phase's first day on, with who says so."""
+        result = self.result
+        knowledge = self.knowledge
+        assert result is not None and knowledge is not None
+        per_unit = self.axes_width_px / max(1.0, self.x1 - self.x0)
+        size = style.FONT_SIZE - 1.5
+        lanes = layout_lanes(self.phases, self.last_day)  # overlapping phases: one row each
+        row_height = min(0.12, 14 / max(self.axes_height_px, 1.0))
+        for i, phase in enumerate(self.phases):
+            response = knowledge.response(phase.kind, key)
+            if response is None or phase.id in banded or response.size == "recovery_curve":
+                continue
+            words = SHORT_DIRECTION.get(response.direction, "")
+            if not words or response.is_gap or response.direction not in DIRECTION_ARROWS:
+                continue  # "varies" or "unknown" is no expectation: nothing to mark
+            start = _day_num(date.fromisoformat(phase.start_date))
+            end = _day_num((_as_date(phase.end_date) or self.end) + timedelta(days=1))
+            x0, x1 = max(start, self.x0), min(end, self.x1)
+            if x1 <= x0:
+                continue
+            who = {"seed": "documents", "literature": "literature",
+                   "seed+literature": "documents"}.get(response.origin, "")
+            arrow = DIRECTION_ARROWS.get(response.direction, "")
+            room = (x1 - x0) * per_unit - 4
+            for text in (f"{arrow} {words} ({who})", f"{arrow} {words}", arrow):
+                if text_width_in(text, size) * 100 <= room:
+                    break
+            else:
+                continue
+            y = 0.97 - lanes.get(i, 0) * row_height
+            ax.text((x0 + x1) / 2, y, text, transform=ax.get_xaxis_transform(), ha="center",
+                    va="top", fontsize=size, color=style.phase_colour(phase.kind), zorder=7,
+                    clip_on=True)
+            result.direction_marks.append((phase.kind, key, f"{arrow} {words} ({who})"))
 
     def _draw_envelope(self, ax: Axes, key: str, info: EnvelopeInfo, top: float,
                        handles: dict[str, Any]) -> None:
@@ -601,11 +644,13 @@ class _Builder:
             ax.add_patch(rect)
             label = phase_label(phase.kind) + ("" if end else " \u2192")
             room = (x1 - x0) * px_per_unit - 6
-            for text in (label, style.SHORT_PHASE_LABELS.get(phase.kind, ""),
-                         style.TINY_PHASE_LABELS.get(phase.kind, "")):
-                if text and text_width_in(text, size) * 100 <= room:
+            short = style.SHORT_PHASE_LABELS.get(phase.kind, "")
+            # a short phase keeps a readable name at a smaller size before a single letter
+            for text, points in ((label, size), (short, size), (short, size - 1.5),
+                                 (style.TINY_PHASE_LABELS.get(phase.kind, ""), size)):
+                if text and text_width_in(text, points) * 100 <= room:
                     ax.text((x0 + x1) / 2, lane, text, ha="center", va="center", clip_on=True,
-                            fontsize=size, color=style.text_colour_on(colour), zorder=3)
+                            fontsize=points, color=style.text_colour_on(colour), zorder=3)
                     break
             result.phase_spans.append(PhaseSpan(phase.id, phase.kind, phase_label(phase.kind), start,
                                                 end, lane, x0, x1, colour, phase.note, rect))

@@ -104,6 +104,8 @@ class ChartResult:
     points: list[PointInfo] = field(default_factory=list)
     phase_spans: list[PhaseSpan] = field(default_factory=list)
     envelopes: list[EnvelopeInfo] = field(default_factory=list)
+    # (phase kind, marker, text): the direction drawn where a phase has an expectation but no band
+    direction_marks: list[tuple[str, str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     x_range: tuple[float, float] = (0.0, 1.0)

@@ -266,3 +266,31 @@ def test_the_footnote_says_which_phases_have_no_band(demo: Journal) -> None:
                     "Washout (no published size); hCG (one published figure, no range); "
                     "Clomiphene, AI (started outside the studied levels).")
     assert build_marker_chart(demo, ["testosterone_total"]).figure.texts == []
+
+
+def test_a_direction_only_expectation_is_marked_from_the_first_day(tmp_path):
+    """A new journal in an hCG phase: no band is published for total T, but the documents say it
+    rises; the chart says so before any result in the phase."""
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        journal.add(Phase(None, "hcg", "2026-11-20", None))
+        journal.add_many([make_result("2026-11-18", "testosterone_total", "210", "ng/dL"),
+                          make_result("2026-11-18", "lh", "<0.2", "IU/L")])
+        t = build_marker_chart(journal, ["testosterone_total"], end="2026-12-01")
+        lh = build_marker_chart(journal, ["lh"], end="2026-12-01")
+    assert t.envelopes == []  # one published figure: no band
+    assert t.direction_marks == [("hcg", "testosterone_total", "\u2191 rises (documents)")]
+    ax = t.marker_axes["testosterone_total"]
+    assert any(text.get_text().startswith("\u2191 rises") for text in ax.texts)
+    assert [e.kind for e in lh.envelopes] == ["hcg"]  # LH has a band (0 to 1 IU/L): no mark
+    assert lh.direction_marks == []
+
+
+def test_a_short_phase_keeps_a_readable_lane_label(tmp_path):
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        journal.add_many([Phase(None, "trt", "2024-01-01", "2025-12-31"),
+                          Phase(None, "hcg", "2026-01-01", "2026-02-15"),
+                          Phase(None, "recovery", "2026-02-16", None)])
+        journal.add(make_result("2023-12-20", "testosterone_total", "300", "ng/dL"))
+        result = build_marker_chart(journal, ["testosterone_total"], end="2026-06-01")
+    labels = [t.get_text() for t in result.lane_axes.texts]
+    assert "hCG" in labels and "h" not in labels
