@@ -24,7 +24,7 @@ from hpgjournal.domain.knowledge import (
 from hpgjournal.domain.values import format_number
 
 __all__ = ["ORIGIN_KEYS", "STRENGTH_WORDS", "cite_words", "direction_words", "expectation_words",
-           "origin_key", "sources_words", "strength_words"]
+           "origin_key", "response_details", "sources_words", "strength_words"]
 
 ORIGIN_KEYS = {"seed": "documents", "literature": "literature", "seed+literature": "both"}
 
@@ -146,3 +146,21 @@ def cite_words(origin: str, ids: tuple[str, ...] | list[str], knowledge: Knowled
     who = {"seed": "source documents", "literature": "literature",
            "seed+literature": "source documents and literature"}.get(origin, "the app's assumption")
     return f"{who}: {names}" if names and origin != "seed" else who
+
+
+def response_details(response: ExpectedResponse, knowledge: Knowledge, system: str = "us") -> str:
+    """Everything the knowledge base holds about one expectation, as plain sentences: what and
+    who says so, the study's men and regimen, when it shows and where that timing comes from,
+    how strong it is, and its caveats."""
+    from hpgjournal.domain.knowledge import marker_name
+
+    parts = [f"{marker_name(response.analyte)}: {expectation_words(response, knowledge, system)}"]
+    if response.regimen:
+        parts.append(f"Regimen studied: {response.regimen}.")
+    if response.timing:
+        whose = {"literature": "published", "assumption": "the app's own reading"}.get(
+            response.timing_origin, "")
+        parts.append(f"When: {response.timing.rstrip('.')}" + (f" ({whose})." if whose else "."))
+    parts.append(f"How strong: {strength_words(response.tag)}.")
+    parts += [c if c.endswith(".") else c + "." for c in response.caveats]
+    return " ".join(parts)

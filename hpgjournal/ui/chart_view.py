@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.phases import phase_label
-from hpgjournal.domain.provenance import cite_words, strength_words
+from hpgjournal.domain.provenance import cite_words, response_details, strength_words
 from hpgjournal.store.journal import Journal
 
 PANEL = "panel"
@@ -252,6 +252,11 @@ class ChartPage(QWidget):
                                      f"({esc(cite_words(s.origin, s.sources, self.knowledge))})"
                                      "</span></li>")
                     parts.append("</ul>")
+            if info.responses:
+                parts.append("<h4>What each marker is expected to do</h4><ul>")
+                for response in info.responses:
+                    parts.append(f"<li>{esc(response_details(response, self.knowledge))}</li>")
+                parts.append("</ul>")
             cited = [self.knowledge.sources[i] for i in info.source_ids
                      if i in self.knowledge.sources]
             if cited:

@@ -294,3 +294,13 @@ def test_a_short_phase_keeps_a_readable_lane_label(tmp_path):
         result = build_marker_chart(journal, ["testosterone_total"], end="2026-06-01")
     labels = [t.get_text() for t in result.lane_axes.texts]
     assert "hCG" in labels and "h" not in labels
+
+
+def test_the_chart_and_assess_give_the_same_verdicts(demo: Journal):
+    from hpgjournal.charts.data import review
+
+    chart = build_marker_chart(demo, list(PANEL_MARKERS))
+    judged = {(a.phase_kind, a.analyte): a.verdict for a in review(demo).verdicts
+              if a.analyte in PANEL_MARKERS}
+    on_chart = {(a.phase_kind, a.analyte): a.verdict for a in chart.assessments}
+    assert on_chart == judged and len(judged) > 20

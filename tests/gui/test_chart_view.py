@@ -51,6 +51,21 @@ def test_clicking_a_phase_lane_explains_it_with_sources(charts):
     text = charts.side.toPlainText()
     assert text.startswith("Aromatase inhibitor")
     assert "Sources" in text and "anastrozole" in text.lower()
+    # the expectations with the study's men, regimen, timing and where the timing comes from
+    assert "What each marker is expected to do" in text
+    assert "Estradiol: The source documents say it falls; older men with low testosterone" in text
+    assert "When:" in text and "(published)" in text and "How strong:" in text
+    for code in ("EXT-P", "EXT-S", "DERIVED", "(seed", "literature;"):
+        assert code not in text
+
+
+def test_the_verdict_pane_speaks_in_words(charts):
+    charts.select("lh")
+    text = charts.side.toPlainText()
+    assert "SERM: clomiphene: in the expected direction" in text
+    assert "How strong:" in text and "Confidence:" in text
+    for code in ("EXT-P", "EXT-S", "DERIVED", "in_expected_direction", "(SA)"):
+        assert code not in text
 
 
 def test_toggles_and_units(charts):
