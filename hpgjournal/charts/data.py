@@ -217,18 +217,31 @@ def _dose_table(journal: Journal) -> list[tuple[str, str, int | None, float | No
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def _therapy_times(doses: Sequence[tuple], medications: dict[int | None, Medication]
-                   ) -> TherapyTimes:
+LONG_ACTING_DAYS = 28  # an interval this long or longer: undecanoate injections, pellets
+
+
+def _therapy_times(doses: Sequence[tuple], medications: dict[int | None, Medication],
+                   phases: Sequence[Phase] = (), last_day: date | None = None) -> TherapyTimes:
     times = tuple(d[0] for d in doses if _is_testosterone(d[1], medications.get(d[2])))
     trt = [m for m in medications.values() if _is_testosterone(m.drug, m)]
-    interval = max(trt, key=lambda m: m.start_date).interval_days if trt else None
-    return TherapyTimes(times, interval)
+    newest = max(trt, key=lambda m: m.start_date) if trt else None
+    interval = newest.interval_days if newest else None
+    long_acting = newest is not None and (
+        (interval is not None and interval >= LONG_ACTING_DAYS)
+        or any(word in newest.drug.casefold() for word in ("undecanoate", "pellet")))
+    spans = [(date.fromisoformat(p.start_date),
+              date.fromisoformat(p.end_date) if p.end_date else (last_day or date.today()))
+             for p in phases if p.kind == "trt"]
+    trt_days = float(sum(max(0, (end - start).days) for start, end in spans)) if spans else None
+    return TherapyTimes(times, interval, long_acting, trt_days)
 
 
 def therapy_times(journal: Journal) -> TherapyTimes:
     """The testosterone dose times and the TRT regimen's dosing interval."""
     medications = {m.id: m for m in journal.all(Medication)}
-    return _therapy_times(_dose_table(journal), medications)
+    span = journal.date_span()
+    return _therapy_times(_dose_table(journal), medications, journal.all(Phase),
+                          date.fromisoformat(span[1]) if span else None)
 
 
 def load_chart_data(journal: Journal, markers: Sequence[str], *, with_doses: bool = True,
@@ -252,9 +265,10 @@ def load_chart_data(journal: Journal, markers: Sequence[str], *, with_doses: boo
     span = journal.date_span()
     first_day, last_day = (date.fromisoformat(span[0]), date.fromisoformat(span[1])) if span \
         else (None, None)
-    return ChartData(series=series, phases=journal.all(Phase), doses=doses,
-                     times=_therapy_times(table, medications), first_day=first_day, last_day=last_day,
-                     all_series=dict(cache))
+    phases = journal.all(Phase)
+    return ChartData(series=series, phases=phases, doses=doses,
+                     times=_therapy_times(table, medications, phases, last_day),
+                     first_day=first_day, last_day=last_day, all_series=dict(cache))
 
 
 def assess_journal(journal: Journal, knowledge: Knowledge | None = None, *, system: str = "us"
@@ -305,8 +319,7 @@ def review(journal: Journal, knowledge: Knowledge | None = None, *, as_of: date 
     data = load_chart_data(journal, [k for k in keys if k in present], with_doses=False)
     series = {k: [r for r in v if r.taken_at[:10] <= day] for k, v in data.series.items()}
     phases = _trimmed(data.phases, as_of)
-    times = TherapyTimes(tuple(t for t in data.times.trt_doses if t[:10] <= day),
-                         data.times.dosing_interval_days)
+    times = replace(data.times, trt_doses=tuple(t for t in data.times.trt_doses if t[:10] <= day))
     span = journal.date_span()
     until = min(date.fromisoformat(span[1]), as_of) if span else as_of
     verdicts = assess(phases, knowledge, series, times=times, system=system, until=until)

@@ -94,6 +94,7 @@ VERDICT_WORDS = {
 ASSUMED_UP, ASSUMED_DOWN = 1.0, 0.5
 HEMATOCRIT_GUIDELINE = 54.0  # % (Endocrine Society 2010 table; AUA 2018): therapy is reviewed
 HEMATOCRIT_BEFORE = 50.0  # % (AUA 2018 Table 7): the level to be under before starting
+HEMATOCRIT_WATCH = 52.0  # % (Wheeler 2017): a research definition of polycythemia on TRT
 
 PHASE_PHRASES = {
     "baseline": "baseline", "trt": "TRT", "washout": "the washout", "hcg": "hCG",
@@ -115,6 +116,8 @@ class TherapyTimes:
 
     trt_doses: tuple[str, ...] = ()
     dosing_interval_days: float | None = None
+    long_acting: bool = False  # undecanoate injections, pellets: months to wash out
+    trt_days: float | None = None  # how long testosterone was used, all TRT phases together
 
     def last_dose_before(self, day: date, phases: Sequence[Phase] = ()) -> tuple[datetime, str] | None:
         """The last testosterone dose on or before ``day`` and how it was found."""
@@ -539,6 +542,22 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
     return "no_clear_change", "", remark
 
 
+LONG_USE_DAYS = 365  # the app's reading of "longer use slows recovery" (Kohn 2017): a year
+
+
+def _slower_recovery(times: TherapyTimes) -> str:
+    """Why the published recovery windows may be too short for this man (or '')."""
+    if times.long_acting:
+        return ("after long-acting testosterone (undecanoate, pellets) recovery takes 9 to more "
+                "than 12 months, so a slow change is not called less than expected")
+    if times.trt_days is not None and times.trt_days > LONG_USE_DAYS:
+        years = times.trt_days / 365.25
+        return (f"after {years:.1f} years of testosterone recovery is slower than in the shorter "
+                "use the published windows come from (Kohn 2017), so a slow change is not "
+                "called less than expected")
+    return ""
+
+
 def _outside_population(response: ExpectedResponse, ref: LabResult) -> bool:
     """True when the start lies outside the starting values the published sizes came from."""
     r_lo, r_hi = interval(ref)
@@ -721,6 +740,10 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
                 "how much to expect here")
             if verdict == "not_judged":
                 reason, remark = remark, ""
+    if verdict == "less_than_expected" and phase.kind in _INTO_PHASES:
+        slower = _slower_recovery(times)
+        if slower:
+            verdict, remark = "no_clear_change", slower
     limit_note = ""
     if key == "hematocrit" and phase.kind == "trt":
         verdict, limit_note = _hematocrit_levels(obs, verdict)
@@ -785,6 +808,11 @@ def _hematocrit_levels(obs: LabResult, verdict: str) -> tuple[str, str]:
         return verdict, (f"It is above {HEMATOCRIT_GUIDELINE:g} %, the level at which the "
                          "Endocrine Society's 2010 monitoring table stops therapy until it falls "
                          "(the AUA's 2018 guideline keeps it below the same level).")
+    if o_lo > HEMATOCRIT_WATCH:
+        return verdict, (f"It is above {HEMATOCRIT_WATCH:g} %, the level a study of men on TRT "
+                         "used to define polycythemia (Wheeler 2017; a research definition, not "
+                         f"a guideline's), and below the {HEMATOCRIT_GUIDELINE:g} % at which "
+                         "therapy is reviewed.")
     if o_lo > HEMATOCRIT_BEFORE:
         return verdict, (f"It is above {HEMATOCRIT_BEFORE:g} %, the level the AUA's 2018 "
                          "guideline asks to be under before starting, and below the "

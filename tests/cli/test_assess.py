@@ -162,3 +162,16 @@ def test_a_bad_as_of_is_one_line(tmp_path, capsys, bad):
     assert main(["assess", "--journal", str(path), "--as-of", bad]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and ("--as-of" in err[0] or "date" in err[0])
+
+
+def test_after_undecanoate_a_slow_recovery_is_not_called_less(tmp_path, capsys):
+    undecanoate = [Medication(None, "Testosterone undecanoate", "2023-01-01", "testosterone", "im",
+                              1000.0, "mg", "every 10 weeks", 70.0, "2024-06-24")]
+    shots = [Dose(None, f"{y}-{m:02d}-01T09:00", "Testosterone undecanoate", 1000.0, "mg")
+             for y, m in ((2023, 1), (2023, 3), (2023, 6), (2023, 8), (2023, 10), (2024, 1),
+                          (2024, 3), (2024, 5))]
+    phases = [Phase(None, "trt", "2023-01-01", "2024-06-30"), Phase(None, "washout", "2024-07-01", None)]
+    results = [("2024-06-28", "fsh", "1.0", "IU/L"), ("2026-02-20", "fsh", "1.1", "IU/L")]
+    path = write(tmp_path / "j.hpgjournal", phases, results, shots, undecanoate)
+    fsh = verdict(assess(path, capsys, "--as-of", "2026-02-21"), "washout", "fsh")
+    assert fsh["verdict"] == "no_clear_change" and "long-acting testosterone" in fsh["text"]

@@ -258,6 +258,11 @@ def test_hematocrit_above_54_on_trt_is_never_as_expected(kb: Knowledge) -> None:
                                                  lab("2025-10-01", "hematocrit", 51.0)]},
                         until=date(2026, 1, 1))
     assert b.verdict == "in_expected_direction" and "above 50 %" in b.text
+    (c,) = assess_phase(trt, kb, {"hematocrit": [lab("2024-12-20", "hematocrit", 45.0),
+                                                 lab("2025-10-01", "hematocrit", 53.0)]},
+                        until=date(2026, 1, 1))
+    assert c.verdict == "in_expected_direction" and "above 52 %" in c.text
+    assert "Wheeler 2017" in c.text and "not a guideline's" in c.text
 
 
 def test_washout_low_point_then_climb(kb: Knowledge) -> None:
@@ -358,3 +363,20 @@ def test_interval() -> None:
     assert interval(lab("2026-01-01", "lh", 4.5)) == (4.5, 4.5)
     with pytest.raises(ValueError, match="has no number"):
         interval(LabResult(None, "2026-01-01", "lh", None, "", "TNP"))
+
+
+@pytest.mark.parametrize(("times", "verdict", "words"), [
+    (TherapyTimes(("2024-06-24T08:00",), 7.0, trt_days=200.0), "less_than_expected", ""),
+    (TherapyTimes(("2024-06-24T08:00",), 7.0, trt_days=900.0), "no_clear_change",
+     "2.5 years of testosterone"),
+    (TherapyTimes(("2024-06-24T08:00",), 70.0, long_acting=True, trt_days=200.0),
+     "no_clear_change", "long-acting testosterone"),
+])
+def test_recovery_windows_follow_the_preparation_and_the_years_of_use(kb, times, verdict, words):
+    """FSH in a washout: back by 6 to 19 months (published). 20 months on with no clear rise is
+    less than expected only after short use of a short-acting preparation."""
+    washout = Phase(8, "washout", "2024-07-01", None)
+    series = {"fsh": [lab("2024-06-28", "fsh", 1.0), lab("2026-02-20", "fsh", 1.1)]}
+    (a,) = assess_phase(washout, kb, series, phases=[washout], times=times,
+                        until=date(2026, 12, 31))
+    assert a.verdict == verdict and words in a.text
