@@ -174,7 +174,9 @@ def build_sperm_recovery_chart(journal: Journal | None, *, units: str = "us",
     px = np.array([p.month for p in points])
     py = np.array([p.share for p in points])
     curve_colour = style.phase_colour("recovery")
-    ax.plot(px, py, color=curve_colour, linewidth=1.6, zorder=3)
+    # a step: between two published figures the share is the last one reached, nothing drawn
+    # between them as if it had been measured
+    ax.plot(px, py, color=curve_colour, linewidth=1.6, zorder=3, drawstyle="steps-post")
     with_ci = [p for p in points if p.ci_low is not None and p.ci_high is not None]
     if with_ci:
         ax.errorbar([p.month for p in with_ci], [p.share for p in with_ci],
@@ -188,7 +190,8 @@ def build_sperm_recovery_chart(journal: Journal | None, *, units: str = "us",
                     fontsize=style.FONT_SIZE - 0.5, color="#333333")
     for x in months:
         if x >= 0:
-            share = curve.share_at(float(x) * DAYS_PER_MONTH)
+            reached = curve.published_by(float(x) * DAYS_PER_MONTH)
+            share = reached.share if reached else 0.0
             ax.plot([x, x], [0, share], color=colour, linewidth=0.8, linestyle=":", zorder=2)
             ax.plot([x], [share], "o", markerfacecolor="white", markeredgecolor=colour,
                     markersize=5, zorder=5)
