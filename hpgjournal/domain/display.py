@@ -19,11 +19,29 @@ def value_in(result: LabResult, system: str = "us") -> tuple[str, str]:
         return result.comparator + format_number(result.value, 2), result.unit
     marker = analytes.get_analyte(result.analyte)
     unit = analytes.display_unit(result.analyte, system)
-    if result.reported_unit and analytes.normalise_unit(result.reported_unit) == unit:
-        return _reported_number(result), unit  # the lab's own digits, neither more nor fewer
     number = analytes.to_system(result.analyte, result.value, system)
+    if result.analyte == "sperm_concentration" and result.value == 0 and not result.comparator:
+        return "none seen", unit
+    if result.reported_unit and analytes.normalise_unit(result.reported_unit) == unit:
+        text = _reported_number(result)  # the lab's own digits, neither more nor fewer
+        return _point_decimal(text, number), unit
     decimals = marker.decimals if unit == marker.unit else _si_decimals(number)
     return result.comparator + format_number(number, decimals), unit
+
+
+def _point_decimal(text: str, number: float) -> str:
+    """The lab's digits with a decimal point: '49,8' (a German lab) reads '49.8'; a thousands
+    comma ('1,104') stays. Decided by which reading gives the stored number."""
+    if "," not in text:
+        return text
+    digits = text.lstrip("<>=")
+    for candidate, keep in ((digits.replace(",", "."), True), (digits.replace(",", ""), False)):
+        try:
+            if abs(float(candidate) - number) <= 1e-9 * max(1.0, abs(number)):
+                return text.replace(",", ".") if keep else text
+        except ValueError:
+            continue
+    return text
 
 
 def _reported_number(result: LabResult) -> str:
@@ -98,17 +116,40 @@ class Trend:
     text: str  # "+12 % since 2025-03-02 (was 612)"
 
 
+def _bounds(result: LabResult) -> tuple[float, float]:
+    assert result.value is not None
+    if result.comparator.startswith("<"):
+        return 0.0, result.value
+    if result.comparator.startswith(">"):
+        return result.value, float("inf")
+    return result.value, result.value
+
+
 def trend(latest: LabResult, previous: LabResult | None, system: str = "us") -> Trend:
+    """The change since the previous result of the same marker: an arrow only beyond what the
+    marker varies on its own (its reference change value; a doubling or halving where no study
+    gives one), and none between two results beyond the same test limit."""
     if previous is None or latest.value is None or previous.value is None:
         return Trend("", "first result" if previous is None else "")
+    from hpgjournal.domain.variation import variation_for
+
     before, _ = value_in(previous, system)
     since = f"since {previous.taken_at[:10]} ({before})"
+    variation = variation_for(latest.analyte)
+    up, down = (variation.up, variation.down) if variation else (1.0, 0.5)
+    (l_lo, l_hi), (p_lo, p_hi) = _bounds(latest), _bounds(previous)
+    if p_hi != float("inf") and l_lo > p_hi * (1 + up) and l_lo > 0:
+        arrow = "↑"
+    elif l_hi != float("inf") and l_hi < p_lo * (1 - down):
+        arrow = "↓"
+    else:
+        arrow = "→"
     if latest.comparator or previous.comparator or previous.value == 0:
-        arrow = "↑" if latest.value > previous.value else "↓" if latest.value < previous.value \
-            else "→"
+        if latest.comparator and previous.comparator and \
+                latest.comparator[0] == previous.comparator[0]:
+            return Trend("", f"still beyond the test's limit {since}")
         return Trend(arrow, since)
     change = (latest.value - previous.value) / abs(previous.value) * 100
-    arrow = "→" if abs(change) < 5 else ("↑" if change > 0 else "↓")
     return Trend(arrow, f"{change:+.0f} % {since}")
 
 

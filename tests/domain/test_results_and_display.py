@@ -80,7 +80,27 @@ def test_glued_flag_wins_over_computed():
 def test_trend_reads_as_a_person_would():
     before = make_result("2025-01-01", "testosterone_total", "600", "ng/dL")
     after = make_result("2025-03-01", "testosterone_total", "480", "ng/dL")
-    t = trend(after, before)
-    assert t.arrow == "↓" and t.text == "-20 % since 2025-01-01 (600)"
+    t = trend(after, before)  # -20 %: inside total T's own variation (-37 %), so no arrow down
+    assert t.arrow == "→" and t.text == "-20 % since 2025-01-01 (600)"
+    lower = make_result("2025-03-01", "testosterone_total", "360", "ng/dL")
+    assert trend(lower, before).arrow == "↓"  # -40 %
     assert trend(after, None).text == "first result"
+
+
+def test_two_results_beyond_the_same_limit_have_no_arrow():
+    before = make_result("2025-01-01", "lh", "<0.2", "IU/L")
+    after = make_result("2025-03-01", "lh", "<0.3", "IU/L")
+    t = trend(after, before)
+    assert t.arrow == "" and "still beyond the test's limit" in t.text
+    risen = make_result("2025-05-01", "lh", "4.8", "IU/L")
+    assert trend(risen, after).arrow == "↑"
+
+
+def test_a_german_decimal_comma_never_reaches_a_us_report():
+    comma = make_result("2025-01-01", "hematocrit", "49,8", "%")
+    assert value_in(comma, "us") == ("49.8", "%")
+    thousands = make_result("2025-01-01", "testosterone_total", "1,104", "ng/dL")
+    assert value_in(thousands, "us") == ("1,104", "ng/dL")
+    none = make_result("2025-01-01", "sperm_concentration", "0", "million/mL")
+    assert value_in(none, "us")[0] == "none seen"
     assert days_between("2025-01-01", "2025-01-02T12:00") == 1.5
