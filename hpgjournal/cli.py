@@ -72,6 +72,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--units", choices=("us", "si"), default="us", help="units of the texts")
     p.add_argument("--json", action="store_true", help="print one JSON document")
 
+    p = sub.add_parser("profile", parents=[common],
+                       help="set who the journal is about (prints the profile with no option)")
+    p.add_argument("--name", help="the name the report is headed with")
+    p.add_argument("--born", metavar="YYYY-MM-DD", help="date of birth")
+    p.add_argument("--clinician", help="the clinician's name (optional)")
+    from hpgjournal.domain.profile import GOALS
+
+    p.add_argument("--goal", choices=[k for k in GOALS if k],
+                   help="what the journal is for: " + "; ".join(
+                       f"{k} ({v})" for k, v in GOALS.items() if k))
+
     sub.add_parser("check", parents=[common], help="check the journal's integrity and consistency")
 
     p = sub.add_parser("backup", parents=[common], help="copy the journal safely, even while open")
@@ -179,6 +190,35 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_profile(args: argparse.Namespace) -> int:
+    from hpgjournal.domain.errors import ValidationError
+    from hpgjournal.domain.profile import FIELDS, check_profile, goal_words
+    from hpgjournal.store.journal import Journal
+
+    given = {"name": args.name, "birth_date": args.born, "clinician": args.clinician,
+             "goal": args.goal}
+    given = {k: v for k, v in given.items() if v is not None}
+    path = _journal_path(args)
+    if given:
+        try:
+            values = check_profile(given)
+        except ValidationError as exc:
+            option = {"birth_date": "--born"}.get(exc.field, f"--{exc.field}")
+            raise UserError(f"{option}: {exc}") from None
+        with Journal.open(path, create=False) as journal:
+            journal.set_profile(**values)
+            profile = journal.profile()
+    else:
+        with Journal.open(path, readonly=True) as journal:
+            profile = journal.profile()
+    labels = {"name": "name", "birth_date": "born", "clinician": "clinician", "goal": "goal"}
+    for key in FIELDS:
+        value = profile.get(key, "")
+        shown = goal_words(value) if key == "goal" else value
+        print(f"{labels[key]}: {shown or '(not set)'}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from hpgjournal.store.check import check
     from hpgjournal.store.journal import Journal
@@ -241,7 +281,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui, "demo": cmd_demo, "export": cmd_export, "check": cmd_check,
     "backup": cmd_backup, "restore": cmd_restore, "import": cmd_import, "report": cmd_report,
-    "chart": cmd_chart, "assess": cmd_assess,
+    "chart": cmd_chart, "assess": cmd_assess, "profile": cmd_profile,
 }
 
 

@@ -61,26 +61,53 @@ def _png(figure: Any) -> bytes:
     return buffer.getvalue()
 
 
+_PLAIN = ("as_expected", "in_expected_direction", "no_clear_change")
+
+
 def _verdicts(journal: Journal, data: ReportData, options: ReportOptions
               ) -> list[tuple[str, str, str, str]]:
-    """(phase, marker, verdict, what happened) for the report's markers in the period."""
+    """(phase, marker, verdict, what happened) for the report's markers in the period, grouped
+    by phase; the unremarkable ones of a phase fold into one row per verdict ("LH, FSH: as
+    expected", with their numbers), the rest each with the expectation and its origin."""
+    import re
+
     from hpgjournal.charts import assess_journal, default_knowledge
+    from hpgjournal.domain.knowledge import marker_short
 
     knowledge = default_knowledge()
     wanted = set(data.markers) | {"t_e2_ratio", "sperm_concentration", "testicular_volume"}
-    rows, sources = [], set()
+    by_phase: dict[tuple[str, str], list] = {}
+    sources: set[str] = set()
     for item in assess_journal(journal, knowledge, system=options.units):
         when = item.observed_taken_at[:10] if item.observed_taken_at else ""
         if not when or not (data.start <= when <= data.end) or item.analyte not in wanted:
             continue
         if item.verdict in ("no_expectation", "not_enough_data"):
             continue
-        happened = item.text.split(": ", 1)[0] if ": " in item.text else item.text
-        why = (f" Not judged because {item.reason}." if item.verdict == "not_judged"
-               and item.reason else "")
-        rows.append((phase_label(item.phase_kind), marker_name(item.analyte), item.words,
-                     f"{happened}.{why} {item.expectation}"))
+        by_phase.setdefault((item.phase_start, item.phase_kind), []).append(item)
         sources.update(item.source_ids)
+    rows = []
+    for (_, kind), items in sorted(by_phase.items()):
+        phase = phase_label(kind)
+        plain = [i for i in items if i.verdict in _PLAIN and not i.cautions]
+        for verdict in _PLAIN:
+            group = [i for i in plain if i.verdict == verdict]
+            if not group:
+                continue
+            names = ", ".join(marker_short(i.analyte) for i in group)
+            numbers = "; ".join(
+                f"{marker_short(i.analyte)} {m.group(1)}" for i in group
+                if (m := re.search(r"\(([^()]*\d[^()]*)\)", i.text)))
+            rows.append((phase, names, group[0].words, numbers + "." if numbers else ""))
+        for item in items:
+            if item in plain:
+                continue
+            happened = item.text.split(": ", 1)[0] if ": " in item.text else item.text
+            why = (f" Not judged because {item.reason}." if item.verdict == "not_judged"
+                   and item.reason else "")
+            caution = f" {item.cautions[0]}" if item.cautions else ""
+            rows.append((phase, marker_name(item.analyte), item.words,
+                         f"{happened}.{why} {item.expectation}{caution}"))
     data.sources = sorted({*data.sources, *(knowledge.sources[s].citation for s in sources
                                               if s in knowledge.sources)})
     return rows
@@ -102,6 +129,15 @@ def prepare(journal: Journal, options: ReportOptions, today: date | None = None
     return data, html, images
 
 
+def page_title(data: ReportData) -> str:
+    """The line at the foot of every page: who (name, date of birth) and the period."""
+    name = data.profile.get("name", "")
+    born = data.profile.get("birth_date", "")
+    who = " — " + ", ".join(x for x in (name, f"born {born}" if born else "") if x) \
+        if name or born else ""
+    return f"Hormone journal report{who}, {data.start} to {data.end}"
+
+
 def write_report(journal: Journal, out: Path, options: ReportOptions,
                  today: date | None = None,
                  progress: Callable[[int, int], None] | None = None,
@@ -109,7 +145,5 @@ def write_report(journal: Journal, out: Path, options: ReportOptions,
     from hpgjournal.report.pdf import write_pdf
 
     data, html, images = prepare(journal, options, today)
-    name = data.profile.get("name", "")
-    title = f"Hormone journal report{f' — {name}' if name else ''}, {data.start} to {data.end}"
-    return write_pdf(html, images, out, paper=options.paper, title=title,
+    return write_pdf(html, images, out, paper=options.paper, title=page_title(data),
                      progress=progress, cancelled=cancelled)

@@ -18,8 +18,6 @@ from hpgjournal.domain.display import (
     marker_name,
     method_label,
     range_text,
-    status,
-    trend,
     value_in,
 )
 from hpgjournal.domain.drugs import ROUTES
@@ -103,6 +101,8 @@ class ReportData:
     markers: list[str]
     clock: DoseClock
     due: list[Due] = field(default_factory=list)
+    history: list[Medication] = field(default_factory=list)  # every regimen ever logged
+    all_doses: list[Dose] = field(default_factory=list)
     charts: list[ChartImage] = field(default_factory=list)
     verdicts: list[tuple[str, str, str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
@@ -144,6 +144,8 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
             age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
         except ValueError:
             age = None
+    data.history = sorted(journal.all(Medication), key=lambda m: (m.start_date, m.id or 0))
+    data.all_doses = doses
     data.due = due_tests(journal.all(Phase), [r for r in all_results if r.taken_at[:10] <= end],
                          as_of, age)
     data.sources = sorted({a.source for a in data.alerts})
@@ -172,7 +174,8 @@ def render_html(data: ReportData, options: ReportOptions) -> str:
     parts = [f"<html><head><style>{STYLE}</style></head><body>", _header(data)]
     builders = {
         "summary": _summary, "timeline": _timeline, "charts": _charts, "verdicts": _verdicts,
-        "results": _results, "fertility": _fertility, "symptoms": _symptoms, "notes": _notes,
+        "results": _results, "fertility": _fertility, "symptoms": _symptoms,
+        "notes": lambda d, o: "" if "summary" in o.sections else _notes(d, o),
         "sources": _sources,
     }
     for section in SECTIONS:
@@ -202,7 +205,15 @@ def _header(data: ReportData) -> str:
         facts.append(f"born {esc(birth)}" + (f" ({age})" if age else ""))
     facts.append(f"records from {esc(data.start)} to {esc(data.end)}")
     facts.append(f"printed {esc(data.today)}")
-    return (f"<h1>Hormone journal: {who}</h1><p class='muted'>{' · '.join(facts)}</p>")
+    more = []
+    if data.profile.get("goal"):
+        from hpgjournal.domain.profile import goal_words
+
+        more.append(f"<b>Goal:</b> {esc(goal_words(data.profile['goal']))}")
+    if data.profile.get("clinician"):
+        more.append(f"<b>Clinician:</b> {esc(data.profile['clinician'])}")
+    extra = f"<p>{' · '.join(more)}</p>" if more else ""
+    return (f"<h1>Hormone journal: {who}</h1><p class='muted'>{' · '.join(facts)}</p>{extra}")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (),
@@ -215,7 +226,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Seque
                    for i, h in enumerate(headers))
     body = []
     for row in rows:
-        cells = "".join(f"<td class='num' nowrap>{c}</td>" if i in numeric else
+        cells = "".join(f"<td class='num' nowrap>{c}&nbsp;&nbsp;</td>" if i in numeric else
                         f"<td nowrap>{c}</td>" if i == 0 else f"<td>{c}</td>"
                         for i, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
@@ -245,28 +256,8 @@ def _summary(data: ReportData, options: ReportOptions) -> str:
               and (m.end_date is None or m.end_date >= data.end)]
     regimen = "; ".join(_regimen_text(m) for m in active) or "no active regimen"
     out.append(f"<p><b>Current phase:</b> {phase_text}<br><b>Current regimen:</b> {regimen}</p>")
-    rows = []
-    for key in data.markers:
-        series = sorted((r for r in data.all_results if r.analyte == key
-                         and r.taken_at[:10] <= data.end), key=lambda r: r.taken_at)
-        if not series:
-            continue
-        latest = series[-1]
-        same = [r for r in series[:-1] if r.method == latest.method]
-        previous = same[-1] if same else None
-        value, unit = value_in(latest, options.units)
-        change = trend(latest, previous, options.units)
-        state = status(latest) or "no range"
-        rows.append([esc(marker_name(key)) + (f" ({esc(method_label(latest.method))})"
-                                               if latest.method else ""),
-                     esc(latest.taken_at[:10]), _flagged(f"{value} {unit}", latest.flag),
-                     esc(range_text(latest, options.units)), esc(state),
-                     esc(f"{change.arrow} {change.text}".strip())])
-    if rows:
-        out.append("<h3>Latest value of each key marker</h3>")
-        out.append(_table(["Marker", "Date", "Value", "Range", "Status", "Change"], rows))
-    else:
-        out.append("<p class='muted'>No lab results in this period.</p>")
+    out.append(_history(data))
+    out.append(_recent_draws(data, options))
     out.append("<h3>Worth discussing</h3>")
     if data.alerts:
         out.append("<ul>" + "".join(f"<li><b class='warn'>{esc(a.title)}.</b> {esc(a.text)}</li>"
@@ -282,7 +273,56 @@ def _summary(data: ReportData, options: ReportOptions) -> str:
             out.append(f"<li><b>{esc(item.name)}</b>: {when} {item.due.isoformat()}. "
                        f"{esc(item.why)}</li>")
         out.append("</ul>")
+    if "notes" in options.sections:
+        out.append(_notes(data, options))
     return "".join(out)
+
+
+DRAWS_SHOWN = 5  # the key markers at the last few draws, on page 1
+
+
+def _history(data: ReportData) -> str:
+    """Every regimen ever logged, even before the period: what a urologist asks first."""
+    if not data.history:
+        return "<p class='muted'>No medication has been logged.</p>"
+    rows = []
+    for m in data.history:
+        end = m.end_date or "ongoing"
+        days = int(days_between(m.start_date, m.end_date or data.end)) + 1
+        length = f"{days / 30.44:.0f} months" if days >= 61 else f"{days} days"
+        taken = sum(1 for d in data.all_doses if d.medication_id == m.id)
+        rows.append([_regimen_text(m), esc(m.start_date), esc(end), esc(length),
+                     esc(str(taken) if taken else "")])
+    return ("<h3>Treatment history (everything logged, also before the period)</h3>"
+            + _table(["Regimen", "Start", "Stop", "For", "Doses logged"], rows, numeric=[4]))
+
+
+def _recent_draws(data: ReportData, options: ReportOptions) -> str:
+    """The key markers at the last few draws, one column per draw, with the lab's range."""
+    results = [r for r in data.all_results if r.taken_at[:10] <= data.end
+               and r.analyte in data.markers]
+    days = sorted({r.taken_at[:10] for r in results})[-DRAWS_SHOWN:]
+    if not days:
+        return "<p class='muted'>No lab results in this period.</p>"
+    rows = []
+    for key in data.markers:
+        by_day = {}
+        for r in sorted((r for r in results if r.analyte == key), key=lambda r: r.taken_at):
+            by_day[r.taken_at[:10]] = r
+        if not any(d in by_day for d in days):
+            continue
+        latest = max((by_day[d] for d in days if d in by_day), key=lambda r: r.taken_at)
+        unit = value_in(latest, options.units)[1]
+        cells = []
+        for d in days:
+            r = by_day.get(d)
+            cells.append(_flagged(value_in(r, options.units)[0], r.flag) if r else "")
+        name = esc(marker_name(key)) + (f" ({esc(method_label(latest.method))})"
+                                         if latest.method else "")
+        rows.append([f"{name}<br><span class='muted'>{esc(unit)}</span>", *cells,
+                     esc(range_text(latest, options.units))])
+    return (f"<h3>Key markers at the last {len(days)} draws</h3>"
+            + _table(["Marker", *days, "Range"], rows, numeric=list(range(1, len(days) + 1))))
 
 
 def _regimen_text(m: Medication) -> str:
@@ -300,16 +340,7 @@ def _timeline(data: ReportData, options: ReportOptions) -> str:
         out.append(_table(["Phase", "Start", "End", "Length", "Note"], rows))
     else:
         out.append("<p class='muted'>No therapy phases recorded in this period.</p>")
-    if data.medications:
-        rows = []
-        for m in data.medications:
-            taken = sum(1 for d in data.doses if d.medication_id == m.id)
-            rows.append([_regimen_text(m), esc(m.start_date), esc(m.end_date or "ongoing"),
-                         esc(str(taken))])
-        out.append("<h3>Regimens</h3>")
-        out.append(_table(["Regimen", "Start", "End", "Doses logged in period"], rows,
-                          numeric=[3]))
-    return "".join(out)
+    return "".join(out)  # the regimens are in the summary's treatment history
 
 
 def _charts(data: ReportData, options: ReportOptions) -> str:
@@ -442,11 +473,12 @@ def _symptoms(data: ReportData, options: ReportOptions) -> str:
 
 
 def _notes(data: ReportData, options: ReportOptions) -> str:
+    """His notes and questions for the doctor: on page 1, in the summary."""
     marked = [n for n in data.notes if n.for_doctor and n.text]
     if not marked:
         return ""
     items = "".join(f"<li><b>{esc(n.noted_at[:10])}</b>: {esc(n.text)}</li>" for n in marked)
-    return f"<h2>{SECTION_TITLES['notes']}</h2><ul>{items}</ul>"
+    return f"<h3>{SECTION_TITLES['notes']}</h3><ul>{items}</ul>"
 
 
 def _sources(data: ReportData, options: ReportOptions) -> str:

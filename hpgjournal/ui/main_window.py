@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
             self._action(journal_menu, "&Check in (how I feel)…", self.actions.check_in, "Ctrl+K"),
             self._action(journal_menu, "Add body &measures…", self.actions.add_measure),
         ]
+        journal_menu.addSeparator()
+        self.record_actions.append(self._action(journal_menu, "Pro&file…", self.edit_profile))
         view = self.menuBar().addMenu("&View")
         for n, (key, text, available) in enumerate(NAV):
             if available:
@@ -384,6 +386,22 @@ class MainWindow(QMainWindow):
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, lambda: self.import_files(paths))
+
+    def edit_profile(self) -> None:
+        """Journal > Profile: name, date of birth, clinician and goal (one undoable step)."""
+        if self.session is None:
+            return
+        from hpgjournal.ui.record_dialogs import ProfileDialog
+
+        dialog = ProfileDialog(self, self.session.journal.profile())
+        if dialog.exec() != ProfileDialog.DialogCode.Accepted:
+            return
+        try:
+            self.session.set_profile(dialog.record)  # type: ignore[arg-type]
+        except (OSError, UserError) as exc:
+            self.show_error("The profile could not be saved", str(exc))
+            return
+        self.statusBar().showMessage("Profile saved", 5000)
 
     def show_sources(self) -> None:
         """Help > Sources: every cited work, the documents' references and tables."""

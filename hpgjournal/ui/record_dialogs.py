@@ -601,3 +601,38 @@ class AmsDialog(RecordDialog):
         result = score(answers)
         return Questionnaire(None, self.when.stamp("taken_at"), "ams", encode(answers),
                              result.total)
+
+
+class ProfileDialog(RecordDialog):
+    """Journal > Profile: who the records are about, as the report's header shows it."""
+
+    def __init__(self, parent: QWidget | None = None, profile: dict[str, str] | None = None
+                 ) -> None:
+        from hpgjournal.domain.profile import GOALS
+
+        super().__init__("Profile", parent)
+        profile = profile or {}
+        self.name = QLineEdit(profile.get("name", ""))
+        self.name.setPlaceholderText("as the doctor knows you")
+        self.row("&Name", "name", self.name)
+        self.birth = QLineEdit(profile.get("birth_date", ""))
+        self.birth.setPlaceholderText("YYYY-MM-DD")
+        self.row("&Date of birth", "birth_date", self.birth)
+        self.clinician = QLineEdit(profile.get("clinician", ""))
+        self.clinician.setPlaceholderText("optional")
+        self.row("&Clinician", "clinician", self.clinician)
+        self.goal = QComboBox()
+        for key, words in GOALS.items():
+            self.goal.addItem(words[:1].upper() + words[1:], key)
+        self.goal.setCurrentIndex(max(0, self.goal.findData(profile.get("goal", ""))))
+        self.row("&Goal", "goal", self.goal)
+        self.outer.addWidget(QLabel("The name and date of birth head every page of the doctor "
+                                    "report. They stay in this journal on this computer."))
+        self.add_buttons()
+
+    def build(self) -> dict[str, str]:
+        from hpgjournal.domain.profile import check_profile
+
+        return check_profile({"name": self.name.text(), "birth_date": self.birth.text().strip(),
+                              "clinician": self.clinician.text(),
+                              "goal": self.goal.currentData()})

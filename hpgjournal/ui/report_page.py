@@ -215,7 +215,9 @@ class ReportPage(QWidget):
         from hpgjournal.report.pdf import paint_pages
 
         doc, data = self._document(printer)
-        paint_pages(doc, printer, f"Hormone journal report, {data.start} to {data.end}")
+        from hpgjournal.report.build import page_title
+
+        paint_pages(doc, printer, page_title(data))
 
     def preview(self) -> None:
         if self.journal is None:

@@ -46,6 +46,15 @@ class JournalSession(QObject):
         if records:
             self.undo_stack.push(_Delete(self, list(records), text))
 
+    def set_profile(self, values: dict[str, str], text: str = "Edit the profile") -> None:
+        """Change the profile (name, date of birth, clinician, goal) as one undoable step."""
+        before = {k: self.journal.profile().get(k, "") for k in values}
+        if before == values:
+            return
+        self.journal.set_profile(**values)
+        self.undo_stack.push(_Profile(self, before, dict(values), text))
+        self.announce({Profile})
+
     def run(self, command: QUndoCommand) -> None:
         """Push a command of another module (e.g. undo of an import batch)."""
         self.undo_stack.push(command)
@@ -190,3 +199,23 @@ class RemoveBatchCommand(SessionCommand):
 
     def kinds(self) -> set[type]:
         return {Batch, LabResult, *(type(r) for r in self.records)}
+
+
+class _Profile(SessionCommand):
+    def __init__(self, session: JournalSession, before: dict[str, str], after: dict[str, str],
+                 text: str) -> None:
+        super().__init__(session, text)
+        self.before, self.after = before, after
+
+    def apply(self) -> None:
+        self.journal.set_profile(**self.after)
+
+    def revert(self) -> None:
+        self.journal.set_profile(**self.before)
+
+    def kinds(self) -> set[type]:
+        return {Profile}
+
+
+class Profile:
+    """Stands for the profile in ``JournalSession.changed`` (it is not a record type)."""

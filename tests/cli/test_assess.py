@@ -175,3 +175,18 @@ def test_after_undecanoate_a_slow_recovery_is_not_called_less(tmp_path, capsys):
     path = write(tmp_path / "j.hpgjournal", phases, results, shots, undecanoate)
     fsh = verdict(assess(path, capsys, "--as-of", "2026-02-21"), "washout", "fsh")
     assert fsh["verdict"] == "no_clear_change" and "long-acting testosterone" in fsh["text"]
+
+
+def test_profile_command_sets_and_prints(tmp_path, capsys):
+    path = write(tmp_path / "j.hpgjournal", [], [])
+    assert main(["profile", "--journal", str(path), "--name", "Max Mustermann", "--born",
+                 "1980-05-02", "--goal", "restore_fertility"]) == 0
+    out = capsys.readouterr().out
+    assert "name: Max Mustermann" in out and "goal: restore fertility" in out
+    assert main(["profile", "--journal", str(path)]) == 0
+    assert "born: 1980-05-02" in capsys.readouterr().out
+    assert main(["profile", "--journal", str(path), "--born", "02.05.1980"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("hpgjournal: error: --born:")
+    with Journal.open(path, readonly=True) as journal:
+        assert journal.profile()["birth_date"] == "1980-05-02"  # the bad value wrote nothing

@@ -362,3 +362,51 @@ def test_overview_lists_the_tests_due_as_the_assess_command_does(window, qtbot, 
         assert due[test]["due"] in text
         assert ("overdue since" in text) == (due[test]["status"] == "overdue")
     assert "the app's own reading" in shown["restart_panel"]
+
+
+def test_profile_from_the_journal_menu_is_saved_shown_and_undone(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        journal.add(Note(None, "2026-01-01", text="first"))
+    window.open_journal(tmp_path / "j.hpgjournal")
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Journal")
+    action = next(a for a in menu.actions() if a.text() == "Pro&file…")
+
+    def play(dialog):
+        dialog.name.setFocus()
+        qtbot.keyClicks(dialog.name, "Max Mustermann")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+        qtbot.keyClicks(dialog.birth, "1980-05-02")
+        dialog.goal.setCurrentIndex(dialog.goal.findData("restore_fertility"))
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    with_modal(action.trigger, play)
+    assert window.journal.profile()["name"] == "Max Mustermann"
+    assert window.journal.profile()["birth_date"] == "1980-05-02"
+    window.show_page("overview")
+    header = "\n".join(w.text() for w in window.page("overview").findChildren(QLabel))
+    assert "Max Mustermann" in header
+    window.undo_group.undo()
+    assert window.journal.profile().get("name", "") == ""
+
+
+def test_a_wrong_date_of_birth_is_shown_beside_its_field(window, qtbot, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        journal.add(Note(None, "2026-01-01", text="first"))
+    window.open_journal(tmp_path / "j.hpgjournal")
+    seen = {}
+
+    def play(dialog):
+        qtbot.keyClicks(dialog.birth, "14.03.1985")
+        save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        seen["open"] = dialog.isVisible()
+        seen["text"] = "\n".join(w.text() for w in dialog.findChildren(QLabel))
+
+    with_modal(window.edit_profile, play)
+    assert seen["open"] and "YYYY-MM-DD" in seen["text"]
+    assert "birth_date" not in window.journal.profile()
