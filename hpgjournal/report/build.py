@@ -39,13 +39,17 @@ def _chart_images(journal: Journal, data: ReportData, options: ReportOptions
     wanted = [(keys, title) for keys, title in REPORT_CHARTS if any(k in present for k in keys)]
     if options.markers:
         wanted = [((k,), marker_name(k)) for k in options.markers if k in present]
+    few = [title for keys, title in wanted
+           if sum(1 for r in data.results if r.analyte in keys) < MIN_CHART_POINTS]
+    wanted = [(keys, title) for keys, title in wanted if title not in few]
+    data.few_for_chart = few
     for keys, title in wanted:
         figure = Figure(figsize=(9, 5.4))
         result = build_marker_chart(journal, list(keys), start=data.start, end=data.end,
                                     units=options.units, figure=figure, footnote=False)
         name = f"chart-{'-'.join(keys)}.png"
         images[name] = _png(figure)
-        charts.append(ChartImage(name, title, " ".join(result.notes)))
+        charts.append(ChartImage(name, title, " ".join(_telling(result.notes))))
     if "sperm_concentration" in present:
         figure = Figure(figsize=(9, 4.6))
         result = build_sperm_recovery_chart(journal, units=options.units, figure=figure)
@@ -53,6 +57,19 @@ def _chart_images(journal: Journal, data: ReportData, options: ReportOptions
         charts.append(ChartImage("chart-sperm.png", "Sperm concentration against the published "
                                  "recovery after stopping testosterone", " ".join(result.notes)))
     return charts, images
+
+
+MIN_CHART_POINTS = 3  # fewer results in the period: the table on page 1 shows them better
+
+
+# Notes a chart repeats for phase after phase; the chart itself marks the direction instead.
+_SAID_BY_THE_CHART = ("only a single published figure exists", "give a direction but no size",
+                      "no published figure was found")
+
+
+def _telling(notes: list[str]) -> list[str]:
+    """The chart's notes that say something the chart does not show."""
+    return [n for n in notes if not any(words in n for words in _SAID_BY_THE_CHART)]
 
 
 def _png(figure: Any) -> bytes:

@@ -20,7 +20,10 @@ def add_report_parser(sub: argparse._SubParsersAction, common: argparse.Argument
     p.add_argument("--paper", choices=("a4", "letter"), default=None,
                    help="paper size (default: from your locale)")
     p.add_argument("--sections", metavar="LIST",
-                   help=f"comma-separated sections to include (default: all of {','.join(SECTIONS)})")
+                   help=f"comma-separated sections to include, of {','.join(SECTIONS)} (default: "
+                        "all but results)")
+    p.add_argument("--appendix", action="store_true",
+                   help="add every result as an appendix (the 'results' section)")
     p.add_argument("--markers", metavar="LIST",
                    help="comma-separated marker keys for the summary and charts (default: the "
                         "key markers with data)")
@@ -31,7 +34,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from hpgjournal.domain import analytes
     from hpgjournal.domain.timestamps import normalise_date
     from hpgjournal.paths import default_journal
-    from hpgjournal.report.content import SECTIONS, ReportOptions
+    from hpgjournal.report.content import DEFAULT_SECTIONS, SECTIONS, ReportOptions
     from hpgjournal.store.journal import Journal
 
     if args.output.suffix.lower() != ".pdf":
@@ -43,7 +46,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     end = normalise_date(args.end, "--to") if args.end else None
     if start and end and start > end:
         raise UserError(f"--from {start} is after --to {end}: swap them")
-    sections = tuple(SECTIONS)
+    sections = tuple(DEFAULT_SECTIONS)
+    if args.appendix:
+        sections = tuple(SECTIONS)
     if args.sections:
         sections = tuple(s.strip() for s in args.sections.split(",") if s.strip())
         unknown = [s for s in sections if s not in SECTIONS]

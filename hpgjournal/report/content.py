@@ -41,10 +41,13 @@ SECTIONS = ("summary", "timeline", "charts", "verdicts", "results", "fertility",
             "notes", "sources")
 SECTION_TITLES = {
     "summary": "Summary", "timeline": "Therapy timeline", "charts": "Charts",
-    "verdicts": "Observed against expected", "results": "All results",
+    "verdicts": "Observed against expected", "results": "Appendix: all results",
     "fertility": "Semen analyses and testicular volume", "symptoms": "Symptom scores",
     "notes": "Notes for the doctor", "sources": "Sources",
 }
+# Every result is an appendix, on request (--appendix, or its box on the report page): the
+# visit itself is page 1, the evidence after it.
+DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != "results")
 RESULT_CHUNK = 60  # rows per results table, about a page (see _results)
 DISCLAIMER = ("This report shows recorded data and published expectations. It is not medical "
               "advice: decisions belong to the patient and his clinician.")
@@ -63,7 +66,7 @@ def nb(value: object) -> str:
 class ReportOptions:
     start: str | None = None  # default: 12 months before ``end``
     end: str | None = None  # default: today
-    sections: tuple[str, ...] = SECTIONS
+    sections: tuple[str, ...] = DEFAULT_SECTIONS
     markers: tuple[str, ...] = ()  # default: the key markers with data
     units: str = "us"
     paper: str = "a4"  # or "letter"
@@ -102,6 +105,7 @@ class ReportData:
     clock: DoseClock
     due: list[Due] = field(default_factory=list)
     history: list[Medication] = field(default_factory=list)  # every regimen ever logged
+    few_for_chart: list[str] = field(default_factory=list)  # charts left out: too few results
     all_doses: list[Dose] = field(default_factory=list)
     charts: list[ChartImage] = field(default_factory=list)
     verdicts: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -354,6 +358,9 @@ def _charts(data: ReportData, options: ReportOptions) -> str:
         caption = f"<b>{esc(chart.title)}.</b> {esc(chart.caption)}".strip()
         out.append(f"<p><img src='{esc(chart.name)}' width='640'><br>"
                    f"<span class='muted'>{caption}</span></p>")
+    if data.few_for_chart:
+        out.append(f"<p class='muted'>Not charted, with fewer than three results in the period "
+                   f"(see the tables): {esc(', '.join(data.few_for_chart))}.</p>")
     return "".join(out)
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal.domain.errors import UserError
-from hpgjournal.report.content import SECTION_TITLES, SECTIONS, ReportOptions
+from hpgjournal.report.content import DEFAULT_SECTIONS, SECTION_TITLES, SECTIONS, ReportOptions
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.pages import page_header
 
@@ -63,7 +63,7 @@ class ReportPage(QWidget):
         grid = QGridLayout()
         for n, key in enumerate(SECTIONS):
             box = QCheckBox(SECTION_TITLES[key])
-            box.setChecked(True)
+            box.setChecked(key in DEFAULT_SECTIONS)  # every result is an appendix, on request
             self.sections[key] = box
             grid.addWidget(box, n // 3, n % 3)
         form.addRow("Sections", grid)

@@ -26,13 +26,15 @@ def test_save_as_pdf_runs_in_the_background(report_page, qtbot, tmp_path):
     report_page.preset.setCurrentIndex(4)  # custom period
     report_page.start.setDate(QDate(2023, 1, 1))
     report_page.sections["symptoms"].setChecked(False)
+    assert not report_page.sections["results"].isChecked()  # the appendix is on request
+    report_page.sections["results"].setChecked(True)
     out = tmp_path / "visit.pdf"
     report_page.save_pdf(out)
     with qtbot.waitSignal(report_page.task.finished, timeout=30000):
         pass
     assert out.exists() and "Saved" in report_page.status.text()
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
-    assert "All results" in text and "Symptom scores" not in text
+    assert "Appendix: all results" in text and "Symptom scores" not in text
 
 
 def test_dates_in_the_wrong_order_are_refused(report_page, qtbot, tmp_path):

@@ -14,7 +14,7 @@ import pytest
 from hpgjournal.domain.records import Note
 from hpgjournal.domain.results import make_result
 from hpgjournal.report.build import write_report
-from hpgjournal.report.content import SECTION_TITLES, ReportOptions
+from hpgjournal.report.content import SECTION_TITLES, SECTIONS, ReportOptions
 from hpgjournal.store.journal import Journal
 from tests.conftest import DEMO_TODAY
 
@@ -36,8 +36,8 @@ def pages_of(path):
 def demo_report(demo_path, tmp_path, qapp):
     out = tmp_path / "report.pdf"
     with Journal.open(demo_path, readonly=True) as journal:
-        pages = write_report(journal, out, ReportOptions(start="2023-01-01", paper="a4"),
-                             today=DEMO_TODAY)
+        pages = write_report(journal, out, ReportOptions(start="2023-01-01", paper="a4",
+                                                         sections=SECTIONS), today=DEMO_TODAY)
     return out, pages
 
 
@@ -45,7 +45,7 @@ def test_sections_values_and_footer(demo_report):
     out, pages = demo_report
     text = pdf_text(out)
     assert pages == pages_of(out) and pages >= 3
-    for title in ("Summary", "Therapy timeline", "All results",
+    for title in ("Summary", "Therapy timeline", "Appendix: all results",
                   "Semen analyses and testicular volume", "Symptom scores",
                   "Notes for the doctor"):
         assert title in text, title
@@ -100,7 +100,7 @@ def test_user_text_prints_literally(tmp_path, qapp):
         journal.set_profile(name="<Name>")
     out = tmp_path / "r.pdf"
     with Journal.open(path, readonly=True) as journal:
-        write_report(journal, out, ReportOptions(), today=date(2026, 11, 1))
+        write_report(journal, out, ReportOptions(sections=SECTIONS), today=date(2026, 11, 1))
     text = pdf_text(out, layout=False)
     assert "<b>x</b> & <script>" in text
     assert "<i>Lab</i>" in text and "<Name>" in text
@@ -183,3 +183,21 @@ def test_page_one_is_the_visit(demo_path, tmp_path, qapp):
     assert recent and re.sub(r"\s+", " ", recent[-1].text)[:40] in flat  # his notes, on page 1
     pages = pdf_text(out).split("\f")
     assert all("Sam Demo (fictional), born 1985-03-14" in p for p in pages if p.strip())
+
+
+def test_the_default_twelve_month_report_of_the_demo_fits_six_pages(demo_path, tmp_path, qapp):
+    out = tmp_path / "visit.pdf"
+    with Journal.open(demo_path, readonly=True) as journal:
+        pages = write_report(journal, out, ReportOptions(), today=DEMO_TODAY)
+    text = pdf_text(out)
+    assert pages <= 6 and "Appendix: all results" not in text
+    assert "Sources" in text and "Observed against expected" in text
+
+
+def test_cli_appendix_adds_every_result(demo_path, tmp_path, qapp):
+    from hpgjournal.cli import main
+
+    out = tmp_path / "with.pdf"
+    assert main(["report", "--journal", str(demo_path), "--to", DEMO_TODAY.isoformat(),
+                 "--appendix", "-o", str(out)]) == 0
+    assert "Appendix: all results" in pdf_text(out)
