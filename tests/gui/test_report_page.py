@@ -126,3 +126,65 @@ def test_the_save_button_says_when_no_font_can_draw_the_text(report_page, qtbot,
     assert "no usable font" in shown[0] and "fonts-dejavu-core" in shown[0]
     assert "no usable font" in report_page.status.text()
     assert not list(tmp_path.glob("r.pdf*"))
+
+
+def test_the_preview_button_shows_pages(report_page, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    pages = []
+
+    def play(dialog):
+        widget = dialog.findChild(QPrintPreviewWidget)
+        qtbot.waitUntil(lambda: widget.pageCount() > 0, timeout=20000)
+        pages.append(widget.pageCount())
+        dialog.reject()
+
+    with_modal(lambda: qtbot.mouseClick(report_page.preview_button, Qt.MouseButton.LeftButton),
+               play)
+    assert pages and pages[0] >= 2
+
+
+@needs_poppler
+def test_the_print_button_prints_on_the_printer_chosen(report_page, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    out = tmp_path / "printed.pdf"
+
+    def play(dialog):  # Qt's print dialog, as a user fills it: print to a file, then Print
+        from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
+
+        printers = dialog.findChild(QComboBox, "printers")
+        printers.setCurrentIndex(printers.findText("Print to File (PDF)"))
+        name = dialog.findChild(QLineEdit, "filename")
+        name.clear()
+        qtbot.keyClicks(name, str(out))
+        box = dialog.findChild(QDialogButtonBox)
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    with_modal(lambda: qtbot.mouseClick(report_page.print_button, Qt.MouseButton.LeftButton),
+               play)
+    qtbot.waitUntil(lambda: "Sent to the printer" in report_page.status.text(), timeout=20000)
+    qtbot.waitUntil(lambda: out.exists() and out.stat().st_size > 0, timeout=10000)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Hormone journal: Sam Demo" in text
+
+
+def test_save_works_on_a_journal_with_one_note(window, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from hpgjournal.domain.records import Note
+    from hpgjournal.store.journal import Journal
+
+    with Journal.open(tmp_path / "new.hpgjournal") as journal:
+        journal.add(Note(None, "2026-11-20", text="Question: when to test again?",
+                         for_doctor=True))
+    window.open_journal(tmp_path / "new.hpgjournal")
+    window.show_page("report")
+    page = window.page("report")
+    _choose_file(monkeypatch, tmp_path / "first.pdf")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Saved" in page.status.text(), timeout=60000)
+    text = subprocess.run(["pdftotext", str(tmp_path / "first.pdf"), "-"], capture_output=True,
+                          text=True).stdout
+    assert "when to test again" in text and "No lab results" in text
