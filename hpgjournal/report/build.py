@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -24,18 +23,18 @@ REPORT_CHARTS = (
     (("hematocrit",), "Hematocrit"),
     (("psa",), "PSA"),
 )
-CHART_DPI = 200
 
 
 def _chart_images(journal: Journal, data: ReportData, options: ReportOptions
-                  ) -> tuple[list[ChartImage], dict[str, bytes]]:
+                  ) -> tuple[list[ChartImage], dict[str, Any]]:
+    """The report's charts and their figures, which the PDF draws as vectors."""
     from matplotlib.figure import Figure
 
     from hpgjournal.charts import build_marker_chart, build_sperm_recovery_chart
 
     present = {r.analyte for r in data.results}
     charts: list[ChartImage] = []
-    images: dict[str, bytes] = {}
+    images: dict[str, Any] = {}
     wanted = [(keys, title) for keys, title in REPORT_CHARTS if any(k in present for k in keys)]
     if options.markers:
         wanted = [((k,), marker_name(k)) for k in options.markers if k in present]
@@ -48,14 +47,15 @@ def _chart_images(journal: Journal, data: ReportData, options: ReportOptions
         result = build_marker_chart(journal, list(keys), start=data.start, end=data.end,
                                     units=options.units, figure=figure, footnote=False)
         name = f"chart-{'-'.join(keys)}.png"
-        images[name] = _png(figure)
-        charts.append(ChartImage(name, title, " ".join(_telling(result.notes))))
+        images[name] = figure  # drawn as vectors into the PDF (report/qtpaint.py)
+        charts.append(ChartImage(name, title, " ".join(_telling(result.notes)), aspect=5.4 / 9))
     if "sperm_concentration" in present:
         figure = Figure(figsize=(9, 4.6))
         result = build_sperm_recovery_chart(journal, units=options.units, figure=figure)
-        images["chart-sperm.png"] = _png(figure)
+        images["chart-sperm.png"] = figure
         charts.append(ChartImage("chart-sperm.png", "Sperm concentration against the published "
-                                 "recovery after stopping testosterone", " ".join(result.notes)))
+                                 "recovery after stopping testosterone", " ".join(result.notes),
+                                 aspect=4.6 / 9))
     return charts, images
 
 
@@ -70,12 +70,6 @@ _SAID_BY_THE_CHART = ("only a single published figure exists", "give a direction
 def _telling(notes: list[str]) -> list[str]:
     """The chart's notes that say something the chart does not show."""
     return [n for n in notes if not any(words in n for words in _SAID_BY_THE_CHART)]
-
-
-def _png(figure: Any) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=CHART_DPI)
-    return buffer.getvalue()
 
 
 _PLAIN = ("as_expected", "in_expected_direction", "no_clear_change")
@@ -132,17 +126,17 @@ def _verdicts(journal: Journal, data: ReportData, options: ReportOptions
 
 def prepare(journal: Journal, options: ReportOptions, today: date | None = None
             ) -> tuple[ReportData, str, dict[str, Any]]:
-    """The data, the HTML and the images (QImage by resource name) of a report."""
+    """The data, the HTML and the charts (figures to draw as vectors, by resource name)."""
     data = gather(journal, options, today)
-    raw: dict[str, bytes] = {}
+    figures: dict[str, Any] = {}
     if "charts" in options.sections and data.results:
-        data.charts, raw = _chart_images(journal, data, options)
+        data.charts, figures = _chart_images(journal, data, options)
     if "verdicts" in options.sections and data.results:
         data.verdicts = _verdicts(journal, data, options)
     html = render_html(data, options)
-    from PySide6.QtGui import QImage
+    from hpgjournal.report.pdf import VectorImage
 
-    images = {name: QImage.fromData(png, "PNG") for name, png in raw.items()}
+    images = {name: VectorImage(figure) for name, figure in figures.items()}
     return data, html, images
 
 

@@ -84,6 +84,7 @@ class ChartImage:
     name: str
     title: str
     caption: str = ""
+    aspect: float = 0.6  # height over width: the chart is drawn as vectors into that box
 
 
 @dataclass
@@ -356,7 +357,8 @@ def _charts(data: ReportData, options: ReportOptions) -> str:
            "range the source documents or the literature expect (dashed: literature only).</p>"]
     for chart in data.charts:
         caption = f"<b>{esc(chart.title)}.</b> {esc(chart.caption)}".strip()
-        out.append(f"<p><img src='{esc(chart.name)}' width='640'><br>"
+        out.append(f"<p><img src='{esc(chart.name)}' width='640' "
+                   f"height='{round(640 * chart.aspect)}'><br>"
                    f"<span class='muted'>{caption}</span></p>")
     if data.few_for_chart:
         out.append(f"<p class='muted'>Not charted, with fewer than three results in the period "

@@ -28,6 +28,7 @@ from hpgjournal import __version__
 from hpgjournal.domain.errors import UserError
 from hpgjournal.report.content import DISCLAIMER
 from hpgjournal.report.fonts import ensure_font
+from hpgjournal.report.qtpaint import paint_figure
 
 LAYOUT_DPI = 96  # the document is laid out at this resolution, then scaled to the device
 FOOTER_MM = 9
@@ -66,8 +67,55 @@ def default_paper() -> str:
     return "letter" if imperial else "a4"
 
 
-def build_document(html: str, images: dict[str, QImage], width_px: float, height_px: float
-                   ) -> QTextDocument:
+class VectorImage:
+    """A matplotlib figure placed in the report: laid out as an empty image of its shape, then
+    drawn over it as vectors and text by :func:`paint_pages` (a QTextDocument holds only raster
+    images)."""
+
+    def __init__(self, figure: object) -> None:
+        self.figure = figure
+        width, height = figure.get_size_inches()  # type: ignore[attr-defined]
+        self.aspect = float(height) / float(width)
+
+    def placeholder(self) -> QImage:
+        """One transparent pixel: the HTML gives the box its size, the figure fills it."""
+        image = QImage(1, 1, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        return image
+
+
+def _vector_places(doc: QTextDocument) -> list[tuple[QRectF, VectorImage]]:
+    """Where each vector image sits in the laid-out document (document coordinates)."""
+    vectors: dict[str, VectorImage] = getattr(doc, "_vectors", {})
+    places: list[tuple[QRectF, VectorImage]] = []
+    if not vectors:
+        return places
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            if fragment.isValid() and fmt.isImageFormat():
+                image_format = fmt.toImageFormat()
+                vector = vectors.get(image_format.name())
+                if vector is not None:
+                    width = image_format.width() or 640.0
+                    height = image_format.height() or width * vector.aspect
+                    offset = fragment.position() - block.position()
+                    line = layout.lineForTextPosition(offset)
+                    origin = layout.position()
+                    x = origin.x() + line.cursorToX(offset)[0]
+                    y = origin.y() + line.y() + line.ascent() - height
+                    places.append((QRectF(x, y, width, height), vector))
+            it += 1
+        block = block.next()
+    return places
+
+
+def build_document(html: str, images: dict[str, QImage | VectorImage], width_px: float,
+                   height_px: float) -> QTextDocument:
     """A paged document of the given page body size (in LAYOUT_DPI pixels).
 
     UserError when the system has no font to draw its text with (it would print empty boxes).
@@ -82,8 +130,13 @@ def build_document(html: str, images: dict[str, QImage], width_px: float, height
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(device)
     doc.setDefaultFont(_text_font(9))
+    vectors = {}
     for name, image in images.items():
+        if isinstance(image, VectorImage):
+            vectors[name] = image
+            image = image.placeholder()
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+    doc._vectors = vectors  # type: ignore[attr-defined]
     doc.setPageSize(QSizeF(width_px, height_px))
     doc.setHtml(html)
     doc._keep_device = device  # type: ignore[attr-defined]  # the layout keeps a raw pointer
@@ -98,6 +151,7 @@ def paint_pages(doc: QTextDocument, device: QPagedPaintDevice, title: str,
     scale = device.logicalDpiX() / LAYOUT_DPI
     page_height = doc.pageSize().height()
     pages = doc.pageCount()
+    places = _vector_places(doc)
     painter = QPainter(device)
     try:
         footer_font = _text_font(7)
@@ -112,6 +166,9 @@ def paint_pages(doc: QTextDocument, device: QPagedPaintDevice, title: str,
             painter.translate(0, -index * page_height)
             doc.drawContents(painter, QRectF(0, index * page_height, doc.pageSize().width(),
                                              page_height))
+            for rect, vector in places:
+                if index * page_height <= rect.top() < (index + 1) * page_height:
+                    paint_figure(vector.figure, painter, rect)  # type: ignore[arg-type]
             painter.restore()
             painter.setFont(footer_font)
             painter.setPen(Qt.GlobalColor.darkGray)
