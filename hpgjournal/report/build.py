@@ -10,7 +10,14 @@ from typing import Any
 
 from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.phases import phase_label
-from hpgjournal.report.content import ChartImage, ReportData, ReportOptions, gather, render_html
+from hpgjournal.report.content import (
+    ChartImage,
+    ReportData,
+    ReportOptions,
+    gather,
+    render_html,
+    result_rows,
+)
 from hpgjournal.store.journal import Journal
 
 log = logging.getLogger("hpgjournal.report")
@@ -136,7 +143,9 @@ def prepare(journal: Journal, options: ReportOptions, today: date | None = None
     html = render_html(data, options)
     from hpgjournal.report.pdf import VectorImage
 
-    images = {name: VectorImage(figure) for name, figure in figures.items()}
+    images: dict[str, Any] = {name: VectorImage(figure) for name, figure in figures.items()}
+    if "results" in options.sections and data.results:
+        images["results"] = result_rows(data, options)  # the appendix, painted page by page
     return data, html, images
 
 

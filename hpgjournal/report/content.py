@@ -48,7 +48,10 @@ SECTION_TITLES = {
 # Every result is an appendix, on request (--appendix, or its box on the report page): the
 # visit itself is page 1, the evidence after it.
 DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != "results")
-RESULT_CHUNK = 60  # rows per results table, about a page (see _results)
+# Where the PDF writer may start a new, separately laid-out document: Qt lays out and draws one
+# long document of many tables slowly (each page walks them all), so the appendix's tables are
+# documents of their own, a page each.
+SPLIT = "<!-- hpgjournal: a new document starts here -->"
 DISCLAIMER = ("This report shows recorded data and published expectations. It is not medical "
               "advice: decisions belong to the patient and his clinician.")
 
@@ -378,31 +381,47 @@ def _verdicts(data: ReportData, options: ReportOptions) -> str:
                      widths=[14, 16, 14, 56]))
 
 
-def _results(data: ReportData, options: ReportOptions) -> str:
-    out = [f"<h2>{SECTION_TITLES['results']}</h2>"]
-    if not data.results:
-        return out[0] + "<p class='muted'>No lab results in this period.</p>"
-    headers = ["Date", "Marker", "Value", "Unit", "Range", "Flag", "Since dose", "Method", "Lab"]
-    widths = [19, 9, 7, 9, 11, 5, 15, 13, 12]
-    rows: list[list[str]] = []
+TABLE_MARK = "<!-- hpgjournal: painted table {name} -->"
+RESULT_HEADERS = ("Date", "Marker", "Value", "Unit", "Range", "Flag", "Since dose", "Method",
+                  "Lab")
+RESULT_WIDTHS = (19, 10, 8, 8, 12, 6, 13, 12, 12)  # per cent of the page width
+
+
+@dataclass
+class TableRows:
+    """A long table the PDF writer paints itself, page by page (the appendix of every result):
+    Qt's document layout takes seconds for thousands of rows. Cells are plain text; ``styles``
+    names how a cell is drawn ("bold", "high", "low" or "")."""
+
+    title: str
+    headers: tuple[str, ...]
+    widths: tuple[int, ...]
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+    styles: list[tuple[str, ...]] = field(default_factory=list)
+    numeric: tuple[int, ...] = (2,)
+
+
+def result_rows(data: ReportData, options: ReportOptions) -> TableRows:
+    table = TableRows(SECTION_TITLES["results"], RESULT_HEADERS, RESULT_WIDTHS)
     previous_draw = ""
     for r in sorted(data.results, key=lambda r: (r.taken_at, marker_name(r.analyte))):
         value, unit = value_in(r, options.units)
         timing = data.clock.timing(r.taken_at)
         draw = r.taken_at.replace("T", " ")
-        if draw != previous_draw and len(rows) >= RESULT_CHUNK:
-            # Qt lays out one long table slowly: a new table (same header) every ~100 rows,
-            # always between two draws, keeps a ten-year report fast.
-            out.append(_table(headers, rows, numeric=[2], widths=widths))
-            rows = []
-        shown_draw = f"<b>{esc(draw).replace(' ', '&nbsp;')}</b>" if draw != previous_draw else ""
+        shown = draw if draw != previous_draw else ""
         previous_draw = draw
-        rows.append([shown_draw, esc(_short(r.analyte)), _flagged(value, r.flag), esc(unit),
-                     esc(range_text(r, options.units)), esc(r.flag),
-                     nb(str(timing) if timing else ""), esc(method_label(r.method)),
-                     esc(r.lab)])
-    out.append(_table(headers, rows, numeric=[2], widths=widths))
-    return "".join(out)
+        flag = "high" if r.flag.startswith("H") else "low" if r.flag.startswith("L") else ""
+        table.rows.append((shown, _short(r.analyte), value, unit, range_text(r, options.units),
+                           r.flag, str(timing) if timing else "", method_label(r.method), r.lab))
+        table.styles.append(("bold", "", flag, "", "", "", "", "", ""))
+    return table
+
+
+def _results(data: ReportData, options: ReportOptions) -> str:
+    if not data.results:
+        return (f"{SPLIT}<h2>{SECTION_TITLES['results']}</h2><p class='muted'>No lab results in "
+                f"this period.</p>{SPLIT}")
+    return SPLIT + TABLE_MARK.format(name="results") + SPLIT  # painted by report/pdf.py
 
 
 def _short(key: str) -> str:

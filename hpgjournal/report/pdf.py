@@ -11,9 +11,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QColor,
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QImage,
     QPagedPaintDevice,
@@ -21,12 +23,13 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QPen,
     QTextDocument,
 )
 
 from hpgjournal import __version__
 from hpgjournal.domain.errors import UserError
-from hpgjournal.report.content import DISCLAIMER
+from hpgjournal.report.content import DISCLAIMER, SPLIT, TABLE_MARK, TableRows
 from hpgjournal.report.fonts import ensure_font
 from hpgjournal.report.qtpaint import paint_figure
 
@@ -114,8 +117,132 @@ def _vector_places(doc: QTextDocument) -> list[tuple[QRectF, VectorImage]]:
     return places
 
 
+class PaintedTable:
+    """A :class:`~hpgjournal.report.content.TableRows` laid out in pages of a given body size
+    and painted row by row (one line a row; a long cell is cut with an ellipsis)."""
+
+    PAD = 4.0  # px at LAYOUT_DPI
+
+    def __init__(self, table: TableRows, width: float, height: float) -> None:
+        self.table = table
+        self.width, self.height = width, height
+        # pixel sizes: the painter is scaled to layout pixels, so a point size would be
+        # resolved against the printer's resolution and then scaled again
+        self.font = _pixel_font(8)
+        self.bold = QFont(self.font)
+        self.bold.setBold(True)
+        self.title_font = _pixel_font(12.5)
+        self.title_font.setBold(True)
+        metrics = QFontMetricsF(self.bold, _layout_device())
+        self.row_height = metrics.height() + 2 * self.PAD - 2
+        self.title_height = QFontMetricsF(self.title_font, _layout_device()).height() * 1.8
+        first = max(1, int((height - self.title_height) // self.row_height) - 1)
+        rest = max(1, int(height // self.row_height) - 1)
+        self.per_page = (first, rest)
+        remaining = max(0, len(table.rows) - first)
+        self.pages = 1 + -(-remaining // rest)
+
+    def pageCount(self) -> int:
+        return self.pages
+
+    def rows_of(self, index: int) -> range:
+        first, rest = self.per_page
+        if index == 0:
+            return range(0, min(first, len(self.table.rows)))
+        start = first + (index - 1) * rest
+        return range(start, min(start + rest, len(self.table.rows)))
+
+    def paint(self, painter: QPainter, index: int) -> None:
+        table = self.table
+        y = 0.0
+        if index == 0:
+            painter.setFont(self.title_font)
+            painter.setPen(QColor("#2d6a9f"))
+            painter.drawText(QRectF(0, 0, self.width, self.title_height),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             table.title)
+            y = self.title_height
+        xs = [0.0]
+        for share in table.widths:
+            xs.append(xs[-1] + self.width * share / sum(table.widths))
+        grid = QPen(QColor("#c7d0da"), 0.8)
+        rows = [table.headers, *(table.rows[i] for i in self.rows_of(index))]
+        styles = [("header",) * len(table.headers), *(table.styles[i] for i in self.rows_of(index))]
+        for cells, kinds in zip(rows, styles, strict=True):
+            if kinds[0] == "header":
+                painter.fillRect(QRectF(0, y, self.width, self.row_height), QColor("#eef2f6"))
+            for n, text in enumerate(cells):
+                kind = kinds[n] if n < len(kinds) else ""
+                painter.setFont(self.bold if kind in ("bold", "high", "low", "header")
+                                else self.font)
+                painter.setPen(QColor({"high": "#c62828", "low": "#1565c0"}.get(kind, "#1f2933")))
+                cell = QRectF(xs[n] + self.PAD, y, xs[n + 1] - xs[n] - 2 * self.PAD,
+                              self.row_height)
+                shown = QFontMetricsF(painter.font(), _layout_device()).elidedText(
+                    text, Qt.TextElideMode.ElideRight, cell.width())
+                align = (Qt.AlignmentFlag.AlignRight if n in table.numeric and kind != "header"
+                         else Qt.AlignmentFlag.AlignLeft)
+                painter.drawText(cell, int(align | Qt.AlignmentFlag.AlignVCenter), shown)
+            painter.setPen(grid)
+            painter.drawLine(QPointF(0, y + self.row_height), QPointF(self.width, y + self.row_height))
+            y += self.row_height
+        top = self.title_height if index == 0 else 0.0
+        painter.setPen(grid)
+        painter.drawLine(QPointF(0, top), QPointF(self.width, top))
+        for x in xs:
+            painter.drawLine(QPointF(x, top), QPointF(x, y))
+
+
+def _pixel_font(points: float) -> QFont:
+    font = _text_font(points)
+    font.setPixelSize(max(1, round(points * LAYOUT_DPI / 72)))
+    return font
+
+
+_DEVICE: list[QImage] = []
+
+
+def _layout_device() -> QImage:
+    """The paint device documents are laid out on (LAYOUT_DPI), shared."""
+    if not _DEVICE:
+        device = QImage(1, 1, QImage.Format.Format_RGB32)
+        per_metre = round(LAYOUT_DPI / 0.0254)
+        device.setDotsPerMeterX(per_metre)
+        device.setDotsPerMeterY(per_metre)
+        _DEVICE.append(device)
+    return _DEVICE[0]
+
+
+class ReportDocument:
+    """The report as one or more laid-out documents, paged one after another (see SPLIT)."""
+
+    def __init__(self, docs: list[QTextDocument]) -> None:
+        self.docs = docs
+
+    def pageCount(self) -> int:
+        return sum(d.pageCount() for d in self.docs)
+
+
 def build_document(html: str, images: dict[str, QImage | VectorImage], width_px: float,
-                   height_px: float) -> QTextDocument:
+                   height_px: float) -> ReportDocument:
+    """The report laid out in pages of the given body size; at each SPLIT mark a new document
+    starts on a new page (the appendix's tables, which Qt lays out slowly as one document)."""
+    head = html[:html.index("<body>") + len("<body>")] if "<body>" in html else ""
+    parts = [p for p in html.split(SPLIT) if p.strip() and p.strip() != "</body></html>"]
+    docs: list[QTextDocument | PaintedTable] = []
+    for i, part in enumerate(parts):
+        table = next((t for name, t in images.items() if isinstance(t, TableRows)
+                      and part.strip() == TABLE_MARK.format(name=name)), None)
+        if table is not None:
+            docs.append(PaintedTable(table, width_px, height_px))
+        else:
+            docs.append(_document(part if i == 0 or not head else head + part, images,
+                                  width_px, height_px))
+    return ReportDocument(docs)
+
+
+def _document(html: str, images: dict[str, QImage | VectorImage], width_px: float,
+              height_px: float) -> QTextDocument:
     """A paged document of the given page body size (in LAYOUT_DPI pixels).
 
     UserError when the system has no font to draw its text with (it would print empty boxes).
@@ -132,6 +259,8 @@ def build_document(html: str, images: dict[str, QImage | VectorImage], width_px:
     doc.setDefaultFont(_text_font(9))
     vectors = {}
     for name, image in images.items():
+        if isinstance(image, TableRows):
+            continue
         if isinstance(image, VectorImage):
             vectors[name] = image
             image = image.placeholder()
@@ -143,50 +272,63 @@ def build_document(html: str, images: dict[str, QImage | VectorImage], width_px:
     return doc
 
 
-def paint_pages(doc: QTextDocument, device: QPagedPaintDevice, title: str,
+def paint_pages(report: ReportDocument | QTextDocument, device: QPagedPaintDevice, title: str,
                 progress: Callable[[int, int], None] | None = None,
                 cancelled: Callable[[], bool] | None = None) -> int:
-    """Draw every page of ``doc`` on ``device`` with the footer; returns the page count."""
+    """Draw every page of the report on ``device`` with the footer; returns the page count."""
+    docs = report.docs if isinstance(report, ReportDocument) else [report]
     layout = device.pageLayout()
     scale = device.logicalDpiX() / LAYOUT_DPI
-    page_height = doc.pageSize().height()
-    pages = doc.pageCount()
-    places = _vector_places(doc)
+    pages = sum(d.pageCount() for d in docs)
     painter = QPainter(device)
+    number = 0
     try:
         footer_font = _text_font(7)
         paint_rect = layout.paintRectPixels(device.logicalDpiX())
-        for index in range(pages):
-            if cancelled and cancelled():
-                break
-            if index:
-                device.newPage()
-            painter.save()
-            painter.scale(scale, scale)
-            painter.translate(0, -index * page_height)
-            doc.drawContents(painter, QRectF(0, index * page_height, doc.pageSize().width(),
-                                             page_height))
-            for rect, vector in places:
-                if index * page_height <= rect.top() < (index + 1) * page_height:
-                    paint_figure(vector.figure, painter, rect)  # type: ignore[arg-type]
-            painter.restore()
-            painter.setFont(footer_font)
-            painter.setPen(Qt.GlobalColor.darkGray)
-            footer = QRectF(0, paint_rect.height() - FOOTER_MM / 25.4 * device.logicalDpiX(),
-                            paint_rect.width(), FOOTER_MM / 25.4 * device.logicalDpiX())
-            painter.drawLine(footer.topLeft(), footer.topRight())
-            painter.drawText(footer.adjusted(0, 4 * scale, 0, 0),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-                                 | Qt.TextFlag.TextWordWrap),
-                             f"{title} · {DISCLAIMER}")
-            painter.drawText(footer.adjusted(0, 4 * scale, 0, 0),
-                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
-                             f"Page {index + 1} of {pages}")
-            if progress:
-                progress(index + 1, pages)
+        for doc in docs:
+            painted = isinstance(doc, PaintedTable)
+            page_height = 0.0 if painted else doc.pageSize().height()
+            places = [] if painted else _vector_places(doc)
+            for index in range(doc.pageCount()):
+                if cancelled and cancelled():
+                    return number
+                if number:
+                    device.newPage()
+                painter.save()
+                painter.scale(scale, scale)
+                if painted:
+                    doc.paint(painter, index)
+                else:
+                    painter.translate(0, -index * page_height)
+                    doc.drawContents(painter, QRectF(0, index * page_height,
+                                                     doc.pageSize().width(), page_height))
+                    for rect, vector in places:
+                        if index * page_height <= rect.top() < (index + 1) * page_height:
+                            paint_figure(vector.figure, painter, rect)  # type: ignore[arg-type]
+                painter.restore()
+                number += 1
+                _footer(painter, paint_rect, device, scale, footer_font, title, number, pages)
+                if progress:
+                    progress(number, pages)
     finally:
         painter.end()
-    return pages
+    return number
+
+
+def _footer(painter: QPainter, paint_rect: object, device: QPagedPaintDevice, scale: float,
+            font: QFont, title: str, number: int, pages: int) -> None:
+    painter.setFont(font)
+    painter.setPen(Qt.GlobalColor.darkGray)
+    height = FOOTER_MM / 25.4 * device.logicalDpiX()
+    footer = QRectF(0, paint_rect.height() - height, paint_rect.width(), height)  # type: ignore[attr-defined]
+    painter.drawLine(footer.topLeft(), footer.topRight())
+    painter.drawText(footer.adjusted(0, 4 * scale, 0, 0),
+                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                         | Qt.TextFlag.TextWordWrap),
+                     f"{title} · {DISCLAIMER}")
+    painter.drawText(footer.adjusted(0, 4 * scale, 0, 0),
+                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                     f"Page {number} of {pages}")
 
 
 def body_size(device: QPagedPaintDevice) -> tuple[float, float]:

@@ -207,3 +207,20 @@ def test_cli_appendix_adds_every_result(demo_path, tmp_path, qapp):
     assert main(["report", "--journal", str(demo_path), "--to", DEMO_TODAY.isoformat(),
                  "--appendix", "-o", str(out)]) == 0
     assert "Appendix: all results" in pdf_text(out)
+
+
+def test_the_appendix_lists_every_result_painted_page_by_page(demo_path, tmp_path, qapp):
+    out = tmp_path / "all.pdf"
+    with Journal.open(demo_path, readonly=True) as journal:
+        results = [r for r in journal.lab_results() if r.taken_at[:10] >= "2023-01-01"]
+        write_report(journal, out, ReportOptions(start="2023-01-01", sections=("results",)),
+                     today=DEMO_TODAY)
+    text = pdf_text(out, layout=False)
+    assert text.count("Appendix: all results") == 1
+    for stamp in {r.taken_at.replace("T", " ") for r in results}:
+        assert stamp in text, stamp  # every draw, its date and time whole
+    pages = [p for p in pdf_text(out).split("\f") if p.strip()]
+    assert len(pages) >= 3 and all("Page" in p for p in pages)
+    values = sum(1 for r in results if r.reported_value)
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    assert lines > values  # one line a result at least (plus headers and footers)
