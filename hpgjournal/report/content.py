@@ -206,7 +206,7 @@ def _age(birth: str, today: str) -> str:
 def _header(data: ReportData) -> str:
     name = data.profile.get("name", "")
     birth = data.profile.get("birth_date", "")
-    who = esc(name) if name else "Patient"
+    who = f": {esc(name)}" if name else ""
     facts = []
     if birth:
         age = _age(birth, data.today)
@@ -221,7 +221,9 @@ def _header(data: ReportData) -> str:
     if data.profile.get("clinician"):
         more.append(f"<b>Clinician:</b> {esc(data.profile['clinician'])}")
     extra = f"<p>{' · '.join(more)}</p>" if more else ""
-    return (f"<h1>Hormone journal: {who}</h1><p class='muted'>{' · '.join(facts)}</p>{extra}")
+    if not name and not birth:
+        facts.insert(0, "no name or date of birth in the profile (Journal > Profile)")
+    return (f"<h1>Hormone journal{who}</h1><p class='muted'>{' · '.join(facts)}</p>{extra}")
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (),

@@ -224,3 +224,14 @@ def test_the_appendix_lists_every_result_painted_page_by_page(demo_path, tmp_pat
     values = sum(1 for r in results if r.reported_value)
     lines = sum(1 for line in text.splitlines() if line.strip())
     assert lines > values  # one line a result at least (plus headers and footers)
+
+
+def test_a_journal_without_a_profile_says_where_to_set_it(tmp_path, qapp):
+    path = tmp_path / "j.hpgjournal"
+    with Journal.open(path) as journal:
+        journal.add(make_result("2026-10-01", "lh", "4.1", "IU/L"))
+    out = tmp_path / "r.pdf"
+    with Journal.open(path, readonly=True) as journal:
+        write_report(journal, out, ReportOptions(), today=date(2026, 11, 1))
+    text = pdf_text(out, layout=False)
+    assert "Patient" not in text and "Journal > Profile" in text
