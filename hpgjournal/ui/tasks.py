@@ -8,6 +8,7 @@ The dialog appears only if the work takes longer than a moment.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -73,8 +74,16 @@ class Task(QObject):
     def stop(self) -> None:
         self.worker.cancel_event.set()
         self.worker.wait()
+        self._release()
+
+    def _release(self) -> None:
+        if getattr(self, "_held", False):
+            self._held = False
+            _release_gc()
 
     def start(self) -> Task:
+        _hold_gc()
+        self._held = True
         self.timer.start()
         self.worker.start()
         return self
@@ -96,6 +105,7 @@ class Task(QObject):
     def _finish(self) -> None:
         self.timer.stop()
         self.worker.wait()
+        self._release()
         self.dialog.reset()
         self.dialog.hide()
         self.dialog.deleteLater()
@@ -109,6 +119,29 @@ class Task(QObject):
         self._finish()
         self.error = exc
         self.failed.emit(exc)
+
+
+# The cyclic garbage collector runs in whichever thread happens to allocate. Run in a worker,
+# it may free Qt objects that belong to the UI thread, which crashes (a segmentation fault in
+# the import dialog's tests, now and then). So while any task runs, automatic collection is off,
+# and it comes back, with one collection, on the UI thread when the last task ends.
+_gc_holds = [0, False]  # running tasks, whether the collector was on before the first
+
+
+def _hold_gc() -> None:
+    if _gc_holds[0] == 0:
+        _gc_holds[1] = gc.isenabled()
+        gc.disable()
+    _gc_holds[0] += 1
+
+
+def _release_gc() -> None:
+    if _gc_holds[0] == 0:
+        return
+    _gc_holds[0] -= 1
+    if _gc_holds[0] == 0 and _gc_holds[1]:
+        gc.enable()
+        gc.collect()
 
 
 def run_task(parent: QWidget, work: Work, title: str, label: str) -> Task:

@@ -81,3 +81,27 @@ def test_closing_the_window_stops_a_running_task(qtbot):
     qtbot.wait(50)
     widget.deleteLater()
     qtbot.waitUntil(lambda: stopped == [True], timeout=3000)
+
+
+def test_no_garbage_is_collected_off_the_ui_thread_while_a_task_runs(qtbot, qapp):
+    """The collector would free UI objects from the worker: it is off until the task ends,
+    then back on (with one collection) on the UI thread."""
+    import gc
+
+    from PySide6.QtWidgets import QWidget
+
+    from hpgjournal.ui.tasks import run_task
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen = []
+
+    def work(progress, cancelled):
+        seen.append(gc.isenabled())
+        return 1
+
+    assert gc.isenabled()
+    task = run_task(parent, work, "t", "working")
+    with qtbot.waitSignal(task.finished, timeout=10000):
+        pass
+    assert seen == [False] and gc.isenabled()
