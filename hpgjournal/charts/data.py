@@ -23,6 +23,7 @@ from hpgjournal.domain.derived import calculated_free_testosterone
 from hpgjournal.domain.drugs import find_drug
 from hpgjournal.domain.knowledge import DERIVED_MARKERS, Knowledge, load_knowledge
 from hpgjournal.domain.monitoring import Due, due_tests
+from hpgjournal.domain.profile import age_on
 from hpgjournal.domain.records import LabResult, Measure, Medication, Phase
 from hpgjournal.paths import resources_dir
 from hpgjournal.store.journal import Journal
@@ -326,14 +327,7 @@ def review(journal: Journal, knowledge: Knowledge | None = None, *, as_of: date 
     results = [r for r in journal.lab_results() if r.taken_at[:10] <= day]
     medications = [m for m in journal.all(Medication) if m.start_date <= day]
     flags = find_alerts(results, phases, medications)
-    born = journal.profile().get("birth_date", "")
-    age = None
-    if born:
-        try:
-            birth = date.fromisoformat(born)
-            age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
-        except ValueError:
-            age = None
+    age = age_on(journal.profile().get("birth_date", ""), as_of)
     return Review(as_of, verdicts, flags, due_tests(phases, results, as_of, age))
 
 

@@ -80,15 +80,13 @@ VARIATION: Mapping[str, Variation] = MappingProxyType({v.analyte: v for v in (
     Variation("testosterone_total", 0.16, 0.05, _T_CV_I, _ASSUMED, ("guldhaug_bv",)),
     # Free and bioavailable testosterone inherit the noise of total testosterone and SHBG: no
     # study of their own was found, so at least that of total testosterone is used.
-    Variation("testosterone_free", 0.16, 0.05,
-              "the variation of total testosterone (no study of free testosterone was found; "
-              "it varies at least as much)", _ASSUMED, ("guldhaug_bv",)),
-    Variation("testosterone_bioavailable", 0.16, 0.05,
-              "the variation of total testosterone (no study of bioavailable testosterone was "
-              "found)", _ASSUMED, ("guldhaug_bv",)),
-    Variation("free_t_calculated", 0.16, 0.05,
-              "the variation of total testosterone (a calculated value varies at least as much "
-              "as the results it is calculated from)", _ASSUMED, ("guldhaug_bv",)),
+    *(Variation(key, 0.16, 0.05, f"the variation of total testosterone ({why})", _ASSUMED,
+                ("guldhaug_bv",)) for key, why in (
+        ("testosterone_free", "no study of free testosterone was found; it varies at least as "
+                              "much"),
+        ("testosterone_bioavailable", "no study of bioavailable testosterone was found"),
+        ("free_t_calculated", "a calculated value varies at least as much as the results it "
+                              "is calculated from"))),
     Variation("estradiol", 0.14, 0.08,
               "the day-to-day variation of estradiol in men (14 %; Guldhaug et al.)",
               "assumed by the app; immunoassays are less precise at male levels",

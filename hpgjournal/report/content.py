@@ -23,6 +23,7 @@ from hpgjournal.domain.display import (
 from hpgjournal.domain.drugs import ROUTES
 from hpgjournal.domain.monitoring import Due, due_tests
 from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.profile import age_on
 from hpgjournal.domain.records import (
     SCORE_NAMES,
     Dose,
@@ -143,15 +144,8 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
                            journal.all(Phase), journal.all(Medication)),
         markers=markers, clock=DoseClock(doses, journal.all(Medication)),
     )
-    born = data.profile.get("birth_date", "")
     as_of = date.fromisoformat(end)
-    age = None
-    if len(born) == 10:
-        try:
-            birth = date.fromisoformat(born)
-            age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
-        except ValueError:
-            age = None
+    age = age_on(data.profile.get("birth_date", ""), as_of)
     data.history = sorted(journal.all(Medication), key=lambda m: (m.start_date, m.id or 0))
     data.all_doses = doses
     data.due = due_tests(journal.all(Phase), [r for r in all_results if r.taken_at[:10] <= end],
@@ -195,12 +189,8 @@ def render_html(data: ReportData, options: ReportOptions) -> str:
 
 
 def _age(birth: str, today: str) -> str:
-    try:
-        born, now = date.fromisoformat(birth), date.fromisoformat(today)
-    except ValueError:
-        return ""
-    years = now.year - born.year - ((now.month, now.day) < (born.month, born.day))
-    return f"{years} years"
+    years = age_on(birth, date.fromisoformat(today))
+    return f"{years} years" if years is not None else ""
 
 
 def _header(data: ReportData) -> str:

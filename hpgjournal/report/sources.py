@@ -39,6 +39,13 @@ def _lower(name: str) -> str:
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]
 
 
+def _grid(headers: list[str], rows: list[tuple[str, ...]]) -> str:
+    """A bordered table of plain cells (escaped here)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table border='1' cellspacing='0' cellpadding='4'><tr>{head}</tr>{body}</table>"
+
+
 def supports(knowledge: Knowledge) -> dict[str, list[str]]:
     """For each source id, what in the knowledge base cites it, in words."""
     found: dict[str, list[str]] = defaultdict(list)
@@ -106,28 +113,20 @@ def sources_html(knowledge: Knowledge) -> str:
     out.append("</ul>")
 
     if knowledge.medication_classes:
-        out.append("<h3>Medication classes (the restart document's table)</h3><table border='1' "
-                   "cellspacing='0' cellpadding='4'><tr><th>Class</th><th>What it does</th>"
-                   "<th>Target</th></tr>")
-        out += [f"<tr><td>{esc(m.name)}</td><td>{esc(m.action)}</td><td>{esc(m.target)}</td></tr>"
-                for m in knowledge.medication_classes]
-        out.append("</table>")
+        out.append("<h3>Medication classes (the restart document's table)</h3>")
+        out.append(_grid(["Class", "What it does", "Target"],
+                         [(m.name, m.action, m.target) for m in knowledge.medication_classes]))
     if knowledge.agents:
-        out.append("<h3>Agents (the testicular-atrophy document's table)</h3><table border='1' "
-                   "cellspacing='0' cellpadding='4'><tr><th>Agent</th><th>What it does</th>"
-                   "<th>Target</th><th>Outcome</th></tr>")
-        out += [f"<tr><td>{esc(a.name)}</td><td>{esc(a.action)}</td><td>{esc(a.target)}</td>"
-                f"<td>{esc(a.outcome)}</td></tr>" for a in knowledge.agents]
-        out.append("</table>")
+        out.append("<h3>Agents (the testicular-atrophy document's table)</h3>")
+        out.append(_grid(["Agent", "What it does", "Target", "Outcome"],
+                         [(a.name, a.action, a.target, a.outcome) for a in knowledge.agents]))
     for table in knowledge.study_tables:
         months = round(table.after_days / DAYS_PER_MONTH)
         state = "" if table.verified else " <b>Its study could not be traced.</b>"
         out.append(f"<h3>{esc(table.title)}</h3><p>{esc(table.population)}; after about "
                    f"{months} months ({esc(cite_words(table.origin, table.sources, knowledge))})."
-                   f"{state} {esc(table.caveat)}</p><table border='1' cellspacing='0' "
-                   "cellpadding='4'><tr><th>Marker</th><th>Before</th><th>After</th>"
-                   "<th>Change</th></tr>")
-        out += [f"<tr><td>{esc(marker_name(r.analyte))}</td><td>{r.before:g}</td>"
-                f"<td>{r.after:g}</td><td>{r.change_percent:+.0f} %</td></tr>" for r in table.rows]
-        out.append("</table>")
+                   f"{state} {esc(table.caveat)}</p>")
+        out.append(_grid(["Marker", "Before", "After", "Change"],
+                         [(marker_name(r.analyte), f"{r.before:g}", f"{r.after:g}",
+                           f"{r.change_percent:+.0f} %") for r in table.rows]))
     return "".join(out)

@@ -180,17 +180,14 @@ class DashboardPage(QWidget):
     def _due(self, journal: Journal, today: date) -> QWidget:
         """The monitoring the sources describe for the phases running today (no advice)."""
         from hpgjournal.domain.monitoring import due_tests
+        from hpgjournal.domain.profile import age_on
         from hpgjournal.domain.records import Phase
 
         box = QWidget()
         box.setObjectName("due-tests")
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        born = journal.profile().get("birth_date", "")
-        age = None
-        if len(born) == 10 and born[:4].isdigit():
-            age = today.year - int(born[:4]) - ((today.month, today.day) < (int(born[5:7]),
-                                                                             int(born[8:10])))
+        age = age_on(journal.profile().get("birth_date", ""), today)
         items = due_tests(journal.all(Phase), journal.lab_results(), today, age)
         if not items:
             layout.addWidget(label("No test is described as due for the phases running today.",
