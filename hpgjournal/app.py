@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hpgjournal import APP_ID, APP_NAME, APP_TITLE, __version__
-from hpgjournal.domain.errors import UserError
 from hpgjournal.paths import resources_dir
 
 if TYPE_CHECKING:
@@ -47,12 +46,17 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
 
     apply_style(app)
     window = MainWindow()
+    from hpgjournal.ui.crash import install_crash_dialog, quit_on_terminate
+
+    install_crash_dialog(window)
+    quit_on_terminate(app)
     try:
         window.open_journal(journal_path)
-    except UserError as exc:
+    except Exception as exc:
         if exit_after_startup:
             raise
-        window.show_error("Cannot open the journal", str(exc))
+        window.show()
+        window.open_failed(exc, journal_path)
     window.show()
     if open_file is not None:
         _hand_over(window, open_file)

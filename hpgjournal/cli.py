@@ -133,14 +133,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.output is None:
             export(journal, args.table, fmt, sys.stdout)
             return 0
-        partial = args.output.with_name(args.output.name + ".partial")
+        from hpgjournal.store.faults import cannot_write
+        from hpgjournal.store.files import atomic_write
+
         try:
-            with open(partial, "w", encoding="utf-8", newline="") as out:
+            with atomic_write(args.output, "w", encoding="utf-8", newline="") as out:
                 n = export(journal, args.table, fmt, out)
-            partial.replace(args.output)
         except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise UserError(f"cannot write {args.output}: {exc.strerror}") from None
+            raise cannot_write(args.output, exc) from None
     print(f"{n} records written to {args.output}", file=sys.stderr)
     return 0
 
@@ -226,12 +226,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = _journal_path(args)
     with Journal.open(path, readonly=True) as journal:
         problems = check(journal)
-        counts = journal.counts()
+        counts = journal.counts() if not any(p.where == "file" for p in problems) else None
     for problem in problems:
         print(problem)
     errors = [p for p in problems if p.severity == "error"]
-    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in (counts or {}).items())
     if errors:
+        if counts is None:  # the file itself is damaged: say how to get the journal back
+            from hpgjournal.store.faults import damaged
+
+            print(f"hpgjournal: error: {damaged(path, f'{len(errors)} damaged pages or records')}",
+                  file=sys.stderr)
+            return 1
         print(f"{path}: {len(errors)} errors, {len(problems) - len(errors)} warnings "
               f"({summary})", file=sys.stderr)
         return 1
@@ -255,8 +261,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     path = _journal_path(args)
     if not args.backup.is_file():
         raise UserError(f"there is no backup file at {args.backup}: check the path")
-    restore(args.backup, path)
-    print(f"{path} restored from {args.backup}")
+    done = restore(args.backup, path)
+    print(f"{path} restored from {args.backup} ({done.results} lab results; it passes the check)")
+    if done.before is not None:
+        print(f"the journal that was there is backed up to {done.before}")
+    for kept in done.kept:
+        print(f"kept, not used: {kept}")
     return 0
 
 
@@ -324,22 +334,45 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.open_file = open_file
     from hpgjournal.logsetup import FILE_ONLY, log_file, setup_logging
 
+    _private_by_default()
     setup_logging(to_file=True)
+    from hpgjournal.store.lock import set_holder
+
+    set_holder(f"the command {args.command}" if args.command else "the window")
     try:
         return COMMANDS[args.command](args)
     except UserError as exc:
-        print(f"hpgjournal: error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(args, str(exc))
     except KeyboardInterrupt:
         print("hpgjournal: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # a bug: one line for the user, the traceback in the log
+    except Exception as exc:
+        from hpgjournal.store.faults import explain
+
+        known = explain(exc, _journal_path(args) if hasattr(args, "journal") else None)
+        if known is not None:  # a full disk, a read-only file, a damaged journal
+            log.info("%s: %r", args.command, exc, extra=FILE_ONLY)
+            return _fail(args, str(known))
+        # a bug: one line for the user, the traceback in the log
         log.exception("unexpected error in %s", args.command or "gui", extra=FILE_ONLY)
         print(f"hpgjournal: internal error: {type(exc).__name__}: {exc} "
               f"(details in {log_file()}; please report it)", file=sys.stderr)
         return 1
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    print(f"hpgjournal: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _private_by_default() -> None:
+    """Every file and folder this process creates is its owner's only (health data)."""
+    import os
+
+    if os.name == "posix":
+        os.umask(0o077)
 
 
 if __name__ == "__main__":

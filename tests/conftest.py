@@ -80,6 +80,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _isolated_dirs(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder and settings inside the sandbox, never the user's."""
     base = Path(tempfile.mkdtemp(prefix="userdata-", dir=SANDBOX))
+    # hpgjournal.cli.main makes the process's files private (umask 077); a test that called it
+    # must not hide from the next one whether a file is private by itself.
+    os.umask(0o022)
     monkeypatch.setenv("HPGJOURNAL_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdgdata"))

@@ -98,12 +98,13 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
             result = build_marker_chart(journal, keys, start=start, end=end, units=args.units,
                                         size=chart_size(len(keys)), footnote=True)
-    partial = out.with_name(out.name + ".partial")
+    from hpgjournal.charts.result import save_figure
+
     try:
-        result.figure.savefig(partial, format=out.suffix.lower()[1:])
-        partial.replace(out)
+        save_figure(result.figure, out, out.suffix.lower()[1:])
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
+        from hpgjournal.store.faults import cannot_write
+
+        raise cannot_write(out, exc) from None
     print(f"chart of {', '.join(keys)} written to {out}")
     return 0

@@ -25,3 +25,19 @@ class ValidationError(UserError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class JournalDamaged(JournalError):
+    """The journal file is damaged (empty, truncated, or pages unreadable).
+
+    ``backup`` is the newest backup that passes an integrity check, or None.
+    """
+
+    def __init__(self, path: object, backup: object, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.backup = backup
+
+
+class StorageError(UserError):
+    """A disk could not be written or read: full, read-only, removed, or failing."""

@@ -72,6 +72,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             pages = write_report(journal, args.output, options)
         except OSError as exc:
-            raise UserError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+            from hpgjournal.store.faults import cannot_write
+
+            raise cannot_write(args.output, exc) from None
     print(f"{pages} pages written to {args.output}", file=sys.stderr)
     return 0

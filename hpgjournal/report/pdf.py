@@ -343,25 +343,31 @@ def write_pdf(html: str, images: dict[str, QImage], out: Path, *, paper: str = "
               title: str = "Hormone journal report",
               progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None) -> int:
-    """Write the PDF next to ``out`` first and move it into place, so no half file is left."""
+    """Write the PDF beside ``out`` first; only a complete PDF is moved into place.
+
+    On a full disk Qt's writer stops silently: the finished file is checked (header, end
+    marker, cross-reference table) and an incomplete one raises OSError instead of arriving.
+    """
+    from hpgjournal.store.files import finish, pdf_problem, remove_stale_partials, temporary_sibling
+
     ensure_gui_app()
-    partial = out.with_name(out.name + ".partial")
-    writer = QPdfWriter(str(partial))
-    writer.setResolution(300)
-    writer.setPageSize(page_size(paper))
-    writer.setPageMargins(QMarginsF(15, 15, 15, 12), QPageLayout.Unit.Millimeter)
-    writer.setTitle(title)
-    writer.setCreator(f"hpgjournal {__version__}")
-    width, height = body_size(writer)
-    doc = build_document(html, images, width, height)
+    remove_stale_partials(out.parent)
+    partial = temporary_sibling(out)
     try:
+        writer = QPdfWriter(str(partial))
+        writer.setResolution(300)
+        writer.setPageSize(page_size(paper))
+        writer.setPageMargins(QMarginsF(15, 15, 15, 12), QPageLayout.Unit.Millimeter)
+        writer.setTitle(title)
+        writer.setCreator(f"hpgjournal {__version__}")
+        width, height = body_size(writer)
+        doc = build_document(html, images, width, height)
         pages = paint_pages(doc, writer, title, progress, cancelled)
         del writer  # finishes the file
         if cancelled and cancelled():
-            partial.unlink(missing_ok=True)
             return 0
-        partial.replace(out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+        finish(partial, out, pdf_problem)
+    finally:
+        if partial.exists():
+            partial.unlink()
     return pages

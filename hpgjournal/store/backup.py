@@ -1,39 +1,80 @@
-"""Backups with SQLite's online backup API: consistent even while the journal is open."""
+"""Backups with SQLite's online backup API: consistent even while the journal is open.
+
+Every backup is written under a temporary name, checked (SQLite's integrity check on the
+copy), flushed to the disk and only then given its name, so a backup that exists is a good one.
+Rotation keeps the newest :data:`KEEP`, and never deletes older ones while fewer than
+:data:`MIN_GOOD` of those kept pass the integrity check.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hpgjournal.domain.errors import JournalError
+from hpgjournal.domain.errors import JournalDamaged, JournalError, JournalTooNew, UserError
 from hpgjournal.paths import JOURNAL_SUFFIX, backup_dir
+from hpgjournal.store.files import fsync_folder, remove_stale_partials, temporary_sibling
 
 if TYPE_CHECKING:
     from hpgjournal.store.journal import Journal
 
+log = logging.getLogger("hpgjournal.store")
+
 KEEP = 10  # automatic backups kept per journal; the oldest go first
+MIN_GOOD = 3  # ...but never fewer than this many that pass the integrity check
 _STAMP = "%Y%m%d-%H%M%S-%f"  # fixed width, so names sort by time
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = target.with_name(target.name + ".partial")
-    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
-    dest = sqlite3.connect(partial)
+@dataclass(frozen=True)
+class GoodBackup:
+    path: Path
+    summary: str  # "made 2026-11-30 21:04, 150 lab results"
+
+
+def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[str]:
+    """SQLite's own check of every page (quick: without index contents); [] when sound."""
     try:
-        source.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+        rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def _copy(source: sqlite3.Connection, target: Path) -> None:
+    """Write a checked, self-contained copy of ``source`` to ``target`` (atomically)."""
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    remove_stale_partials(target.parent)
+    partial = temporary_sibling(target)
+    try:
+        dest = sqlite3.connect(partial)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+            problems = integrity_problems(dest)
+        finally:
+            dest.close()
+        if problems:
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({problems[0]})")
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+        fsync_folder(target.parent)
     finally:
-        dest.close()
-    os.replace(partial, target)
+        if partial.exists():
+            partial.unlink()
 
 
 def backup(journal: Journal, out: Path | None = None, *, reason: str = "") -> Path:
-    """Copy the journal to ``out`` or to a new rotating file in the backups folder."""
+    """Copy the journal to ``out`` or to a new rotating file in the backups folder.
+
+    A damaged journal is not copied: :class:`JournalDamaged` names the newest good backup.
+    """
     if out is None:
         folder = backup_dir(journal.path)
         label = f"-{reason}" if reason else ""
@@ -42,16 +83,27 @@ def backup(journal: Journal, out: Path | None = None, *, reason: str = "") -> Pa
         while out.exists():  # two backups within one microsecond: take the next one
             moment += timedelta(microseconds=1)
             out = folder / f"{journal.path.stem}-{moment.strftime(_STAMP)}{label}{JOURNAL_SUFFIX}"
-        _copy(journal.conn, out)
+        _checked_copy(journal, out)
         rotate(journal.path)
         return out
     out = Path(out).expanduser()
-    if out.resolve() == journal.path.resolve():
+    if out.exists() and out.resolve() == journal.path.resolve():
         raise JournalError("the backup cannot overwrite the journal itself: choose another file")
     if out.is_dir():
         out = out / f"{journal.path.stem}-{datetime.now().strftime(_STAMP)}{JOURNAL_SUFFIX}"
-    _copy(journal.conn, out)
+    _checked_copy(journal, out)
     return out
+
+
+def _checked_copy(journal: Journal, out: Path) -> None:
+    from hpgjournal.store.faults import damaged, is_damage
+
+    try:
+        _copy(journal.conn, out)
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise damaged(journal.path, f"{exc}; no backup was made") from None
+        raise
 
 
 def backups_of(journal_path: Path) -> list[Path]:
@@ -62,9 +114,51 @@ def backups_of(journal_path: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
-def rotate(journal_path: Path, keep: int = KEEP) -> None:
-    for old in backups_of(journal_path)[keep:]:
+def is_good(path: Path) -> bool:
+    return _summary(path) is not None
+
+
+def _summary(path: Path) -> str | None:
+    """``"made ..., N lab results"`` for a backup that opens and passes the check, else None."""
+    from hpgjournal.store.journal import Journal
+
+    try:
+        with Journal.open(path, readonly=True) as copy:
+            if integrity_problems(copy.conn):
+                return None
+            results = copy.count_of("lab_results")
+    except (UserError, sqlite3.Error, OSError):
+        return None
+    made = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return f"made {made}, {results} lab results"
+
+
+def newest_good_backup(journal_path: Path) -> GoodBackup | None:
+    for candidate in backups_of(journal_path):
+        summary = _summary(candidate)
+        if summary is not None:
+            return GoodBackup(candidate, summary)
+    return None
+
+
+def rotate(journal_path: Path, keep: int = KEEP, min_good: int = MIN_GOOD) -> None:
+    """Delete the oldest backups beyond ``keep``, unless too few of those kept are good."""
+    existing = backups_of(journal_path)
+    if len(existing) <= keep:
+        return
+    good = 0
+    cut = len(existing)
+    for n, candidate in enumerate(existing):
+        if good >= min_good and n >= keep:
+            cut = n
+            break
+        if is_good(candidate):
+            good += 1
+    for old in existing[cut:]:
         old.unlink(missing_ok=True)
+    if cut > keep:
+        log.warning("kept %d backups of %s (more than %d) because only %d pass the check",
+                    cut, journal_path, keep, good)
 
 
 def backup_if_due(journal: Journal, every: timedelta = timedelta(days=1)) -> Path | None:
@@ -79,14 +173,85 @@ def backup_if_due(journal: Journal, every: timedelta = timedelta(days=1)) -> Pat
     return backup(journal)
 
 
-def restore(backup_path: Path, journal_path: Path) -> None:
-    """Replace a (closed) journal by a backup; the current file is itself backed up first."""
-    from hpgjournal.store.journal import Journal
+def _aside(path: Path, label: str) -> Path:
+    """Rename a file out of the way (kept, never deleted); the new name says why and when."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
+    os.replace(path, target)
+    return target
 
-    with Journal.open(backup_path, readonly=True) as source:  # refuses files that are not journals
+
+@dataclass(frozen=True)
+class Restored:
+    results: int
+    before: Path | None  # the backup made of the journal that was there, if it was sound
+    kept: list[Path]  # files moved aside: a damaged journal, stale -wal/-shm
+
+
+def restore(backup_path: Path, journal_path: Path) -> Restored:
+    """Replace a closed journal by a backup.
+
+    The backup must pass the integrity check. A sound current journal is backed up first; a
+    damaged or empty one is renamed aside, and so are a ``-wal``/``-shm`` left beside a journal
+    that is gone (SQLite would otherwise replay them into the restored file). The restored
+    journal is checked before this returns.
+    """
+    from hpgjournal.store.faults import is_damage
+    from hpgjournal.store.journal import Journal
+    from hpgjournal.store.lock import JournalLock
+
+    summary = _summary(backup_path)
+    if summary is None:
+        with Journal.open(backup_path, readonly=True):  # says why, if it is not a journal at all
+            pass
+        good = newest_good_backup(journal_path)
+        raise JournalDamaged(backup_path, good.path if good else None,
+                             f"the backup {backup_path} is itself damaged, so nothing was "
+                             "restored" + (f": the newest good backup is {good.path} "
+                                           f"({good.summary})" if good else ""))
+    journal_path = journal_path.expanduser()
+    if journal_path.exists() and journal_path.resolve() == backup_path.resolve():
+        raise JournalError("the backup is the journal itself: choose a backup file")
+    lock = JournalLock(journal_path)
+    lock.acquire()  # no window or command has it open from here on
+    try:
+        kept: list[Path] = []
+        before = None
         if journal_path.exists():
-            with Journal.open(journal_path, create=False) as current:
-                backup(current, reason="before-restore")
-                source.conn.backup(current.conn)
-        else:
+            try:
+                with Journal.open(journal_path, create=False, locked=lock) as current:
+                    before = backup(current, reason="before-restore")
+                    current.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except JournalError as exc:  # damaged, empty or newer: keep it as it is, beside
+                log.warning("restore: %s", exc)
+                label = "newer" if isinstance(exc, JournalTooNew) else "damaged"
+                kept.append(_aside(journal_path, label))
+            except sqlite3.DatabaseError as exc:
+                if not is_damage(exc):
+                    raise
+                kept.append(_aside(journal_path, "damaged"))
+        for suffix in ("-wal", "-shm"):
+            leftover = journal_path.with_name(journal_path.name + suffix)
+            if not leftover.exists():
+                continue
+            if suffix == "-shm" or leftover.stat().st_size == 0:
+                leftover.unlink()  # an index SQLite rebuilds, or an empty log: no data in it
+            else:
+                kept.append(_aside(leftover, "stale"))  # changes of a journal that is gone
+        with Journal.open(backup_path, readonly=True) as source:
             _copy(source.conn, journal_path)
+            expected = source.count_of("lab_results")
+        with Journal.open(journal_path, create=False, locked=lock) as restored:
+            problems = integrity_problems(restored.conn, quick=False)
+            results = restored.count_of("lab_results")
+        if problems or results != expected:
+            raise JournalError(f"the restored journal {journal_path} does not match the backup "
+                               f"({problems[0] if problems else f'{results} of {expected} results'}"
+                               f"): restore again from {backup_path}")
+        return Restored(results, before, kept)
+    finally:
+        lock.release()

@@ -49,8 +49,12 @@ def format_cell(value: Any) -> str:
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
     text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text  # a spreadsheet would run it as a formula
+    # A spreadsheet runs a cell as a formula when it starts with one of these, also after
+    # leading blanks or line breaks, which it skips.
+    first = text.lstrip(" \t\r\n\f\v\u00a0")[:1]
+    if text[:1] in ("\t", "\r", "\n") or (first in ("=", "+", "-", "@", "\uff1d")
+                                         and not _is_number(text)):
+        return "'" + text
     return text
 
 

@@ -65,13 +65,67 @@ _ORDER = {
 
 
 def _private_file(path: Path) -> None:
-    """Create the file (and its folder) readable by its owner only, or tighten an existing one."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    elif os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+    """Tighten an existing journal file to its owner only."""
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
         path.chmod(0o600)
+
+
+_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_unsound(path: Path) -> None:
+    """Refuse a journal file that is empty or truncated before SQLite takes it for new.
+
+    An empty file would open as an empty database (and become a new, empty journal); a file
+    shorter than its header says would fail later, half way through some read.
+    """
+    from hpgjournal.store.faults import damaged
+
+    size = path.stat().st_size
+    wal = path.with_name(path.name + "-wal")
+    has_log = wal.exists() and wal.stat().st_size > 0  # pages may still be only in the log
+    if size == 0 and not has_log:
+        raise damaged(path, "the file is empty (0 bytes), so it holds no journal")
+    if size == 0:
+        return
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(_HEADER):
+        if not header.strip(b"\x00"):
+            raise damaged(path, f"its first {len(header)} bytes are blank")
+        return  # not SQLite at all: _prepare says it is not a journal
+    if len(header) < 100:
+        raise damaged(path, f"the file is cut short ({size} bytes)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    counted = header[24:28] == header[92:96]  # the page count is valid only when these agree
+    if counted and pages and size < pages * page_size and not has_log:
+        raise damaged(path, f"the file is cut short: {size:,} of its {pages * page_size:,} bytes")
+
+
+def _create(path: Path) -> None:
+    """Create a new journal atomically: built beside, then renamed into place.
+
+    A journal file that exists is therefore always a complete journal, and one that is empty
+    was not made by hpgjournal (a failed copy, a sync tool): it is refused, not reused.
+    """
+    from hpgjournal.store.files import finish, temporary_sibling
+
+    partial = temporary_sibling(path)
+    try:
+        conn = sqlite3.connect(partial)
+        conn.row_factory = sqlite3.Row
+        fresh = Journal(partial, conn, None)
+        try:
+            fresh._prepare(migrate=True, readonly=False)
+            conn.execute("PRAGMA journal_mode = DELETE")  # no -wal left beside the partial
+        finally:
+            conn.close()
+        finish(partial, path)
+    finally:
+        if partial.exists():
+            partial.unlink()
 
 
 class Journal:
@@ -91,11 +145,14 @@ class Journal:
 
     # ----------------------------------------------------------------- opening and closing
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False) -> Journal:
+    def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False,
+             locked: JournalLock | None = None) -> Journal:
         """Open (and if needed create and upgrade) the journal at ``path``.
 
-        A writer takes the journal's lock, so a second writer is told it is open elsewhere.
-        ``readonly`` opens without the lock and never changes the file (export, check, backup).
+        A writer takes the journal's lock, so a second writer is told it is open elsewhere
+        (``locked``: the caller already holds it). ``readonly`` opens without the lock and
+        never changes the file (export, check, backup). A file that is empty, truncated or
+        damaged is refused with :class:`JournalDamaged`, never taken for a new journal.
         """
         path = Path(path).expanduser()
         if path.is_dir():
@@ -103,6 +160,7 @@ class Journal:
         if not path.exists() and (readonly or not create):
             raise JournalError(f"there is no journal at {path}: check the path, or create one")
         if readonly:
+            _refuse_unsound(path)
             try:
                 conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
             except sqlite3.Error as exc:
@@ -113,18 +171,38 @@ class Journal:
             return journal
         if not path.parent.exists():
             path.parent.mkdir(parents=True, mode=0o700)
-        journal_lock = JournalLock(path)
-        journal_lock.acquire()
+        journal_lock = locked
+        if journal_lock is None:
+            journal_lock = JournalLock(path)
+            journal_lock.acquire()
         try:
-            _private_file(path)
+            if path.exists():
+                _refuse_unsound(path)
+                _private_file(path)
+            else:
+                _create(path)
+            if locked is None:
+                journal_lock.acquire_identity()
             conn = sqlite3.connect(path, timeout=10)
             conn.row_factory = sqlite3.Row
-            journal = cls(path, conn, journal_lock)
+            journal = cls(path, conn, journal_lock if locked is None else None)
             journal._prepare(migrate=True, readonly=False)
+            journal._refuse_damaged_pages()
         except BaseException:
-            journal_lock.release()
+            if locked is None:
+                journal_lock.release()
             raise
         return journal
+
+    def _refuse_damaged_pages(self) -> None:
+        """A writer must not write into a damaged file: SQLite's quick check of every page."""
+        from hpgjournal.store.backup import integrity_problems
+        from hpgjournal.store.faults import damaged
+
+        problems = integrity_problems(self.conn)
+        if problems:
+            self.conn.close()
+            raise damaged(self.path, problems[0])
 
     def _prepare(self, *, migrate: bool, readonly: bool) -> None:
         conn = self.conn
@@ -135,6 +213,10 @@ class Journal:
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         except sqlite3.DatabaseError as exc:
             conn.close()
+            from hpgjournal.store.faults import damaged, sqlite_code
+
+            if sqlite_code(exc).startswith("SQLITE_CORRUPT"):
+                raise damaged(self.path, str(exc)) from None
             raise JournalError(
                 f"{self.path} is not a journal ({exc}): choose a file made by hpgjournal"
             ) from None
@@ -304,7 +386,12 @@ class Journal:
         return [from_row(kind, dict(r)) for r in self.conn.execute(sql, params or [])]
 
     def count(self, kind: type) -> int:
-        return int(self.conn.execute(f"SELECT count(*) FROM {_RECORD_TABLES[kind]}").fetchone()[0])
+        return self.count_of(_RECORD_TABLES[kind])
+
+    def count_of(self, table: str) -> int:
+        if table not in _ORDER:
+            raise KeyError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # ----------------------------------------------------------------- lab results
     def lab_results(self, analyte: str | None = None, start: str | None = None,

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.drugs import find_drug
+from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.records import (
     Dose,
@@ -59,22 +60,32 @@ class RecordActions:
             raise RuntimeError("no journal is open")
         return session
 
-    def _run(self, dialog: QDialog) -> bool:
+    def _run(self, dialog: QDialog, save: Callable[[], Any] | None = None) -> bool:
+        """Run a dialog; ``save`` writes its record before it closes (a failure keeps it open)."""
+        if save is not None:
+            dialog.save_hook = save  # type: ignore[attr-defined]
+            dialog.journal_path = self.session.journal.path  # type: ignore[attr-defined]
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def _add_from(self, dialog: Any, text: str | Callable[[Any], str]) -> Any:
         """Run an entry dialog; store its record as one undoable step. Returns it (or None)."""
-        if self._run(dialog) and dialog.record is not None:
+        def save() -> Any:
+            if dialog.record is None:
+                return None
             label = text(dialog.record) if callable(text) else text
             return self.session.add([dialog.record], label)[0]
-        return None
+
+        return dialog.saved if self._run(dialog, save) else None
 
     def _edit_from(self, dialog: Any, old: Any) -> None:
         """Run an entry dialog opened on ``old``; store the change as one undoable step."""
-        if self._run(dialog) and dialog.record is not None:
-            # an imported record stays in its import batch when corrected
-            new = replace(dialog.record, batch_id=getattr(old, "batch_id", None))
-            self.session.edit(old, new, f"Edit {describe(old)}")
+        def save() -> None:
+            if dialog.record is not None:
+                # an imported record stays in its import batch when corrected
+                new = replace(dialog.record, batch_id=getattr(old, "batch_id", None))
+                self.session.edit(old, new, f"Edit {describe(old)}")
+
+        self._run(dialog, save)
 
     def confirm_delete(self, records: Sequence[Any]) -> bool:
         if len(records) == 1:
@@ -102,30 +113,47 @@ class RecordActions:
         from hpgjournal.ui.lab_dialog import LabResultDialog
 
         dialog = LabResultDialog(self.window, labs=self._labs())
-        if self._run(dialog) and dialog.result is not None:
+
+        def save() -> LabResult | None:
+            if dialog.result is None:
+                return None
             return self.session.add([dialog.result], f"Add {describe(dialog.result)}")[0]
-        return None
+
+        return dialog.saved if self._run(dialog, save) else None
 
     def add_panel(self) -> None:
         from hpgjournal.ui.lab_dialog import PanelDialog
 
         dialog = PanelDialog(self.window, labs=self._labs())
-        if self._run(dialog) and dialog.results:
-            self.session.add(dialog.results, f"Add blood test of {dialog.results[0].taken_at[:10]}")
+
+        def save() -> None:
+            if dialog.results:
+                self.session.add(dialog.results,
+                                 f"Add blood test of {dialog.results[0].taken_at[:10]}")
+
+        self._run(dialog, save)
 
     def edit_lab(self, result: LabResult) -> None:
         from hpgjournal.ui.lab_dialog import LabResultDialog
 
         dialog = LabResultDialog(self.window, result, labs=self._labs())
-        if self._run(dialog) and dialog.result is not None:
-            self.session.edit(result, dialog.result, f"Correct {describe(result)}")
+
+        def save() -> None:
+            if dialog.result is not None:
+                self.session.edit(result, dialog.result, f"Correct {describe(result)}")
+
+        self._run(dialog, save)
 
     def add_semen(self) -> None:
         from hpgjournal.ui.record_dialogs import SemenDialog
 
         dialog = SemenDialog(self.window, labs=self._labs())
-        if self._run(dialog) and dialog.records:
-            self.session.add(dialog.records, "Add semen analysis")
+
+        def save() -> None:
+            if dialog.records:
+                self.session.add(dialog.records, "Add semen analysis")
+
+        self._run(dialog, save)
 
     # ----------------------------------------------------------------- regimens and doses
     def add_medication(self) -> None:
@@ -145,23 +173,20 @@ class RecordActions:
         dialog = MedicationDialog(self.window, replace(medication, id=None, end_date=None),
                                   start=date.today(), title=f"Change {medication.drug} from…")
         dialog.start.set_stamp(max(date.today().isoformat(), medication.start_date))
-        if not (self._run(dialog) and dialog.record is not None):
-            return
-        new = replace(dialog.record, id=None, batch_id=None)  # the new period is the user's own
-        if new.start_date <= medication.start_date:
-            QMessageBox.warning(self.window, "Change regimen",
-                                "The change must start after the current regimen began "
-                                f"({medication.start_date}); to correct the regimen itself, "
-                                "use Edit.")
-            return
-        stack = self.session.undo_stack
-        stack.beginMacro(f"Change {medication.drug} from {new.start_date}")
-        try:
-            self.session.edit(medication, replace(medication, end_date=day_before(new.start_date)),
-                              "End the old period")
-            self.session.add([new], "Start the new period")
-        finally:
-            stack.endMacro()
+
+        def save() -> None:
+            if dialog.record is None:
+                return
+            new = replace(dialog.record, id=None, batch_id=None)  # the new period is the user's
+            if new.start_date <= medication.start_date:
+                raise ValidationError(
+                    "start_date", "The change must start after the current regimen began "
+                    f"({medication.start_date}); to correct the regimen itself, use Edit.")
+            ended = replace(medication, end_date=day_before(new.start_date))
+            self.session.edit_and_add([(medication, ended)], [new],
+                                      f"Change {medication.drug} from {new.start_date}")
+
+        self._run(dialog, save)
 
     def active_regimens(self) -> list[Medication]:
         return self.session.journal.active_medications(date.today().isoformat())

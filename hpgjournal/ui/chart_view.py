@@ -279,8 +279,12 @@ class ChartPage(QWidget):
                 return None
             path = Path(chosen if chosen.lower().endswith(f".{kind}") else f"{chosen}.{kind}")
         try:
-            self.figure.savefig(path, format=kind, dpi=150 if kind == "png" else None)
+            from hpgjournal.charts.result import save_figure
+
+            save_figure(self.figure, path, kind, dpi=150 if kind == "png" else None)
         except OSError as exc:
-            QMessageBox.warning(self, "Export", f"Cannot write {path}: {exc.strerror or exc}")
+            from hpgjournal.store.faults import cannot_write
+
+            QMessageBox.warning(self, "Export", str(cannot_write(path, exc)))
             return None
         return path

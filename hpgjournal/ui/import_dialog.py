@@ -318,11 +318,13 @@ class ImportDialog(QDialog):
         if isinstance(exc, LayoutNotRecognised):
             self._show_mapping(exc)
             return
-        if isinstance(exc, UserError):
-            self.message.setStyleSheet(f"color: {HIGH};")
-            self.message.setText(str(exc))
-            return
-        raise exc
+        from hpgjournal.ui.saving import fault_message
+
+        known = str(exc) if isinstance(exc, UserError) else fault_message(exc, None)
+        if known is None:
+            raise exc
+        self.message.setStyleSheet(f"color: {HIGH};")
+        self.message.setText(known)
 
     def _show_mapping(self, problem: Any) -> None:
         self.stack.setCurrentIndex(1)
@@ -396,10 +398,14 @@ class ImportDialog(QDialog):
         self.message.setStyleSheet(f"color: {HIGH};")
         if isinstance(exc, ImportCancelled):
             self.message.setText("Import cancelled: nothing was written.")
-        elif isinstance(exc, UserError):
-            self.message.setText(f"Nothing was written: {exc}")
         else:
-            raise exc
+            from hpgjournal.ui.saving import fault_message
+
+            known = str(exc) if isinstance(exc, UserError) else fault_message(
+                exc, self.session.journal.path)
+            if known is None:
+                raise exc
+            self.message.setText(f"Nothing was written: {known}")
         self.import_button.setEnabled(self.plan is not None and bool(self.plan.count("new")))
 
 

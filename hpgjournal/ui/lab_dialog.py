@@ -28,6 +28,7 @@ from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
+from hpgjournal.ui.saving import SavesOnAccept
 
 PANEL_MARKERS = ("testosterone_total", "testosterone_free", "estradiol", "lh", "fsh", "shbg",
                  "albumin", "hematocrit", "hemoglobin", "psa", "prolactin")
@@ -96,7 +97,7 @@ class MarkerPicker(QComboBox):
         return (found[0].key, found[1]) if found else None
 
 
-class LabResultDialog(QDialog):
+class LabResultDialog(SavesOnAccept, QDialog):
     """One result. ``result`` given = edit it; the dialog returns the new LabResult."""
 
     def __init__(self, parent: QWidget | None = None, result: LabResult | None = None,
@@ -255,7 +256,7 @@ class LabResultDialog(QDialog):
         super().accept()
 
 
-class PanelDialog(QDialog):
+class PanelDialog(SavesOnAccept, QDialog):
     """A whole blood test at once: one date and lab, a row per marker; blank rows are skipped."""
 
     def __init__(self, parent: QWidget | None = None, labs: Sequence[str] = ()) -> None:

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Import &history…", self.import_history)
         file_menu.addSeparator()
         self._action(file_menu, "&Back up now", self.backup_now, "Ctrl+Shift+B")
+        self._action(file_menu, "Res&tore backup…", self.choose_backup)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = self.menuBar().addMenu("&Edit")
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         self.journal = journal
         self.session = JournalSession(journal, self)
         self.session.changed.connect(self._journal_changed)
+        self.session.failed.connect(self._step_failed)
         self.undo_group.addStack(self.session.undo_stack)
         self.undo_group.setActiveStack(self.session.undo_stack)
         self._remember(journal.path)
@@ -183,14 +185,15 @@ class MainWindow(QMainWindow):
         if not journal.is_empty():
             self.show_page("overview")
 
-    def close_journal(self) -> None:
+    def close_journal(self, *, backup: bool = True) -> None:
         if self.journal is None:
             return
         try:
-            from hpgjournal.store.backup import backup_if_due
+            if backup:
+                from hpgjournal.store.backup import backup_if_due
 
-            backup_if_due(self.journal)
-        except (OSError, UserError) as exc:
+                backup_if_due(self.journal)
+        except Exception as exc:  # the journal still closes; the log says why
             log.warning("automatic backup failed: %s", exc)
         if self.session is not None:
             self.undo_group.removeStack(self.session.undo_stack)
@@ -238,6 +241,13 @@ class MainWindow(QMainWindow):
         self.refresh()
         if was_empty and self.journal is not None and not self.journal.is_empty():
             self.show_page("labs" if LabResult in kinds else "overview")
+
+    def _step_failed(self, what: str, exc: BaseException) -> None:
+        from hpgjournal.ui.saving import fault_message
+
+        message = fault_message(exc, self.journal.path if self.journal else None)
+        self.show_error(f"{what} failed", f"{message or exc}\n\nThe journal is as it was "
+                                           "before; Edit > Undo and Redo still match it.")
 
     def _units_changed(self) -> None:
         for system, action in self.unit_actions.items():
@@ -287,11 +297,83 @@ class MainWindow(QMainWindow):
     def _try_open(self, path: Path) -> bool:
         try:
             self.open_journal(path)
-        except UserError as exc:
-            self.show_error("Cannot open the journal", str(exc))
+        except Exception as exc:
+            self.open_failed(exc, path)
             return False
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def open_failed(self, exc: BaseException, path: Path) -> None:
+        """Say why a journal did not open (a damaged one: offer its newest good backup)."""
+        from hpgjournal.domain.errors import JournalDamaged
+        from hpgjournal.ui.saving import fault_message
+
+        if isinstance(exc, JournalDamaged):
+            self.offer_restore(exc)
+            return
+        message = str(exc) if isinstance(exc, UserError) else fault_message(exc, path)
+        if message is None:
+            raise exc
+        self.show_error("Cannot open the journal", message)
+
+    def offer_restore(self, exc: BaseException) -> None:
+        """A damaged journal: say so, and offer its newest good backup in one click."""
+        from hpgjournal.domain.errors import JournalDamaged
+
+        log.warning("cannot open the journal: %s", exc)
+        box = QMessageBox(QMessageBox.Icon.Warning, "The journal is damaged", str(exc),
+                          parent=self)
+        box.setObjectName("journal-damaged")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        restore = None
+        if isinstance(exc, JournalDamaged) and exc.backup is not None:
+            restore = box.addButton("&Restore the newest good backup",
+                                    QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if restore is not None and box.clickedButton() is restore:
+            self.restore_backup(Path(str(exc.backup)), Path(str(exc.path)))  # type: ignore[attr-defined]
+
+    def choose_backup(self) -> None:
+        """File > Restore backup: replace the open journal by one of its backups."""
+        from hpgjournal.paths import backup_dir, default_journal
+
+        target = self.journal.path if self.journal is not None else default_journal()
+        path, _ = QFileDialog.getOpenFileName(self, "Restore which backup?",
+                                              str(backup_dir(target)), FILE_FILTER)
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Restore backup",
+            f"Replace {target.name} by the backup {Path(path).name}?\n\nThe journal as it is "
+            "now is backed up first (or, if it is damaged, kept beside it).")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore_backup(Path(path), target)
+
+    def restore_backup(self, backup: Path, target: Path) -> bool:
+        from hpgjournal.store.backup import restore
+        from hpgjournal.ui.saving import fault_message
+
+        if self.journal is not None and self.journal.path == target:
+            self.close_journal(backup=False)
+        try:
+            done = restore(backup, target)
+        except Exception as exc:
+            message = str(exc) if isinstance(exc, UserError) else fault_message(exc, target)
+            if message is None:
+                raise
+            self.show_error("Restore failed", message)
+            return False
+        kept = "".join(f"\nKept, not used: {p}" for p in done.kept)
+        before = f"\nThe journal that was there is backed up to {done.before}" if done.before \
+            else ""
+        opened = self._try_open(target)
+        box = QMessageBox(QMessageBox.Icon.Information, "Restored",
+                          f"{target} was restored from {backup} ({done.results} lab results; "
+                          f"it passes the check).{before}{kept}", parent=self)
+        box.setObjectName("restored")
+        box.open()
+        return opened
 
     def choose_journal(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open journal", str(data_dir()), FILE_FILTER)
@@ -338,8 +420,14 @@ class MainWindow(QMainWindow):
 
         try:
             out = backup(self.journal)
-        except (OSError, UserError) as exc:
-            self.show_error("Backup failed", str(exc))
+        except Exception as exc:
+            from hpgjournal.ui.saving import fault_message
+
+            message = str(exc) if isinstance(exc, UserError) else fault_message(
+                exc, self.journal.path)
+            if message is None:
+                raise
+            self.show_error("Backup failed", message)
             return
         self.statusBar().showMessage(f"Backed up to {out}", 8000)
 
@@ -393,13 +481,11 @@ class MainWindow(QMainWindow):
             return
         from hpgjournal.ui.record_dialogs import ProfileDialog
 
-        dialog = ProfileDialog(self, self.session.journal.profile())
+        session = self.session
+        dialog = ProfileDialog(self, session.journal.profile())
+        dialog.save_hook = lambda: session.set_profile(dialog.record)  # type: ignore[arg-type]
+        dialog.journal_path = session.journal.path
         if dialog.exec() != ProfileDialog.DialogCode.Accepted:
-            return
-        try:
-            self.session.set_profile(dialog.record)  # type: ignore[arg-type]
-        except (OSError, UserError) as exc:
-            self.show_error("The profile could not be saved", str(exc))
             return
         self.statusBar().showMessage("Profile saved", 5000)
 

@@ -32,6 +32,7 @@ from hpgjournal.domain.phases import PHASE_KINDS
 from hpgjournal.domain.records import SCORE_NAMES, Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.domain.results import make_result
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
+from hpgjournal.ui.saving import SavesOnAccept
 
 SCHEDULES = {"daily": 1.0, "every other day": 2.0, "every 3.5 days": 3.5, "twice weekly": 3.5,
              "three times weekly": 7 / 3, "every 7 days": 7.0, "weekly": 7.0,
@@ -73,7 +74,7 @@ def parse_number(text: str, field: str, what: str, *, required: bool = False,
     return number
 
 
-class RecordDialog(QDialog):
+class RecordDialog(SavesOnAccept, QDialog):
     """Common frame: a form, an error line per field, Save and Cancel."""
 
     def __init__(self, title: str, parent: QWidget | None = None, width: int = 480) -> None:

@@ -175,7 +175,7 @@ class ReportPage(QWidget):
         self.status.setText("Writing the report…")
         task = run_task(self, work, "Doctor report", f"Writing {path.name}…")
         task.finished.connect(lambda pages: self._saved(path, pages, task.cancelled))
-        task.failed.connect(lambda exc: self._failed(exc, journal_path))
+        task.failed.connect(lambda exc: self._failed(exc, journal_path, path))
         self.task = task
 
     def _saved(self, path: Path, pages: int, cancelled: bool) -> None:
@@ -185,8 +185,13 @@ class ReportPage(QWidget):
         self.last_saved = path
         self.status.setText(f"Saved {pages} pages to {path}")
 
-    def _failed(self, exc: BaseException, journal_path: Path) -> None:
-        message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    def _failed(self, exc: BaseException, journal_path: Path, out: Path | None = None) -> None:
+        from hpgjournal.store.faults import cannot_write, explain
+
+        if isinstance(exc, OSError) and out is not None:
+            message = str(cannot_write(out, exc))
+        else:
+            message = str(explain(exc, journal_path) or exc)
         self.status.setText(f"The report could not be written: {message}")
         QMessageBox.warning(self, "Doctor report", f"The report could not be written: {message}")
 

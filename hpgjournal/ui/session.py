@@ -24,6 +24,7 @@ class JournalSession(QObject):
     """Owns the journal and its undo stack while the journal is open in the window."""
 
     changed = Signal(object)  # a frozenset of record types that changed
+    failed = Signal(str, object)  # what could not be done, and the exception
 
     def __init__(self, journal: Journal, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +47,13 @@ class JournalSession(QObject):
         if records:
             self.undo_stack.push(_Delete(self, list(records), text))
 
+    def edit_and_add(self, edits: Sequence[tuple[Any, Any]], records: Sequence[Any],
+                     text: str) -> list[Any]:
+        """Several edits and additions as one transaction and one undoable step."""
+        command = _EditAndAdd(self, list(edits), list(records), text)
+        self.undo_stack.push(command)
+        return command.records
+
     def set_profile(self, values: dict[str, str], text: str = "Edit the profile") -> None:
         """Change the profile (name, date of birth, clinician, goal) as one undoable step."""
         before = {k: self.journal.profile().get(k, "") for k in values}
@@ -62,14 +70,31 @@ class JournalSession(QObject):
     def announce(self, kinds: set[type]) -> None:
         self.changed.emit(frozenset(kinds))
 
+    def step_failed(self, command: QUndoCommand, direction: str, exc: Exception) -> None:
+        """An undo or redo could not be written: say so, and put the stack back."""
+        from PySide6.QtCore import QTimer
+
+        stack = self.undo_stack
+        # QUndoStack moves its index once this returns: move it back to where it is now
+        target = stack.index()
+        QTimer.singleShot(0, lambda: stack.setIndex(target))
+        log.warning("%s of %r failed: %r", direction, command.text(), exc)
+        self.failed.emit(f"{direction.capitalize()} of \u201c{command.text()}\u201d", exc)
+
 
 class SessionCommand(QUndoCommand):
-    """A command whose first redo happened when it was created (so errors surface at once)."""
+    """A command whose first redo happened when it was created (so errors surface at once).
+
+    When a later undo or redo fails (a full disk, a read-only journal), the transaction has
+    written nothing: the session reports it and moves the stack back to where the journal
+    really is, so the next Undo does what its menu text says.
+    """
 
     def __init__(self, session: JournalSession, text: str) -> None:
         super().__init__(text)
         self.session = session
         self._done = True
+        self._skip = False
 
     @property
     def journal(self) -> Journal:
@@ -79,12 +104,27 @@ class SessionCommand(QUndoCommand):
         if self._done:
             self._done = False
             return
-        self.apply()  # type: ignore[attr-defined]
-        self.session.announce(self.kinds())  # type: ignore[attr-defined]
+        if self._skip:  # the stack moving back after a failed undo: nothing to write
+            self._skip = False
+            return
+        if self._guarded(self.apply, "redo"):  # type: ignore[attr-defined]
+            self.session.announce(self.kinds())  # type: ignore[attr-defined]
 
     def undo(self) -> None:
-        self.revert()  # type: ignore[attr-defined]
-        self.session.announce(self.kinds())  # type: ignore[attr-defined]
+        if self._skip:
+            self._skip = False
+            return
+        if self._guarded(self.revert, "undo"):  # type: ignore[attr-defined]
+            self.session.announce(self.kinds())  # type: ignore[attr-defined]
+
+    def _guarded(self, step: Any, direction: str) -> bool:
+        try:
+            step()
+        except Exception as exc:
+            self._skip = True
+            self.session.step_failed(self, direction, exc)
+            return False
+        return True
 
     # Subclasses define apply() (do again), revert() (undo) and kinds() (what they touch).
 
@@ -128,6 +168,36 @@ class _Edit(SessionCommand):
         return {type(self.new)}
 
 
+class _EditAndAdd(SessionCommand):
+    def __init__(self, session: JournalSession, edits: list[tuple[Any, Any]],
+                 records: list[Any], text: str) -> None:
+        super().__init__(session, text)
+        self.edits = edits
+        with session.journal.transaction():
+            for _, new in edits:
+                session.journal.update(new)
+            ids = session.journal.add_many(records)
+        self.records = [replace(r, id=i) for r, i in zip(records, ids, strict=True)]
+        session.announce(self.kinds())
+
+    def apply(self) -> None:
+        with self.journal.transaction():
+            for _, new in self.edits:
+                self.journal.update(new)
+            for record in self.records:
+                self.journal.restore(record)
+
+    def revert(self) -> None:
+        with self.journal.transaction():
+            for record in self.records:
+                self.journal.delete(type(record), record.id)
+            for old, _ in self.edits:
+                self.journal.update(old)
+
+    def kinds(self) -> set[type]:
+        return {type(r) for r in self.records} | {type(new) for _, new in self.edits}
+
+
 class _Delete(SessionCommand):
     def __init__(self, session: JournalSession, records: list[Any], text: str) -> None:
         super().__init__(session, text)
@@ -155,50 +225,70 @@ class _Delete(SessionCommand):
         return {type(r) for r in self.records} | ({Dose} if self.linked else set())
 
 
-def _restore_batch(journal: Journal, batch: Batch, records: list[Any]) -> None:
+def _restore_batch(journal: Journal, batch: Batch, records: list[Any],
+                   linked: list[Dose]) -> None:
     with journal.transaction():
         journal.restore(batch)
         for record in records:  # in batch_records order: medications before their doses
             journal.restore(record)
+        for dose in linked:  # doses entered by hand against the batch's regimens
+            journal.update(dose)
 
 
-class ImportBatchCommand(SessionCommand):
+def _linked_doses(journal: Journal, batch_id: int, records: list[Any]) -> list[Dose]:
+    """Doses outside the batch that point to one of its regimens (removal unlinks them)."""
+    regimens = {r.id for r in records if isinstance(r, Medication)}
+    if not regimens:
+        return []
+    return [d for d in journal.all(Dose)
+            if d.medication_id in regimens and d.batch_id != batch_id]
+
+
+class _BatchCommand(SessionCommand):
+    def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
+        super().__init__(session, text)
+        self.batch = session.journal.get(Batch, batch_id)
+        self.records = session.journal.batch_records(batch_id)
+
+    def put_back(self) -> None:
+        _restore_batch(self.journal, self.batch, self.records, self.linked)
+
+    def take_out(self) -> None:
+        self.linked = _linked_doses(self.journal, self.batch.id, self.records)
+        self.journal.undo_batch(self.batch.id)
+
+    def kinds(self) -> set[type]:
+        return {Batch, LabResult, Dose, *(type(r) for r in self.records)}
+
+
+class ImportBatchCommand(_BatchCommand):
     """An import already committed as one batch: undo removes the whole batch, redo restores it."""
 
     def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
-        super().__init__(session, text)
-        self.batch = session.journal.get(Batch, batch_id)
-        self.records = session.journal.batch_records(batch_id)
+        super().__init__(session, batch_id, text)
+        self.linked: list[Dose] = []
         session.announce(self.kinds())
 
     def apply(self) -> None:
-        _restore_batch(self.journal, self.batch, self.records)
+        self.put_back()
 
     def revert(self) -> None:
-        self.journal.undo_batch(self.batch.id)
-
-    def kinds(self) -> set[type]:
-        return {Batch, LabResult, *(type(r) for r in self.records)}
+        self.take_out()
 
 
-class RemoveBatchCommand(SessionCommand):
+class RemoveBatchCommand(_BatchCommand):
     """Take an earlier import out of the journal (from the import history); undo puts it back."""
 
     def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
-        super().__init__(session, text)
-        self.batch = session.journal.get(Batch, batch_id)
-        self.records = session.journal.batch_records(batch_id)
-        self.apply()
+        super().__init__(session, batch_id, text)
+        self.take_out()
         session.announce(self.kinds())
 
     def apply(self) -> None:
-        self.journal.undo_batch(self.batch.id)
+        self.take_out()
 
     def revert(self) -> None:
-        _restore_batch(self.journal, self.batch, self.records)
-
-    def kinds(self) -> set[type]:
-        return {Batch, LabResult, *(type(r) for r in self.records)}
+        self.put_back()
 
 
 class _Profile(SessionCommand):

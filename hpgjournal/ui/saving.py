@@ -1,0 +1,51 @@
+"""Dialogs that store their record before they close, so a failed write loses nothing typed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+log = logging.getLogger("hpgjournal.ui")
+
+
+def fault_message(exc: BaseException, journal: Path | None) -> str | None:
+    """The one-line message for a write that failed in a way the user can act on."""
+    from hpgjournal.store.faults import explain
+
+    known = explain(exc, journal)
+    return str(known) if known is not None else None
+
+
+class SavesOnAccept:
+    """Mixed into a QDialog: Save runs ``save_hook`` first and closes only if it succeeded.
+
+    The hook writes the dialog's record to the journal. When the disk is full, the journal
+    read-only or damaged, a message says so and the dialog stays open with everything typed.
+    """
+
+    save_hook: Callable[[], Any] | None = None
+    journal_path: Path | None = None
+    saved: Any = None
+
+    def done(self, result: int) -> None:
+        hook = self.save_hook
+        if result == QDialog.DialogCode.Accepted and hook is not None:
+            try:
+                self.saved = hook()
+            except Exception as exc:
+                message = fault_message(exc, self.journal_path)
+                if message is None:
+                    raise
+                log.warning("not saved: %s", message)
+                box = QMessageBox(QMessageBox.Icon.Warning, "Not saved",
+                                  f"{message}\n\nNothing was saved. What you entered is still in "
+                                  "the form: fix the cause, then press Save again, or Cancel.",
+                                  parent=self)  # type: ignore[arg-type]
+                box.setObjectName("not-saved")
+                box.exec()
+                return
+        super().done(result)  # type: ignore[misc]
