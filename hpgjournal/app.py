@@ -32,6 +32,7 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
+    _private_settings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName(APP_TITLE)
     _set_icon(app)
@@ -67,6 +68,22 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
     status = app.exec()
     window.close_journal()
     return int(status)
+
+
+def _private_settings() -> None:
+    """The settings file lists the journals recently opened: readable by its owner only."""
+    import os
+    import stat
+
+    from PySide6.QtCore import QSettings
+
+    settings = Path(QSettings().fileName())
+    try:
+        if os.name == "posix" and settings.exists() and \
+                stat.S_IMODE(settings.stat().st_mode) & 0o077:
+            settings.chmod(0o600)
+    except OSError as exc:
+        log.warning("cannot make %s private: %s", settings, exc)
 
 
 def _set_icon(app: QApplication) -> None:

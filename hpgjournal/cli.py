@@ -235,8 +235,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if counts is None:  # the file itself is damaged: say how to get the journal back
             from hpgjournal.store.faults import damaged
 
-            print(f"hpgjournal: error: {damaged(path, f'{len(errors)} damaged pages or records')}",
-                  file=sys.stderr)
+            found = f"SQLite's integrity check fails: {errors[0].message}"
+            print(f"hpgjournal: error: {damaged(path, found)}", file=sys.stderr)
             return 1
         print(f"{path}: {len(errors)} errors, {len(problems) - len(errors)} warnings "
               f"({summary})", file=sys.stderr)

@@ -43,7 +43,10 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[
         rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
-    return [] if rows == ["ok"] else rows
+    if rows == ["ok"]:
+        return []
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    return [line for line in lines if line and not line.startswith("***")]
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
@@ -227,7 +230,7 @@ def restore(backup_path: Path, journal_path: Path) -> Restored:
                     before = backup(current, reason="before-restore")
                     current.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except JournalError as exc:  # damaged, empty or newer: keep it as it is, beside
-                log.warning("restore: %s", exc)
+                log.info("restore: the journal there is kept aside: %s", exc)
                 label = "newer" if isinstance(exc, JournalTooNew) else "damaged"
                 kept.append(_aside(journal_path, label))
             except sqlite3.DatabaseError as exc:

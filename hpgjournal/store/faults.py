@@ -33,20 +33,26 @@ def is_damage(exc: BaseException) -> bool:
         "malformed" in text or "file is not a database" in text)
 
 
-def damaged(path: Path, reason: str) -> JournalDamaged:
+def damaged(path: Path, reason: str, *, empty: bool = False) -> JournalDamaged:
     """The error for a damaged journal, naming its newest good backup and how to restore it."""
     from hpgjournal.store.backup import newest_good_backup
 
     good = newest_good_backup(path)
-    if good is None:
-        from hpgjournal.paths import backup_dir
-
-        advice = (f"there is no good backup of it in {backup_dir(path)}; "
-                  f"'hpgjournal check --journal {path}' lists what is damaged")
-    else:
+    if good is not None:
         advice = (f"the newest good backup is {good.path} ({good.summary}): restore it with "
                   f"'hpgjournal restore {good.path} --journal {path}' or File > Restore backup... "
                   "(the damaged file is kept beside it)")
+    else:
+        from hpgjournal.paths import backup_dir
+
+        elsewhere = f"a copy kept elsewhere can be restored with 'hpgjournal restore COPY " \
+                    f"--journal {path}'"
+        if empty:
+            advice = (f"there is no backup of it in {backup_dir(path)}; {elsewhere}, or delete "
+                      "the empty file to start a new journal there")
+        else:
+            advice = (f"there is no good backup of it in {backup_dir(path)}; {elsewhere}, and "
+                      f"'hpgjournal check --journal {path}' lists what is damaged")
     return JournalDamaged(path, good.path if good else None,
                           f"{path} is damaged ({reason}): {advice}")
 

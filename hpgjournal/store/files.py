@@ -114,8 +114,13 @@ def finish(partial: Path, target: Path,
     if verify is not None:
         problem = verify(partial)
         if problem:
-            raise OSError(f"{target.name} was not written completely ({problem}); is the disk "
-                          "full?")
+            import errno
+            import shutil
+
+            if shutil.disk_usage(partial.parent).free < 1024 * 1024:  # the usual cause
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+            raise OSError(errno.EIO, f"{target.name} was not written completely ({problem})",
+                          str(target))
     with open(partial, "rb+") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)

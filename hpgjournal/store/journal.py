@@ -9,6 +9,7 @@ pandas for a user's own analysis; pandas is loaded only then.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -85,7 +86,7 @@ def _refuse_unsound(path: Path) -> None:
     wal = path.with_name(path.name + "-wal")
     has_log = wal.exists() and wal.stat().st_size > 0  # pages may still be only in the log
     if size == 0 and not has_log:
-        raise damaged(path, "the file is empty (0 bytes), so it holds no journal")
+        raise damaged(path, "the file is empty (0 bytes), so it holds no journal", empty=True)
     if size == 0:
         return
     with open(path, "rb") as handle:
@@ -102,6 +103,32 @@ def _refuse_unsound(path: Path) -> None:
     counted = header[24:28] == header[92:96]  # the page count is valid only when these agree
     if counted and pages and size < pages * page_size and not has_log:
         raise damaged(path, f"the file is cut short: {size:,} of its {pages * page_size:,} bytes")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes; on a read-only disk, without the shared-memory index.
+
+    In WAL mode a reader needs the ``-shm`` index beside the journal; where the folder is
+    read-only and none exists, the file is opened as immutable, which is exact as long as no
+    ``-wal`` holds changes not yet in the file (then the user is told to copy both).
+    """
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
+            raise JournalError(f"cannot read {path}: {exc}") from None
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise JournalError(
+                f"cannot read {path}: its latest changes are in {wal.name} and the folder is "
+                "read-only; copy both files to a folder you can write to") from None
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=10)
+    except sqlite3.DatabaseError:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10)  # _prepare says why
+    conn.row_factory = sqlite3.Row
+    return conn
 
 
 def _create(path: Path) -> None:
@@ -161,11 +188,9 @@ class Journal:
             raise JournalError(f"there is no journal at {path}: check the path, or create one")
         if readonly:
             _refuse_unsound(path)
-            try:
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
-            except sqlite3.Error as exc:
-                raise JournalError(f"cannot read {path}: {exc}") from None
-            conn.row_factory = sqlite3.Row
+            with contextlib.suppress(OSError):  # not ours, or a read-only disk: reading is fine
+                _private_file(path)
+            conn = _connect_read_only(path)
             journal = cls(path, conn, None)
             journal._prepare(migrate=False, readonly=True)
             return journal
