@@ -143,3 +143,15 @@ def test_check_accepts_values_printed_with_a_decimal_comma(journal):
     assert result.value == 1077  # "1.077" in a decimal-comma file is a thousands separator
     journal.add(result)
     assert check(journal) == []
+
+
+@pytest.mark.parametrize("text", [" =HYPERLINK(\"http://x\")", "\n=1+1", "\t=cmd", "\r@SUM(A1)",
+                                  "  +1+2", "\u00a0-2+3", "\uff1d1+1"])
+def test_a_formula_behind_blanks_or_line_breaks_is_neutralised(text):
+    """Spreadsheets skip leading blanks and line breaks before they look for a formula."""
+    assert format_cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", [" -5", "-0.5", "+3", " 12"])
+def test_numbers_with_a_sign_or_blank_stay_numbers(text):
+    assert format_cell(text) == text
