@@ -296,3 +296,28 @@ def test_killed_backups_leave_no_partial_files_behind(tmp_path):
         assert_sound(made)
         assert results_in(made) == 60_000
     assert_sound(path)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_killed_reports_leave_no_partial_files_behind(demo_path, tmp_path):
+    out = tmp_path / "out" / "report.pdf"
+    out.parent.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for _ in range(3):  # killed while the PDF is being written: a partial file is left
+        proc = subprocess.Popen([sys.executable, "-m", "hpgjournal", "report", "--journal",
+                                 str(demo_path), "-o", str(out)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not any("partial" in p.name for p in out.parent.iterdir()):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    # each new report removed the partial of the one killed before it; the last one is left
+    assert len([p for p in out.parent.iterdir() if "partial" in p.name]) == 1
+    assert not out.exists()
+    proc = run("report", "--journal", str(demo_path), "-o", str(out), timeout=240)
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
+    assert out.read_bytes().rstrip().endswith(b"%%EOF")
