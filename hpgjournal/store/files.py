@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-_PARTIAL = re.compile(r"\.(\d+)\.[a-z0-9_]{6,}\.partial$")
+_PARTIAL = re.compile(r"\.(\d+)\.[a-z0-9_]{6,}\.partial(-journal|-wal|-shm)?$")
 _STALE_AGE = 24 * 3600  # where a process cannot be asked about, a day-old partial is stale
 
 

@@ -280,15 +280,22 @@ def test_killed_backups_leave_no_partial_files_behind(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     folder = path.parent / "backups"
     kills = 0
-    for delay in (0.35, 0.45, 0.55, 0.65, 0.75):
+    left = set()
+    for delay in (0.0, 0.005, 0.02, 0.05, 0.1):  # killed while the copy is being written
         proc = subprocess.Popen([sys.executable, "-m", "hpgjournal", "backup", "--journal",
                                  str(path)], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not (folder.exists() and any("partial" in p.name for p in folder.iterdir())):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.001)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         kills += proc.returncode == -signal.SIGKILL
-    assert kills >= 1
+        left |= {p.name for p in folder.iterdir() if "partial" in p.name}
+    assert kills == 5
+    assert any(name.endswith("-journal") for name in left)  # SQLite's own file of the copy
     proc = run("backup", "--journal", str(path))
     assert proc.returncode == 0, proc.stderr
     assert [p.name for p in folder.iterdir() if "partial" in p.name] == []
