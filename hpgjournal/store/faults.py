@@ -79,7 +79,8 @@ def _explain_sqlite(exc: sqlite3.Error, journal: Path | None) -> UserError | Non
     if code == "SQLITE_FULL" or "database or disk is full" in str(exc):
         return StorageError(f"the disk holding {name} is full, so nothing was changed: free "
                             "some space, then try again")
-    if code.startswith("SQLITE_READONLY") or "readonly database" in str(exc):
+    if code.startswith("SQLITE_READONLY") or "readonly database" in str(exc) or (
+            code.startswith("SQLITE_IOERR") and journal is not None and _read_only_disk(journal)):
         return StorageError(f"{name} cannot be written (the file or its disk is read-only), so "
                             "nothing was changed: make it writable, or copy it to a folder you "
                             "can write to")
@@ -110,6 +111,16 @@ def cannot_write(target: Path, exc: OSError) -> UserError:
     }
     why = reasons.get(exc.errno or -1) or (exc.strerror or str(exc))
     return StorageError(f"cannot write {target}: {why}")
+
+
+def _read_only_disk(path: Path) -> bool:
+    """Whether the file system holding ``path`` is mounted read-only (e.g. after disk errors)."""
+    import os
+
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
 
 
 def _explain_os(exc: OSError) -> UserError | None:
