@@ -114,13 +114,33 @@ def cannot_write(target: Path, exc: OSError) -> UserError:
 
 
 def _read_only_disk(path: Path) -> bool:
-    """Whether the file system holding ``path`` is mounted read-only (e.g. after disk errors)."""
+    """Whether the file system holding ``path`` is read-only (e.g. turned so after disk errors).
+
+    ``statvfs`` says so for a read-only mount; ext4 turned read-only by its own errors shows
+    it only among the mount's options (``emergency_ro`` on recent Linux).
+    """
     import os
 
     try:
-        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return True
     except (OSError, AttributeError):
         return False
+    try:
+        real = os.path.realpath(path)
+        best, options = "", ""
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                fields = line.split()
+                if len(fields) < 4:
+                    continue
+                point = fields[1].replace("\\040", " ")
+                inside = real == point or real.startswith(point.rstrip("/") + "/")
+                if inside and len(point) >= len(best):
+                    best, options = point, fields[3]
+    except OSError:
+        return False
+    return bool({"ro", "emergency_ro"} & set(options.split(",")))
 
 
 def _explain_os(exc: OSError) -> UserError | None:
