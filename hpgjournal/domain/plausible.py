@@ -236,6 +236,8 @@ def judge_value(analyte: str, value: float | None, comparator: str = "",
     limits = LIMITS.get(analyte)
     if limits is None:  # a custom marker: anything finite goes
         return OK
+    if (limits.low or 0.0) <= value <= (limits.high or limits.ceiling):
+        return OK  # the common case, decided before any message is written
     marker = analytes.get_analyte(analyte)
     shown = f"{marker.name} {comparator}{_show(value)} {marker.unit}".rstrip()
     if value < 0:
