@@ -21,7 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from hpgjournal.domain.errors import JournalError, JournalTooNew
+from hpgjournal.domain.errors import JournalError, JournalTooNew, ValidationError
+from hpgjournal.domain.plausible import impossible_date, require_possible
 from hpgjournal.domain.records import (
     Batch,
     Dose,
@@ -62,6 +63,26 @@ _ORDER = {
     "batches": "imported_at, id",
     "questionnaires": "taken_at, id",
 }
+
+
+_DATE_FIELDS = ("taken_at", "noted_at", "measured_at", "start_date", "end_date")
+
+
+def _guard(record: Any) -> None:
+    """The last guard before a record is written: an impossible lab result (a value or a date
+    no entry path lets through, see domain.plausible) or a date before 1900 on any other
+    record raises ValidationError with the reason. Implausible values pass."""
+    if isinstance(record, LabResult):
+        require_possible(record)
+        return
+    if isinstance(record, Batch):
+        return
+    for name in _DATE_FIELDS:
+        stamp = getattr(record, name, None)
+        if stamp:
+            reason = impossible_date(stamp, future=False)
+            if reason:
+                raise ValidationError(name, reason)
 
 
 def _private_file(path: Path) -> None:
@@ -248,8 +269,12 @@ class Journal:
 
     # ----------------------------------------------------------------- generic record access
     def add(self, record: Any) -> int:
-        """Insert a record (its id is ignored) and return the new id."""
+        """Insert a record (its id is ignored) and return the new id.
+
+        An impossible value is refused with ValidationError (see :func:`_guard`).
+        """
         table = _RECORD_TABLES[type(record)]
+        _guard(record)
         row = {k: v for k, v in asdict(record).items() if k != "id"}
         with self.transaction():
             cursor = self.conn.execute(
@@ -259,7 +284,10 @@ class Journal:
         return int(cursor.lastrowid or 0)
 
     def restore(self, record: Any) -> None:
-        """Insert a record again under its own id (undo of a deletion)."""
+        """Insert a record again under its own id (undo of a deletion).
+
+        Not guarded: what comes back is exactly what was there, whatever it holds.
+        """
         table = _RECORD_TABLES[type(record)]
         row = asdict(record)
         with self.transaction():
@@ -273,8 +301,14 @@ class Journal:
         with self.transaction():
             return [self.add(r) for r in records]
 
-    def update(self, record: Any) -> None:
+    def update(self, record: Any, *, guarded: bool = True) -> None:
+        """Write a changed record; an impossible value is refused as by :meth:`add`.
+
+        ``guarded=False`` is for undo, which puts back exactly what was there before.
+        """
         table = _RECORD_TABLES[type(record)]
+        if guarded:
+            _guard(record)
         row = {k: v for k, v in asdict(record).items() if k != "id"}
         with self.transaction():
             cursor = self.conn.execute(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hpgjournal.cli import main
@@ -71,3 +73,41 @@ def test_the_check_command_fails_on_impossible_values(old_journal, capsys):
         in out
     assert "warning: lab result #12 (2024-03-12): Hematocrit 0.51 % is implausible" in out
     assert "8 errors, 2 warnings" in err
+
+
+def test_the_store_refuses_impossible_values_as_a_last_guard(tmp_path):
+    from dataclasses import replace
+
+    from hpgjournal.domain.errors import ValidationError
+    from hpgjournal.domain.records import Dose, LabResult
+
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        good = make_result("2024-03-01", "testosterone_total", "500", "ng/dL")
+        cases = [
+            (replace(good, value=1e308, reported_value="1e308"), "value", "1e+308 ng/dL is impossible"),
+            (replace(good, value=float("inf")), "value", "not a finite number"),
+            (replace(good, value=float("nan")), "value", "not a finite number"),
+            (replace(good, value=-5.0, reported_value="-5"), "value", "cannot be below 0"),
+            (replace(good, value=None, reported_value="NaN"), "value", "'NaN' is not a finite"),
+            (replace(good, taken_at="0001-03-01"), "taken_at", "before 1900"),
+            (replace(good, analyte="hematocrit", unit="%", value=101.0), "value",
+             "a percentage cannot be above 100"),
+        ]
+        for record, field, words in cases:
+            with pytest.raises(ValidationError, match=re.escape(words)) as refused:
+                journal.add(record)
+            assert refused.value.field == field
+        assert journal.count(LabResult) == 0
+        result_id = journal.add(good)
+        with pytest.raises(ValidationError, match="cannot be below 0"):
+            journal.update(replace(good, id=result_id, value=-5.0))
+        assert journal.get(LabResult, result_id).value == 500.0
+        # implausible values are the user's to keep
+        journal.update(replace(good, id=result_id, value=6000.0, reported_value="6000"))
+        assert journal.get(LabResult, result_id).value == 6000.0
+        with pytest.raises(ValidationError, match="before 1900") as refused:
+            journal.add(Dose(None, "0001-01-01T08:00", "hCG", 500.0, "IU"))
+        assert refused.value.field == "taken_at" and journal.count(Dose) == 0
+        # undo puts back exactly what was there
+        journal.update(replace(good, id=result_id, value=-5.0), guarded=False)
+        assert journal.get(LabResult, result_id).value == -5.0
