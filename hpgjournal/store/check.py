@@ -44,6 +44,7 @@ def check(journal: Journal) -> list[Problem]:
                                                    f"{schema.CURRENT_VERSION}"))
         return problems
     problems += _check_results(conn)
+    problems += _check_numbers(conn)
     problems += _check_dates(conn)
     for row in conn.execute("SELECT id, kind FROM phases"):
         if row["kind"] not in PHASE_KINDS:
@@ -79,6 +80,26 @@ def _check_results(conn: sqlite3.Connection) -> list[Problem]:
                                                     f"{analyte.unit!r} of {analyte.name}"))
         elif row["reported_unit"]:
             problems += _check_conversion(row, where)
+    return problems
+
+
+_NUMBERS = {"doses": ("amount",), "medications": ("dose", "interval_days"),
+            "measures": ("testis_left_ml", "testis_right_ml", "weight_kg", "systolic",
+                         "diastolic")}
+
+
+def _check_numbers(conn: sqlite3.Connection) -> list[Problem]:
+    """The other records' numbers must be numbers, and finite."""
+    problems = []
+    for table, columns in _NUMBERS.items():
+        for row in conn.execute(f"SELECT id, {', '.join(columns)} FROM {table}"):
+            for name in columns:
+                value = row[name]
+                if value is None:
+                    continue
+                if not isinstance(value, int | float) or not math.isfinite(value):
+                    problems.append(Problem("error", f"{table} #{row['id']}",
+                                            f"{name} {value!r} is not a finite number"))
     return problems
 
 

@@ -111,3 +111,15 @@ def test_the_store_refuses_impossible_values_as_a_last_guard(tmp_path):
         # undo puts back exactly what was there
         journal.update(replace(good, id=result_id, value=-5.0), guarded=False)
         assert journal.get(LabResult, result_id).value == -5.0
+
+
+def test_reading_an_old_journal_gives_numbers_and_a_sane_span(old_journal):
+    import math
+
+    from hpgjournal.domain.records import LabResult
+
+    with Journal.open(old_journal, readonly=True) as journal:
+        text_value = journal.get(LabResult, 4)  # 'NaN' kept as text by SQLite
+        assert isinstance(text_value.value, float) and math.isnan(text_value.value)
+        assert all(r.value is None or isinstance(r.value, float) for r in journal.lab_results())
+        assert journal.date_span() == ("2024-03-01", "2024-03-13")  # not 0001, not 2999
