@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from hpgjournal.domain import analytes
+from hpgjournal.domain.analytes import is_custom
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.records import LabResult
 
@@ -42,7 +44,9 @@ __all__ = [
     "judge_result",
     "judge_value",
     "latest_date",
+    "left_out_note",
     "require_possible",
+    "usable",
 ]
 
 # No blood test of a living user predates 1900; a result dated before it is a typo or a
@@ -301,3 +305,37 @@ def require_possible(result: LabResult, *, today: date | None = None) -> str:
     if verdict.refused:
         raise ValidationError(verdict.field, verdict.refused)
     return verdict.warning
+
+
+def usable(results: Iterable[LabResult], *, today: date | None = None
+           ) -> tuple[list[LabResult], list[tuple[LabResult, str]]]:
+    """Split stored results into those charts and calculations can use, and those they must
+    leave out (impossible: kept by an older hpgjournal, or written into the file by hand),
+    each with the reason. Implausible values are used: they are the user's to keep."""
+    kept: list[LabResult] = []
+    left_out: list[tuple[LabResult, str]] = []
+    for result in results:
+        reason = judge_result(result, today=today).refused
+        if reason:
+            left_out.append((result, reason))
+        else:
+            kept.append(result)
+    return kept, left_out
+
+
+def left_out_note(left_out: Sequence[tuple[LabResult, str]]) -> str:
+    """One sentence saying which stored values were left out and why ("" for none)."""
+    if not left_out:
+        return ""
+    result, reason = left_out[0]
+    if is_custom(result.analyte) or result.analyte in analytes.CATALOGUE:
+        name = analytes.get_analyte(result.analyte).short
+    else:
+        name = result.analyte
+    first = f"{name} of {result.taken_at[:10]}: {reason}"
+    more = len(left_out) - 1
+    if not more:
+        return (f"1 stored value is left out because it is impossible ({first}); correct or "
+                "delete it (hpgjournal check lists it).")
+    return (f"{len(left_out)} stored values are left out because they are impossible ({first}; "
+            f"and {more} more); correct or delete them (hpgjournal check lists them).")
