@@ -38,6 +38,7 @@ from hpgjournal.domain.records import LabResult
 __all__ = [
     "EARLIEST_DATE",
     "LIMITS",
+    "PLAUSIBLE_SPANS",
     "Limits",
     "Verdict",
     "impossible_date",
@@ -176,6 +177,12 @@ LIMITS: dict[str, Limits] = {
     "sperm_progressive_motility": _percent(),
     "sperm_morphology": _percent(),
 }
+
+
+# The span of plausible values of each marker, for callers that judge many results at once
+# and want the common case decided in one comparison (what judge_value calls fine).
+PLAUSIBLE_SPANS: dict[str, tuple[float, float]] = {
+    key: (limits.low or 0.0, limits.high or limits.ceiling) for key, limits in LIMITS.items()}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.plausible import judge_result
+from hpgjournal.domain.plausible import EARLIEST_DATE, PLAUSIBLE_SPANS, judge_result, latest_date
 from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.dates import DateError, DateOrder, DateShape, decide_order, parse_shape
 from hpgjournal.importers.errors import ImportCancelled, ImportProblem, UnknownFormatError
@@ -457,6 +457,8 @@ def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> Import
     files: list[FilePlan] = []
     batches = _batches_by_checksum(journal)
     today = date.today()
+    last_day = latest_date(today)
+    spans = PLAUSIBLE_SPANS
     for stage in staged:
         path = stage.source.path
         first = len(rows)
@@ -480,14 +482,20 @@ def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> Import
                                       "")))
                 errors += 1
                 continue
-            verdict = judge_result(result, today=today)
-            if verdict.refused:  # an own export's row (read as it is), or a date from the future
-                add(_row(PlannedRow, (path, item.line, "error", None, verdict.refused, item.raw,
-                                      "")))
-                errors += 1
-                continue
-            warning = verdict.warning
-            value = result.value  # result_key(result), inlined for the common case
+            value = result.value
+            span = spans.get(result.analyte)
+            if span is not None and value is not None and span[0] <= value <= span[1] and \
+                    EARLIEST_DATE <= result.taken_at[:10] <= last_day:
+                warning = ""  # judge_result's common case, decided inline (big files)
+            else:
+                verdict = judge_result(result, today=today)
+                if verdict.refused:  # an own export's row (read as it is), a date ahead
+                    add(_row(PlannedRow, (path, item.line, "error", None, verdict.refused,
+                                          item.raw, "")))
+                    errors += 1
+                    continue
+                warning = verdict.warning
+            # result_key(result), inlined for the common case
             key = (result.taken_at, result.analyte, result.method, result.comparator,
                    round(value, 6)) if value is not None else result_key(result)
             if key in existing:

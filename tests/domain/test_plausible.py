@@ -141,3 +141,15 @@ def test_make_result_refuses_the_year_one():
 def test_a_range_too_large_to_convert_is_no_range():
     result = make_result("2024-03-01", "testosterone_total", "10", "nmol/L", ref_text="1-1e308")
     assert result.ref_low is None and result.ref_high is None
+
+
+def test_the_plausible_spans_are_what_judge_value_calls_fine():
+    from hpgjournal.domain.plausible import PLAUSIBLE_SPANS
+
+    assert set(PLAUSIBLE_SPANS) == set(LIMITS)
+    for key, (low, high) in PLAUSIBLE_SPANS.items():
+        assert judge_value(key, low).ok and judge_value(key, high).ok, key
+        assert not judge_value(key, high * 1.001 + 0.001).ok, key
+        if low > 0:
+            assert not judge_value(key, low * 0.999).ok, key
+        assert judge_value(key, -0.001).refused, key
