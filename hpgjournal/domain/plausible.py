@@ -205,7 +205,7 @@ class Verdict:
 
 OK = Verdict()
 
-_NOT_FINITE_TEXT = re.compile(r"^\s*(?:[<>]=?|=|\u2264|\u2265)?\s*([+-]?\w+)\s*$")
+_NOT_FINITE_TEXT = re.compile(r"^\s*(?:[<>]=?|=|\u2264|\u2265)?\s*([+-]?[\w.]+)\s*$")
 
 
 def _show(value: float) -> str:

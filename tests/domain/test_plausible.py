@@ -45,6 +45,7 @@ def test_every_catalogue_marker_has_limits_wider_than_its_range():
     ("inf", "ng/dL", "'inf' is not a finite number"),
     ("-Infinity", "", "not a finite number"),
     ("1e999", "", "not a finite number"),
+    ("1.5e999", "", "not a finite number"),
     ("<inf", "", "not a finite number"),
 ])
 def test_impossible_values_are_refused_with_the_reason(value, unit, words):
