@@ -116,3 +116,35 @@ def journal(tmp_path: Path):
 
     with Journal.open(tmp_path / "j.hpgjournal") as j:
         yield j
+
+
+# Values no entry path accepts any more, written by SQL as an old hpgjournal or a hand could:
+# (analyte, SQL that sets the value of its newest result). SQLite keeps 'NaN' as text.
+IMPOSSIBLE_BY_SQL = (
+    ("testosterone_total", "value = 1e308, reported_value = '1e308'"),
+    ("estradiol", "value = 9e999"),  # inf
+    ("lh", "value = 'NaN', reported_value = 'NaN'"),
+    ("hematocrit", "value = -5, reported_value = '-5'"),
+    ("fsh", "taken_at = '0001-01-01'"),
+    ("shbg", "value = -9e999"),  # -inf
+    ("sperm_concentration", "value = 'NaN', reported_value = 'NaN'"),
+)
+
+
+@pytest.fixture
+def broken_demo_path(demo_path: Path) -> Path:
+    """The demo journal with impossible values written into it directly (see above), and a
+    testicular volume that is not finite."""
+    import sqlite3
+
+    conn = sqlite3.connect(demo_path)
+    try:
+        for analyte, change in IMPOSSIBLE_BY_SQL:
+            conn.execute(f"UPDATE lab_results SET {change} WHERE id = (SELECT id FROM lab_results "
+                         "WHERE analyte = ? ORDER BY taken_at DESC LIMIT 1)", [analyte])
+        conn.execute("UPDATE measures SET testis_left_ml = 9e999 WHERE id = (SELECT max(id) "
+                     "FROM measures)")
+        conn.commit()
+    finally:
+        conn.close()
+    return demo_path

@@ -23,6 +23,7 @@ from hpgjournal.domain.derived import calculated_free_testosterone
 from hpgjournal.domain.drugs import find_drug
 from hpgjournal.domain.knowledge import DERIVED_MARKERS, Knowledge, load_knowledge
 from hpgjournal.domain.monitoring import Due, due_tests
+from hpgjournal.domain.plausible import usable
 from hpgjournal.domain.profile import age_on
 from hpgjournal.domain.records import LabResult, Measure, Medication, Phase
 from hpgjournal.paths import resources_dir
@@ -92,6 +93,9 @@ class ChartData:
     first_day: date | None
     last_day: date | None
     all_series: dict[str, list[LabResult]] = field(default_factory=dict)
+    # stored results that cannot be drawn or used (impossible values or dates), with the
+    # reason, by marker: the chart says so in its notes instead of failing on them
+    left_out: dict[str, list[tuple[LabResult, str]]] = field(default_factory=dict)
 
 
 def _phase_kind_of(drug: str, medication: Medication | None) -> str:
@@ -190,19 +194,25 @@ def testicular_volume_series(measures: Sequence[Measure]) -> list[LabResult]:
     return out
 
 
-def _results(journal: Journal, key: str, cache: dict[str, list[LabResult]]) -> list[LabResult]:
+def _results(journal: Journal, key: str, cache: dict[str, list[LabResult]],
+             left_out: dict[str, list[tuple[LabResult, str]]]) -> list[LabResult]:
+    """The usable results of a marker (the impossible ones go to ``left_out``)."""
     if key in cache:
         return cache[key]
     if key == "t_e2_ratio":
-        found = t_e2_series(_results(journal, "testosterone_total", cache),
-                            _results(journal, "estradiol", cache))
+        found = t_e2_series(_results(journal, "testosterone_total", cache, left_out),
+                            _results(journal, "estradiol", cache, left_out))
     elif key == "free_t_calculated":
-        found = free_t_series(*(_results(journal, k, cache) for k in _SOURCES_FOR[key]))
+        found = free_t_series(*(_results(journal, k, cache, left_out)
+                                for k in _SOURCES_FOR[key]))
     else:
         found = journal.lab_results(key)
         if key == "testicular_volume":
             found = sorted([*found, *testicular_volume_series(journal.all(Measure))],
                            key=lambda r: r.taken_at)
+        found, dropped = usable(found)
+        if dropped:
+            left_out[key] = dropped
     cache[key] = found
     return found
 
@@ -249,9 +259,10 @@ def load_chart_data(journal: Journal, markers: Sequence[str], *, with_doses: boo
                     assess_markers: Sequence[str] = ()) -> ChartData:
     """Read what a chart of ``markers`` needs (and the series of ``assess_markers``)."""
     cache: dict[str, list[LabResult]] = {}
-    series = {key: _results(journal, key, cache) for key in markers}
+    left_out: dict[str, list[tuple[LabResult, str]]] = {}
+    series = {key: _results(journal, key, cache, left_out) for key in markers}
     for key in assess_markers:
-        _results(journal, key, cache)
+        _results(journal, key, cache, left_out)
     medications = {m.id: m for m in journal.all(Medication)}
     table = _dose_table(journal)
     kinds: dict[tuple[str, int | None], str] = {}
@@ -269,7 +280,8 @@ def load_chart_data(journal: Journal, markers: Sequence[str], *, with_doses: boo
     phases = journal.all(Phase)
     return ChartData(series=series, phases=phases, doses=doses,
                      times=_therapy_times(table, medications, phases, last_day),
-                     first_day=first_day, last_day=last_day, all_series=dict(cache))
+                     first_day=first_day, last_day=last_day, all_series=dict(cache),
+                     left_out=left_out)
 
 
 def assess_journal(journal: Journal, knowledge: Knowledge | None = None, *, system: str = "us"
@@ -324,7 +336,7 @@ def review(journal: Journal, knowledge: Knowledge | None = None, *, as_of: date 
     span = journal.date_span()
     until = min(date.fromisoformat(span[1]), as_of) if span else as_of
     verdicts = assess(phases, knowledge, series, times=times, system=system, until=until)
-    results = [r for r in journal.lab_results() if r.taken_at[:10] <= day]
+    results = [r for r in usable(journal.lab_results())[0] if r.taken_at[:10] <= day]
     medications = [m for m in journal.all(Medication) if m.start_date <= day]
     flags = find_alerts(results, phases, medications)
     age = age_on(journal.profile().get("birth_date", ""), as_of)

@@ -41,6 +41,7 @@ from hpgjournal.domain.knowledge import (
     marker_unit,
 )
 from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.plausible import left_out_note
 from hpgjournal.domain.provenance import SHORT_DIRECTION
 from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.results import reference_range
@@ -317,6 +318,9 @@ class _Builder:
                                               for why, names in reasons.items()) + "."
         elif self.no_band:
             text += " Phases without a band have no published range for that marker."
+        for key in self.markers:
+            text += (" " + left_out_note(self.data.left_out[key])) if key in self.data.left_out \
+                else ""
         figure.text(0.01, 0.008, text, fontsize=style.FONT_SIZE - 1.5, color="#555555",
                     ha="left", va="bottom", wrap=True)
 
@@ -324,6 +328,8 @@ class _Builder:
     def _draw_marker(self, ax: Axes, key: str, handles: dict[str, Any]) -> None:
         result = self.result
         assert result is not None
+        if key in self.data.left_out:  # impossible stored values: not drawn, and said so
+            result.notes.append(left_out_note(self.data.left_out[key]))
         results = [r for r in self.data.series.get(key, []) if r.value is not None]
         unit = marker_unit(key, self.units)
         methods = {r.method for r in results}

@@ -29,6 +29,7 @@ from hpgjournal.charts.result import ChartResult, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain.assessment import assess
 from hpgjournal.domain.knowledge import DAYS_PER_MONTH, Knowledge, marker_unit
 from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.plausible import left_out_note
 from hpgjournal.domain.timestamps import to_datetime
 from hpgjournal.domain.values import format_number
 
@@ -99,6 +100,8 @@ def build_sperm_recovery_chart(journal: Journal | None, *, units: str = "us",
                          marker_axes={KEY: ax_values, "recovery_curve": ax_curve},
                          lane_axes=axes[2] if n_lanes else None, x_is_date=False)
     unit = marker_unit(KEY, units)
+    if KEY in data.left_out:  # impossible stored values: not drawn, and said so
+        result.notes.append(left_out_note(data.left_out[KEY]))
     ax_values.set_title("Sperm concentration after stopping testosterone", loc="left",
                         fontsize=style.TITLE_SIZE, pad=3, y=1.0)
     if anchor_found is None:

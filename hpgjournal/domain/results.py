@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 from hpgjournal.domain import analytes
 from hpgjournal.domain.analytes import UnitError
 from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.plausible import require_possible
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.timestamps import normalise_timestamp
 from hpgjournal.domain.values import flag_for, parse_range, parse_value
@@ -25,7 +28,12 @@ def make_result(
     batch_id: int | None = None,
     decimal_comma: bool = False,
 ) -> LabResult:
-    """Validate and convert one result. Raises ValidationError naming the field at fault."""
+    """Validate and convert one result. Raises ValidationError naming the field at fault.
+
+    An impossible value or date (see :mod:`hpgjournal.domain.plausible`) is refused here; an
+    implausible one is returned as it is, and :func:`~hpgjournal.domain.plausible.judge_result`
+    gives its warning.
+    """
     stamp = normalise_timestamp(taken_at, "taken_at")
     try:
         marker = analytes.get_analyte(analyte)
@@ -59,15 +67,19 @@ def make_result(
                 ref_high = analytes.to_canonical(analyte, parsed_range.high, unit_text or unit)
         except UnitError:
             ref_low = ref_high = None
+        if not all(b is None or math.isfinite(b) for b in (ref_low, ref_high)):
+            ref_low = ref_high = None  # a bound too large to convert is no range
     final_flag = (flag.strip().upper() or parsed.flag
                   or flag_for(value, parsed.comparator, ref_low, ref_high))
-    return LabResult(
+    result = LabResult(
         id=None, taken_at=stamp, analyte=analyte, value=value, unit=unit,
         reported_value=parsed.text, reported_unit=reported_unit.strip() or parsed.unit,
         method=method, comparator=parsed.comparator, ref_low=ref_low, ref_high=ref_high,
         ref_text=ref_text.strip(), flag=final_flag, lab=lab.strip(), source=source,
         note=note.strip(), batch_id=batch_id,
     )
+    require_possible(result)
+    return result
 
 
 def reference_range(result: LabResult) -> tuple[float | None, float | None] | None:

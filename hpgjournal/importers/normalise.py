@@ -14,6 +14,7 @@ cached; a plain number (``18.5``) in a known unit takes a direct path that gives
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -21,6 +22,7 @@ from dataclasses import dataclass, fields
 from hpgjournal.domain import analytes
 from hpgjournal.domain.analytes import CATALOGUE, CUSTOM_PREFIX, UnitError, find_analyte
 from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.plausible import LIMITS, impossible_date, judge_value
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
 from hpgjournal.domain.values import parse_range
@@ -280,7 +282,11 @@ class Normaliser:
             except DateError:
                 parse_shape(date_text)  # a bad date is reported as such
                 raise DateError(f"{time_text.strip()!r} is not a time") from None
-        return to_stamp(shape, self.order.order, keep_time=self.keep_time)
+        stamp = to_stamp(shape, self.order.order, keep_time=self.keep_time)
+        reason = impossible_date(stamp)
+        if reason:
+            raise DateError(reason)
+        return stamp
 
     # -- names
     def resolve(self, marker: str, method: str, loinc: str) -> Resolved:
@@ -325,6 +331,8 @@ class Normaliser:
                     high = analytes.to_canonical(key, parsed.high, unit)
             except UnitError:
                 low = high = None
+            if not all(b is None or math.isfinite(b) for b in (low, high)):
+                low = high = None  # as make_result: a bound too large to convert is no range
             found = self._ranges[cache_key] = (low, high)
         return found
 
@@ -352,12 +360,14 @@ class Normaliser:
         key = resolved.key
         ref_text = candidate.range.strip()
         factor: float | None = 1.0
+        floor, ceiling = -math.inf, math.inf
         if key.startswith(CUSTOM_PREFIX):
             stored_unit = unit_text = unit
         else:
             stored_unit = CATALOGUE[key].unit
             unit_text = unit or stored_unit
             factor = self._factor(key, unit_text)
+            floor, ceiling = 0.0, LIMITS[key].ceiling
         low = high = None
         if ref_text and factor is not None:
             low, high = self._range(key, unit_text or stored_unit, ref_text)
@@ -370,7 +380,8 @@ class Normaliser:
             "lab": lab, "source": self.source, "note": note, "batch_id": None,
         }
         return _Context(key, resolved.method, unit, flag, note, lab, ref_text, factor,
-                        not key.startswith(CUSTOM_PREFIX), stored_unit, low, high, template)
+                        not key.startswith(CUSTOM_PREFIX), stored_unit, low, high, floor,
+                        ceiling, template)
 
     def build(self, candidate: Candidate) -> LabResult:
         """The result of one candidate; raises RowError with the reason it cannot be one.
@@ -398,6 +409,8 @@ class Normaliser:
             number = float(value.replace(",", ".")) if self.decimal_comma else float(value)
             if ctx.converts:
                 number = number / factor
+            if number < ctx.floor or number > ctx.ceiling:  # impossible, as make_result says
+                raise RowError(judge_value(ctx.key, number).refused)
             # flag_for() for a plain number against an inclusive range, inlined
             low, high = ctx.low, ctx.high
             if ctx.flag:
@@ -459,4 +472,6 @@ class _Context:
     stored_unit: str
     low: float | None
     high: float | None
+    floor: float  # a value below it or above ``ceiling`` is impossible (plausible.LIMITS)
+    ceiling: float
     template: dict[str, object]  # a result's fields that are the same for all these rows

@@ -13,11 +13,12 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from hpgjournal.domain import analytes
+from hpgjournal.domain.plausible import EARLIEST_DATE, PLAUSIBLE_SPANS, judge_result, latest_date
 from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.dates import DateError, DateOrder, DateShape, decide_order, parse_shape
 from hpgjournal.importers.errors import ImportCancelled, ImportProblem, UnknownFormatError
@@ -54,9 +55,11 @@ class PlannedRow(NamedTuple):
     """One result of the plan.
 
     ``status`` is ``new``, ``duplicate`` or ``error``; ``result`` is None for an error and
-    ``reason`` says why (for a duplicate: what it duplicates). ``line`` is the 1-based line of
-    the file the row starts on (for JSON files: the record's position); ``raw`` holds the cells
-    as printed, by column name. (A named tuple: a plan holds one per row of big files.)
+    ``reason`` says why (for a duplicate: what it duplicates; an impossible value is an error
+    with the reason it is impossible). ``line`` is the 1-based line of the file the row starts
+    on (for JSON files: the record's position); ``raw`` holds the cells as printed, by column
+    name. ``warning`` says why a result that is kept is implausible
+    (:mod:`hpgjournal.domain.plausible`). (A named tuple: a plan holds one per row of big files.)
     """
 
     file: Path
@@ -65,6 +68,7 @@ class PlannedRow(NamedTuple):
     result: LabResult | None
     reason: str = ""
     raw: dict[str, str] = {}  # noqa: RUF012 - never mutated; each row gets its own dict
+    warning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,10 @@ class ImportPlan:
         """The unreadable rows, each with its reason."""
         return [r for r in self.rows if r.status == "error"]
 
+    def warning_rows(self) -> list[PlannedRow]:
+        """The new rows whose values are implausible: imported, with a warning each."""
+        return [r for r in self.rows if r.warning and r.status == "new"]
+
     def ambiguous_files(self) -> list[FilePlan]:
         """Files whose date order must be chosen (plan again with ``date_order``) to commit."""
         return [f for f in self.files if f.date_order_ambiguous]
@@ -166,6 +174,8 @@ class ImportPlan:
             "duplicates": self.count("duplicate"),
             "errors": [{"file": str(r.file), "line": r.line, "reason": r.reason}
                        for r in self.rows if r.status == "error"],
+            "warnings": [{"file": str(r.file), "line": r.line, "warning": r.warning}
+                         for r in self.warning_rows()],
             "records": {status: sum(1 for r in self.records if r.status == status)
                         for status in STATUSES},
         }
@@ -358,16 +368,26 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
                    items, normaliser, others, ignored, bool(candidates))
 
 
+_LISTED_WARNINGS = 20  # implausible rows listed one by one among a file's warnings
+
+
+def _list_implausible(reading: Reading, rows: Sequence[PlannedRow]) -> None:
+    """Name the new rows whose values are implausible among the file's warnings (the command
+    line prints those, the dialog shows them above the rows)."""
+    implausible = [row for row in rows if row.warning and row.status == "new"]
+    for row in implausible[:_LISTED_WARNINGS]:
+        reading.warnings.append(f"line {row.line}: kept, but {row.warning}")
+    if len(implausible) > _LISTED_WARNINGS:
+        reading.warnings.append(f"{len(implausible) - _LISTED_WARNINGS} more rows have "
+                                "implausible values (kept): see the rows' warnings")
+
+
 def _warn_about_results(reading: Reading, rows: Sequence[PlannedRow]) -> None:
     no_unit: dict[str, str] = {}
-    future = 0
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
     for row in rows:
         result = row.result
         if result is None:
             continue
-        if result.taken_at[:10] > tomorrow:
-            future += 1
         if result.value is not None and not result.reported_unit and \
                 not analytes.is_custom(result.analyte) and result.unit:
             no_unit.setdefault(analytes.get_analyte(result.analyte).short, result.unit)
@@ -375,8 +395,6 @@ def _warn_about_results(reading: Reading, rows: Sequence[PlannedRow]) -> None:
         listed = ", ".join(f"{name} as {unit}" for name, unit in sorted(no_unit.items())[:8])
         reading.warnings.append(f"some values have no unit and were read in their marker's usual "
                                 f"unit ({listed}): check them")
-    if future:
-        reading.warnings.append(f"{future} results are dated in the future: check the date order")
 
 
 # ------------------------------------------------------------------------------ the plan
@@ -438,6 +456,9 @@ def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> Import
     add = rows.append
     files: list[FilePlan] = []
     batches = _batches_by_checksum(journal)
+    today = date.today()
+    last_day = latest_date(today)
+    spans = PLAUSIBLE_SPANS
     for stage in staged:
         path = stage.source.path
         first = len(rows)
@@ -450,34 +471,50 @@ def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> Import
                 try:
                     result = build(item)
                 except RowError as exc:
-                    add(_row(PlannedRow, (path, item.line, "error", None, str(exc), item.raw)))
+                    add(_row(PlannedRow, (path, item.line, "error", None, str(exc), item.raw,
+                                          "")))
                     errors += 1
                     continue
             elif isinstance(item, Ready):
                 result = item.result
             else:
-                add(_row(PlannedRow, (path, item.line, "error", None, item.reason, item.raw)))
+                add(_row(PlannedRow, (path, item.line, "error", None, item.reason, item.raw,
+                                      "")))
                 errors += 1
                 continue
-            value = result.value  # result_key(result), inlined for the common case
+            value = result.value
+            span = spans.get(result.analyte)
+            if span is not None and value is not None and span[0] <= value <= span[1] and \
+                    EARLIEST_DATE <= result.taken_at[:10] <= last_day:
+                warning = ""  # judge_result's common case, decided inline (big files)
+            else:
+                verdict = judge_result(result, today=today)
+                if verdict.refused:  # an own export's row (read as it is), a date ahead
+                    add(_row(PlannedRow, (path, item.line, "error", None, verdict.refused,
+                                          item.raw, "")))
+                    errors += 1
+                    continue
+                warning = verdict.warning
+            # result_key(result), inlined for the common case
             key = (result.taken_at, result.analyte, result.method, result.comparator,
                    round(value, 6)) if value is not None else result_key(result)
             if key in existing:
                 add(_row(PlannedRow, (path, item.line, "duplicate", result,
-                                      "already in the journal", item.raw)))
+                                      "already in the journal", item.raw, warning)))
                 duplicates += 1
             elif key in seen:
                 earlier = rows[seen[key]]
                 add(_row(PlannedRow, (path, item.line, "duplicate", result,
                                       f"same result as {earlier.file.name} line {earlier.line}",
-                                      item.raw)))
+                                      item.raw, warning)))
                 duplicates += 1
             else:
                 seen[key] = len(rows)
-                add(_row(PlannedRow, (path, item.line, "new", result, "", item.raw)))
+                add(_row(PlannedRow, (path, item.line, "new", result, "", item.raw, warning)))
         file_rows = rows[first:]
         if stage.has_candidates:
             _warn_about_results(stage.reading, file_rows)
+        _list_implausible(stage.reading, file_rows)
         counts = {"new": len(file_rows) - duplicates - errors, "duplicate": duplicates,
                   "error": errors}
         files.append(_file_plan(stage, counts, batches.get(stage.source.sha256, ())))

@@ -23,6 +23,7 @@ from hpgjournal.domain.display import (
 from hpgjournal.domain.drugs import ROUTES
 from hpgjournal.domain.monitoring import Due, due_tests
 from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.plausible import left_out_note, usable
 from hpgjournal.domain.profile import age_on
 from hpgjournal.domain.records import (
     SCORE_NAMES,
@@ -111,6 +112,8 @@ class ReportData:
     due: list[Due] = field(default_factory=list)
     history: list[Medication] = field(default_factory=list)  # every regimen ever logged
     few_for_chart: list[str] = field(default_factory=list)  # charts left out: too few results
+    # stored results left out everywhere because they are impossible (domain.plausible)
+    left_out: list[tuple[LabResult, str]] = field(default_factory=list)
     all_doses: list[Dose] = field(default_factory=list)
     charts: list[ChartImage] = field(default_factory=list)
     verdicts: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -124,7 +127,7 @@ def _in(stamp: str, start: str, end: str) -> bool:
 def gather(journal: Journal, options: ReportOptions, today: date | None = None) -> ReportData:
     today = today or date.today()
     start, end = options.span(today)
-    all_results = journal.lab_results()
+    all_results, left_out = usable(journal.lab_results())
     results = [r for r in all_results if _in(r.taken_at, start, end)]
     phases = [p for p in journal.all(Phase)
               if p.start_date <= end and (p.end_date is None or p.end_date >= start)]
@@ -143,6 +146,7 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
         alerts=find_alerts([r for r in all_results if r.taken_at[:10] <= end],
                            journal.all(Phase), journal.all(Medication)),
         markers=markers, clock=DoseClock(doses, journal.all(Medication)),
+        left_out=left_out,
     )
     as_of = date.fromisoformat(end)
     age = age_on(data.profile.get("birth_date", ""), as_of)
@@ -258,6 +262,7 @@ def _summary(data: ReportData, options: ReportOptions) -> str:
     out.append(f"<p><b>Current phase:</b> {phase_text}<br><b>Current regimen:</b> {regimen}</p>")
     out.append(_history(data))
     out.append(_recent_draws(data, options))
+    out.append(_left_out(data))
     out.append("<h3>Worth discussing</h3>")
     if data.alerts:
         out.append("<ul>" + "".join(f"<li><b class='warn'>{esc(a.title)}.</b> {esc(a.text)}</li>"
@@ -409,11 +414,18 @@ def result_rows(data: ReportData, options: ReportOptions) -> TableRows:
     return table
 
 
+def _left_out(data: ReportData) -> str:
+    """The stored values no part of the report uses, because they are impossible."""
+    return f"<p class='warn'>{esc(left_out_note(data.left_out))}</p>" if data.left_out else ""
+
+
 def _results(data: ReportData, options: ReportOptions) -> str:
+    note = "" if "summary" in options.sections else _left_out(data)
     if not data.results:
         return (f"{SPLIT}<h2>{SECTION_TITLES['results']}</h2><p class='muted'>No lab results in "
-                f"this period.</p>{SPLIT}")
-    return SPLIT + TABLE_MARK.format(name="results") + SPLIT  # painted by report/pdf.py
+                f"this period.</p>{note}{SPLIT}")
+    # the table is painted by report/pdf.py
+    return SPLIT + TABLE_MARK.format(name="results") + SPLIT + note
 
 
 def _short(key: str) -> str:

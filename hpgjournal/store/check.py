@@ -10,6 +10,7 @@ from hpgjournal.domain import analytes
 from hpgjournal.domain.analytes import UnitError
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.phases import PHASE_KINDS
+from hpgjournal.domain.plausible import impossible_date, judge_value
 from hpgjournal.domain.timestamps import normalise_timestamp
 from hpgjournal.store import schema
 from hpgjournal.store.journal import Journal
@@ -43,6 +44,7 @@ def check(journal: Journal) -> list[Problem]:
                                                    f"{schema.CURRENT_VERSION}"))
         return problems
     problems += _check_results(conn)
+    problems += _check_numbers(conn)
     problems += _check_dates(conn)
     for row in conn.execute("SELECT id, kind FROM phases"):
         if row["kind"] not in PHASE_KINDS:
@@ -51,26 +53,53 @@ def check(journal: Journal) -> list[Problem]:
 
 
 def _check_results(conn: sqlite3.Connection) -> list[Problem]:
+    """Each result's marker, unit and conversion, and its value against the plausibility
+    limits: an impossible value (which no entry path stores any more) is an error, an
+    implausible one a warning."""
     problems = []
     for row in conn.execute("SELECT * FROM lab_results"):
         where = f"lab result #{row['id']} ({row['taken_at']})"
         key = row["analyte"]
-        if key.startswith("custom:"):
+        custom = key.startswith("custom:")
+        if not custom:
+            try:
+                analyte = analytes.get_analyte(key)
+            except KeyError:
+                problems.append(Problem("error", where, f"unknown marker {key!r}"))
+                continue
+        verdict = judge_value(key, row["value"], row["comparator"], row["reported_value"])
+        if verdict.refused:
+            problems.append(Problem("error", where, verdict.refused))
             continue
-        try:
-            analyte = analytes.get_analyte(key)
-        except KeyError:
-            problems.append(Problem("error", where, f"unknown marker {key!r}"))
+        if verdict.warning:
+            problems.append(Problem("warning", where, verdict.warning))
+        if custom or row["value"] is None:
             continue
-        if row["value"] is None:
-            continue
-        if not math.isfinite(row["value"]):
-            problems.append(Problem("error", where, "value is not a finite number"))
-        elif row["unit"] != analyte.unit:
+        if row["unit"] != analyte.unit:
             problems.append(Problem("error", where, f"unit {row['unit']!r} is not the canonical "
                                                     f"{analyte.unit!r} of {analyte.name}"))
         elif row["reported_unit"]:
             problems += _check_conversion(row, where)
+    return problems
+
+
+_NUMBERS = {"doses": ("amount",), "medications": ("dose", "interval_days"),
+            "measures": ("testis_left_ml", "testis_right_ml", "weight_kg", "systolic",
+                         "diastolic")}
+
+
+def _check_numbers(conn: sqlite3.Connection) -> list[Problem]:
+    """The other records' numbers must be numbers, and finite."""
+    problems = []
+    for table, columns in _NUMBERS.items():
+        for row in conn.execute(f"SELECT id, {', '.join(columns)} FROM {table}"):
+            for name in columns:
+                value = row[name]
+                if value is None:
+                    continue
+                if not isinstance(value, int | float) or not math.isfinite(value):
+                    problems.append(Problem("error", f"{table} #{row['id']}",
+                                            f"{name} {value!r} is not a finite number"))
     return problems
 
 
@@ -103,7 +132,12 @@ def _check_dates(conn: sqlite3.Connection) -> list[Problem]:
     for table, column in columns.items():
         for row in conn.execute(f"SELECT id, {column} FROM {table}"):
             try:
-                normalise_timestamp(row[1])
+                stamp = normalise_timestamp(row[1])
             except ValidationError:
                 problems.append(Problem("error", f"{table} #{row[0]}", f"bad date {row[1]!r}"))
+                continue
+            # a blood test cannot lie ahead; a phase or a regimen may be planned
+            reason = impossible_date(stamp, future=table == "lab_results")
+            if reason:
+                problems.append(Problem("error", f"{table} #{row[0]}", reason))
     return problems

@@ -12,17 +12,24 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import math
 import os
 import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from hpgjournal.domain.errors import JournalError, JournalTooNew
+from hpgjournal.domain.errors import JournalError, JournalTooNew, ValidationError
+from hpgjournal.domain.plausible import (
+    EARLIEST_DATE,
+    impossible_date,
+    latest_date,
+    require_possible,
+)
 from hpgjournal.domain.records import (
     Batch,
     Dose,
@@ -63,6 +70,49 @@ _ORDER = {
     "batches": "imported_at, id",
     "questionnaires": "taken_at, id",
 }
+
+
+_DATE_FIELDS = ("taken_at", "noted_at", "measured_at", "start_date", "end_date")
+_NUMBER_FIELDS = ("value", "ref_low", "ref_high")  # of lab results
+
+
+def _numbers(row: dict[str, Any]) -> dict[str, Any]:
+    """A lab result's row with its numbers as numbers.
+
+    SQLite keeps text that does not read as a number (``'NaN'``, written by hand or by an old
+    program) as text even in a REAL column; it comes back as a float that is not a number, so
+    that readers see a float and the plausibility limits (and ``check``) can name it.
+    """
+    for name in _NUMBER_FIELDS:
+        value = row.get(name)
+        if value is not None and value.__class__ is not float and not isinstance(value, int):
+            try:
+                row[name] = float(value)
+            except (TypeError, ValueError):
+                row[name] = math.nan
+    return row
+
+
+def _record(kind: type[R], row: sqlite3.Row) -> R:
+    values = dict(row)
+    return from_row(kind, _numbers(values) if kind is LabResult else values)
+
+
+def _guard(record: Any) -> None:
+    """The last guard before a record is written: an impossible lab result (a value or a date
+    no entry path lets through, see domain.plausible) or a date before 1900 on any other
+    record raises ValidationError with the reason. Implausible values pass."""
+    if isinstance(record, LabResult):
+        require_possible(record)
+        return
+    if isinstance(record, Batch):
+        return
+    for name in _DATE_FIELDS:
+        stamp = getattr(record, name, None)
+        if stamp:
+            reason = impossible_date(stamp, future=False)
+            if reason:
+                raise ValidationError(name, reason)
 
 
 def _private_file(path: Path) -> None:
@@ -355,8 +405,12 @@ class Journal:
 
     # ----------------------------------------------------------------- generic record access
     def add(self, record: Any) -> int:
-        """Insert a record (its id is ignored) and return the new id."""
+        """Insert a record (its id is ignored) and return the new id.
+
+        An impossible value is refused with ValidationError (see :func:`_guard`).
+        """
         table = _RECORD_TABLES[type(record)]
+        _guard(record)
         row = {k: v for k, v in asdict(record).items() if k != "id"}
         with self.transaction():
             cursor = self.conn.execute(
@@ -366,7 +420,10 @@ class Journal:
         return int(cursor.lastrowid or 0)
 
     def restore(self, record: Any) -> None:
-        """Insert a record again under its own id (undo of a deletion)."""
+        """Insert a record again under its own id (undo of a deletion).
+
+        Not guarded: what comes back is exactly what was there, whatever it holds.
+        """
         table = _RECORD_TABLES[type(record)]
         row = asdict(record)
         with self.transaction():
@@ -380,8 +437,14 @@ class Journal:
         with self.transaction():
             return [self.add(r) for r in records]
 
-    def update(self, record: Any) -> None:
+    def update(self, record: Any, *, guarded: bool = True) -> None:
+        """Write a changed record; an impossible value is refused as by :meth:`add`.
+
+        ``guarded=False`` is for undo, which puts back exactly what was there before.
+        """
         table = _RECORD_TABLES[type(record)]
+        if guarded:
+            _guard(record)
         row = {k: v for k, v in asdict(record).items() if k != "id"}
         with self.transaction():
             cursor = self.conn.execute(
@@ -399,7 +462,7 @@ class Journal:
     def get(self, kind: type[R], record_id: int) -> R | None:
         table = _RECORD_TABLES[kind]
         row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id]).fetchone()
-        return from_row(kind, dict(row)) if row else None
+        return _record(kind, row) if row else None
 
     def all(self, kind: type[R], where: str = "", params: list[Any] | None = None) -> list[R]:
         """Every record of a kind in time order, optionally filtered by an SQL condition."""
@@ -408,7 +471,7 @@ class Journal:
         if where:
             sql += f" WHERE {where}"
         sql += f" ORDER BY {_ORDER[table]}"
-        return [from_row(kind, dict(r)) for r in self.conn.execute(sql, params or [])]
+        return [_record(kind, r) for r in self.conn.execute(sql, params or [])]
 
     def count(self, kind: type) -> int:
         return self.count_of(_RECORD_TABLES[kind])
@@ -442,7 +505,7 @@ class Journal:
             sql += " AND method = ?"
             params.append(method)
         rows = self.conn.execute(sql + " ORDER BY taken_at DESC, id DESC LIMIT ?", [*params, n])
-        return [from_row(LabResult, dict(r)) for r in rows]
+        return [_record(LabResult, r) for r in rows]
 
     def analytes_present(self) -> list[str]:
         rows = self.conn.execute("SELECT DISTINCT analyte FROM lab_results ORDER BY analyte")
@@ -513,12 +576,20 @@ class Journal:
         return not any(v for k, v in self.counts().items() if k != "batches")
 
     def date_span(self) -> tuple[str, str] | None:
+        """The first and last day of the records (results, doses, phases, notes).
+
+        Dates that no entry path accepts (before 1900; a lab result after tomorrow, see
+        domain.plausible) are left out, so that one wrong year in an old journal does not
+        stretch every chart over centuries.
+        """
         row = self.conn.execute(
             "SELECT min(d), max(d) FROM ("
             " SELECT substr(taken_at, 1, 10) AS d FROM lab_results"
+            "  WHERE substr(taken_at, 1, 10) <= ?"
             " UNION ALL SELECT substr(taken_at, 1, 10) FROM doses"
             " UNION ALL SELECT start_date FROM phases"
-            " UNION ALL SELECT substr(noted_at, 1, 10) FROM notes)"
+            " UNION ALL SELECT substr(noted_at, 1, 10) FROM notes) WHERE d >= ?",
+            [latest_date(date.today()), EARLIEST_DATE],
         ).fetchone()
         return (row[0], row[1]) if row and row[0] else None
 

@@ -17,14 +17,22 @@ from PySide6.QtWidgets import (
 
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.timestamps import normalise_timestamp
-from hpgjournal.ui.style import HIGH
+from hpgjournal.ui.style import HIGH, WARN
+
+SAVE_AGAIN = "Press Save again to keep it as it is."
 
 
 class FieldErrors:
-    """Shows each validation message right under the field it is about."""
+    """Shows each validation message right under the field it is about.
+
+    An error (red) is something the dialog refuses to save; a warning (amber, :meth:`warn`)
+    is an implausible value the user must have seen before it is saved (see
+    :meth:`confirm_warnings`).
+    """
 
     def __init__(self) -> None:
         self.labels: dict[str, QLabel] = {}
+        self._seen: dict[str, str] = {}  # the warnings shown at the last Save, by field
 
     def holder(self, name: str, field: QWidget) -> QWidget:
         box = QWidget()
@@ -51,11 +59,31 @@ class FieldErrors:
         message = self.labels.get(error.field) or self.labels.get(fallback)
         if message is None:
             raise error
-        message.setText(str(error))
+        self._put(message, str(error), HIGH)
+
+    def warn(self, name: str, text: str, fallback: str = "") -> None:
+        """Show a warning (not an error) under a field."""
+        message = self.labels.get(name) or self.labels[fallback]
+        self._put(message, text, WARN)
+
+    def _put(self, message: QLabel, text: str, colour: str) -> None:
+        message.setStyleSheet(f"color: {colour};")
+        message.setText(text)
         message.show()
         window = message.window()
         window.layout().activate()
         window.adjustSize()  # grow so that the message never overlaps the fields
+
+    def confirm_warnings(self, warnings: dict[str, str], fallback: str = "") -> bool:
+        """True when saving may go on: there are no warnings, or the user saw exactly these
+        at the previous Save. Otherwise show them under their fields and return False."""
+        if not warnings or warnings == self._seen:
+            self._seen = {}
+            return True
+        self._seen = dict(warnings)
+        for name, text in warnings.items():
+            self.warn(name, f"{text}. {SAVE_AGAIN}", fallback)
+        return False
 
     def text(self, name: str) -> str:
         return self.labels[name].text() if name in self.labels else ""
@@ -71,6 +99,7 @@ class DateTimeField(QWidget):
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMinimumDate(QDate(1900, 1, 1))  # the journal's earliest date (plausible.py)
         self.date.setDate(QDate.currentDate())
         layout.addWidget(self.date)
         self.time = QLineEdit()

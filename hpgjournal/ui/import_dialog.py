@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain.display import series_name, value_in
 from hpgjournal.domain.errors import UserError
 from hpgjournal.ui.session import ImportBatchCommand, JournalSession
-from hpgjournal.ui.style import HIGH, MUTED, OK
+from hpgjournal.ui.style import HIGH, MUTED, OK, WARN
 from hpgjournal.ui.tasks import run_task
 
 ENCODINGS = (("Detect", None), ("UTF-8", "utf-8"), ("Windows (cp1252)", "cp1252"),
@@ -79,9 +79,13 @@ class PlanModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, index.column())
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
-            return QBrush(QColor({"new": OK, "error": HIGH}.get(row.status, MUTED)))
-        if role == Qt.ItemDataRole.ToolTipRole and row.reason:
-            return row.reason
+            colour = WARN if row.warning and row.status == "new" else \
+                {"new": OK, "error": HIGH}.get(row.status, MUTED)
+            return QBrush(QColor(colour))
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 and row.warning:
+            return QBrush(QColor(WARN))
+        if role == Qt.ItemDataRole.ToolTipRole and (row.reason or row.warning):
+            return "\n".join(t for t in (row.reason, row.warning) if t)
         return None
 
     def _text(self, row: Any, column: int) -> str:
@@ -91,7 +95,8 @@ class PlanModel(QAbstractTableModel):
         if column == 1:
             return str(row.line)
         if column == 2:
-            return STATUS_TEXT.get(row.status, row.status)
+            status = STATUS_TEXT.get(row.status, row.status)
+            return f"{status}, implausible" if row.warning and row.status == "new" else status
         if result is None:
             raw = " · ".join(f"{k}: {v}" for k, v in list(row.raw.items())[:4])
             return raw if column == 4 else row.reason if column == 7 else ""
@@ -102,7 +107,7 @@ class PlanModel(QAbstractTableModel):
         if column in (5, 6):
             value, unit = value_in(result)
             return value if column == 5 else unit
-        return row.reason
+        return "; ".join(t for t in (row.reason, row.warning) if t)
 
 
 class ProblemFilter(QSortFilterProxyModel):
@@ -111,7 +116,8 @@ class ProblemFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, row: int, parent: Any) -> bool:
         if not self.only_problems:
             return True
-        return self.sourceModel().rows[row].status == "error"  # type: ignore[attr-defined]
+        planned = self.sourceModel().rows[row]  # type: ignore[attr-defined]
+        return planned.status == "error" or bool(planned.warning and planned.status == "new")
 
 
 class ImportDialog(QDialog):
@@ -192,7 +198,7 @@ class ImportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         top.addWidget(self.summary, 1)
-        self.only_problems = QCheckBox("Show only &unreadable rows")
+        self.only_problems = QCheckBox("Show only rows with a &problem")
         self.only_problems.toggled.connect(self._filter_problems)
         top.addWidget(self.only_problems)
         layout.addLayout(top)
@@ -289,7 +295,12 @@ class ImportDialog(QDialog):
                              f"#{', #'.join(str(b) for b in p.previous_batches)}).")
         self.detected.setText("\n".join(lines))
         new, dup, bad = plan.count("new"), plan.count("duplicate"), plan.count("error")
-        self.summary.setText(f"{new} new · {dup} already in the journal · {bad} unreadable")
+        odd = len(plan.warning_rows())
+        self.summary.setText(f"{new} new · {dup} already in the journal · {bad} unreadable"
+                             + (f" · {odd} implausible (kept)" if odd else ""))
+        implausible = (f" {odd} new {'row holds a value' if odd == 1 else 'rows hold values'} "
+                       "that look implausible: they are imported as printed, check them (see "
+                       "the reason in the table).") if odd else ""
         ambiguous = plan.ambiguous_files()
         if ambiguous:
             self.message.setStyleSheet(f"color: {HIGH};")
@@ -299,8 +310,12 @@ class ImportDialog(QDialog):
         elif bad:
             self.message.setStyleSheet("")
             rows = "1 row cannot" if bad == 1 else f"{bad} rows cannot"
-            self.message.setText(f"{rows} be read (see the reason in the table); the other "
-                                 "rows can be imported, and the unreadable ones are skipped.")
+            self.message.setText(f"{rows} be read or imported (see the reason in the table); "
+                                 "the other rows can be imported, and these are skipped."
+                                 + implausible)
+        elif odd:
+            self.message.setStyleSheet(f"color: {WARN};")
+            self.message.setText(implausible.strip())
         else:
             self.message.setStyleSheet("")
             self.message.setText("" if new else "Nothing new to import: every result is "

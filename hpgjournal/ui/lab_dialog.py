@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain import analytes
 from hpgjournal.domain.display import method_label, value_in
 from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
@@ -244,15 +245,23 @@ class LabResultDialog(SavesOnAccept, QDialog):
         si, si_unit = value_in(result, "si")
         both = f"{us} {us_unit}" + (f" ({si} {si_unit})" if si_unit != us_unit else "")
         flag = {"H": ", above the range", "L": ", below the range"}.get(result.flag[:1], "")
-        self.preview.setText(f"Will be saved as {both}{flag}")
+        warning = judge_result(result).warning
+        self.preview.setText(f"Will be saved as {both}{flag}" + (f"\n{warning}" if warning else ""))
 
     def accept(self) -> None:
+        """Save: an impossible value is an error on its field (nothing is saved); an
+        implausible one is a warning under its field, and saving needs a second press."""
         self.errors.clear()
         try:
-            self.result = self.build()
+            result = self.build()
         except ValidationError as exc:
             self.errors.show(exc, fallback="value")
             return
+        verdict = judge_result(result)
+        if not self.errors.confirm_warnings({verdict.field: verdict.warning} if verdict.warning
+                                            else {}, fallback="value"):
+            return
+        self.result = result
         super().accept()
 
 
@@ -308,8 +317,10 @@ class PanelDialog(SavesOnAccept, QDialog):
         unit.setMinimumWidth(110)
         ref = QLineEdit()
         error = QLabel()
-        error.setStyleSheet("color: #c62828;")
+        error.setObjectName(f"error-row-{row}")
         error.setTextFormat(Qt.TextFormat.PlainText)
+        error.setWordWrap(True)
+        self.errors.labels[f"row-{row}"] = error  # errors and warnings of this marker's row
 
         def marker_changed(*args: object) -> None:
             unit.clear()
@@ -332,24 +343,33 @@ class PanelDialog(SavesOnAccept, QDialog):
         except ValidationError as exc:
             self.errors.show(exc)
             return
-        for picker, value, unit, ref, error in self.rows:
-            error.clear()
+        warnings: dict[str, str] = {}
+        for row, (picker, value, unit, ref, _error) in enumerate(self.rows, start=1):
             if not value.text().strip():
                 continue
             found = picker.resolve()
             try:
                 if found is None:
                     raise ValidationError("analyte", "unknown marker")
-                results.append(make_result(stamp, found[0], value.text(), unit.currentText(),
-                                           method=found[1], ref_text=ref.text(),
-                                           lab=self.lab.text()))
+                result = make_result(stamp, found[0], value.text(), unit.currentText(),
+                                     method=found[1], ref_text=ref.text(), lab=self.lab.text())
             except ValidationError as exc:
-                error.setText(str(exc))
+                if exc.field == "taken_at":  # the date is wrong for every row: say it once
+                    self.errors.show(exc)
+                    return
+                self.errors.show(ValidationError(f"row-{row}", str(exc)))
                 failed = True
+                continue
+            results.append(result)
+            warning = judge_result(result).warning
+            if warning:
+                warnings[f"row-{row}"] = warning
         if failed:
             return
         if not results:
             self.errors.show(ValidationError("taken_at", "type at least one value"))
+            return
+        if not self.errors.confirm_warnings(warnings):
             return
         self.results = results
         super().accept()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain import analytes
 from hpgjournal.domain.display import series_name, status, trend, value_in
 from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.plausible import left_out_note, usable
 from hpgjournal.domain.timestamps import days_between
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.models import SORT_ROLE, Column, RecordTableModel
@@ -122,15 +123,22 @@ class DashboardPage(QWidget):
         name = journal.profile().get("name", "")
         layout.addWidget(page_header("Overview", f"{name + ' · ' if name else ''}"
                                                  f"as of {today.isoformat()}"))
+        # impossible stored values (an old journal, a hand-edited file) are left out, and said so
+        results, left_out = usable(journal.lab_results())
         layout.addWidget(self._now_card(journal, today))
         if self.actions is not None:
             layout.addLayout(self._quick_buttons(journal, today))
         layout.addWidget(label("Worth discussing", "section"))
-        layout.addWidget(self._alerts(journal))
+        layout.addWidget(self._alerts(journal, results))
         layout.addWidget(label("Tests the sources describe as due", "section"))
-        layout.addWidget(self._due(journal, today))
+        layout.addWidget(self._due(journal, today, results))
         layout.addWidget(label("Latest results", "section"))
-        layout.addWidget(self._markers(journal))
+        layout.addWidget(self._markers(results))
+        if left_out:
+            note = label(left_out_note(left_out), wrap=True)
+            note.setObjectName("left-out")
+            note.setStyleSheet(f"color: {HIGH};")
+            layout.addWidget(note)
         layout.addWidget(label(
             "Ranges are the lab's own where it printed one. This overview shows recorded data; "
             "decisions belong to you and your clinician.", "muted", wrap=True))
@@ -150,14 +158,14 @@ class DashboardPage(QWidget):
         row.addStretch(1)
         return row
 
-    def _alerts(self, journal: Journal) -> QWidget:
+    def _alerts(self, journal: Journal, results: Sequence[Any]) -> QWidget:
         from hpgjournal.domain.alerts import find_alerts
         from hpgjournal.domain.records import Medication, Phase
 
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        alerts = find_alerts(journal.lab_results(), journal.all(Phase), journal.all(Medication))
+        alerts = find_alerts(list(results), journal.all(Phase), journal.all(Medication))
         if not alerts:
             layout.addWidget(label("Nothing in the latest results crosses the thresholds the "
                                    "app watches (hematocrit, PSA, T/E2 ratio, low estradiol, no "
@@ -177,7 +185,7 @@ class DashboardPage(QWidget):
             layout.addWidget(card)
         return box
 
-    def _due(self, journal: Journal, today: date) -> QWidget:
+    def _due(self, journal: Journal, today: date, results: Sequence[Any]) -> QWidget:
         """The monitoring the sources describe for the phases running today (no advice)."""
         from hpgjournal.domain.monitoring import due_tests
         from hpgjournal.domain.profile import age_on
@@ -188,7 +196,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         age = age_on(journal.profile().get("birth_date", ""), today)
-        items = due_tests(journal.all(Phase), journal.lab_results(), today, age)
+        items = due_tests(journal.all(Phase), list(results), today, age)
         if not items:
             layout.addWidget(label("No test is described as due for the phases running today.",
                                    "muted", wrap=True))
@@ -230,18 +238,23 @@ class DashboardPage(QWidget):
             grid.setColumnStretch(col, 1)
         return card
 
-    def _markers(self, journal: Journal) -> QWidget:
+    def _markers(self, results: Sequence[Any]) -> QWidget:
         box = QWidget()
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(10)
         shown = 0
+        by_key: dict[str, list[Any]] = {}
+        for result in results:
+            by_key.setdefault(result.analyte, []).append(result)
         for key in analytes.KEY_MARKERS:
-            newest = journal.latest_results(key, 1)
-            if not newest:
+            newest_first = sorted(by_key.get(key, ()), key=lambda r: (r.taken_at, r.id or 0),
+                                  reverse=True)
+            if not newest_first:
                 continue
             # the trend compares like with like: the same assay method only
-            latest = journal.latest_results(key, 2, method=newest[0].method)
+            method = newest_first[0].method
+            latest = [r for r in newest_first if r.method == method][:2]
             grid.addWidget(self._marker_card(latest), shown // 4, shown % 4)
             shown += 1
         if not shown:

@@ -29,6 +29,7 @@ from hpgjournal.domain import analytes
 from hpgjournal.domain.drugs import DRUG_CLASSES, DRUGS, ROUTES, find_drug
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.phases import PHASE_KINDS
+from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import SCORE_NAMES, Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.domain.results import make_result
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
@@ -493,19 +494,27 @@ class SemenDialog(RecordDialog):
         for key, edit in self.values.items():
             if edit.text().strip():
                 marker = analytes.get_analyte(key)
-                results.append(make_result(stamp, key, edit.text(), marker.unit,
-                                           ref_text=_limit_text(marker), lab=self.lab.text(),
-                                           source="manual"))
+                try:
+                    results.append(make_result(stamp, key, edit.text(), marker.unit,
+                                               ref_text=_limit_text(marker),
+                                               lab=self.lab.text(), source="manual"))
+                except ValidationError as exc:
+                    if exc.field == "taken_at":
+                        raise
+                    raise ValidationError(key, str(exc)) from None  # under its own field
         by_key = {r.analyte: r for r in results}
         volume, conc = by_key.get("semen_volume"), by_key.get("sperm_concentration")
         if ("sperm_total_count" not in by_key and volume and conc and volume.value is not None
                 and conc.value is not None and not conc.comparator):
             total = round(volume.value * conc.value, 1)
             marker = analytes.get_analyte("sperm_total_count")
-            results.append(replace(make_result(stamp, "sperm_total_count", f"{total:g}",
-                                               marker.unit, ref_text=_limit_text(marker),
-                                               lab=self.lab.text()),
-                                   note="worked out as volume x concentration"))
+            try:
+                worked_out = make_result(stamp, "sperm_total_count", f"{total:g}", marker.unit,
+                                         ref_text=_limit_text(marker), lab=self.lab.text())
+            except ValidationError as exc:
+                raise ValidationError("sperm_total_count", f"volume x concentration: {exc}"
+                                      ) from None
+            results.append(replace(worked_out, note="worked out as volume x concentration"))
         if not results:
             raise ValidationError("semen_volume", "fill in at least one value")
         return results
@@ -513,10 +522,14 @@ class SemenDialog(RecordDialog):
     def accept(self) -> None:
         self.errors.clear()
         try:
-            self.records = self.build()
+            records = self.build()
         except ValidationError as exc:
             self.errors.show(exc, fallback="semen_volume")
             return
+        warnings = {r.analyte: w for r in records if (w := judge_result(r).warning)}
+        if not self.errors.confirm_warnings(warnings, fallback="semen_volume"):
+            return
+        self.records = records
         QDialog.accept(self)
 
 

@@ -162,7 +162,7 @@ class _Edit(SessionCommand):
         self.journal.update(self.new)
 
     def revert(self) -> None:
-        self.journal.update(self.old)
+        self.journal.update(self.old, guarded=False)  # what was there, even if impossible
 
     def kinds(self) -> set[type]:
         return {type(self.new)}
@@ -219,7 +219,7 @@ class _Delete(SessionCommand):
             for record in self.records:
                 self.journal.restore(record)
             for dose in self.linked:
-                self.journal.update(dose)
+                self.journal.update(dose, guarded=False)
 
     def kinds(self) -> set[type]:
         return {type(r) for r in self.records} | ({Dose} if self.linked else set())

@@ -9,6 +9,7 @@ ACCENT = "#2d6a9f"
 OK = "#2e7d32"
 HIGH = "#c62828"
 LOW = "#1565c0"
+WARN = "#b45309"  # implausible values: kept, but worth a second look
 MUTED = "#6b7280"
 
 STYLE_SHEET = f"""

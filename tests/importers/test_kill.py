@@ -22,17 +22,18 @@ pytestmark = [pytest.mark.slow,
 
 
 def big_file(path: Path) -> Path:
-    markers = (("Testosterone", "ng/dL", "264-916"), ("LH", "IU/L", "1.7-8.6"),
-               ("Estradiol", "pg/mL", "7.6-42.6"), ("Hematocrit", "%", "37.5-51.0"),
-               ("SHBG", "nmol/L", "16.5-55.9"))
+    # values drawn between a low and a high that plausible.LIMITS finds plausible
+    markers = (("Testosterone", "ng/dL", "264-916", 1, 900), ("LH", "IU/L", "1.7-8.6", 0.1, 60),
+               ("Estradiol", "pg/mL", "7.6-42.6", 1, 900),
+               ("Hematocrit", "%", "37.5-51.0", 20, 70), ("SHBG", "nmol/L", "16.5-55.9", 1, 400))
     rng = random.Random(4)
     with open(path, "w", encoding="utf-8") as out:
         out.write("Collection Date,Test Name,Result,Units,Reference Range\n")
         for i in range(ROWS):
-            name, unit, ref = markers[i % len(markers)]
+            name, unit, ref, low, high = markers[i % len(markers)]
             day = i // len(markers)
             out.write(f"{1960 + day // 336}-{1 + day // 28 % 12:02d}-{1 + day % 28:02d},{name},"
-                      f"{rng.uniform(1, 900):.1f},{unit},{ref}\n")
+                      f"{rng.uniform(low, high):.1f},{unit},{ref}\n")
     return path
 
 

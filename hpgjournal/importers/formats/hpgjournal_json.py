@@ -8,12 +8,14 @@ import batch here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import fields
 from typing import Any
 
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.phases import PHASE_KINDS
+from hpgjournal.domain.plausible import impossible_date
 from hpgjournal.domain.records import SCORE_NAMES, Note, Phase, from_row
 from hpgjournal.domain.timestamps import normalise_timestamp
 from hpgjournal.importers.errors import UnknownFormatError
@@ -54,6 +56,8 @@ def _check_type(name: str, annotation: str, value: Any) -> Any:
         raise RowError(f"{name} must be true or false, not {value!r}")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RowError(f"{name} must be a number, not {value!r}")
+    if not math.isfinite(value):  # JSON as Python reads it allows NaN and Infinity
+        raise RowError(f"{name} {value!r} is not a finite number")
     if annotation.startswith("int"):
         if float(value) != int(value):
             raise RowError(f"{name} must be a whole number, not {value!r}")
@@ -74,6 +78,9 @@ def check_record(kind: type, entry: Mapping[str, Any]) -> Any:
                 values[name] = normalise_timestamp(values[name], name)
             except ValidationError as exc:
                 raise RowError(str(exc)) from None
+            too_early = impossible_date(values[name], future=False)  # plans may lie ahead
+            if too_early:
+                raise RowError(f"{name}: {too_early}")
     if values.get("end_date") and values.get("start_date") and values["end_date"] < values[
             "start_date"]:
         raise RowError("end_date is before start_date")
