@@ -44,13 +44,16 @@ def error_line(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 def lab_csv(path: Path, rows: int, seed: int = 1, year: int = 2001) -> Path:
-    """A plain long-layout lab table of ``rows`` testosterone results on different days."""
+    """A plain long-layout lab table of ``rows`` testosterone results, one an hour from ``year``."""
+    from datetime import datetime, timedelta
+
     rng = random.Random(seed)
+    start = datetime(year, 1, 1)
     with open(path, "w", encoding="utf-8") as out:
         out.write("Collection Date,Test Name,Result,Units\n")
         for i in range(rows):
-            out.write(f"{year + i // 336}-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:00,"
-                      f"Testosterone,{rng.uniform(100, 900):.1f},ng/dL\n")
+            stamp = (start + timedelta(hours=i)).strftime("%Y-%m-%dT%H:%M")
+            out.write(f"{stamp},Testosterone,{rng.uniform(100, 900):.1f},ng/dL\n")
     return path
 
 
