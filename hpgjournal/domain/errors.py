@@ -33,10 +33,13 @@ class JournalDamaged(JournalError):
     ``backup`` is the newest backup that passes an integrity check, or None.
     """
 
-    def __init__(self, path: object, backup: object, message: str) -> None:
+    def __init__(self, path: object, backup: object, message: str, *, reason: str = "",
+                 summary: str = "") -> None:
         super().__init__(message)
         self.path = path
         self.backup = backup
+        self.reason = reason  # what is wrong with the file, in words
+        self.summary = summary  # the backup's date and result count
 
 
 class StorageError(UserError):

@@ -54,7 +54,8 @@ def damaged(path: Path, reason: str, *, empty: bool = False) -> JournalDamaged:
             advice = (f"there is no good backup of it in {backup_dir(path)}; {elsewhere}, and "
                       f"'hpgjournal check --journal {path}' lists what is damaged")
     return JournalDamaged(path, good.path if good else None,
-                          f"{path} is damaged ({reason}): {advice}")
+                          f"{path} is damaged ({reason}): {advice}", reason=reason,
+                          summary=good.summary if good else "")
 
 
 def explain(exc: BaseException, journal: Path | None = None) -> UserError | None:

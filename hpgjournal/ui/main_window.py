@@ -321,14 +321,24 @@ class MainWindow(QMainWindow):
         from hpgjournal.domain.errors import JournalDamaged
 
         log.warning("cannot open the journal: %s", exc)
-        box = QMessageBox(QMessageBox.Icon.Warning, "The journal is damaged", str(exc),
-                          parent=self)
+        box = QMessageBox(QMessageBox.Icon.Warning, "The journal is damaged", "", parent=self)
         box.setObjectName("journal-damaged")
         box.setTextFormat(Qt.TextFormat.PlainText)
         restore = None
+        path = getattr(exc, "path", "")
+        reason = getattr(exc, "reason", "") or str(exc)
         if isinstance(exc, JournalDamaged) and exc.backup is not None:
+            box.setText(f"{Path(str(path)).name} cannot be opened: {reason}.\n\n"
+                        f"Its newest good backup was {exc.summary}. Restoring it replaces the "
+                        "journal by that backup; the damaged file is kept beside it, nothing is "
+                        "deleted.")
             restore = box.addButton("&Restore the newest good backup",
                                     QMessageBox.ButtonRole.AcceptRole)
+        else:
+            box.setText(f"{Path(str(path)).name} cannot be opened: {reason}.\n\n"
+                        "There is no good backup of it beside it. If you keep a copy elsewhere, "
+                        "File > Restore backup... puts it back.")
+        box.setDetailedText(str(exc))
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
         if restore is not None and box.clickedButton() is restore:

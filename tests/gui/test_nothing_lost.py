@@ -473,7 +473,7 @@ def test_a_damaged_journal_is_restored_from_its_newest_backup_in_one_click(windo
     seen: dict[str, object] = {}
 
     def play(box):
-        seen.update(name=box.objectName(), text=box.text(),
+        seen.update(name=box.objectName(), text=box.text(), details=box.detailedText(),
                     buttons=[b.text() for b in box.buttons()])
         restore = next(b for b in box.buttons() if b.text() == "&Restore the newest good backup")
         click(qtbot, restore)
@@ -481,8 +481,10 @@ def test_a_damaged_journal_is_restored_from_its_newest_backup_in_one_click(windo
     with_modal(recent(path).trigger, play)  # File > Open recent > the damaged journal
 
     assert seen["name"] == "journal-damaged"
-    assert "is damaged" in seen["text"] and "0 bytes" in seen["text"]
-    assert str(made[0]) in seen["text"]
+    assert seen["text"].startswith("journal.hpgjournal cannot be opened: the file is empty "
+                                   "(0 bytes)")
+    assert f"newest good backup was made {time.strftime('%Y-%m-%d %H:%M', time.localtime(made[0].stat().st_mtime))}, {results} lab results" in seen["text"]  # noqa: E501
+    assert str(made[0]) in seen["details"]  # the file and the command for the record
     assert "&Restore the newest good backup" in seen["buttons"]
     assert window.journal is not None and window.journal.path == path
     assert window.journal.count(LabResult) == results
