@@ -182,10 +182,23 @@ def _refuse_special(path: Path, mode: int) -> None:
         raise NotAFileError(path, f"{path} is {what}: {fix}")
 
 
+def _over_the_limit(size: int) -> tuple[str, str]:
+    """A size above the limit and the limit, printed so that the first visibly exceeds the
+    second: in whole megabytes, else with one or two decimals (rounded down), else in bytes."""
+    mb = 1024 * 1024
+    for digits in (0, 1, 2):
+        scale = 10**digits
+        shown = size * scale // mb
+        if shown * mb > MAX_FILE_BYTES * scale:
+            return f"{shown / scale:.{digits}f} MB", f"{MAX_FILE_BYTES / mb:g} MB"
+    return f"{size:,} bytes", f"{MAX_FILE_BYTES:,} bytes"
+
+
 def _too_large(path: Path, size: int) -> FileTooLargeError:
+    shown, limit = _over_the_limit(size)
     return FileTooLargeError(
-        path, f"{path.name} is {_human_size(size)}, far larger than any lab export (the limit "
-              f"is {_human_size(MAX_FILE_BYTES)}): check that it is the right file, or split it")
+        path, f"{path.name} is {shown}, far larger than any lab export (the limit is {limit}): "
+              "check that it is the right file, or split it")
 
 
 # Opened without blocking (a pipe swapped in after the check would wait for a writer forever)

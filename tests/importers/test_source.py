@@ -127,13 +127,22 @@ def test_bad_files_raise_one_line_user_errors_and_change_nothing(journal_path, n
     assert journal_state(journal_path) == before
 
 
-def test_a_huge_file_is_refused_before_it_is_read(tmp_path, journal):
+@pytest.mark.parametrize(("size", "shown", "limit"), [
+    (MAX_FILE_BYTES + 1, "67,108,865 bytes", "67,108,864 bytes"),  # "64 MB" would equal the limit
+    (MAX_FILE_BYTES + 8 * 1024, "67,117,056 bytes", "67,108,864 bytes"),
+    (MAX_FILE_BYTES + 12 * 1024, "64.01 MB", "64 MB"),
+    (MAX_FILE_BYTES + 210 * 1024, "64.2 MB", "64 MB"),
+    (3 * MAX_FILE_BYTES, "192 MB", "64 MB"),
+])
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path, journal, size, shown, limit):
     path = tmp_path / "huge.csv"
     with open(path, "wb") as out:  # sparse: costs no disk and no time
         out.write(b"date,marker,value\n")
-        out.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(errors.FileTooLargeError, match=r"huge.csv is \d+ MB.*split it"):
+        out.truncate(size)
+    with pytest.raises(errors.FileTooLargeError) as caught:
         plan_import([path], journal)
+    assert str(caught.value) == (f"huge.csv is {shown}, far larger than any lab export (the limit "
+                                 f"is {limit}): check that it is the right file, or split it")
 
 
 def test_missing_file_and_folder(tmp_path, journal):
