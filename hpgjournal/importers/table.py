@@ -20,7 +20,7 @@ from typing import Any
 from hpgjournal.importers.errors import NotATableError, UnknownFormatError
 from hpgjournal.importers.source import SourceFile
 
-__all__ = ["DELIMITERS", "HEAD_ROWS", "Table", "delimiter_name", "sniff_table"]
+__all__ = ["DELIMITERS", "HEAD_ROWS", "Table", "delimiter_name", "filled_width", "sniff_table"]
 
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_ROWS = 60
@@ -30,6 +30,15 @@ _SEP_LINE = re.compile(r'^"?sep=(.)"?,*\s*$', re.IGNORECASE)
 
 def delimiter_name(delimiter: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter, repr(delimiter))
+
+
+def filled_width(cells: list[str]) -> int:
+    """How many cells a row has up to its last non-empty one: the empty cells a spreadsheet
+    writes after the last column do not count, the empty cells between values do."""
+    width = len(cells)
+    while width and not cells[width - 1]:
+        width -= 1
+    return width
 
 
 @dataclass

@@ -33,7 +33,7 @@ from hpgjournal.importers.mapping import (
     norm_header,
 )
 from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item
-from hpgjournal.importers.table import Table, delimiter_name
+from hpgjournal.importers.table import Table, delimiter_name, filled_width
 
 __all__ = ["LONG", "PACKED", "LongFormat", "PackedFormat"]
 
@@ -165,7 +165,7 @@ class LongFormat(Format):
             if len(cells) > width and any(cells[width:]):
                 raw = dict(zip(labels, cells, strict=False))
                 raw.update({f"Column {i + 1}": c for i, c in enumerate(cells) if i >= width})
-                yield Failed(line, raw, f"{sum(1 for c in cells if c)} cells but the header has "
+                yield Failed(line, raw, f"{filled_width(cells)} cells but the header has "
                                         f"{width} columns: a value probably holds an unquoted "
                                         f"{delimiter_name(table.delimiter)}; put it in quotes")
                 continue
