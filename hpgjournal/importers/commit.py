@@ -22,7 +22,6 @@ from hpgjournal.importers.errors import (
     StrictImportRefused,
 )
 from hpgjournal.importers.names import OTHER_TABLES
-from hpgjournal.importers.normalise import result_key
 from hpgjournal.importers.plan import (
     ImportPlan,
     PlannedRecord,
@@ -119,14 +118,15 @@ def commit_plan(
                                   "nothing was imported because of --strict", record_errors)
     if cancelled is not None and cancelled():
         raise ImportCancelled()
-    new = [r.result for r in plan.rows if r.status == "new" and r.result is not None]
+    # the rows, not their results: a result is made from its row's parts as it is written
+    new = [r for r in plan.rows if r.status == "new" and r.has_result]
     records = [r for r in plan.records if r.status == "new"]
     if not new and not records and not plan.profile:
         return CommitResult(None, 0, duplicates, len(errors))
     try:
         with paused_gc(), journal.transaction():
             present = existing_keys(journal)
-            fresh = [r for r in new if result_key(r) not in present]
+            fresh = [r for r in new if r.key() not in present] if present else new
             late = len(new) - len(fresh)
             written_records = _fresh_records(journal, records)
             if not fresh and not written_records:
@@ -147,13 +147,13 @@ def commit_plan(
     return CommitResult(batch_id, len(fresh), duplicates + late, len(errors), count)
 
 
-def _insert_results(journal: Journal, results: list[LabResult], batch_id: int,
+def _insert_results(journal: Journal, rows: list[PlannedRow], batch_id: int,
                     progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
     insert = _INSERT.format(batch_id=batch_id)
-    total = len(results)
+    total = len(rows)
     for start in range(0, total, _CHUNK):
-        chunk = results[start:start + _CHUNK]
-        journal.conn.executemany(insert, [_VALUES(vars(r)) for r in chunk])
+        chunk = rows[start:start + _CHUNK]
+        journal.conn.executemany(insert, [_VALUES(r.fields()) for r in chunk])
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         if progress is not None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.records import LabResult
@@ -25,8 +26,23 @@ from hpgjournal.importers.formats import MIN_CONFIDENCE, Format, get_format, mak
 from hpgjournal.importers.formats.base import Probe, Reading, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping
 from hpgjournal.importers.names import DATE_ORDER_CHOICES, OTHER_TABLES
-from hpgjournal.importers.normalise import Normaliser, decide_decimal_comma, key_of, result_key
-from hpgjournal.importers.rows import Candidate, Failed, Ignored, OtherRecord, Ready, RowError
+from hpgjournal.importers.normalise import (
+    Context,
+    Normaliser,
+    context_cells,
+    decide_decimal_comma,
+    key_of,
+    result_key,
+)
+from hpgjournal.importers.rows import (
+    Candidate,
+    Failed,
+    Ignored,
+    OtherRecord,
+    Ready,
+    RowError,
+    cells_by_name,
+)
 from hpgjournal.importers.source import SourceFile, read_source
 from hpgjournal.importers.table import delimiter_name
 from hpgjournal.store.export import TABLES
@@ -50,21 +66,76 @@ Progress = Callable[[int, int], None]
 _TICK = 2000
 
 
-class PlannedRow(NamedTuple):
+class PlannedRow(tuple):
     """One result of the plan.
 
     ``status`` is ``new``, ``duplicate`` or ``error``; ``result`` is None for an error and
     ``reason`` says why (for a duplicate: what it duplicates). ``line`` is the 1-based line of
     the file the row starts on (for JSON files: the record's position); ``raw`` holds the cells
-    as printed, by column name. (A named tuple: a plan holds one per row of big files.)
+    as printed, by column name.
+
+    A plan holds one of these per row of big files, so it is a tuple, like a named tuple, made
+    as ``PlannedRow(file, line, status, result, reason, raw)``, which keeps what is large
+    apart from few shared parts: a plain result as its :class:`Context` (marker, unit, range,
+    the same for many rows), timestamp and printed number; the cells as a tuple after their
+    column names. ``result`` and ``raw`` are made from them when asked for, each time.
     """
 
-    file: Path
-    line: int
-    status: str
-    result: LabResult | None
-    reason: str = ""
-    raw: dict[str, str] = {}  # noqa: RUF012 - never mutated; each row gets its own dict
+    __slots__ = ()
+
+    def __new__(cls, file: Path, line: int, status: str, result: LabResult | None,
+                reason: str = "", raw: dict[str, str] | None = None) -> PlannedRow:
+        return tuple.__new__(cls, (file, line, status, result, reason,
+                                   {} if raw is None else raw, None, None))
+
+    file = property(itemgetter(0), doc="the file the row is in (a Path)")
+    line = property(itemgetter(1), doc="the line of the file it starts on")
+    status = property(itemgetter(2), doc="new, duplicate or error")
+    reason = property(itemgetter(4), doc="why it is not new (empty when it is)")
+
+    @property
+    def result(self) -> LabResult | None:
+        made = self[3]
+        if made.__class__ is Context:
+            return made.result(self[6], self[7])  # type: ignore[no-any-return]
+        return made  # type: ignore[no-any-return]
+
+    @property
+    def raw(self) -> dict[str, str]:
+        return cells_by_name(self[5])
+
+    @property
+    def has_result(self) -> bool:
+        return self[3] is not None
+
+    def fields(self) -> dict[str, object]:
+        """The fields of the result (``vars(row.result)``), made more cheaply."""
+        made = self[3]
+        if made.__class__ is Context:
+            return made.fields(self[6], self[7])  # type: ignore[no-any-return]
+        if made is None:
+            raise ValueError(f"line {self.line} has no result: {self.reason}")
+        return vars(made)
+
+    def key(self) -> tuple[object, ...]:
+        """The duplicate key of the result (:func:`result_key`), made more cheaply."""
+        made = self[3]
+        if made.__class__ is Context:
+            return made.duplicate_key(self[6], self[7])  # type: ignore[no-any-return]
+        if made is None:
+            raise ValueError(f"line {self.line} has no result: {self.reason}")
+        return result_key(made)
+
+    def __repr__(self) -> str:
+        return (f"PlannedRow(file={self.file!r}, line={self.line!r}, status={self.status!r}, "
+                f"result={self.result!r}, reason={self.reason!r}, raw={self.raw!r})")
+
+    def __reduce__(self) -> tuple[object, ...]:  # copied and pickled in the compact form
+        return _planned_row, (tuple(self),)
+
+
+def _planned_row(items: tuple[object, ...]) -> PlannedRow:
+    return tuple.__new__(PlannedRow, items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,17 +332,27 @@ def _existing_records(journal: Journal) -> dict[str, set[tuple[object, ...]]]:
 # ------------------------------------------------------------------------------ one file
 
 
+# A candidate waiting to be planned: (line, raw, date, time, value, context cells, None,
+# None), the context cells (normalise.context_cells) shared with the candidates that have the
+# same: a large file has a million of them, and a Candidate costs half as much again. The two
+# Nones make it the size of a PlannedRow: each row then takes the memory of the candidate it
+# replaces (Python's allocator gives a freed block again only to an object of its size).
+_Pending = tuple[int, Any, str, str, str, tuple[str, ...], None, None]
+
+
 @dataclass
 class _Staged:
+    """One file read, its rows not yet planned. ``source`` no longer holds the text."""
+
     source: SourceFile
-    probe: Probe
+    delimiter: str | None
     format: Format
     confidence: float
     alternatives: tuple[tuple[str, float], ...]
     reading: Reading
     decimal_comma: bool
     order: DateOrder
-    items: list[Candidate | Ready | Failed]
+    items: list[_Pending | Ready | Failed]
     normaliser: Normaliser
     others: list[OtherRecord]
     ignored: list[Ignored]
@@ -324,24 +405,32 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
     probe = make_probe(source)
     fmt, confidence, alternatives = _choose(probe, wanted, mapping)
     reading = fmt.read(probe, mapping if fmt.takes_mapping else None)
-    items: list[Candidate | Ready | Failed] = []
+    items: list[_Pending | Ready | Failed] = []
     ignored: list[Ignored] = []
     others: list[OtherRecord] = []
     keep = items.append
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    share = shared.setdefault
+    pending = 0
     for count, item in enumerate(reading.items, start=1):
         if not count % _TICK:
             ticker.advance(_TICK)
-        if isinstance(item, Ignored):
+        if item.__class__ is Candidate:
+            cells = context_cells(item)  # type: ignore[arg-type]
+            keep((item.line, item.raw, item.date, item.time, item.value,  # type: ignore[union-attr]
+                  share(cells, cells), None, None))
+            pending += 1
+        elif isinstance(item, Ignored):
             ignored.append(item)
         elif isinstance(item, OtherRecord):
             others.append(item)
         else:
-            keep(item)
-    candidates = [c for c in items if isinstance(c, Candidate)]
+            keep(item)  # type: ignore[arg-type]
+    candidates = [c for c in items if c.__class__ is tuple] if pending < len(items) else items
     delimiter = probe.table.delimiter if probe.table is not None else None
     decimal_comma = reading.needs_decimal_decision and decide_decimal_comma(
-        (t for c in candidates for t in (c.value, c.range)), delimiter)
-    shapes = _shapes(c.date for c in candidates)
+        (t for c in candidates for t in (c[4], c[5][4])), delimiter)  # values and ranges
+    shapes = _shapes(c[2] for c in candidates)
     guess = "dmy" if decimal_comma or delimiter == ";" else "mdy"
     order = decide_order(shapes.values(), user=date_order, format_default=reading.date_order,
                          guess=guess)
@@ -351,26 +440,36 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
                                 "are listed as unreadable")
     # files that print 00:00 on every date (a spreadsheet's date cells) mean dates, not midnight
     keep_time = any(s.time and s.time != "00:00" for s in shapes.values()) or any(
-        c.time for c in candidates)
+        c[3] for c in candidates)
     normaliser = Normaliser(decimal_comma=decimal_comma, order=order, source=source.name,
                             lab=reading.lab, keep_time=keep_time, shapes=shapes)
-    return _Staged(source, probe, fmt, confidence, alternatives, reading, decimal_comma, order,
-                   items, normaliser, others, ignored, bool(candidates))
+    # the text and the table are no longer needed: the rows hold what they need of them
+    return _Staged(replace(source, text=""), delimiter, fmt, confidence, alternatives, reading,
+                   decimal_comma, order, items, normaliser, others, ignored, bool(pending))
 
 
 def _warn_about_results(reading: Reading, rows: Sequence[PlannedRow]) -> None:
     no_unit: dict[str, str] = {}
     future = 0
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    contexts: dict[int, Context] = {}
     for row in rows:
-        result = row.result
-        if result is None:
+        made = row[3]
+        if made is None:
             continue
-        if result.taken_at[:10] > tomorrow:
+        if made.__class__ is Context:  # a plain number: the context tells the rest
+            if row[6][:10] > tomorrow:
+                future += 1
+            contexts[id(made)] = made
+            continue
+        if made.taken_at[:10] > tomorrow:
             future += 1
-        if result.value is not None and not result.reported_unit and \
-                not analytes.is_custom(result.analyte) and result.unit:
-            no_unit.setdefault(analytes.get_analyte(result.analyte).short, result.unit)
+        if made.value is not None and not made.reported_unit and \
+                not analytes.is_custom(made.analyte) and made.unit:
+            no_unit.setdefault(analytes.get_analyte(made.analyte).short, made.unit)
+    for context in contexts.values():
+        if not context.unit and not analytes.is_custom(context.key) and context.stored_unit:
+            no_unit.setdefault(analytes.get_analyte(context.key).short, context.stored_unit)
     if no_unit:
         listed = ", ".join(f"{name} as {unit}" for name, unit in sorted(no_unit.items())[:8])
         reading.warnings.append(f"some values have no unit and were read in their marker's usual "
@@ -421,7 +520,10 @@ def plan_import(
         ticker.check()
     ticker.total = max(2 * sum(s.text.count("\n") + 1 for s in sources), 2)
     with paused_gc():
-        staged = [_stage_file(source, wanted, mapping, date_order, ticker) for source in sources]
+        staged = []
+        sources.reverse()
+        while sources:  # each file's text is let go once the file is staged
+            staged.append(_stage_file(sources.pop(), wanted, mapping, date_order, ticker))
         plan = _compare(staged, journal, ticker)
     plan.options = {"format": format, "date_order": date_order, "encoding": encoding,
                     "mapping": mapping}
@@ -431,9 +533,17 @@ def plan_import(
 
 def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> ImportPlan:
     """Normalise every row, mark duplicates (of the journal, or of earlier rows of these
-    files) and build the plan."""
+    files) and build the plan.
+
+    Each candidate is let go once it is planned, and a plain result is kept as its parts
+    (see :class:`PlannedRow`): the plan of a large file needs a few times the file's size.
+    """
     existing = existing_keys(journal)
-    seen: dict[tuple[object, ...], int] = {}  # key -> index in rows of its first result
+    # The first row of each result, by the hash of its duplicate key: a key tuple a row would
+    # cost more than the row's own parts. Two results whose keys share a hash are told apart
+    # by the first row's key, made again; the later ones are then held by their keys.
+    first_by_hash: dict[int, PlannedRow] = {}
+    first_by_key: dict[tuple[object, ...], PlannedRow] = {}
     rows: list[PlannedRow] = []
     add = rows.append
     files: list[FilePlan] = []
@@ -441,40 +551,55 @@ def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> Import
     for stage in staged:
         path = stage.source.path
         first = len(rows)
-        build = stage.normaliser.build
+        prepare = stage.normaliser.prepare
         duplicates = errors = 0
-        for count, item in enumerate(stage.items, start=1):
-            if not count % _TICK:
+        items = stage.items
+        for index, item in enumerate(items):
+            items[index] = None  # type: ignore[call-overload]
+            if not (index + 1) % _TICK:
                 ticker.advance(_TICK)
-            if item.__class__ is Candidate:
+            if item.__class__ is tuple:  # a candidate, see _Pending
+                line, raw, date_text, time_text, value_text, cells, _, _ = item
                 try:
-                    result = build(item)
+                    made = prepare(date_text, time_text, value_text, cells)
                 except RowError as exc:
-                    add(_row(PlannedRow, (path, item.line, "error", None, str(exc), item.raw)))
+                    add(_row(PlannedRow, (path, line, "error", None, str(exc), raw, None, None)))
                     errors += 1
                     continue
             elif isinstance(item, Ready):
-                result = item.result
+                line, raw, made = item.line, item.raw, item.result
             else:
-                add(_row(PlannedRow, (path, item.line, "error", None, item.reason, item.raw)))
+                add(_row(PlannedRow, (path, item.line, "error", None, item.reason, item.raw,
+                                      None, None)))
                 errors += 1
                 continue
-            value = result.value  # result_key(result), inlined for the common case
-            key = (result.taken_at, result.analyte, result.method, result.comparator,
-                   round(value, 6)) if value is not None else result_key(result)
+            if made.__class__ is tuple:  # a plain number: kept as its context, stamp and text
+                kept, stamp, text, number = made
+                key = (stamp, kept.key, kept.method, "", round(number, 6))
+            else:  # a result made in full
+                kept, stamp, text = made, None, None
+                value = made.value  # result_key(result), inlined for the common case
+                key = (made.taken_at, made.analyte, made.method, made.comparator,
+                       round(value, 6)) if value is not None else result_key(made)
+            hashed = hash(key)
+            earlier = first_by_hash.get(hashed)
+            if earlier is not None and earlier.key() != key:
+                earlier = first_by_key.get(key)
             if key in existing:
-                add(_row(PlannedRow, (path, item.line, "duplicate", result,
-                                      "already in the journal", item.raw)))
+                status, reason = "duplicate", "already in the journal"
                 duplicates += 1
-            elif key in seen:
-                earlier = rows[seen[key]]
-                add(_row(PlannedRow, (path, item.line, "duplicate", result,
-                                      f"same result as {earlier.file.name} line {earlier.line}",
-                                      item.raw)))
+            elif earlier is not None:
+                status, reason = "duplicate", f"same result as {earlier[0].name} line {earlier[1]}"
                 duplicates += 1
             else:
-                seen[key] = len(rows)
-                add(_row(PlannedRow, (path, item.line, "new", result, "", item.raw)))
+                status, reason = "new", ""
+            row = _row(PlannedRow, (path, line, status, kept, reason, raw, stamp, text))
+            if earlier is None and status == "new":
+                if hashed in first_by_hash:
+                    first_by_key[key] = row
+                else:
+                    first_by_hash[hashed] = row
+            add(row)
         file_rows = rows[first:]
         if stage.has_candidates:
             _warn_about_results(stage.reading, file_rows)
@@ -528,7 +653,7 @@ def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...]
         path=stage.source.path, format=stage.format.name, format_label=stage.format.label,
         layout=reading.layout, confidence=stage.confidence, alternatives=stage.alternatives,
         encoding=stage.source.encoding,
-        delimiter=stage.probe.table.delimiter if stage.probe.table is not None else None,
+        delimiter=stage.delimiter,
         decimal_comma=stage.decimal_comma, header_line=reading.header_line,
         columns=reading.columns, mapping=reading.mapping, date_order=stage.order.order,
         date_order_source=stage.order.source, date_order_ambiguous=stage.order.ambiguous,

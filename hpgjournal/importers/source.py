@@ -31,7 +31,7 @@ from hpgjournal.importers.errors import (
     UnreadableTextError,
 )
 
-__all__ = ["MAX_FILE_BYTES", "SourceFile", "decode", "read_source"]
+__all__ = ["MAX_FILE_BYTES", "SourceFile", "decode", "leading_space", "read_source"]
 
 # A lab history of a lifetime is a few megabytes; the benchmark's 100,000 results are 7 MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -61,6 +61,14 @@ class SourceFile:
     @property
     def name(self) -> str:
         return self.path.name
+
+
+_SPACE_RE = re.compile(r"\s*")
+
+
+def leading_space(text: str) -> int:
+    """How many white-space characters ``text`` starts with (lstrip() would copy the text)."""
+    return _SPACE_RE.match(text).end()  # type: ignore[union-attr]
 
 
 def _human_size(size: int) -> str:
@@ -263,7 +271,7 @@ def read_source(path: Path, encoding: str | None = None) -> SourceFile:
     if text.startswith("\ufeff"):
         text = text[1:]
     _refuse_control_characters(path, text)
-    if not text.strip():
+    if not text or text.isspace():  # (not strip(): a copy of the text)
         raise EmptyFileError(path, f"{path.name} holds no text: export your results again, or "
                                    "choose another file")
     return SourceFile(path, text, used, checksum, size)
