@@ -14,35 +14,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
-from operator import itemgetter
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.dates import DateError, DateOrder, DateShape, decide_order, parse_shape
 from hpgjournal.importers.errors import ImportCancelled, ImportProblem, UnknownFormatError
 from hpgjournal.importers.formats import MIN_CONFIDENCE, Format, get_format, make_probe, rank
 from hpgjournal.importers.formats.base import Probe, Reading, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping
 from hpgjournal.importers.names import DATE_ORDER_CHOICES, OTHER_TABLES
-from hpgjournal.importers.normalise import (
-    Context,
-    Normaliser,
-    context_cells,
-    decide_decimal_comma,
-    key_of,
-    result_key,
-)
-from hpgjournal.importers.rows import (
-    Candidate,
-    Failed,
-    Ignored,
-    OtherRecord,
-    Ready,
-    RowError,
-    cells_by_name,
-)
+from hpgjournal.importers.normalise import Context, Normaliser, decide_decimal_comma, key_of
+from hpgjournal.importers.planned import STATUSES, PlannedRow, PlannedRows, SeenResults
+from hpgjournal.importers.rows import Ignored, OtherRecord
 from hpgjournal.importers.source import SourceFile, read_source
 from hpgjournal.importers.table import delimiter_name
 from hpgjournal.store.export import TABLES
@@ -54,88 +39,15 @@ __all__ = [
     "ImportPlan",
     "PlannedRecord",
     "PlannedRow",
+    "PlannedRows",
     "Progress",
     "existing_keys",
     "plan_import",
     "record_key",
 ]
 
-STATUSES = ("new", "duplicate", "error")
-_row = tuple.__new__  # builds a PlannedRow from a full tuple of its fields (faster in bulk)
 Progress = Callable[[int, int], None]
 _TICK = 2000
-
-
-class PlannedRow(tuple):
-    """One result of the plan.
-
-    ``status`` is ``new``, ``duplicate`` or ``error``; ``result`` is None for an error and
-    ``reason`` says why (for a duplicate: what it duplicates). ``line`` is the 1-based line of
-    the file the row starts on (for JSON files: the record's position); ``raw`` holds the cells
-    as printed, by column name.
-
-    A plan holds one of these per row of big files, so it is a tuple, like a named tuple, made
-    as ``PlannedRow(file, line, status, result, reason, raw)``, which keeps what is large
-    apart from few shared parts: a plain result as its :class:`Context` (marker, unit, range,
-    the same for many rows), timestamp and printed number; the cells as a tuple after their
-    column names. ``result`` and ``raw`` are made from them when asked for, each time.
-    """
-
-    __slots__ = ()
-
-    def __new__(cls, file: Path, line: int, status: str, result: LabResult | None,
-                reason: str = "", raw: dict[str, str] | None = None) -> PlannedRow:
-        return tuple.__new__(cls, (file, line, status, result, reason,
-                                   {} if raw is None else raw, None, None))
-
-    file = property(itemgetter(0), doc="the file the row is in (a Path)")
-    line = property(itemgetter(1), doc="the line of the file it starts on")
-    status = property(itemgetter(2), doc="new, duplicate or error")
-    reason = property(itemgetter(4), doc="why it is not new (empty when it is)")
-
-    @property
-    def result(self) -> LabResult | None:
-        made = self[3]
-        if made.__class__ is Context:
-            return made.result(self[6], self[7])  # type: ignore[no-any-return]
-        return made  # type: ignore[no-any-return]
-
-    @property
-    def raw(self) -> dict[str, str]:
-        return cells_by_name(self[5])
-
-    @property
-    def has_result(self) -> bool:
-        return self[3] is not None
-
-    def fields(self) -> dict[str, object]:
-        """The fields of the result (``vars(row.result)``), made more cheaply."""
-        made = self[3]
-        if made.__class__ is Context:
-            return made.fields(self[6], self[7])  # type: ignore[no-any-return]
-        if made is None:
-            raise ValueError(f"line {self.line} has no result: {self.reason}")
-        return vars(made)
-
-    def key(self) -> tuple[object, ...]:
-        """The duplicate key of the result (:func:`result_key`), made more cheaply."""
-        made = self[3]
-        if made.__class__ is Context:
-            return made.duplicate_key(self[6], self[7])  # type: ignore[no-any-return]
-        if made is None:
-            raise ValueError(f"line {self.line} has no result: {self.reason}")
-        return result_key(made)
-
-    def __repr__(self) -> str:
-        return (f"PlannedRow(file={self.file!r}, line={self.line!r}, status={self.status!r}, "
-                f"result={self.result!r}, reason={self.reason!r}, raw={self.raw!r})")
-
-    def __reduce__(self) -> tuple[object, ...]:  # copied and pickled in the compact form
-        return _planned_row, (tuple(self),)
-
-
-def _planned_row(items: tuple[object, ...]) -> PlannedRow:
-    return tuple.__new__(PlannedRow, items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,24 +118,32 @@ class FilePlan:
 
 @dataclass
 class ImportPlan:
-    """Everything an import would do. Nothing is written until it is committed."""
+    """Everything an import would do. Nothing is written until it is committed.
+
+    ``rows`` is a :class:`PlannedRows` (a sequence of :class:`PlannedRow`; any other
+    sequence of them is turned into one).
+    """
 
     files: list[FilePlan]
-    rows: list[PlannedRow]
+    rows: PlannedRows
     records: list[PlannedRecord] = field(default_factory=list)
     profile: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, PlannedRows):
+            self.rows = PlannedRows(self.rows)
+
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        return self.rows.count_status(status)
 
     def new_rows(self) -> list[PlannedRow]:
         """The rows a commit would write."""
-        return [r for r in self.rows if r.status == "new"]
+        return [self.rows[i] for i in self.rows.positions("new")]
 
     def error_rows(self) -> list[PlannedRow]:
         """The unreadable rows, each with its reason."""
-        return [r for r in self.rows if r.status == "error"]
+        return [self.rows[i] for i in self.rows.positions("error")]
 
     def ambiguous_files(self) -> list[FilePlan]:
         """Files whose date order must be chosen (plan again with ``date_order``) to commit."""
@@ -236,7 +156,7 @@ class ImportPlan:
             "new": self.count("new"),
             "duplicates": self.count("duplicate"),
             "errors": [{"file": str(r.file), "line": r.line, "reason": r.reason}
-                       for r in self.rows if r.status == "error"],
+                       for r in self.error_rows()],
             "records": {status: sum(1 for r in self.records if r.status == status)
                         for status in STATUSES},
         }
@@ -311,10 +231,17 @@ def paused_gc() -> Iterator[None]:
 
 
 def existing_keys(journal: Journal) -> set[tuple[object, ...]]:
-    """The duplicate keys of every result in the journal."""
+    """The duplicate keys of every result in the journal.
+
+    Times and markers repeat from result to result: each text is kept once (the database
+    gives a new string a row).
+    """
     rows = journal.conn.execute(
         "SELECT taken_at, analyte, method, comparator, value, reported_value FROM lab_results")
-    return {key_of(*row) for row in rows}
+    texts: dict[str, str] = {}
+    share = texts.setdefault
+    return {key_of(share(taken_at, taken_at), share(analyte, analyte), method, comparator, value,
+                   reported) for taken_at, analyte, method, comparator, value, reported in rows}
 
 
 def record_key(record: Any) -> tuple[object, ...]:
@@ -332,17 +259,10 @@ def _existing_records(journal: Journal) -> dict[str, set[tuple[object, ...]]]:
 # ------------------------------------------------------------------------------ one file
 
 
-# A candidate waiting to be planned: (line, raw, date, time, value, context cells, None,
-# None), the context cells (normalise.context_cells) shared with the candidates that have the
-# same: a large file has a million of them, and a Candidate costs half as much again. The two
-# Nones make it the size of a PlannedRow: each row then takes the memory of the candidate it
-# replaces (Python's allocator gives a freed block again only to an object of its size).
-_Pending = tuple[int, Any, str, str, str, tuple[str, ...], None, None]
-
-
 @dataclass
 class _Staged:
-    """One file read, its rows not yet planned. ``source`` no longer holds the text."""
+    """One file read: its rows ``start:end`` of the plan's rows are pending, not yet planned.
+    ``source`` no longer holds the text."""
 
     source: SourceFile
     delimiter: str | None
@@ -352,7 +272,8 @@ class _Staged:
     reading: Reading
     decimal_comma: bool
     order: DateOrder
-    items: list[_Pending | Ready | Failed]
+    start: int
+    end: int
     normaliser: Normaliser
     others: list[OtherRecord]
     ignored: list[Ignored]
@@ -400,37 +321,19 @@ def _shapes(texts: Iterable[str]) -> dict[str, DateShape]:
 
 
 def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMapping | None,
-                date_order: str, ticker: _Ticker) -> _Staged:
-    """Read one file and decide how to read its values and dates (nothing normalised yet)."""
+                date_order: str, ticker: _Ticker, rows: PlannedRows) -> _Staged:
+    """Read one file into pending ``rows`` and decide how to read its values and dates
+    (nothing normalised yet)."""
     probe = make_probe(source)
     fmt, confidence, alternatives = _choose(probe, wanted, mapping)
     reading = fmt.read(probe, mapping if fmt.takes_mapping else None)
-    items: list[_Pending | Ready | Failed] = []
-    ignored: list[Ignored] = []
-    others: list[OtherRecord] = []
-    keep = items.append
-    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    share = shared.setdefault
-    pending = 0
-    for count, item in enumerate(reading.items, start=1):
-        if not count % _TICK:
-            ticker.advance(_TICK)
-        if item.__class__ is Candidate:
-            cells = context_cells(item)  # type: ignore[arg-type]
-            keep((item.line, item.raw, item.date, item.time, item.value,  # type: ignore[union-attr]
-                  share(cells, cells), None, None))
-            pending += 1
-        elif isinstance(item, Ignored):
-            ignored.append(item)
-        elif isinstance(item, OtherRecord):
-            others.append(item)
-        else:
-            keep(item)  # type: ignore[arg-type]
-    candidates = [c for c in items if c.__class__ is tuple] if pending < len(items) else items
+    start = len(rows)
+    taken = rows.take(reading.items, rows.file_number(source.path), ticker.advance, _TICK)
+    end = len(rows)
     delimiter = probe.table.delimiter if probe.table is not None else None
     decimal_comma = reading.needs_decimal_decision and decide_decimal_comma(
-        (t for c in candidates for t in (c[4], c[5][4])), delimiter)  # values and ranges
-    shapes = _shapes(c[2] for c in candidates)
+        chain(rows.pending_values(start, end), (cells[4] for cells in taken.contexts)), delimiter)
+    shapes = _shapes(taken.dates)
     guess = "dmy" if decimal_comma or delimiter == ";" else "mdy"
     order = decide_order(shapes.values(), user=date_order, format_default=reading.date_order,
                          guess=guess)
@@ -439,37 +342,31 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
                                 f"they were read {order.order}, and the rows that do not fit "
                                 "are listed as unreadable")
     # files that print 00:00 on every date (a spreadsheet's date cells) mean dates, not midnight
-    keep_time = any(s.time and s.time != "00:00" for s in shapes.values()) or any(
-        c[3] for c in candidates)
+    keep_time = any(s.time and s.time != "00:00" for s in shapes.values()) or taken.timed
     normaliser = Normaliser(decimal_comma=decimal_comma, order=order, source=source.name,
                             lab=reading.lab, keep_time=keep_time, shapes=shapes)
     # the text and the table are no longer needed: the rows hold what they need of them
     return _Staged(replace(source, text=""), delimiter, fmt, confidence, alternatives, reading,
-                   decimal_comma, order, items, normaliser, others, ignored, bool(pending))
+                   decimal_comma, order, start, end, normaliser, taken.others, taken.ignored,
+                   bool(taken.candidates))
 
 
-def _warn_about_results(reading: Reading, rows: Sequence[PlannedRow]) -> None:
+def _warn_about_results(reading: Reading, rows: PlannedRows, start: int, end: int) -> None:
     no_unit: dict[str, str] = {}
-    future = 0
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    contexts: dict[int, Context] = {}
-    for row in rows:
-        made = row[3]
+    future = rows.count_stamps(start, end, lambda stamp: stamp[:10] > tomorrow)
+    for made in rows.made_between(start, end):
         if made is None:
             continue
-        if made.__class__ is Context:  # a plain number: the context tells the rest
-            if row[6][:10] > tomorrow:
-                future += 1
-            contexts[id(made)] = made
+        if made.__class__ is Context:  # the rows of plain numbers it is the context of
+            if not made.unit and not analytes.is_custom(made.key) and made.stored_unit:
+                no_unit.setdefault(analytes.get_analyte(made.key).short, made.stored_unit)
             continue
         if made.taken_at[:10] > tomorrow:
             future += 1
         if made.value is not None and not made.reported_unit and \
                 not analytes.is_custom(made.analyte) and made.unit:
             no_unit.setdefault(analytes.get_analyte(made.analyte).short, made.unit)
-    for context in contexts.values():
-        if not context.unit and not analytes.is_custom(context.key) and context.stored_unit:
-            no_unit.setdefault(analytes.get_analyte(context.key).short, context.stored_unit)
     if no_unit:
         listed = ", ".join(f"{name} as {unit}" for name, unit in sorted(no_unit.items())[:8])
         reading.warnings.append(f"some values have no unit and were read in their marker's usual "
@@ -519,94 +416,38 @@ def plan_import(
         sources.append(read_source(Path(path), encoding))
         ticker.check()
     ticker.total = max(2 * sum(s.text.count("\n") + 1 for s in sources), 2)
+    rows = PlannedRows()
     with paused_gc():
         staged = []
         sources.reverse()
         while sources:  # each file's text is let go once the file is staged
-            staged.append(_stage_file(sources.pop(), wanted, mapping, date_order, ticker))
-        plan = _compare(staged, journal, ticker)
+            staged.append(_stage_file(sources.pop(), wanted, mapping, date_order, ticker, rows))
+        plan = _compare(staged, rows, journal, ticker)
     plan.options = {"format": format, "date_order": date_order, "encoding": encoding,
                     "mapping": mapping}
     ticker.finish()
     return plan
 
 
-def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> ImportPlan:
+def _compare(staged: list[_Staged], rows: PlannedRows, journal: Journal,
+             ticker: _Ticker) -> ImportPlan:
     """Normalise every row, mark duplicates (of the journal, or of earlier rows of these
-    files) and build the plan.
-
-    Each candidate is let go once it is planned, and a plain result is kept as its parts
-    (see :class:`PlannedRow`): the plan of a large file needs a few times the file's size.
-    """
+    files) and build the plan."""
     existing = existing_keys(journal)
-    # The first row of each result, by the hash of its duplicate key: a key tuple a row would
-    # cost more than the row's own parts. Two results whose keys share a hash are told apart
-    # by the first row's key, made again; the later ones are then held by their keys.
-    first_by_hash: dict[int, PlannedRow] = {}
-    first_by_key: dict[tuple[object, ...], PlannedRow] = {}
-    rows: list[PlannedRow] = []
-    add = rows.append
+    seen = SeenResults(len(rows))
+    for stage in staged:
+        rows.settle(stage.start, stage.end, stage.normaliser.prepare, existing, seen,
+                    ticker.advance, _TICK)
+    rows.settle_duplicates(seen)
+    del seen
     files: list[FilePlan] = []
     batches = _batches_by_checksum(journal)
     for stage in staged:
-        path = stage.source.path
-        first = len(rows)
-        prepare = stage.normaliser.prepare
-        duplicates = errors = 0
-        items = stage.items
-        for index, item in enumerate(items):
-            items[index] = None  # type: ignore[call-overload]
-            if not (index + 1) % _TICK:
-                ticker.advance(_TICK)
-            if item.__class__ is tuple:  # a candidate, see _Pending
-                line, raw, date_text, time_text, value_text, cells, _, _ = item
-                try:
-                    made = prepare(date_text, time_text, value_text, cells)
-                except RowError as exc:
-                    add(_row(PlannedRow, (path, line, "error", None, str(exc), raw, None, None)))
-                    errors += 1
-                    continue
-            elif isinstance(item, Ready):
-                line, raw, made = item.line, item.raw, item.result
-            else:
-                add(_row(PlannedRow, (path, item.line, "error", None, item.reason, item.raw,
-                                      None, None)))
-                errors += 1
-                continue
-            if made.__class__ is tuple:  # a plain number: kept as its context, stamp and text
-                kept, stamp, text, number = made
-                key = (stamp, kept.key, kept.method, "", round(number, 6))
-            else:  # a result made in full
-                kept, stamp, text = made, None, None
-                value = made.value  # result_key(result), inlined for the common case
-                key = (made.taken_at, made.analyte, made.method, made.comparator,
-                       round(value, 6)) if value is not None else result_key(made)
-            hashed = hash(key)
-            earlier = first_by_hash.get(hashed)
-            if earlier is not None and earlier.key() != key:
-                earlier = first_by_key.get(key)
-            if key in existing:
-                status, reason = "duplicate", "already in the journal"
-                duplicates += 1
-            elif earlier is not None:
-                status, reason = "duplicate", f"same result as {earlier[0].name} line {earlier[1]}"
-                duplicates += 1
-            else:
-                status, reason = "new", ""
-            row = _row(PlannedRow, (path, line, status, kept, reason, raw, stamp, text))
-            if earlier is None and status == "new":
-                if hashed in first_by_hash:
-                    first_by_key[key] = row
-                else:
-                    first_by_hash[hashed] = row
-            add(row)
-        file_rows = rows[first:]
         if stage.has_candidates:
-            _warn_about_results(stage.reading, file_rows)
-        counts = {"new": len(file_rows) - duplicates - errors, "duplicate": duplicates,
-                  "error": errors}
+            _warn_about_results(stage.reading, rows, stage.start, stage.end)
+        counts = {status: rows.count_status(status, stage.start, stage.end)
+                  for status in STATUSES}
         files.append(_file_plan(stage, counts, batches.get(stage.source.sha256, ())))
-        stage.items = []  # the candidates are no longer needed
     records = _compare_records(staged, journal)
     profile: dict[str, str] = {}
     current = journal.profile()

@@ -21,12 +21,15 @@ from typing import Any
 from hpgjournal.importers.errors import NotATableError, UnknownFormatError
 from hpgjournal.importers.source import SourceFile, leading_space
 
-__all__ = ["DELIMITERS", "HEAD_ROWS", "Table", "delimiter_name", "filled_width", "sniff_table"]
+__all__ = ["DELIMITERS", "HEAD_ROWS", "SHARED_TEXTS", "Table", "delimiter_name", "filled_width",
+           "sniff_table"]
 
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_ROWS = 60
 _SAMPLE_CHARS = 65536
 _CHUNK_CHARS = 1024 * 1024
+# How many different cell texts a reader keeps to share equal cells (see formats/long.py).
+SHARED_TEXTS = 1 << 16
 _SEP_LINE = re.compile(r'^"?sep=(.)"?,*\s*$', re.IGNORECASE)
 
 

@@ -34,7 +34,7 @@ from hpgjournal.importers.mapping import (
     norm_header,
 )
 from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item, cells_by_name
-from hpgjournal.importers.table import Table, delimiter_name, filled_width
+from hpgjournal.importers.table import SHARED_TEXTS, Table, delimiter_name, filled_width
 
 __all__ = ["LONG", "PACKED", "LongFormat", "PackedFormat"]
 
@@ -160,9 +160,10 @@ class LongFormat(Format):
             i_flag, i_lab, i_note = at
         parts = "low" in found or "high" in found
         informative = [i for f, i in found.items() if f not in ("marker", "date", "time")]
-        # Names, units, ranges and dates repeat from row to row: each text is kept once (a large
-        # file would otherwise hold a copy a row); values and notes seldom repeat.
-        repeating = sorted({i for f, i in found.items() if f not in ("value", "note")})
+        # Names, units, ranges, dates and often values repeat from row to row: each text is
+        # kept once (a large file would otherwise hold a copy a row); notes seldom repeat. Past
+        # SHARED_TEXTS different texts (values that do not repeat) they are forgotten.
+        repeating = sorted({i for f, i in found.items() if f != "note"})
         kept: dict[str, str] = {}
         keep = kept.setdefault
         pending: tuple[int, str] | None = None
@@ -179,6 +180,8 @@ class LongFormat(Format):
                 continue
             if not any(cells):
                 continue
+            if len(kept) > SHARED_TEXTS:
+                kept.clear()
             for i in repeating:
                 if i < count:
                     text = cells[i]
