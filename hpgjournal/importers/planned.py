@@ -26,6 +26,7 @@ from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.normalise import Context, result_key
 from hpgjournal.importers.rows import (
     Candidate,
+    Failed,
     Ignored,
     Item,
     OtherRecord,
@@ -172,9 +173,6 @@ class PlannedRows(Sequence[PlannedRow]):
         return array("q", (i for i, c in enumerate(self._status) if c == code
                            and (code != _NEW or made[i] is not None)))
 
-    def status_at(self, index: int) -> str:
-        return _NAMES[self._status[index]]
-
     def fields(self, index: int) -> dict[str, object]:
         """The fields of row ``index``'s result (``vars(rows[index].result)``), made cheaply."""
         made = self._made[index]
@@ -230,13 +228,6 @@ class PlannedRows(Sequence[PlannedRow]):
         self._stamp.append(stamp)
         self._text.append(text)
 
-    def add_error(self, file: int, line: int, raw: Any, reason: str) -> None:
-        self._add(file, line, _ERROR, None, reason, raw, None, None)
-
-    def add_ready(self, file: int, line: int, raw: Any, result: LabResult) -> None:
-        """A pending row whose result is already made (from hpgjournal's own exports)."""
-        self._add(file, line, _PENDING, result, "", raw, None, None)
-
     def take(self, items: Iterable[Item], file: int, tick: Callable[[int], None],
              every: int) -> Taken:
         """Add the rows of a file from its reader's items, in file order: its candidates and
@@ -252,24 +243,24 @@ class PlannedRows(Sequence[PlannedRow]):
         for count, item in enumerate(items, start=1):
             if not count % every:
                 tick(every)
-            if item.__class__ is Candidate:
+            if isinstance(item, Candidate):
                 # the context cells (normalise.context_cells), one tuple for the rows that
                 # have the same; the time cell waits where the reason goes, the date where the
                 # stamp goes, the value where the number goes
-                cells = (item.marker, item.method, item.loinc, item.unit,  # type: ignore[union-attr]
-                         item.range, item.flag, item.lab, item.note)  # type: ignore[union-attr]
+                cells = (item.marker, item.method, item.loinc, item.unit, item.range, item.flag,
+                         item.lab, item.note)
                 files(file)
                 lines(item.line)
                 statuses(_PENDING)
                 made(share(cells, cells))
-                time = item.time  # type: ignore[union-attr]
+                time = item.time
                 reasons(time)
                 if time:
                     timed = True
                 raws(item.raw)
-                date = item.date  # type: ignore[union-attr]
+                date = item.date
                 stamps(remember(date, date))
-                texts(item.value)  # type: ignore[union-attr]
+                texts(item.value)
                 candidates += 1
             elif isinstance(item, Ignored):
                 ignored(item)
@@ -277,9 +268,10 @@ class PlannedRows(Sequence[PlannedRow]):
                 others(item)
             elif isinstance(item, Ready):
                 self._add(file, item.line, _PENDING, item.result, "", item.raw, None, None)
+            elif isinstance(item, Failed):
+                self._add(file, item.line, _ERROR, None, item.reason, item.raw, None, None)
             else:
-                self._add(file, item.line, _ERROR, None, item.reason, item.raw,  # type: ignore[union-attr]
-                          None, None)
+                raise TypeError(f"a reader gave {item!r}")
         taken.candidates, taken.timed = candidates, timed
         return taken
 

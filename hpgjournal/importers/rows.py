@@ -49,10 +49,11 @@ def cells_by_name(raw: dict[str, str] | tuple[Any, ...]) -> dict[str, str]:
 
 @dataclass(slots=True)
 class Ready:
-    """A finished result read from one of hpgjournal's own exports (kept exactly)."""
+    """A finished result read from one of hpgjournal's own exports (kept exactly); ``raw`` as
+    a Candidate's."""
 
     line: int
-    raw: dict[str, str]
+    raw: dict[str, str] | tuple[Any, ...]
     result: LabResult
 
 
