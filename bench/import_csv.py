@@ -7,6 +7,10 @@ transaction. Each side runs in its own fresh process (several times, alternating
 printed) and reports its own wall time, CPU time (steadier on a busy machine) and peak memory
 (``resource.getrusage``). Interpreter and module start-up are outside both timings. Aims:
 ratio under 2, peak memory under 500 MB.
+
+Then the memory an import needs for its file: peak memory, less that of the interpreter with
+the importer loaded, per MB of file, for files of ``BENCH_MEMORY_ROWS`` results (default
+100,000 and 400,000: 5 and 19 MB). Aim: under 10.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+MEMORY_ROWS = [int(n) for n in os.environ.get("BENCH_MEMORY_ROWS", "100000,400000").split(",") if n]
 ROOT = Path(__file__).resolve().parent.parent
 
 MARKERS = (
@@ -53,6 +58,13 @@ with Journal.open(journal_path) as journal:
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_kb": peak, "rows": result.added}))
+"""
+
+# the interpreter with the importer loaded, for the memory an import needs above it
+LOADED = """
+import json, resource
+import hpgjournal.importers.commit, hpgjournal.importers.plan, hpgjournal.store.journal
+print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 
 FLOOR = """
@@ -131,6 +143,28 @@ def main() -> None:
     print(f"  ratio: {ratio:.2f} (CPU {ours_cpu / floor_cpu:.2f}; aim: under 2)   "
           f"{'ok' if ratio < 2 and ours_mb < 500 else 'ABOVE AIM'}"
           f"{'' if ours_mb < 500 else f' (memory {ours_mb:.0f} MB, aim: under 500 MB)'}")
+    memory_per_mb()
+
+
+def memory_per_mb() -> None:
+    """Peak memory above the loaded interpreter's, per MB of file, for a few file sizes."""
+    if not MEMORY_ROWS:
+        return
+    with tempfile.TemporaryDirectory(prefix="hpgjournal-bench-") as folder:
+        base = Path(folder)
+        loaded_kb = run_side(LOADED, base / "none.csv", base / "none.hpgjournal")["peak_kb"]
+        print(f"memory of an import per MB of file, above the interpreter with the importer "
+              f"loaded ({loaded_kb / 1024:.0f} MB); aim: under 10")
+        for rows in MEMORY_ROWS:
+            csv_path = base / f"results-{rows}.csv"
+            write_csv(csv_path, rows)
+            size = csv_path.stat().st_size
+            ours = run_side(OURS, csv_path, base / "memory.hpgjournal")
+            assert ours["rows"] == rows, ours
+            per_mb = (ours["peak_kb"] - loaded_kb) * 1024 / size
+            print(f"  {rows:>9,} results, {size / 1e6:5.1f} MB file: peak memory "
+                  f"{ours['peak_kb'] / 1024:5.0f} MB, {per_mb:4.1f} MB per MB of file   "
+                  f"{'ok' if per_mb < 10 else 'ABOVE AIM'}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         ImportCancelled,
         ImportProblem,
         LayoutNotRecognised,
+        NotAFileError,
         NotATableError,
         SpreadsheetFileError,
         StrictImportRefused,
@@ -51,15 +52,15 @@ _EXPORTS = {
     **dict.fromkeys((
         "AmbiguousDatesError", "BinaryFileError", "EmptyFileError", "FileProblem",
         "FileTooLargeError", "ImportCancelled", "ImportProblem", "LayoutNotRecognised",
-        "NotATableError", "SpreadsheetFileError", "StrictImportRefused", "UnknownFormatError",
-        "UnreadableTextError"), "errors"),
+        "NotAFileError", "NotATableError", "SpreadsheetFileError", "StrictImportRefused",
+        "UnknownFormatError", "UnreadableTextError"), "errors"),
 }
 
 __all__ = [
     "DATE_ORDER_CHOICES", "FORMAT_NAMES", "AmbiguousDatesError", "BinaryFileError",
     "ColumnMapping", "CommitResult", "EmptyFileError", "FilePlan", "FileProblem",
     "FileTooLargeError", "ImportCancelled", "ImportPlan", "ImportProblem", "LayoutNotRecognised",
-    "NotATableError", "PlannedRecord", "PlannedRow", "SpreadsheetFileError",
+    "NotAFileError", "NotATableError", "PlannedRecord", "PlannedRow", "SpreadsheetFileError",
     "StrictImportRefused", "UnknownFormatError", "UnreadableTextError", "commit_plan",
     "plan_import",
 ]

@@ -3,7 +3,9 @@
 Exit status: 0 when every readable row was imported (or was already there); 3 when unreadable
 rows were skipped (each listed on stderr as ``file:line: reason``); 1 with one line on stderr
 when a file cannot be read, the dates are ambiguous, or ``--strict`` refused the import.
-``--dry-run`` plans and reports but writes nothing; ``--json`` prints a summary as JSON.
+``--dry-run`` plans and reports but writes nothing; ``--json`` prints one JSON document on
+stdout whatever happens: the summary, with ``"ok": true``, or ``"ok": false`` with ``error``
+(the message also printed on stderr) and ``file`` (the file it is about, or null).
 
 This module is imported when the command line is built, so it loads nothing heavy itself.
 """
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from hpgjournal.importers.names import DATE_ORDER_CHOICES, FORMAT_NAMES
 
 if TYPE_CHECKING:
+    from hpgjournal.domain.errors import UserError
     from hpgjournal.importers.commit import CommitResult
     from hpgjournal.importers.plan import ImportPlan
     from hpgjournal.store.journal import Journal
@@ -106,45 +109,76 @@ def _print_summary(plan: ImportPlan, result: CommitResult | None, dry_run: bool)
 
 
 def _summary(plan: ImportPlan, result: CommitResult | None, args: argparse.Namespace,
-             journal: Path, error: str = "") -> dict[str, Any]:
-    summary = plan.summary()
-    summary.update({
+             journal: Path, error: UserError | None = None) -> dict[str, Any]:
+    summary: dict[str, Any] = {"ok": error is None}
+    if error is not None:
+        summary.update(_error_fields(error))
+    summary.update(plan.summary())
+    summary.update(_outcome(result, args, journal))
+    return summary
+
+
+def _outcome(result: CommitResult | None, args: argparse.Namespace,
+             journal: Path) -> dict[str, Any]:
+    return {
         "journal": str(journal), "dry_run": bool(args.dry_run), "strict": bool(args.strict),
         "committed": result is not None and result.batch_id is not None,
         "batch_id": result.batch_id if result else None,
         "added": result.added if result else 0,
-    })
-    if error:
-        summary["error"] = error
-    return summary
+    }
+
+
+def _error_fields(error: UserError) -> dict[str, Any]:
+    """``error``: the one-line message; ``file``: the file it is about (None: no one file)."""
+    path = getattr(error, "path", None)
+    paths = getattr(error, "paths", ())
+    if path is None and len(paths) == 1:
+        path = paths[0]
+    return {"error": str(error), "file": None if path is None else str(path)}
+
+
+def _failure(args: argparse.Namespace, journal: Path, error: UserError) -> dict[str, Any]:
+    """The ``--json`` document of an import that stopped before it had a plan (a file that
+    cannot be read, a journal that cannot be opened): the same fields as a summary."""
+    return {"ok": False, **_error_fields(error), "files": [], "new": 0, "duplicates": 0,
+            "errors": [], "warnings": [],
+            "records": {status: 0 for status in ("new", "duplicate", "error")},
+            **_outcome(None, args, journal)}
+
+
+def _commit(args: argparse.Namespace, plan: ImportPlan, journal: Journal) -> CommitResult | None:
+    """Commit the plan (nothing on a dry run); raise when it must not be."""
+    from hpgjournal.importers.commit import ambiguity_message, commit_plan, strict_message
+    from hpgjournal.importers.errors import AmbiguousDatesError, StrictImportRefused
+
+    if plan.ambiguous_files():
+        raise AmbiguousDatesError(ambiguity_message(plan), [f.path for f in plan.ambiguous_files()])
+    if not args.dry_run:
+        return commit_plan(plan, journal, strict=args.strict)
+    if args.strict and plan.error_rows():
+        raise StrictImportRefused(strict_message(plan.error_rows()), plan.error_rows())
+    return None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Run ``hpgjournal import``; see the module docstring for the exit status."""
     from hpgjournal.domain.errors import UserError
-    from hpgjournal.importers.commit import ambiguity_message, commit_plan, strict_message
-    from hpgjournal.importers.errors import AmbiguousDatesError, StrictImportRefused
     from hpgjournal.importers.plan import plan_import
     from hpgjournal.paths import default_journal
 
     path = Path(args.journal) if getattr(args, "journal", None) else default_journal()
-    result = None
-    with _journal_for(path, args.dry_run) as journal:
-        plan = plan_import(args.files, journal, format=args.format, date_order=args.date_order,
-                           encoding=args.encoding)
-        try:
-            if plan.ambiguous_files():
-                raise AmbiguousDatesError(ambiguity_message(plan),
-                                          [f.path for f in plan.ambiguous_files()])
-            if args.dry_run:
-                if args.strict and plan.error_rows():
-                    raise StrictImportRefused(strict_message(plan.error_rows()), plan.error_rows())
-            else:
-                result = commit_plan(plan, journal, strict=args.strict)
-        except UserError as exc:
-            if args.json:
-                print(json.dumps(_summary(plan, None, args, path, str(exc)), indent=1))
-            raise
+    plan = None
+    try:
+        with _journal_for(path, args.dry_run) as journal:
+            plan = plan_import(args.files, journal, format=args.format,
+                               date_order=args.date_order, encoding=args.encoding)
+            result = _commit(args, plan, journal)
+    except UserError as exc:
+        if args.json:  # one JSON document on stdout whatever stopped it; the line on stderr too
+            document = _failure(args, path, exc) if plan is None \
+                else _summary(plan, None, args, path, exc)
+            print(json.dumps(document, indent=1))
+        raise
     _print_rows(plan)
     if args.json:
         print(json.dumps(_summary(plan, result, args, path), indent=1))

@@ -9,6 +9,7 @@ records the files' names, formats and SHA-256 checksums; undoing it is
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from operator import itemgetter
@@ -22,11 +23,11 @@ from hpgjournal.importers.errors import (
     StrictImportRefused,
 )
 from hpgjournal.importers.names import OTHER_TABLES
-from hpgjournal.importers.normalise import result_key
 from hpgjournal.importers.plan import (
     ImportPlan,
     PlannedRecord,
     PlannedRow,
+    PlannedRows,
     Progress,
     existing_keys,
     paused_gc,
@@ -119,14 +120,16 @@ def commit_plan(
                                   "nothing was imported because of --strict", record_errors)
     if cancelled is not None and cancelled():
         raise ImportCancelled()
-    new = [r.result for r in plan.rows if r.status == "new" and r.result is not None]
+    rows = plan.rows
+    # the rows' places, not their results: a result is made from its row's parts when written
+    new = rows.positions("new")
     records = [r for r in plan.records if r.status == "new"]
     if not new and not records and not plan.profile:
         return CommitResult(None, 0, duplicates, len(errors))
     try:
         with paused_gc(), journal.transaction():
             present = existing_keys(journal)
-            fresh = [r for r in new if result_key(r) not in present]
+            fresh = array("q", (i for i in new if rows.key(i) not in present)) if present else new
             late = len(new) - len(fresh)
             written_records = _fresh_records(journal, records)
             if not fresh and not written_records:
@@ -134,7 +137,7 @@ def commit_plan(
                     _set_profile(journal, plan.profile)
                 return CommitResult(None, 0, duplicates + late, len(errors))
             batch_id = journal.start_batch(*_batch_fields(plan))
-            _insert_results(journal, fresh, batch_id, progress, cancelled)
+            _insert_results(journal, rows, fresh, batch_id, progress, cancelled)
             count = _insert_records(journal, written_records, plan.records, batch_id)
             if plan.profile:
                 _set_profile(journal, plan.profile)
@@ -147,13 +150,14 @@ def commit_plan(
     return CommitResult(batch_id, len(fresh), duplicates + late, len(errors), count)
 
 
-def _insert_results(journal: Journal, results: list[LabResult], batch_id: int,
+def _insert_results(journal: Journal, rows: PlannedRows, positions: array[int], batch_id: int,
                     progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
     insert = _INSERT.format(batch_id=batch_id)
-    total = len(results)
+    fields = rows.fields
+    total = len(positions)
     for start in range(0, total, _CHUNK):
-        chunk = results[start:start + _CHUNK]
-        journal.conn.executemany(insert, [_VALUES(vars(r)) for r in chunk])
+        chunk = positions[start:start + _CHUNK]
+        journal.conn.executemany(insert, [_VALUES(fields(i)) for i in chunk])
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         if progress is not None:

@@ -21,6 +21,7 @@ __all__ = [
     "ImportCancelled",
     "ImportProblem",
     "LayoutNotRecognised",
+    "NotAFileError",
     "NotATableError",
     "SpreadsheetFileError",
     "StrictImportRefused",
@@ -48,6 +49,10 @@ class FileProblem(ImportProblem):
         self.path = path
 
 
+class NotAFileError(FileProblem):
+    """The path is a folder, a device, a pipe or a socket: only regular files are read."""
+
+
 class EmptyFileError(FileProblem):
     """The file has no bytes, or no text besides blank lines."""
 
@@ -61,7 +66,7 @@ class SpreadsheetFileError(FileProblem):
 
 
 class FileTooLargeError(FileProblem):
-    """The file is far larger than any lab export; it is refused before being read."""
+    """The file is far larger than any lab export; it is refused before or while being read."""
 
 
 class UnreadableTextError(FileProblem):

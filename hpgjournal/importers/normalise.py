@@ -30,8 +30,10 @@ from hpgjournal.importers.dates import DateError, DateOrder, DateShape, parse_sh
 from hpgjournal.importers.rows import Candidate, RowError
 
 __all__ = [
+    "Context",
     "Normaliser",
     "Resolved",
+    "context_cells",
     "decide_decimal_comma",
     "flag_code",
     "key_of",
@@ -254,7 +256,7 @@ class Normaliser:
         self._dates: dict[tuple[str, str], str | DateError] = {}
         self._factors: dict[tuple[str, str], float | None] = {}
         self._ranges: dict[tuple[str, str, str], tuple[float | None, float | None]] = {}
-        self._contexts: dict[tuple[str, ...], _Context | RowError] = {}
+        self._contexts: dict[tuple[str, ...], Context | RowError] = {}
 
     # -- dates
     def stamp(self, date_text: str, time_text: str = "") -> str:
@@ -337,28 +339,27 @@ class Normaliser:
         return found
 
     # -- one candidate
-    def _context(self, candidate: Candidate) -> _Context:
+    def _context(self, cells: tuple[str, ...]) -> Context:
         """Everything about a row but its date and value (shared by the rows that share it)."""
-        cache_key = (candidate.marker, candidate.method, candidate.loinc, candidate.unit,
-                     candidate.range, candidate.flag, candidate.lab, candidate.note)
-        found = self._contexts.get(cache_key)
+        found = self._contexts.get(cells)
         if found is None:
             try:
-                found = self._make_context(candidate)
+                found = self._make_context(*cells)
             except RowError as exc:
                 found = exc
-            self._contexts[cache_key] = found
+            self._contexts[cells] = found
         if isinstance(found, RowError):
             raise RowError(str(found))
         return found
 
-    def _make_context(self, candidate: Candidate) -> _Context:
-        resolved = self.resolve(candidate.marker, candidate.method, candidate.loinc)
-        unit = candidate.unit.strip() or resolved.name_unit
-        flag, flag_note = flag_code(candidate.flag)
-        notes = [n for n in (candidate.note.strip(), resolved.note, flag_note) if n]
+    def _make_context(self, marker: str, method: str, loinc: str, unit: str, range_text: str,
+                      flag_text: str, lab: str, note_text: str) -> Context:
+        resolved = self.resolve(marker, method, loinc)
+        unit = unit.strip() or resolved.name_unit
+        flag, flag_note = flag_code(flag_text)
+        notes = [n for n in (note_text.strip(), resolved.note, flag_note) if n]
         key = resolved.key
-        ref_text = candidate.range.strip()
+        ref_text = range_text.strip()
         factor: float | None = 1.0
         floor, ceiling = -math.inf, math.inf
         if key.startswith(CUSTOM_PREFIX):
@@ -371,7 +372,7 @@ class Normaliser:
         low = high = None
         if ref_text and factor is not None:
             low, high = self._range(key, unit_text or stored_unit, ref_text)
-        lab = candidate.lab.strip() or self.lab
+        lab = lab.strip() or self.lab
         note = "; ".join(notes)
         template = {
             "id": None, "taken_at": "", "analyte": key, "value": None, "unit": stored_unit,
@@ -379,60 +380,61 @@ class Normaliser:
             "comparator": "", "ref_low": low, "ref_high": high, "ref_text": ref_text, "flag": "",
             "lab": lab, "source": self.source, "note": note, "batch_id": None,
         }
-        return _Context(key, resolved.method, unit, flag, note, lab, ref_text, factor,
-                        not key.startswith(CUSTOM_PREFIX), stored_unit, low, high, floor,
-                        ceiling, template)
+        return Context(key, resolved.method, unit, flag, note, lab, ref_text, factor,
+                       not key.startswith(CUSTOM_PREFIX), stored_unit, low, high, floor,
+                       ceiling, template, self.decimal_comma)
 
     def build(self, candidate: Candidate) -> LabResult:
-        """The result of one candidate; raises RowError with the reason it cannot be one.
+        """The result of one candidate; raises RowError with the reason it cannot be one."""
+        made = self.prepare(candidate.date, candidate.time, candidate.value,
+                            context_cells(candidate))
+        if made.__class__ is tuple:
+            context, stamp, text, _number = made  # type: ignore[misc]
+            return context.result(stamp, text)
+        return made  # type: ignore[return-value]
 
-        A plain number in a unit with a factor is converted here directly; anything else
+    def prepare(self, date: str, time: str, value: str, cells: tuple[str, ...]
+                ) -> tuple[Context, str, str, float] | LabResult:
+        """What a candidate becomes (its date, time and value cells, and its
+        :func:`context_cells`), without building a plain result: raises RowError.
+
+        A plain number in a unit with a factor gives ``(context, stamp, text, number)``: the
+        context its marker, unit and range share with other rows, its timestamp, the number
+        as printed and converted; :meth:`Context.result` makes the result (a plan holds these
+        few parts of each row rather than the result, a tenth of the memory). Anything else
         (censored values, text, flags or units in the cell, HbA1c in mmol/mol, units that do
         not fit) goes through make_result, which gives the same answer for the plain case.
         This runs once per row of a file: the lookups are inlined on purpose.
         """
-        stamp = self._dates.get((candidate.date, candidate.time))
+        stamp = self._dates.get((date, time))
         if stamp is None or stamp.__class__ is not str:
-            stamp = self.stamp(candidate.date, candidate.time)
-        ctx = self._contexts.get((candidate.marker, candidate.method, candidate.loinc,
-                                  candidate.unit, candidate.range, candidate.flag, candidate.lab,
-                                  candidate.note))
-        if ctx is None or ctx.__class__ is not _Context:
-            ctx = self._context(candidate)
-        value = candidate.value  # readers strip their cells
+            stamp = self.stamp(date, time)
+        ctx = self._contexts.get(cells)
+        if ctx is None or ctx.__class__ is not Context:
+            ctx = self._context(cells)
+        # readers strip their cells
         plain = self._plain_match(value)
         if plain is None and _GROUPED.match(value):
             value = ungroup_digits(value)
             plain = self._plain_match(value)
-        factor = ctx.factor
-        if plain is not None and factor is not None and len(value) < 300:  # < 300: finite
-            number = float(value.replace(",", ".")) if self.decimal_comma else float(value)
-            if ctx.converts:
-                number = number / factor
+        if plain is not None and ctx.factor is not None and len(value) < 300:  # < 300: finite
+            number = ctx.number(value)
             if number < ctx.floor or number > ctx.ceiling:  # impossible, as make_result says
                 raise RowError(judge_value(ctx.key, number).refused)
-            # flag_for() for a plain number against an inclusive range, inlined
-            low, high = ctx.low, ctx.high
-            if ctx.flag:
-                flag = ctx.flag
-            elif low is not None and number < low:
-                flag = "L"
-            elif high is not None and number > high:
-                flag = "H"
-            else:
-                flag = ""
-            fields = ctx.template.copy()
-            fields["taken_at"] = stamp
-            fields["value"] = number
-            fields["reported_value"] = value
-            fields["flag"] = flag
-            return _result(fields)
+            return ctx, stamp, value, number
         try:
             return make_result(stamp, ctx.key, value, ctx.unit, method=ctx.method,
                                ref_text=ctx.ref_text, flag=ctx.flag, lab=ctx.lab, note=ctx.note,
                                source=self.source, decimal_comma=self.decimal_comma)
         except ValidationError as exc:
             raise RowError(str(exc)) from None
+
+
+def context_cells(candidate: Candidate) -> tuple[str, str, str, str, str, str, str, str]:
+    """The cells of a candidate its result shares with others: all but its date, time and
+    value (marker, method, LOINC, unit, range, flag, lab, note)."""
+    return (candidate.marker, candidate.method, candidate.loinc, candidate.unit, candidate.range,
+            candidate.flag, candidate.lab, candidate.note)
 
 
 _LAB_FIELDS = tuple(f.name for f in fields(LabResult))
@@ -453,11 +455,13 @@ def _result(values: dict[str, object]) -> LabResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Context:
+class Context:
     """A row's marker, unit, range, flag, lab and note, resolved once per distinct set.
 
     ``factor`` is None when the unit has no plain factor (the slow path decides); ``converts``
-    is False for a custom marker, whose number is never converted.
+    is False for a custom marker, whose number is never converted. For a plain number
+    printed in ``unit`` (a factor is known), :meth:`result` gives the row's result from its
+    timestamp and the number as printed.
     """
 
     key: str
@@ -475,3 +479,38 @@ class _Context:
     floor: float  # a value below it or above ``ceiling`` is impossible (plausible.LIMITS)
     ceiling: float
     template: dict[str, object]  # a result's fields that are the same for all these rows
+    decimal_comma: bool
+
+    def number(self, text: str) -> float:
+        """A plain number printed in ``unit``, in the stored unit."""
+        number = float(text.replace(",", ".")) if self.decimal_comma else float(text)
+        if self.converts:
+            number = number / self.factor  # type: ignore[operator]
+        return number
+
+    def fields(self, stamp: str, text: str) -> dict[str, object]:
+        """Every field of the result of a plain number (``text``) taken at ``stamp``."""
+        number = self.number(text)
+        # flag_for() for a plain number against an inclusive range, inlined
+        low, high = self.low, self.high
+        if self.flag:
+            flag = self.flag
+        elif low is not None and number < low:
+            flag = "L"
+        elif high is not None and number > high:
+            flag = "H"
+        else:
+            flag = ""
+        fields = self.template.copy()
+        fields["taken_at"] = stamp
+        fields["value"] = number
+        fields["reported_value"] = text
+        fields["flag"] = flag
+        return fields
+
+    def result(self, stamp: str, text: str) -> LabResult:
+        return _result(self.fields(stamp, text))
+
+    def duplicate_key(self, stamp: str, text: str) -> tuple[object, ...]:
+        """:func:`result_key` of :meth:`result`, without making it."""
+        return (stamp, self.key, self.method, "", round(self.number(text), 6))

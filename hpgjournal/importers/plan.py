@@ -5,6 +5,10 @@ its encoding, delimiter, decimal mark and date order, normalises every row and c
 results with the journal: each row is ``new``, a ``duplicate`` (already in the journal, or
 earlier in the same files) or an ``error`` with its reason. The import dialog shows the plan;
 :func:`hpgjournal.importers.commit.commit_plan` writes it.
+
+The plan's rows are a :class:`~hpgjournal.importers.planned.PlannedRows`, kept by column, and a
+file's text is let go once its rows are read: the plan of a large file needs a few times the
+file's size (``bench/import_csv.py`` measures it).
 """
 
 from __future__ import annotations
@@ -12,22 +16,21 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field, replace
+from itertools import chain
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.plausible import EARLIEST_DATE, PLAUSIBLE_SPANS, judge_result, latest_date
-from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.dates import DateError, DateOrder, DateShape, decide_order, parse_shape
 from hpgjournal.importers.errors import ImportCancelled, ImportProblem, UnknownFormatError
 from hpgjournal.importers.formats import MIN_CONFIDENCE, Format, get_format, make_probe, rank
 from hpgjournal.importers.formats.base import Probe, Reading, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping
 from hpgjournal.importers.names import DATE_ORDER_CHOICES, OTHER_TABLES
-from hpgjournal.importers.normalise import Normaliser, decide_decimal_comma, key_of, result_key
-from hpgjournal.importers.rows import Candidate, Failed, Ignored, OtherRecord, Ready, RowError
+from hpgjournal.importers.normalise import Context, Normaliser, decide_decimal_comma, key_of
+from hpgjournal.importers.planned import STATUSES, PlannedRow, PlannedRows, SeenResults
+from hpgjournal.importers.rows import Ignored, OtherRecord
 from hpgjournal.importers.source import SourceFile, read_source
 from hpgjournal.importers.table import delimiter_name
 from hpgjournal.store.export import TABLES
@@ -39,36 +42,15 @@ __all__ = [
     "ImportPlan",
     "PlannedRecord",
     "PlannedRow",
+    "PlannedRows",
     "Progress",
     "existing_keys",
     "plan_import",
     "record_key",
 ]
 
-STATUSES = ("new", "duplicate", "error")
-_row = tuple.__new__  # builds a PlannedRow from a full tuple of its fields (faster in bulk)
 Progress = Callable[[int, int], None]
 _TICK = 2000
-
-
-class PlannedRow(NamedTuple):
-    """One result of the plan.
-
-    ``status`` is ``new``, ``duplicate`` or ``error``; ``result`` is None for an error and
-    ``reason`` says why (for a duplicate: what it duplicates; an impossible value is an error
-    with the reason it is impossible). ``line`` is the 1-based line of the file the row starts
-    on (for JSON files: the record's position); ``raw`` holds the cells as printed, by column
-    name. ``warning`` says why a result that is kept is implausible
-    (:mod:`hpgjournal.domain.plausible`). (A named tuple: a plan holds one per row of big files.)
-    """
-
-    file: Path
-    line: int
-    status: str
-    result: LabResult | None
-    reason: str = ""
-    raw: dict[str, str] = {}  # noqa: RUF012 - never mutated; each row gets its own dict
-    warning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,28 +121,36 @@ class FilePlan:
 
 @dataclass
 class ImportPlan:
-    """Everything an import would do. Nothing is written until it is committed."""
+    """Everything an import would do. Nothing is written until it is committed.
+
+    ``rows`` is a :class:`PlannedRows` (a sequence of :class:`PlannedRow`; any other
+    sequence of them is turned into one).
+    """
 
     files: list[FilePlan]
-    rows: list[PlannedRow]
+    rows: PlannedRows
     records: list[PlannedRecord] = field(default_factory=list)
     profile: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, PlannedRows):
+            self.rows = PlannedRows(self.rows)
+
     def count(self, status: str) -> int:
-        return sum(1 for r in self.rows if r.status == status)
+        return self.rows.count_status(status)
 
     def new_rows(self) -> list[PlannedRow]:
         """The rows a commit would write."""
-        return [r for r in self.rows if r.status == "new"]
+        return [self.rows[i] for i in self.rows.positions("new")]
 
     def error_rows(self) -> list[PlannedRow]:
         """The unreadable rows, each with its reason."""
-        return [r for r in self.rows if r.status == "error"]
+        return [self.rows[i] for i in self.rows.positions("error")]
 
     def warning_rows(self) -> list[PlannedRow]:
         """The new rows whose values are implausible: imported, with a warning each."""
-        return [r for r in self.rows if r.warning and r.status == "new"]
+        return [self.rows[i] for i in self.rows.warned()]
 
     def ambiguous_files(self) -> list[FilePlan]:
         """Files whose date order must be chosen (plan again with ``date_order``) to commit."""
@@ -173,7 +163,7 @@ class ImportPlan:
             "new": self.count("new"),
             "duplicates": self.count("duplicate"),
             "errors": [{"file": str(r.file), "line": r.line, "reason": r.reason}
-                       for r in self.rows if r.status == "error"],
+                       for r in self.error_rows()],
             "warnings": [{"file": str(r.file), "line": r.line, "warning": r.warning}
                          for r in self.warning_rows()],
             "records": {status: sum(1 for r in self.records if r.status == status)
@@ -250,10 +240,17 @@ def paused_gc() -> Iterator[None]:
 
 
 def existing_keys(journal: Journal) -> set[tuple[object, ...]]:
-    """The duplicate keys of every result in the journal."""
+    """The duplicate keys of every result in the journal.
+
+    Times and markers repeat from result to result: each text is kept once (the database
+    gives a new string a row).
+    """
     rows = journal.conn.execute(
         "SELECT taken_at, analyte, method, comparator, value, reported_value FROM lab_results")
-    return {key_of(*row) for row in rows}
+    texts: dict[str, str] = {}
+    share = texts.setdefault
+    return {key_of(share(taken_at, taken_at), share(analyte, analyte), method, comparator, value,
+                   reported) for taken_at, analyte, method, comparator, value, reported in rows}
 
 
 def record_key(record: Any) -> tuple[object, ...]:
@@ -273,15 +270,19 @@ def _existing_records(journal: Journal) -> dict[str, set[tuple[object, ...]]]:
 
 @dataclass
 class _Staged:
+    """One file read: its rows ``start:end`` of the plan's rows are pending, not yet planned.
+    ``source`` no longer holds the text."""
+
     source: SourceFile
-    probe: Probe
+    delimiter: str | None
     format: Format
     confidence: float
     alternatives: tuple[tuple[str, float], ...]
     reading: Reading
     decimal_comma: bool
     order: DateOrder
-    items: list[Candidate | Ready | Failed]
+    start: int
+    end: int
     normaliser: Normaliser
     others: list[OtherRecord]
     ignored: list[Ignored]
@@ -329,29 +330,19 @@ def _shapes(texts: Iterable[str]) -> dict[str, DateShape]:
 
 
 def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMapping | None,
-                date_order: str, ticker: _Ticker) -> _Staged:
-    """Read one file and decide how to read its values and dates (nothing normalised yet)."""
+                date_order: str, ticker: _Ticker, rows: PlannedRows) -> _Staged:
+    """Read one file into pending ``rows`` and decide how to read its values and dates
+    (nothing normalised yet)."""
     probe = make_probe(source)
     fmt, confidence, alternatives = _choose(probe, wanted, mapping)
     reading = fmt.read(probe, mapping if fmt.takes_mapping else None)
-    items: list[Candidate | Ready | Failed] = []
-    ignored: list[Ignored] = []
-    others: list[OtherRecord] = []
-    keep = items.append
-    for count, item in enumerate(reading.items, start=1):
-        if not count % _TICK:
-            ticker.advance(_TICK)
-        if isinstance(item, Ignored):
-            ignored.append(item)
-        elif isinstance(item, OtherRecord):
-            others.append(item)
-        else:
-            keep(item)
-    candidates = [c for c in items if isinstance(c, Candidate)]
+    start = len(rows)
+    taken = rows.take(reading.items, rows.file_number(source.path), ticker.advance, _TICK)
+    end = len(rows)
     delimiter = probe.table.delimiter if probe.table is not None else None
     decimal_comma = reading.needs_decimal_decision and decide_decimal_comma(
-        (t for c in candidates for t in (c.value, c.range)), delimiter)
-    shapes = _shapes(c.date for c in candidates)
+        chain(rows.pending_values(start, end), (cells[4] for cells in taken.contexts)), delimiter)
+    shapes = _shapes(taken.dates)
     guess = "dmy" if decimal_comma or delimiter == ";" else "mdy"
     order = decide_order(shapes.values(), user=date_order, format_default=reading.date_order,
                          guess=guess)
@@ -360,37 +351,42 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
                                 f"they were read {order.order}, and the rows that do not fit "
                                 "are listed as unreadable")
     # files that print 00:00 on every date (a spreadsheet's date cells) mean dates, not midnight
-    keep_time = any(s.time and s.time != "00:00" for s in shapes.values()) or any(
-        c.time for c in candidates)
+    keep_time = any(s.time and s.time != "00:00" for s in shapes.values()) or taken.timed
     normaliser = Normaliser(decimal_comma=decimal_comma, order=order, source=source.name,
                             lab=reading.lab, keep_time=keep_time, shapes=shapes)
-    return _Staged(source, probe, fmt, confidence, alternatives, reading, decimal_comma, order,
-                   items, normaliser, others, ignored, bool(candidates))
+    # the text and the table are no longer needed: the rows hold what they need of them
+    return _Staged(replace(source, text=""), delimiter, fmt, confidence, alternatives, reading,
+                   decimal_comma, order, start, end, normaliser, taken.others, taken.ignored,
+                   bool(taken.candidates))
 
 
 _LISTED_WARNINGS = 20  # implausible rows listed one by one among a file's warnings
 
 
-def _list_implausible(reading: Reading, rows: Sequence[PlannedRow]) -> None:
+def _list_implausible(reading: Reading, rows: PlannedRows, start: int, end: int) -> None:
     """Name the new rows whose values are implausible among the file's warnings (the command
     line prints those, the dialog shows them above the rows)."""
-    implausible = [row for row in rows if row.warning and row.status == "new"]
-    for row in implausible[:_LISTED_WARNINGS]:
+    implausible = rows.warned(start, end)
+    for index in implausible[:_LISTED_WARNINGS]:
+        row = rows[index]
         reading.warnings.append(f"line {row.line}: kept, but {row.warning}")
     if len(implausible) > _LISTED_WARNINGS:
         reading.warnings.append(f"{len(implausible) - _LISTED_WARNINGS} more rows have "
                                 "implausible values (kept): see the rows' warnings")
 
 
-def _warn_about_results(reading: Reading, rows: Sequence[PlannedRow]) -> None:
+def _warn_about_results(reading: Reading, rows: PlannedRows, start: int, end: int) -> None:
     no_unit: dict[str, str] = {}
-    for row in rows:
-        result = row.result
-        if result is None:
+    for made in rows.made_between(start, end):
+        if made is None:
             continue
-        if result.value is not None and not result.reported_unit and \
-                not analytes.is_custom(result.analyte) and result.unit:
-            no_unit.setdefault(analytes.get_analyte(result.analyte).short, result.unit)
+        if made.__class__ is Context:  # the rows of plain numbers it is the context of
+            if not made.unit and not analytes.is_custom(made.key) and made.stored_unit:
+                no_unit.setdefault(analytes.get_analyte(made.key).short, made.stored_unit)
+            continue
+        if made.value is not None and not made.reported_unit and \
+                not analytes.is_custom(made.analyte) and made.unit:
+            no_unit.setdefault(analytes.get_analyte(made.analyte).short, made.unit)
     if no_unit:
         listed = ", ".join(f"{name} as {unit}" for name, unit in sorted(no_unit.items())[:8])
         reading.warnings.append(f"some values have no unit and were read in their marker's usual "
@@ -438,87 +434,39 @@ def plan_import(
         sources.append(read_source(Path(path), encoding))
         ticker.check()
     ticker.total = max(2 * sum(s.text.count("\n") + 1 for s in sources), 2)
+    rows = PlannedRows()
     with paused_gc():
-        staged = [_stage_file(source, wanted, mapping, date_order, ticker) for source in sources]
-        plan = _compare(staged, journal, ticker)
+        staged = []
+        sources.reverse()
+        while sources:  # each file's text is let go once the file is staged
+            staged.append(_stage_file(sources.pop(), wanted, mapping, date_order, ticker, rows))
+        plan = _compare(staged, rows, journal, ticker)
     plan.options = {"format": format, "date_order": date_order, "encoding": encoding,
                     "mapping": mapping}
     ticker.finish()
     return plan
 
 
-def _compare(staged: list[_Staged], journal: Journal, ticker: _Ticker) -> ImportPlan:
+def _compare(staged: list[_Staged], rows: PlannedRows, journal: Journal,
+             ticker: _Ticker) -> ImportPlan:
     """Normalise every row, mark duplicates (of the journal, or of earlier rows of these
     files) and build the plan."""
     existing = existing_keys(journal)
-    seen: dict[tuple[object, ...], int] = {}  # key -> index in rows of its first result
-    rows: list[PlannedRow] = []
-    add = rows.append
+    seen = SeenResults(len(rows))
+    for stage in staged:
+        rows.settle(stage.start, stage.end, stage.normaliser.prepare, existing, seen,
+                    ticker.advance, _TICK)
+    rows.settle_duplicates(seen)
+    del seen
     files: list[FilePlan] = []
     batches = _batches_by_checksum(journal)
-    today = date.today()
-    last_day = latest_date(today)
-    spans = PLAUSIBLE_SPANS
     for stage in staged:
-        path = stage.source.path
-        first = len(rows)
-        build = stage.normaliser.build
-        duplicates = errors = 0
-        for count, item in enumerate(stage.items, start=1):
-            if not count % _TICK:
-                ticker.advance(_TICK)
-            if item.__class__ is Candidate:
-                try:
-                    result = build(item)
-                except RowError as exc:
-                    add(_row(PlannedRow, (path, item.line, "error", None, str(exc), item.raw,
-                                          "")))
-                    errors += 1
-                    continue
-            elif isinstance(item, Ready):
-                result = item.result
-            else:
-                add(_row(PlannedRow, (path, item.line, "error", None, item.reason, item.raw,
-                                      "")))
-                errors += 1
-                continue
-            value = result.value
-            span = spans.get(result.analyte)
-            if span is not None and value is not None and span[0] <= value <= span[1] and \
-                    EARLIEST_DATE <= result.taken_at[:10] <= last_day:
-                warning = ""  # judge_result's common case, decided inline (big files)
-            else:
-                verdict = judge_result(result, today=today)
-                if verdict.refused:  # an own export's row (read as it is), a date ahead
-                    add(_row(PlannedRow, (path, item.line, "error", None, verdict.refused,
-                                          item.raw, "")))
-                    errors += 1
-                    continue
-                warning = verdict.warning
-            # result_key(result), inlined for the common case
-            key = (result.taken_at, result.analyte, result.method, result.comparator,
-                   round(value, 6)) if value is not None else result_key(result)
-            if key in existing:
-                add(_row(PlannedRow, (path, item.line, "duplicate", result,
-                                      "already in the journal", item.raw, warning)))
-                duplicates += 1
-            elif key in seen:
-                earlier = rows[seen[key]]
-                add(_row(PlannedRow, (path, item.line, "duplicate", result,
-                                      f"same result as {earlier.file.name} line {earlier.line}",
-                                      item.raw, warning)))
-                duplicates += 1
-            else:
-                seen[key] = len(rows)
-                add(_row(PlannedRow, (path, item.line, "new", result, "", item.raw, warning)))
-        file_rows = rows[first:]
         if stage.has_candidates:
-            _warn_about_results(stage.reading, file_rows)
-        _list_implausible(stage.reading, file_rows)
-        counts = {"new": len(file_rows) - duplicates - errors, "duplicate": duplicates,
-                  "error": errors}
+            _warn_about_results(stage.reading, rows, stage.start, stage.end)
+        _list_implausible(stage.reading, rows, stage.start, stage.end)
+        counts = {status: rows.count_status(status, stage.start, stage.end)
+                  for status in STATUSES}
         files.append(_file_plan(stage, counts, batches.get(stage.source.sha256, ())))
-        stage.items = []  # the candidates are no longer needed
     records = _compare_records(staged, journal)
     profile: dict[str, str] = {}
     current = journal.profile()
@@ -565,7 +513,7 @@ def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...]
         path=stage.source.path, format=stage.format.name, format_label=stage.format.label,
         layout=reading.layout, confidence=stage.confidence, alternatives=stage.alternatives,
         encoding=stage.source.encoding,
-        delimiter=stage.probe.table.delimiter if stage.probe.table is not None else None,
+        delimiter=stage.delimiter,
         decimal_comma=stage.decimal_comma, header_line=reading.header_line,
         columns=reading.columns, mapping=reading.mapping, date_order=stage.order.order,
         date_order_source=stage.order.source, date_order_ambiguous=stage.order.ambiguous,

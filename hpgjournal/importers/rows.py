@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hpgjournal.domain.records import LabResult
 
-__all__ = ["Candidate", "Failed", "Ignored", "Item", "OtherRecord", "Ready", "RowError"]
+__all__ = ["Candidate", "Failed", "Ignored", "Item", "OtherRecord", "Ready", "RowError",
+           "cells_by_name"]
 
 
 class RowError(ValueError):
@@ -17,12 +19,14 @@ class RowError(ValueError):
 class Candidate:
     """One result as printed in a file: text cells, not yet checked or converted.
 
-    ``date`` may carry a time; ``time`` is a separate time cell. ``name_unit`` is a unit found
-    in a column header (``Total T (ng/dL)``), used when the row has no unit of its own.
+    ``date`` may carry a time; ``time`` is a separate time cell. ``raw`` holds the cells as
+    printed, by column name, as a dict, or as a tuple of the column names (a tuple shared by
+    the rows) followed by the row's cells: a reader of large tables gives the tuple, which
+    costs a third of the dict. :func:`cells_by_name` gives the dict either way.
     """
 
     line: int
-    raw: dict[str, str]
+    raw: dict[str, str] | tuple[Any, ...]
     date: str
     marker: str
     value: str
@@ -36,12 +40,20 @@ class Candidate:
     note: str = ""
 
 
+def cells_by_name(raw: dict[str, str] | tuple[Any, ...]) -> dict[str, str]:
+    """A row's cells by column name, from a dict or from ``(column names, *cells)``."""
+    if raw.__class__ is tuple:
+        return dict(zip(raw[0], raw[1:], strict=False))  # type: ignore[index]
+    return raw  # type: ignore[return-value]
+
+
 @dataclass(slots=True)
 class Ready:
-    """A finished result read from one of hpgjournal's own exports (kept exactly)."""
+    """A finished result read from one of hpgjournal's own exports (kept exactly); ``raw`` as
+    a Candidate's."""
 
     line: int
-    raw: dict[str, str]
+    raw: dict[str, str] | tuple[Any, ...]
     result: LabResult
 
 

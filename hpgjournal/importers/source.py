@@ -6,15 +6,19 @@ UTF-16 as its "Unicode text" does), then strict UTF-8, then Windows-1252 (Excel'
 delimited)" on Windows), then Latin-1 for the five bytes Windows-1252 leaves undefined. The
 user can name the encoding instead.
 
-Files that are not text are refused with a message naming what they are: a workbook saved with
-a ``.csv`` name, a PDF, an image, a database, a zip archive or random bytes.
+Only regular files are read (not folders, devices, pipes or sockets), and no more than
+``MAX_FILE_BYTES`` of them. Files that are not text are refused with a message naming what
+they are: a workbook saved with a ``.csv`` name, a PDF, an image, a database, a zip archive
+or random bytes.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +26,12 @@ from hpgjournal.importers.errors import (
     BinaryFileError,
     EmptyFileError,
     FileTooLargeError,
+    NotAFileError,
     SpreadsheetFileError,
     UnreadableTextError,
 )
 
-__all__ = ["MAX_FILE_BYTES", "SourceFile", "decode", "read_source"]
+__all__ = ["MAX_FILE_BYTES", "SourceFile", "decode", "leading_space", "read_source"]
 
 # A lab history of a lifetime is a few megabytes; the benchmark's 100,000 results are 7 MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -56,6 +61,14 @@ class SourceFile:
     @property
     def name(self) -> str:
         return self.path.name
+
+
+_SPACE_RE = re.compile(r"\s*")
+
+
+def leading_space(text: str) -> int:
+    """How many white-space characters ``text`` starts with (lstrip() would copy the text)."""
+    return _SPACE_RE.match(text).end()  # type: ignore[union-attr]
 
 
 def _human_size(size: int) -> str:
@@ -155,38 +168,113 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
         return data.decode("latin-1"), "latin-1"
 
 
-def read_source(path: Path, encoding: str | None = None) -> SourceFile:
-    """Read and decode a file, refusing files that are empty, too large or not text."""
-    path = Path(path)
+def _what_it_is(mode: int) -> tuple[str, str] | None:
+    """``(what, what to do)`` for a path that is not a regular file; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder", "choose a CSV file inside it"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device, not a file", "choose the CSV export of your results"
+    if stat.S_ISFIFO(mode):
+        return "a pipe, not a file", "save what it gives to a file and import that file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file", "choose the CSV export of your results"
+    return "not a regular file", "choose the CSV export of your results"
+
+
+def _refuse_special(path: Path, mode: int) -> None:
+    found = _what_it_is(mode)
+    if found is not None:
+        what, fix = found
+        raise NotAFileError(path, f"{path} is {what}: {fix}")
+
+
+def _over_the_limit(size: int) -> tuple[str, str]:
+    """A size above the limit and the limit, printed so that the first visibly exceeds the
+    second: in whole megabytes, else with one or two decimals (rounded down), else in bytes."""
+    mb = 1024 * 1024
+    for digits in (0, 1, 2):
+        scale = 10**digits
+        shown = size * scale // mb
+        if shown * mb > MAX_FILE_BYTES * scale:
+            return f"{shown / scale:.{digits}f} MB", f"{MAX_FILE_BYTES / mb:g} MB"
+    return f"{size:,} bytes", f"{MAX_FILE_BYTES:,} bytes"
+
+
+def _too_large(path: Path, size: int) -> FileTooLargeError:
+    shown, limit = _over_the_limit(size)
+    return FileTooLargeError(
+        path, f"{path.name} is {shown}, far larger than any lab export (the limit is {limit}): "
+              "check that it is the right file, or split it")
+
+
+# Opened without blocking (a pipe swapped in after the check would wait for a writer forever)
+# and without becoming the controlling terminal (a terminal swapped in); in binary on Windows.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+_CHUNK = 1024 * 1024
+
+
+def _read_bytes(path: Path) -> bytearray:
+    """The bytes of a regular file, never more than ``MAX_FILE_BYTES`` of them.
+
+    The path is checked before it is opened (a pipe blocks the opening, a device never ends),
+    the open file again (the path may have been swapped meanwhile), and the size limit while
+    reading: a file that grows, or whose size was misreported, stops at the limit.
+    """
     try:
-        size = path.stat().st_size
+        found = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise EmptyFileError(path, f"there is no file {path}: check the name and folder") from None
+    except OSError as exc:
+        raise BinaryFileError(path, f"cannot read {path}: {exc.strerror}") from None
+    _refuse_special(path, found.st_mode)
+    if found.st_size > MAX_FILE_BYTES:
+        raise _too_large(path, found.st_size)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         raise EmptyFileError(path, f"there is no file {path}: check the name and folder") from None
     except OSError as exc:
         raise BinaryFileError(path, f"cannot read {path}: {exc.strerror}") from None
-    if path.is_dir():
-        raise BinaryFileError(path, f"{path} is a folder: choose a CSV file inside it")
-    if size > MAX_FILE_BYTES:
-        raise FileTooLargeError(
-            path, f"{path.name} is {_human_size(size)}, far larger than any lab export (the limit "
-                  f"is {_human_size(MAX_FILE_BYTES)}): check that it is the right file, or split it"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BinaryFileError(path, f"cannot read {path}: {exc.strerror}") from None
-    if not data.strip():
+    with open(fd, "rb", buffering=0) as file:
+        opened = os.fstat(file.fileno())
+        _refuse_special(path, opened.st_mode)
+        if opened.st_size > MAX_FILE_BYTES:
+            raise _too_large(path, opened.st_size)
+        data = bytearray()
+        try:
+            while chunk := file.read(min(_CHUNK, MAX_FILE_BYTES + 1 - len(data))):
+                data += chunk
+                if len(data) > MAX_FILE_BYTES:
+                    raise FileTooLargeError(
+                        path, f"{path.name} grew past {_human_size(MAX_FILE_BYTES)} while it was "
+                              "read, far larger than any lab export: check that it is the right "
+                              "file, or split it")
+        except OSError as exc:
+            raise BinaryFileError(path, f"cannot read {path}: {exc.strerror}") from None
+    return data
+
+
+def read_source(path: Path, encoding: str | None = None) -> SourceFile:
+    """Read and decode a file, refusing what is not a regular file, empty, too large or not text."""
+    path = Path(path)
+    data = _read_bytes(path)
+    if not data or data.isspace():
         raise EmptyFileError(path, f"{path.name} is empty: export your results again, or choose "
                                    "another file")
     _refuse_non_text(path, data[:65536])
     text, used = decode(path, data, encoding)
+    checksum, size = hashlib.sha256(data).hexdigest(), len(data)
+    del data
     if text.startswith("\ufeff"):
         text = text[1:]
     _refuse_control_characters(path, text)
-    if not text.strip():
+    if not text or text.isspace():  # (not strip(): a copy of the text)
         raise EmptyFileError(path, f"{path.name} holds no text: export your results again, or "
                                    "choose another file")
-    return SourceFile(path, text, used, hashlib.sha256(data).hexdigest(), size)
+    return SourceFile(path, text, used, checksum, size)
 
 
 def _refuse_control_characters(path: Path, text: str) -> None:

@@ -14,22 +14,36 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from hpgjournal.importers.errors import NotATableError, UnknownFormatError
-from hpgjournal.importers.source import SourceFile
+from hpgjournal.importers.source import SourceFile, leading_space
 
-__all__ = ["DELIMITERS", "HEAD_ROWS", "Table", "delimiter_name", "sniff_table"]
+__all__ = ["DELIMITERS", "HEAD_ROWS", "SHARED_TEXTS", "Table", "delimiter_name", "filled_width",
+           "sniff_table"]
 
 DELIMITERS = (",", ";", "\t", "|")
 HEAD_ROWS = 60
 _SAMPLE_CHARS = 65536
+_CHUNK_CHARS = 1024 * 1024
+# How many different cell texts a reader keeps to share equal cells (see formats/long.py).
+SHARED_TEXTS = 1 << 16
 _SEP_LINE = re.compile(r'^"?sep=(.)"?,*\s*$', re.IGNORECASE)
 
 
 def delimiter_name(delimiter: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}.get(delimiter, repr(delimiter))
+
+
+def filled_width(cells: list[str]) -> int:
+    """How many cells a row has up to its last non-empty one: the empty cells a spreadsheet
+    writes after the last column do not count, the empty cells between values do."""
+    width = len(cells)
+    while width and not cells[width - 1]:
+        width -= 1
+    return width
 
 
 @dataclass
@@ -58,7 +72,7 @@ class Table:
         Cells are stripped; a record spanning several lines (a quoted line break) has the line
         it starts on. Raises NotATableError for text the CSV reader cannot split.
         """
-        reader = csv.reader(io.StringIO(self.source.text, newline=""), delimiter=self.delimiter,
+        reader = csv.reader(_lines(self.source.text), delimiter=self.delimiter,
                             skipinitialspace=True, strict=False)
         previous = 0
         first = max(after_line, self.skip_lines) + 1
@@ -72,6 +86,25 @@ class Table:
         except csv.Error as exc:
             raise NotATableError(self.path, f"{self.path.name} line {previous + 1} cannot be read "
                                             f"as CSV ({exc}): check that it is a text table") from None
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """``text`` in pieces of about a megabyte, each ending where a line ends."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start + _CHUNK_CHARS)
+        if stop < 0:  # no \n further on: a lone \r (an old Mac file) ends a line too
+            stop = text.find("\r", start + _CHUNK_CHARS)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` as a file opened with ``newline=""`` gives them (ending at \\n,
+    \\r\\n or \\r). One StringIO of the whole text would hold four bytes a character, so
+    there is one a piece."""
+    return chain.from_iterable(io.StringIO(piece, newline="") for piece in _chunks(text))
 
 
 def _count_lines(text: str) -> int:
@@ -100,8 +133,8 @@ def sniff_table(source: SourceFile) -> Table:
     """Find the delimiter and the first rows of a text file; refuse text with no columns."""
     text = source.text
     skip = 0
-    first_end = text.find("\n")
-    first_line = text[: first_end if first_end >= 0 else len(text)]
+    first_end = text.find("\n", 0, 4096)  # a sep= line is short
+    first_line = text[: first_end if first_end >= 0 else 4096]
     sep = _SEP_LINE.match(first_line.strip())
     if sep:
         delimiter, skip = sep.group(1), 1
@@ -112,8 +145,8 @@ def sniff_table(source: SourceFile) -> Table:
         scored = [(*_consistency(sample, d), -i, d) for i, d in enumerate(DELIMITERS)]
         rows, _width, _pref, delimiter = max(scored)
         if rows == 0:
-            stripped = text.lstrip()
-            if stripped[:1] in ("<",):
+            start = leading_space(text)
+            if text[start:start + 1] == "<":
                 raise UnknownFormatError(source.path, f"{source.name} is an XML or HTML document "
                                                       "(MyChart and Apple Health exports are not "
                                                       "supported yet): export the results as CSV")

@@ -53,11 +53,12 @@ class PlanModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[Any] = []
+        self.rows: Sequence[Any] = []
 
     def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show ``rows`` (a plan's rows: each is made when shown, not copied here)."""
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = rows
         self.endResetModel()
 
     def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from hpgjournal.importers.source import MAX_FILE_BYTES
 from tests.importers.helpers import data, journal_state, run_cli
 
 
@@ -89,6 +91,7 @@ def test_json_summary_of_a_refusal(journal_path):
     assert proc.returncode == 1
     summary = json.loads(proc.stdout)
     assert summary["committed"] is False and "--strict" in summary["error"]
+    assert summary["ok"] is False and summary["file"] is None  # about rows, not one file
 
 
 @pytest.mark.parametrize("name", ["binary.csv", "empty.csv", "workbook_named.csv",
@@ -98,6 +101,44 @@ def test_bad_files_give_one_line_and_leave_the_journal_alone(journal_path, name)
     line = one_line_error(run_cli("import", str(data(name)), "--journal", str(journal_path)))
     assert name in line
     assert journal_state(journal_path) == before
+
+
+def _not_readable(name: str, tmp_path: Path) -> Path:
+    if name == "missing.csv":
+        return tmp_path / name
+    if name == "huge.csv":
+        path = tmp_path / name
+        with open(path, "wb") as out:
+            out.write(b"date,marker,value\n")
+            out.truncate(MAX_FILE_BYTES + 1)
+        return path
+    if name == "/dev/zero":
+        if not Path(name).exists():
+            pytest.skip("no /dev/zero here")
+        return Path(name)
+    return data(name)
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "empty.csv", "binary.csv", "huge.csv",
+                                  "unrecognised.csv", "/dev/zero"])
+def test_json_says_why_a_file_cannot_be_imported(journal_path, tmp_path, name):
+    """--json prints one document also when a file cannot be read at all: "ok" is false and
+    "error" is the line printed on stderr; the other fields are those of a summary."""
+    path = _not_readable(name, tmp_path)
+    proc = run_cli("import", str(path), "--journal", str(journal_path), "--json")
+    line = one_line_error(proc)
+    document = json.loads(proc.stdout)
+    assert document == {
+        "ok": False, "error": line.removeprefix("hpgjournal: error: "), "file": str(path),
+        "files": [], "new": 0, "duplicates": 0, "errors": [], "warnings": [],
+        "records": {"new": 0, "duplicate": 0, "error": 0}, "journal": str(journal_path),
+        "dry_run": False, "strict": False, "committed": False, "batch_id": None, "added": 0,
+    }
+    good = run_cli("import", str(data("whoop.csv")), "--journal", str(journal_path), "--json",
+                   "--dry-run")
+    summary = json.loads(good.stdout)
+    assert summary["ok"] is True
+    assert set(document) == set(summary) | {"error", "file"}
 
 
 def test_ambiguous_dates_ask_for_the_order(journal_path):

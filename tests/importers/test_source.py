@@ -13,7 +13,7 @@ from hpgjournal.importers import errors
 from hpgjournal.importers.plan import plan_import
 from hpgjournal.importers.source import MAX_FILE_BYTES, read_source
 from hpgjournal.store.journal import Journal
-from tests.importers.helpers import data, journal_state, one, plan_file, results
+from tests.importers.helpers import data, journal_state, one, plan_file, results, run_cli
 
 # ---- 1.12 encodings and delimiters ---------------------------------------------------------
 
@@ -127,13 +127,22 @@ def test_bad_files_raise_one_line_user_errors_and_change_nothing(journal_path, n
     assert journal_state(journal_path) == before
 
 
-def test_a_huge_file_is_refused_before_it_is_read(tmp_path, journal):
+@pytest.mark.parametrize(("size", "shown", "limit"), [
+    (MAX_FILE_BYTES + 1, "67,108,865 bytes", "67,108,864 bytes"),  # "64 MB" would equal the limit
+    (MAX_FILE_BYTES + 8 * 1024, "67,117,056 bytes", "67,108,864 bytes"),
+    (MAX_FILE_BYTES + 12 * 1024, "64.01 MB", "64 MB"),
+    (MAX_FILE_BYTES + 210 * 1024, "64.2 MB", "64 MB"),
+    (3 * MAX_FILE_BYTES, "192 MB", "64 MB"),
+])
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path, journal, size, shown, limit):
     path = tmp_path / "huge.csv"
     with open(path, "wb") as out:  # sparse: costs no disk and no time
         out.write(b"date,marker,value\n")
-        out.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(errors.FileTooLargeError, match=r"huge.csv is \d+ MB.*split it"):
+        out.truncate(size)
+    with pytest.raises(errors.FileTooLargeError) as caught:
         plan_import([path], journal)
+    assert str(caught.value) == (f"huge.csv is {shown}, far larger than any lab export (the limit "
+                                 f"is {limit}): check that it is the right file, or split it")
 
 
 def test_missing_file_and_folder(tmp_path, journal):
@@ -169,3 +178,103 @@ def test_read_source_checksum_and_text(tmp_path):
     assert source.text == "date,marker,value\r\n"
     assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert source.size == 22
+
+
+# ---- only regular files, and no more than the limit of them ---------------------------------
+
+
+def _not_a_file(kind: str, tmp_path: Path) -> Path:
+    if kind == "device":
+        if not Path("/dev/zero").exists():
+            pytest.skip("no /dev/zero here")
+        return Path("/dev/zero")
+    if kind == "pipe":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        path = tmp_path / "results.csv"
+        os.mkfifo(path)  # opening it for reading would wait for a writer forever
+        return path
+    return tmp_path
+
+
+@pytest.mark.parametrize(("kind", "words"), [
+    ("device", "is a device, not a file: choose the CSV export of your results"),
+    ("pipe", "is a pipe, not a file: save what it gives to a file and import that file"),
+    ("folder", "is a folder: choose a CSV file inside it"),
+])
+def test_what_is_not_a_regular_file_is_refused_by_the_command_line(tmp_path, journal_path, kind,
+                                                                   words):
+    path = _not_a_file(kind, tmp_path)
+    proc = run_cli("import", str(path), "--journal", str(journal_path), timeout=60)
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.strip() == f"hpgjournal: error: {path} {words}"
+    assert journal_state(journal_path)[:2] == (0, 0)
+
+
+def _stat_lying_about(monkeypatch: pytest.MonkeyPatch, target: Path, *, open_file: bool,
+                      **changes: int) -> None:
+    """Make os.stat (and os.fstat of the open file if ``open_file``) report other fields
+    (st_mode, st_size) for ``target``."""
+    real_stat, real_fstat = os.stat, os.fstat
+    inode = real_stat(target).st_ino
+    index = {"st_mode": 0, "st_size": 6}
+
+    def changed(found: os.stat_result) -> os.stat_result:
+        if found.st_ino != inode:
+            return found
+        fields = list(found)[:10]
+        for name, value in changes.items():
+            fields[index[name]] = value
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: changed(real_stat(p, *a, **k)))
+    if open_file:
+        monkeypatch.setattr(os, "fstat", lambda fd: changed(real_fstat(fd)))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_passed_off_as_a_file_is_refused_without_waiting(tmp_path, monkeypatch, journal):
+    """The path is checked before it is opened, but it may be swapped meanwhile: opening does
+    not wait for a pipe's writer, and the open file is checked again."""
+    import stat
+    import threading
+
+    path = tmp_path / "results.csv"
+    os.mkfifo(path)
+    _stat_lying_about(monkeypatch, path, open_file=False, st_mode=stat.S_IFREG | 0o644)
+    outcome: list[BaseException] = []
+
+    def plan() -> None:
+        try:
+            plan_import([path], journal)
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=plan, daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():  # stuck opening the pipe: give it a writer so that it ends
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(20)
+        pytest.fail("reading a pipe passed off as a file waited for a writer")
+    monkeypatch.undo()
+    assert len(outcome) == 1 and isinstance(outcome[0], errors.NotAFileError), outcome
+    assert str(outcome[0]) == (f"{path} is a pipe, not a file: save what it gives to a file and "
+                               "import that file")
+
+
+def test_the_size_limit_holds_while_reading(tmp_path, monkeypatch, journal):
+    """A file larger than its reported size (growing while read) stops at the limit."""
+    from hpgjournal.importers import source
+
+    path = tmp_path / "growing.csv"
+    path.write_text("date,marker,value\n" + "2024-01-02,LH,4.2\n" * 400)
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 1024 * 1024)
+    with open(path, "ab") as out:
+        out.truncate(3 * 1024 * 1024)
+    _stat_lying_about(monkeypatch, path, open_file=True, st_size=100)
+    with pytest.raises(errors.FileTooLargeError) as caught:
+        plan_import([path], journal)
+    assert str(caught.value) == ("growing.csv grew past 1 MB while it was read, far larger than "
+                                 "any lab export: check that it is the right file, or split it")

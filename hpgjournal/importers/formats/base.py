@@ -11,7 +11,7 @@ from typing import Any
 from hpgjournal.importers.errors import LayoutNotRecognised, UnknownFormatError
 from hpgjournal.importers.mapping import ColumnMapping
 from hpgjournal.importers.rows import Item
-from hpgjournal.importers.source import SourceFile
+from hpgjournal.importers.source import SourceFile, leading_space
 from hpgjournal.importers.table import Table, sniff_table
 
 __all__ = ["Format", "Probe", "Reading", "make_probe", "resolve_columns"]
@@ -32,12 +32,14 @@ class Probe:
 
 def make_probe(source: SourceFile) -> Probe:
     """Parse a JSON document, or sniff the delimiter and first rows of a table."""
-    stripped = source.text.lstrip()
-    if stripped[:1] in ("{", "["):
+    text = source.text
+    start = leading_space(text)
+    first = text[start:start + 1]
+    if first in ("{", "["):
         try:
-            return Probe(source, document=json.loads(stripped))
+            return Probe(source, document=json.loads(text[start:] if start else text))
         except (ValueError, RecursionError):
-            if stripped[:1] == "{":
+            if first == "{":
                 raise UnknownFormatError(source.path, f"{source.name} starts like JSON but is not "
                                                       "valid JSON: export it again") from None
     return Probe(source, table=sniff_table(source))

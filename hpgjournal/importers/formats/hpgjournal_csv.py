@@ -19,8 +19,8 @@ from hpgjournal.domain.values import COMPARATORS
 from hpgjournal.importers.errors import UnknownFormatError
 from hpgjournal.importers.formats.base import Format, Probe, Reading, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping
-from hpgjournal.importers.rows import Failed, Ignored, Item, Ready, RowError
-from hpgjournal.importers.table import Table
+from hpgjournal.importers.rows import Failed, Ignored, Item, Ready, RowError, cells_by_name
+from hpgjournal.importers.table import SHARED_TEXTS, Table
 from hpgjournal.store.export import LAB_COLUMNS, TABLES, format_cell
 
 __all__ = ["HPGJOURNAL_LABS", "HpgjournalLabsFormat", "own_result"]
@@ -154,21 +154,26 @@ class HpgjournalLabsFormat(Format):
 
     def _items(self, table: Table, header_line: int) -> Iterator[Item]:
         width = len(LAB_COLUMNS)
+        kept: dict[str, str] = {}  # equal cells kept once (see long.py)
+        keep = kept.setdefault
         for line, cells in table.rows(header_line):
             if not any(cells):
                 continue
-            raw = dict(zip(LAB_COLUMNS, cells, strict=False))
             if len(cells) != width:
                 if tuple(cells) == LAB_COLUMNS:
                     yield Ignored(line, ",".join(cells), "the header, repeated")
                     continue
-                yield Failed(line, raw, f"{len(cells)} cells where the export writes {width}")
+                yield Failed(line, dict(zip(LAB_COLUMNS, cells, strict=False)),
+                             f"{len(cells)} cells where the export writes {width}")
                 continue
-            fields = {k: unneutralise(v) for k, v in raw.items()}
+            if len(kept) > SHARED_TEXTS:
+                kept.clear()
+            raw = (LAB_COLUMNS, *[keep(cell, cell) for cell in cells])
+            fields = {k: unneutralise(v) for k, v in zip(LAB_COLUMNS, raw[1:], strict=True)}
             try:
                 yield Ready(line, raw, own_result(fields))
             except RowError as exc:
-                yield Failed(line, raw, str(exc))
+                yield Failed(line, cells_by_name(raw), str(exc))
 
 
 HPGJOURNAL_LABS = HpgjournalLabsFormat()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from hpgjournal.domain.analytes import find_analyte
 from hpgjournal.domain.values import parse_value
@@ -32,8 +33,8 @@ from hpgjournal.importers.mapping import (
     match_columns,
     norm_header,
 )
-from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item
-from hpgjournal.importers.table import Table, delimiter_name
+from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item, cells_by_name
+from hpgjournal.importers.table import SHARED_TEXTS, Table, delimiter_name, filled_width
 
 __all__ = ["LONG", "PACKED", "LongFormat", "PackedFormat"]
 
@@ -150,6 +151,7 @@ class LongFormat(Format):
     def _items(self, table: Table, header_line: int, labels: list[str], found: dict[str, int],
                file_date: str, reading: Reading) -> Iterator[Item]:
         width = len(labels)
+        names = tuple(labels)
         header_key = [norm_header(label) for label in labels]
         value_label = labels[found["value"]]
         # Rows are padded to the header's width plus one empty cell, where unmapped fields point.
@@ -158,30 +160,42 @@ class LongFormat(Format):
             i_flag, i_lab, i_note = at
         parts = "low" in found or "high" in found
         informative = [i for f, i in found.items() if f not in ("marker", "date", "time")]
+        # Names, units, ranges, dates and often values repeat from row to row: each text is
+        # kept once (a large file would otherwise hold a copy a row); notes seldom repeat. Past
+        # SHARED_TEXTS different texts (values that do not repeat) they are forgotten.
+        repeating = sorted({i for f, i in found.items() if f != "note"})
+        kept: dict[str, str] = {}
+        keep = kept.setdefault
         pending: tuple[int, str] | None = None
         last_date = file_date
         filled = 0
         for line, cells in table.rows(header_line):
-            if len(cells) > width and any(cells[width:]):
+            count = len(cells)
+            if count > width and any(cells[width:]):
                 raw = dict(zip(labels, cells, strict=False))
                 raw.update({f"Column {i + 1}": c for i, c in enumerate(cells) if i >= width})
-                yield Failed(line, raw, f"{sum(1 for c in cells if c)} cells but the header has "
+                yield Failed(line, raw, f"{filled_width(cells)} cells but the header has "
                                         f"{width} columns: a value probably holds an unquoted "
                                         f"{delimiter_name(table.delimiter)}; put it in quotes")
                 continue
             if not any(cells):
                 continue
-            raw = dict(zip(labels, cells, strict=False))
-            if len(cells) != width:
-                cells = cells[:width] + [""] * (width - len(cells))
-            cells.append("")
-            marker, value = cells[i_marker], cells[i_value]
+            if len(kept) > SHARED_TEXTS:
+                kept.clear()
+            for i in repeating:
+                if i < count:
+                    text = cells[i]
+                    cells[i] = keep(text, text)
+            # the cells as read are the row's raw cells; its fields are read from a padded copy
+            padded = cells[:width]
+            padded += [""] * (width + 1 - len(padded))
+            marker, value = padded[i_marker], padded[i_value]
             if value == value_label and \
-                    [norm_header(c) for c in cells[:width]] == header_key:
+                    [norm_header(c) for c in padded[:width]] == header_key:
                 yield Ignored(line, " ".join(c for c in cells if c), "the header, repeated")
                 continue
             if not value:
-                if marker and not any(cells[i] for i in informative):
+                if marker and not any(padded[i] for i in informative):
                     if pending is not None:
                         yield Ignored(pending[0], pending[1], "a title or a name with no value")
                     pending = (line, marker)
@@ -191,27 +205,29 @@ class LongFormat(Format):
                     yield Ignored(line, " ".join(c for c in cells if c),
                                   "no marker and no value (a note or footnote)")
                 continue
+            raw: dict[str, str] | tuple[Any, ...] = (names, *cells)
             if pending is not None:
                 joined = f"{pending[1]} {marker}".strip()
                 if not marker or find_analyte(joined) is not None:
                     marker = joined
+                    raw = dict(zip(labels, cells, strict=False))
                     raw["name on the line above"] = pending[1]
                 else:
                     yield Ignored(pending[0], pending[1], "a title or a name with no value")
                 pending = None
-            if not marker and not cells[i_loinc]:
-                yield Failed(line, raw, "no marker name on this row")
+            if not marker and not padded[i_loinc]:
+                yield Failed(line, cells_by_name(raw), "no marker name on this row")
                 continue
-            date = cells[i_date]
+            date = padded[i_date]
             if date:
                 last_date = date
             elif last_date:
                 date = last_date
                 filled += i_date < width
-            ref = cells[i_range] or (_range_text(cells[i_low], cells[i_high]) if parts else "")
-            yield Candidate(line, raw, date, marker, value, cells[i_time], cells[i_loinc],
-                            cells[i_method], cells[i_unit], ref, cells[i_flag], cells[i_lab],
-                            cells[i_note])
+            ref = padded[i_range] or (_range_text(padded[i_low], padded[i_high]) if parts else "")
+            yield Candidate(line, raw, date, marker, value, padded[i_time], padded[i_loinc],
+                            padded[i_method], padded[i_unit], ref, padded[i_flag], padded[i_lab],
+                            padded[i_note])
         if pending is not None:
             yield Ignored(pending[0], pending[1], "a title or a name with no value")
         if filled:

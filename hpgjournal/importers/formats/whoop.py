@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from hpgjournal.importers.formats.base import Format, Probe, Reading, column_labels, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping, norm_header
 from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item
-from hpgjournal.importers.table import Table
+from hpgjournal.importers.table import Table, filled_width
 
 __all__ = ["WHOOP", "WhoopFormat"]
 
@@ -71,8 +71,9 @@ class WhoopFormat(Format):
             raw = dict(zip(labels, cells, strict=False))
             name, value = cell["biomarker name"], cell["value"]
             if len(cells) > len(labels) and any(cells[len(labels):]):
-                yield Failed(line, raw, f"{len(cells)} cells but the header has {len(labels)}: "
-                                        "a name probably holds an unquoted comma")
+                yield Failed(line, raw, f"{filled_width(cells)} cells but the header has "
+                                        f"{len(labels)} columns: a name probably holds an "
+                                        "unquoted comma; put it in quotes")
                 continue
             if value.casefold() in _NOT_MEASURED:
                 yield Ignored(line, name or " ".join(cells), "not measured")

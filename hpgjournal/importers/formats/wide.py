@@ -27,7 +27,7 @@ from hpgjournal.importers.formats.base import (
 from hpgjournal.importers.mapping import ColumnMapping, match_columns
 from hpgjournal.importers.normalise import resolve_name, split_name_unit
 from hpgjournal.importers.rows import Candidate, Ignored, Item, RowError
-from hpgjournal.importers.table import Table
+from hpgjournal.importers.table import SHARED_TEXTS, Table
 
 __all__ = ["WIDE", "WideFormat"]
 
@@ -162,6 +162,11 @@ class WideFormat(Format):
                    markers: list[int]) -> Iterator[Item]:
         date_at = meta["date"]
         get = {f: i for f, i in meta.items() if f != "date"}
+        # each result's raw cells: its date and value after their two column names (a tuple
+        # for each marker column, shared by its results; a dict a result costs three times it)
+        names = {i: (labels[date_at], labels[i]) for i in markers}
+        kept: dict[str, str] = {}
+        keep = kept.setdefault
         for line, cells in table.rows(header_line):
             if not any(cells):
                 continue
@@ -175,10 +180,13 @@ class WideFormat(Format):
                 yield Ignored(line, " ".join(c for c in cells if c),
                               "no date on this row (a note or footnote)")
                 continue
+            if len(kept) > SHARED_TEXTS:
+                kept.clear()
             for index, cell in values:
-                raw = {labels[date_at]: date, labels[index]: cell}
-                yield Candidate(line, raw, date, labels[index], cell, time=extra.get("time", ""),
-                                lab=extra.get("lab", ""), note=extra.get("note", ""))
+                cell = keep(cell, cell)  # values often repeat: each kept once
+                yield Candidate(line, (names[index], date, cell), date, labels[index], cell,
+                                time=extra.get("time", ""), lab=extra.get("lab", ""),
+                                note=extra.get("note", ""))
 
     # -- one row per marker
     def _by_marker(self, table: Table, line: int, labels: list[str], found: dict[str, int],
@@ -193,6 +201,10 @@ class WideFormat(Format):
 
     def _marker_rows(self, table: Table, header_line: int, labels: list[str],
                      found: dict[str, int], dates: list[int]) -> Iterator[Item]:
+        # each result's raw cells after their column names, shared (see _date_rows)
+        names = {i: (labels[found["marker"]], labels[i]) for i in dates}
+        with_unit = {i: (*pair, labels[found["unit"]]) for i, pair in names.items()} \
+            if "unit" in found else {}
         for line, cells in table.rows(header_line):
             if not any(cells):
                 continue
@@ -203,11 +215,10 @@ class WideFormat(Format):
                 yield Ignored(line, " ".join(c for c in cells if c),
                               "no marker name" if values else "no results on this row")
                 continue
+            unit = get.get("unit", "")
             for index, cell in values:
-                raw = {labels[found["marker"]]: marker, labels[index]: cell}
-                if get.get("unit"):
-                    raw[labels[found["unit"]]] = get["unit"]
-                yield Candidate(line, raw, labels[index], marker, cell, unit=get.get("unit", ""),
+                raw = (with_unit[index], marker, cell, unit) if unit else (names[index], marker, cell)
+                yield Candidate(line, raw, labels[index], marker, cell, unit=unit,
                                 range=get.get("range", ""), note=get.get("note", ""))
 
 
