@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal.domain.display import series_name, value_in
-from hpgjournal.domain.errors import UserError
 from hpgjournal.ui.session import ImportBatchCommand, JournalSession
 from hpgjournal.ui.style import HIGH, MUTED, OK, WARN
 from hpgjournal.ui.tasks import run_task
@@ -336,7 +335,7 @@ class ImportDialog(QDialog):
             return
         from hpgjournal.ui.saving import fault_message
 
-        known = str(exc) if isinstance(exc, UserError) else fault_message(exc, None)
+        known = fault_message(exc, None)
         if known is None:
             raise exc
         self.message.setStyleSheet(f"color: {HIGH};")
@@ -417,11 +416,10 @@ class ImportDialog(QDialog):
         else:
             from hpgjournal.ui.saving import fault_message
 
-            known = str(exc) if isinstance(exc, UserError) else fault_message(
-                exc, self.session.journal.path)
+            known = fault_message(exc, self.session.journal.path)
             if known is None:
                 raise exc
-            self.message.setText(f"Nothing was written: {known}")
+            self.message.setText(f"Nothing was written. {known}")
         self.import_button.setEnabled(self.plan is not None and bool(self.plan.count("new")))
 
 

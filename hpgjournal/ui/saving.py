@@ -13,11 +13,20 @@ log = logging.getLogger("hpgjournal.ui")
 
 
 def fault_message(exc: BaseException, journal: Path | None) -> str | None:
-    """The one-line message for a write that failed in a way the user can act on."""
+    """The message for a write that failed in a way the user can act on, as a sentence."""
     from hpgjournal.store.faults import explain
 
     known = explain(exc, journal)
-    return str(known) if known is not None else None
+    return sentence(str(known)) if known is not None else None
+
+
+def sentence(text: str) -> str:
+    """A command line's one-line message as a dialog shows it: capitalised, with a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!", ")")) else text + "."
 
 
 class SavesOnAccept:

@@ -257,7 +257,8 @@ def test_a_full_disk_keeps_the_typed_result_in_the_form(window, qtbot, small_dis
     assert "box" in seen, "no 'not-saved' message when the disk was full"
     name, text = seen["box"]
     assert name == "not-saved"
-    assert f"the disk holding {path} is full" in text  # SQLITE_FULL, explained
+    # SQLITE_FULL, explained as a sentence
+    assert text.startswith(f"The disk holding {path} is full, so nothing was changed")
     assert "Nothing was saved. What you entered is still in the form" in text
     assert seen["after box"] == {
         "open": True, "marker": "Total testosterone", "value": "612",
