@@ -28,6 +28,7 @@ from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
+from hpgjournal.domain.values import parse_value
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
 from hpgjournal.ui.saving import SavesOnAccept
 
@@ -98,6 +99,43 @@ class MarkerPicker(QComboBox):
         return (found[0].key, found[1]) if found else None
 
 
+def refill_units(combo: QComboBox, key: str | None, wanted: str) -> bool:
+    """Fill ``combo`` with the units of marker ``key`` (any unit for an own marker, None).
+
+    The unit the user had (``wanted``) stays chosen when the new marker accepts it. Returns
+    False when it does not: the combo is then left with no unit chosen, so that a number
+    typed under the old unit is never kept under another one without the user choosing it.
+    """
+    combo.blockSignals(True)
+    try:
+        combo.clear()
+        if key is None or analytes.is_custom(key):
+            if combo.isEditable():
+                combo.setEditText(wanted)
+            return True
+        units = list(analytes.units_for(key))
+        combo.addItems(units)
+        if not wanted.strip():
+            return True
+        norm = analytes.normalise_unit(wanted)
+        for index, unit in enumerate(units):
+            if analytes.normalise_unit(unit) == norm:
+                combo.setCurrentIndex(index)
+                return True
+        combo.setCurrentIndex(-1)
+        return False
+    finally:
+        combo.blockSignals(False)
+
+
+def unit_not_chosen(key: str, wanted: str) -> ValidationError:
+    name = analytes.get_analyte(key).name
+    accepted = ", ".join(analytes.units_for(key))
+    return ValidationError("unit", f"choose the unit: {wanted} is not a unit of {name} (its "
+                                   f"units: {accepted}); the value was typed in {wanted}, so "
+                                   "check it too")
+
+
 class LabResultDialog(SavesOnAccept, QDialog):
     """One result. ``result`` given = edit it; the dialog returns the new LabResult."""
 
@@ -159,6 +197,9 @@ class LabResultDialog(SavesOnAccept, QDialog):
         for edit in (self.value, self.range):
             edit.textChanged.connect(self._update_preview)
         self.unit.currentTextChanged.connect(self._update_preview)
+        self.unit.currentTextChanged.connect(self._unit_chosen)
+        self._last_unit = ""  # the unit the user had: it travels with the value
+        self._unit_missing = ""  # the unit the new marker does not accept, until one is chosen
         self._marker_changed()
         if result:
             self._load(result)
@@ -185,18 +226,34 @@ class LabResultDialog(SavesOnAccept, QDialog):
         self.lab.setText(r.lab)
         self.note.setText(r.note)
 
+    def _unit_chosen(self, text: str) -> None:
+        if text.strip():
+            self._last_unit = text
+            if self._unit_missing:  # chosen: the error on the unit goes
+                self._unit_missing = ""
+                self.errors.labels["unit"].clear()
+                self.errors.labels["unit"].hide()
+
     def _marker_changed(self, *args: object) -> None:
         key = self.marker.currentData() if not self.custom.isChecked() else None
         self.method.clear()
         self.method.addItem("not stated", "")
-        self.unit.clear()
         if key:
             marker = analytes.get_analyte(key)
             for method in marker.methods:
                 self.method.addItem(method_label(method), method)
-            self.unit.addItems(list(analytes.units_for(key)))
+        has_number = parse_value(self.value.text()).number is not None
+        wanted = self._last_unit if has_number else ""
+        kept = refill_units(self.unit, key, wanted)
+        if not has_number and key:
+            self.unit.setCurrentIndex(0)
+        self._unit_missing = "" if kept else wanted
+        if self.unit.currentText().strip():
+            self._last_unit = self.unit.currentText()
         self.method.setEnabled(self.method.count() > 1)
         self._update_preview()
+        if self._unit_missing and key:
+            self.errors.show(unit_not_chosen(key, self._unit_missing))
 
     def _custom_toggled(self, on: bool) -> None:
         self.unit.setEditable(on)
@@ -218,6 +275,9 @@ class LabResultDialog(SavesOnAccept, QDialog):
 
     def build(self) -> LabResult:
         key, implied_method = self._key()
+        if (self._unit_missing and not self.custom.isChecked()
+                and not self.unit.currentText().strip()):
+            raise unit_not_chosen(key, self._unit_missing)
         method = self.method.currentData() or implied_method
         result = make_result(
             self.when.stamp("taken_at"), key, self.value.text(), self.unit.currentText(),
