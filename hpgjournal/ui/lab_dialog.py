@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain import analytes
 from hpgjournal.domain.display import method_label, value_in
 from hpgjournal.domain.errors import ValidationError
-from hpgjournal.domain.plausible import judge_result
+from hpgjournal.domain.plausible import Verdict, judge_result, judge_text
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
 from hpgjournal.domain.values import parse_value
@@ -126,6 +126,30 @@ def refill_units(combo: QComboBox, key: str | None, wanted: str) -> bool:
         return False
     finally:
         combo.blockSignals(False)
+
+
+class NotANumber(ValidationError):
+    """A typed value that is no number where the marker needs one; ``meant`` is the number
+    it most likely was ("" when there is no guess)."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.field, verdict.refused)
+        self.meant = verdict.suggestion
+
+
+def require_number(result: LabResult) -> LabResult:
+    """Refuse a result kept as text when its marker needs a number (see judge_text)."""
+    if result.value is None:
+        verdict = judge_text(result.analyte, result.reported_value)
+        if verdict.refused:
+            raise NotANumber(verdict)
+    return result
+
+
+def offer_reading(errors: FieldErrors, name: str, field: QLineEdit, text: str,
+                  caption: str) -> None:
+    """Offer the likely reading ``text`` under the message of ``name``: a button fills it."""
+    errors.offer(name, caption, lambda: field.setText(text))
 
 
 def unit_not_chosen(key: str, wanted: str) -> ValidationError:
@@ -286,6 +310,7 @@ class LabResultDialog(SavesOnAccept, QDialog):
             source=self.original.source if self.original else "manual",
             batch_id=self.original.batch_id if self.original else None,
         )
+        require_number(result)
         if self.original is not None:
             from dataclasses import replace
 
@@ -316,10 +341,16 @@ class LabResultDialog(SavesOnAccept, QDialog):
             result = self.build()
         except ValidationError as exc:
             self.errors.show(exc, fallback="value")
+            if isinstance(exc, NotANumber) and exc.meant:
+                offer_reading(self.errors, "value", self.value, exc.meant, f"Use {exc.meant}")
             return
         verdict = judge_result(result)
         if not self.errors.confirm_warnings({verdict.field: verdict.warning} if verdict.warning
                                             else {}, fallback="value"):
+            if verdict.suggestion:
+                unit = self.unit.currentText() or analytes.get_analyte(result.analyte).unit
+                offer_reading(self.errors, "value", self.value, verdict.suggestion,
+                              f"Store {verdict.suggestion} {unit}")
             return
         self.result = result
         super().accept()
@@ -381,6 +412,10 @@ class PanelDialog(SavesOnAccept, QDialog):
         error.setTextFormat(Qt.TextFormat.PlainText)
         error.setWordWrap(True)
         self.errors.labels[f"row-{row}"] = error  # errors and warnings of this marker's row
+        message_box = QWidget()  # the message, and under it a likely reading to take
+        message_layout = QVBoxLayout(message_box)
+        message_layout.setContentsMargins(0, 0, 0, 0)
+        message_layout.addWidget(error)
 
         def marker_changed(*args: object) -> None:
             unit.clear()
@@ -391,7 +426,7 @@ class PanelDialog(SavesOnAccept, QDialog):
         if key:
             picker.set_key(key)
             marker_changed()
-        for col, widget in enumerate((picker, value, unit, ref, error)):
+        for col, widget in enumerate((picker, value, unit, ref, message_box)):
             self.grid.addWidget(widget, row, col)
         self.rows.append((picker, value, unit, ref, error))
 
@@ -404,6 +439,7 @@ class PanelDialog(SavesOnAccept, QDialog):
             self.errors.show(exc)
             return
         warnings: dict[str, str] = {}
+        offers: dict[int, tuple[QLineEdit, str, str]] = {}
         for row, (picker, value, unit, ref, _error) in enumerate(self.rows, start=1):
             if not value.text().strip():
                 continue
@@ -411,25 +447,34 @@ class PanelDialog(SavesOnAccept, QDialog):
             try:
                 if found is None:
                     raise ValidationError("analyte", "unknown marker")
-                result = make_result(stamp, found[0], value.text(), unit.currentText(),
-                                     method=found[1], ref_text=ref.text(), lab=self.lab.text())
+                result = require_number(make_result(
+                    stamp, found[0], value.text(), unit.currentText(), method=found[1],
+                    ref_text=ref.text(), lab=self.lab.text()))
             except ValidationError as exc:
                 if exc.field == "taken_at":  # the date is wrong for every row: say it once
                     self.errors.show(exc)
                     return
                 self.errors.show(ValidationError(f"row-{row}", str(exc)))
+                if isinstance(exc, NotANumber) and exc.meant:
+                    offer_reading(self.errors, f"row-{row}", value, exc.meant,
+                                  f"Use {exc.meant}")
                 failed = True
                 continue
             results.append(result)
-            warning = judge_result(result).warning
-            if warning:
-                warnings[f"row-{row}"] = warning
+            verdict = judge_result(result)
+            if verdict.warning:
+                warnings[f"row-{row}"] = verdict.warning
+                if verdict.suggestion:
+                    offers[row] = (value, verdict.suggestion,
+                                   unit.currentText() or analytes.get_analyte(found[0]).unit)
         if failed:
             return
         if not results:
             self.errors.show(ValidationError("taken_at", "type at least one value"))
             return
         if not self.errors.confirm_warnings(warnings):
+            for row, (field, text, unit_text) in offers.items():
+                offer_reading(self.errors, f"row-{row}", field, text, f"Store {text} {unit_text}")
             return
         self.results = results
         super().accept()

@@ -88,3 +88,104 @@ def test_a_unit_the_new_marker_does_not_accept_must_be_chosen(opened, qtbot):
     assert not seen["error after choosing"], seen
     after = stored(opened, result_id)
     assert (after.analyte, after.reported_value, after.reported_unit) == ("lh", "50", "IU/L")
+
+
+# ------------------------------------------------------------------ 2. not a number, a fraction
+def panel_rows(dialog):
+    return {picker.currentData(): (value, label) for picker, value, _unit, _ref, label
+            in dialog.rows}
+
+
+def test_the_panel_refuses_letter_o_for_zero_and_offers_the_number(opened, qtbot):
+    before = opened.journal.count(LabResult)
+    seen = {}
+
+    def play(dialog):
+        value, label = panel_rows(dialog)["testosterone_total"]
+        qtbot.keyClicks(value, "4OO")
+        press_save(qtbot, dialog)
+        seen["open"] = dialog.isVisible()
+        seen["error"] = label.text()
+        seen["stored meanwhile"] = opened.journal.count(LabResult)
+        button = dialog.errors.offers["row-1"]
+        seen["offer"] = (button.isVisible(), button.text())
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        seen["filled"] = value.text()
+        press_save(qtbot, dialog)
+
+    with_modal(opened.actions.add_panel, play)
+    assert seen["open"] and seen["stored meanwhile"] == before
+    assert "4OO is not a number: did you mean 400?" in seen["error"]
+    assert seen["offer"] == (True, "Use 400")
+    assert seen["filled"] == "400"
+    assert opened.journal.count(LabResult) == before + 1
+    newest = max(opened.journal.lab_results("testosterone_total"), key=lambda r: r.id)
+    assert (newest.reported_value, newest.value) == ("400", 400)
+
+
+def test_the_panel_offers_51_percent_for_a_hematocrit_of_0_51_percent(opened, qtbot):
+    before = opened.journal.count(LabResult)
+    seen = {}
+
+    def play(dialog):
+        value, label = panel_rows(dialog)["hematocrit"]
+        row = next(i for i, r in enumerate(dialog.rows, start=1) if r[1] is value)
+        qtbot.keyClicks(value, "0.51")
+        press_save(qtbot, dialog)
+        seen["warning"] = (dialog.isVisible(), label.text())
+        button = dialog.errors.offers[f"row-{row}"]
+        seen["offer"] = (button.isVisible(), button.text())
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        seen["filled"] = (value.text(), label.isVisible(), button.isVisible())
+        press_save(qtbot, dialog)  # 51 %: plausible, saved at once
+
+    with_modal(opened.actions.add_panel, play)
+    assert seen["warning"][0] and "fraction 0.51, that is 51 %" in seen["warning"][1]
+    assert seen["offer"] == (True, "Store 51 %")
+    assert seen["filled"] == ("51", False, False)
+    assert opened.journal.count(LabResult) == before + 1
+    newest = max(opened.journal.lab_results("hematocrit"), key=lambda r: r.id)
+    assert newest.value == 51
+
+
+@pytest.mark.parametrize(("typed", "words"), [
+    ("4OO", "4OO is not a number: did you mean 400?"),
+    ("abc", "abc is not a number: Total testosterone needs digits"),
+])
+def test_the_single_result_dialog_refuses_text_where_a_number_belongs(opened, qtbot, typed,
+                                                                      words):
+    before = opened.journal.count(LabResult)
+    seen = {}
+
+    def play(dialog):
+        pick_marker(qtbot, dialog, "Total testosterone")
+        qtbot.keyClicks(dialog.value, typed)
+        press_save(qtbot, dialog)
+        seen["open"] = dialog.isVisible()
+        seen["error"] = dialog.errors.text("value")
+        seen["stored meanwhile"] = opened.journal.count(LabResult)
+        dialog.value.clear()
+        qtbot.keyClicks(dialog.value, "TNP")  # a text the lab printed is kept as text
+        press_save(qtbot, dialog)
+
+    added = with_modal(opened.actions.add_lab, play)
+    assert seen["open"] and words in seen["error"], seen
+    assert seen["stored meanwhile"] == before
+    assert added is not None and (added.reported_value, added.value) == ("TNP", None)
+
+
+def test_the_single_result_dialog_offers_51_percent_for_a_hematocrit_of_0_51(opened, qtbot):
+    seen = {}
+
+    def play(dialog):
+        pick_marker(qtbot, dialog, "Hematocrit")
+        qtbot.keyClicks(dialog.value, "0.51")
+        press_save(qtbot, dialog)
+        button = dialog.errors.offers["value"]
+        seen["offer"] = (button.isVisible(), button.text())
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        press_save(qtbot, dialog)
+
+    added = with_modal(opened.actions.add_lab, play)
+    assert seen["offer"] == (True, "Store 51 %")
+    assert added is not None and added.value == 51
