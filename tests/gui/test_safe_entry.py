@@ -189,3 +189,70 @@ def test_the_single_result_dialog_offers_51_percent_for_a_hematocrit_of_0_51(ope
     added = with_modal(opened.actions.add_lab, play)
     assert seen["offer"] == (True, "Store 51 %")
     assert added is not None and added.value == 51
+
+
+# ------------------------------------------------------------------ 3. check-in scores
+def newest_note(window):
+    from hpgjournal.domain.records import Note
+
+    return max(window.journal.all(Note), key=lambda n: n.id)
+
+
+def test_a_check_in_with_only_a_note_stores_no_scores(opened, qtbot):
+    from hpgjournal.domain.records import SCORE_NAMES
+
+    seen = {}
+
+    def play(dialog):
+        qtbot.keyClicks(dialog.text, "Felt flat after the gym")
+        seen["shown"] = {name: label.text() for name, label in dialog.shown.items()}
+        press_save(qtbot, dialog)
+
+    with_modal(opened.actions.check_in, play)
+    note = newest_note(opened)
+    assert note.text == "Felt flat after the gym"
+    assert {name: getattr(note, name) for name in SCORE_NAMES} == dict.fromkeys(SCORE_NAMES)
+    assert set(seen["shown"].values()) == {"not rated"}
+    opened.show_page("symptoms")  # the table shows the scores not rated as blanks
+    model = opened.page("symptoms").notes.model
+    row = model.records.index(note)
+    assert [model.index(row, col).data() for col in range(1, 6)] == [""] * 5
+
+
+def test_a_score_the_user_moves_is_rated_and_the_others_are_not(opened, qtbot):
+    seen = {}
+
+    def play(dialog):
+        slider = dialog.sliders["energy"]
+        slider.setFocus()
+        qtbot.keyClick(slider, Qt.Key.Key_Right)  # 5 -> 6
+        qtbot.keyClick(slider, Qt.Key.Key_Right)  # 6 -> 7
+        qtbot.mouseClick(dialog.rated["sleep"], Qt.MouseButton.LeftButton)  # sleep: 5, ticked
+        seen["shown"] = (dialog.shown["energy"].text(), dialog.shown["mood"].text())
+        press_save(qtbot, dialog)
+
+    with_modal(opened.actions.check_in, play)
+    note = newest_note(opened)
+    assert (note.energy, note.sleep, note.libido, note.mood, note.erections) == (
+        7, 5, None, None, None)
+    assert seen["shown"] == ("7", "not rated")
+
+
+def test_enter_in_the_note_starts_a_new_line_and_ctrl_enter_saves(opened, qtbot):
+    from hpgjournal.domain.records import Note
+
+    before = opened.journal.count(Note)
+    seen = {}
+
+    def play(dialog):
+        dialog.text.setFocus()
+        qtbot.keyClicks(dialog.text, "Slept badly")
+        qtbot.keyClick(dialog.text, Qt.Key.Key_Return)
+        seen["after enter"] = (dialog.isVisible(), opened.journal.count(Note))
+        qtbot.keyClicks(dialog.text, "woke at 4")
+        qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    with_modal(opened.actions.check_in, play)
+    assert seen["after enter"] == (True, before)
+    assert opened.journal.count(Note) == before + 1
+    assert newest_note(opened).text == "Slept badly\nwoke at 4"
