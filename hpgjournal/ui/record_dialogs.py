@@ -35,6 +35,7 @@ from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import SCORE_NAMES, Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.domain.results import make_result
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
+from hpgjournal.ui.lab_dialog import require_number
 from hpgjournal.ui.saving import SavesOnAccept
 
 SCHEDULES = {"daily": 1.0, "every other day": 2.0, "every 3.5 days": 3.5, "twice weekly": 3.5,
@@ -529,9 +530,9 @@ class SemenDialog(RecordDialog):
             if edit.text().strip():
                 marker = analytes.get_analyte(key)
                 try:
-                    results.append(make_result(stamp, key, edit.text(), marker.unit,
-                                               ref_text=_limit_text(marker),
-                                               lab=self.lab.text(), source="manual"))
+                    results.append(require_number(make_result(
+                        stamp, key, edit.text(), marker.unit, ref_text=_limit_text(marker),
+                        lab=self.lab.text(), source="manual")))
                 except ValidationError as exc:
                     if exc.field == "taken_at":
                         raise

@@ -256,3 +256,20 @@ def test_enter_in_the_note_starts_a_new_line_and_ctrl_enter_saves(opened, qtbot)
     assert seen["after enter"] == (True, before)
     assert opened.journal.count(Note) == before + 1
     assert newest_note(opened).text == "Slept badly\nwoke at 4"
+
+
+def test_the_semen_dialog_refuses_letter_o_for_zero_under_its_field(opened, qtbot):
+    before = opened.journal.count(LabResult)
+    seen = {}
+
+    def play(dialog):
+        qtbot.keyClicks(dialog.values["sperm_concentration"], "4O")
+        press_save(qtbot, dialog)
+        seen["error"] = (dialog.isVisible(), dialog.errors.text("sperm_concentration"))
+        dialog.values["sperm_concentration"].clear()
+        qtbot.keyClicks(dialog.values["sperm_concentration"], "40")
+        press_save(qtbot, dialog)
+
+    with_modal(opened.actions.add_semen, play)
+    assert seen["error"][0] and "4O is not a number: did you mean 40?" in seen["error"][1]
+    assert opened.journal.count(LabResult) == before + 1
