@@ -271,6 +271,9 @@ class LabResultDialog(SavesOnAccept, QDialog):
         kept = refill_units(self.unit, key, wanted)
         if not has_number and key:
             self.unit.setCurrentIndex(0)
+        if kept and self._unit_missing:  # the unit fits again: its error goes
+            self.errors.labels["unit"].clear()
+            self.errors.labels["unit"].hide()
         self._unit_missing = "" if kept else wanted
         if self.unit.currentText().strip():
             self._last_unit = self.unit.currentText()
@@ -384,6 +387,8 @@ class PanelDialog(SavesOnAccept, QDialog):
             header = QLabel(f"<b>{title}</b>")
             self.grid.addWidget(header, 0, col)
         self.rows: list[tuple[MarkerPicker, QLineEdit, QComboBox, QLineEdit, QLabel]] = []
+        self._unit_missing: dict[int, str] = {}  # rows whose marker changed to one not taking
+        # their unit, with that unit, until one is chosen
         for key in PANEL_MARKERS:
             self.add_row(key)
         scroll = QScrollArea()
@@ -418,11 +423,25 @@ class PanelDialog(SavesOnAccept, QDialog):
         message_layout.addWidget(error)
 
         def marker_changed(*args: object) -> None:
-            unit.clear()
-            if picker.currentData():
-                unit.addItems(list(analytes.units_for(picker.currentData())))
+            # the unit the row had travels with its number (see refill_units)
+            has_number = parse_value(value.text()).number is not None
+            wanted = (unit.currentText() or self._unit_missing.get(row, "")) if has_number else ""
+            key = picker.currentData()
+            if refill_units(unit, key, wanted) or not key:
+                if self._unit_missing.pop(row, None):  # the unit fits again: no error
+                    error.clear()
+                    error.hide()
+            else:
+                self._unit_missing[row] = wanted
+                self.errors.show(ValidationError(f"row-{row}", str(unit_not_chosen(key, wanted))))
+
+        def unit_chosen(text: str) -> None:
+            if text and self._unit_missing.pop(row, None):
+                error.clear()
+                error.hide()
 
         picker.currentIndexChanged.connect(marker_changed)
+        unit.currentTextChanged.connect(unit_chosen)
         if key:
             picker.set_key(key)
             marker_changed()
@@ -447,6 +466,8 @@ class PanelDialog(SavesOnAccept, QDialog):
             try:
                 if found is None:
                     raise ValidationError("analyte", "unknown marker")
+                if row in self._unit_missing and not unit.currentText():
+                    raise unit_not_chosen(found[0], self._unit_missing[row])
                 result = require_number(make_result(
                     stamp, found[0], value.text(), unit.currentText(), method=found[1],
                     ref_text=ref.text(), lab=self.lab.text()))

@@ -273,3 +273,38 @@ def test_the_semen_dialog_refuses_letter_o_for_zero_under_its_field(opened, qtbo
     with_modal(opened.actions.add_semen, play)
     assert seen["error"][0] and "4O is not a number: did you mean 40?" in seen["error"][1]
     assert opened.journal.count(LabResult) == before + 1
+
+
+def test_a_panel_row_keeps_its_unit_when_its_marker_is_changed(opened, qtbot):
+    seen = {}
+
+    def play(dialog):
+        picker, value, unit, _ref, label = dialog.rows[0]  # total testosterone
+        qtbot.keyClicks(value, "0.5")
+        unit.setFocus()
+        qtbot.keyClicks(unit, "nmol/L")
+        edit = picker.lineEdit()
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, "LH")
+        picker.completer().popup().hide()
+        qtbot.keyClick(edit, Qt.Key.Key_Tab)
+        seen["lh"] = (unit.currentText(), label.text())
+        press_save(qtbot, dialog)
+        seen["open"] = dialog.isVisible()
+        edit.setFocus()
+        edit.selectAll()
+        qtbot.keyClicks(edit, "Free testosterone")
+        picker.completer().popup().hide()
+        qtbot.keyClick(edit, Qt.Key.Key_Tab)
+        seen["free"] = (unit.currentText(), label.isVisible())  # nmol/L fits free T again
+        press_save(qtbot, dialog)
+
+    before = len(opened.journal.lab_results("testosterone_free"))
+    with_modal(opened.actions.add_panel, play)
+    assert seen["lh"][0] == "" and "choose the unit: nmol/L is not a unit of" in seen["lh"][1]
+    assert seen["open"] and seen["free"] == ("nmol/L", False)
+    added = opened.journal.lab_results("testosterone_free")
+    assert len(added) == before + 1
+    newest = max(added, key=lambda r: r.id)
+    assert (newest.reported_value, newest.reported_unit) == ("0.5", "nmol/L")
