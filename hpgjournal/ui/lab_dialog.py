@@ -245,10 +245,25 @@ class LabResultDialog(SavesOnAccept, QDialog):
         self._marker_changed()
         self.method.setCurrentIndex(max(0, self.method.findData(r.method)))
         self.value.setText(r.reported_value)
-        self.unit.setCurrentText(r.reported_unit or r.unit)
+        self._load_unit(r.reported_unit or r.unit)
         self.range.setText(r.ref_text)
         self.lab.setText(r.lab)
         self.note.setText(r.note)
+
+    def _load_unit(self, text: str) -> None:
+        """Show the unit a result was stored in, however it was spelled (``nmol/l``). One the
+        marker does not take is left unchosen with an error: saving needs a unit chosen."""
+        if self.custom.isChecked() or not self.unit.count():
+            self.unit.setCurrentText(text)
+            return
+        norm = analytes.normalise_unit(text)
+        for index in range(self.unit.count()):
+            if analytes.normalise_unit(self.unit.itemText(index)) == norm:
+                self.unit.setCurrentIndex(index)
+                return
+        self.unit.setCurrentIndex(-1)
+        self._unit_missing = text
+        self.errors.show(unit_not_chosen(self.marker.currentData(), text))
 
     def _unit_chosen(self, text: str) -> None:
         if text.strip():

@@ -308,3 +308,21 @@ def test_a_panel_row_keeps_its_unit_when_its_marker_is_changed(opened, qtbot):
     assert len(added) == before + 1
     newest = max(added, key=lambda r: r.id)
     assert (newest.reported_value, newest.reported_unit) == ("0.5", "nmol/L")
+
+
+def test_correcting_a_result_stored_as_nmol_per_l_lower_case_keeps_its_unit(opened, qtbot):
+    result_id = opened.journal.add(
+        make_result("2026-10-01T08:00", "testosterone_total", "18.9", "nmol/l", note="lab file"))
+    seen = {}
+
+    def play(dialog):
+        seen["unit"] = dialog.unit.currentText()
+        dialog.note.clear()
+        qtbot.keyClicks(dialog.note, "checked")  # correct only the note
+        press_save(qtbot, dialog)
+
+    with_modal(lambda: opened.actions.edit_lab(stored(opened, result_id)), play)
+    after = stored(opened, result_id)
+    assert seen["unit"] == "nmol/L"
+    assert after.note == "checked"
+    assert after.value == pytest.approx(18.9 / 0.03467, rel=1e-3)  # not 18.9 ng/dL
