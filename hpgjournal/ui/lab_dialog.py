@@ -152,6 +152,19 @@ def offer_reading(errors: FieldErrors, name: str, field: QLineEdit, text: str,
     errors.offer(name, caption, lambda: field.setText(text))
 
 
+def offer_canonical(errors: FieldErrors, name: str, field: QLineEdit, unit: QComboBox,
+                    analyte: str, text: str) -> None:
+    """Offer a likely reading given in the marker's canonical unit ("Store 51 %"): the button
+    fills the value and chooses that unit, so the number never lands under another one."""
+    canonical = analytes.get_analyte(analyte).unit
+
+    def take() -> None:
+        field.setText(text)
+        unit.setCurrentIndex(max(0, unit.findText(canonical)))
+
+    errors.offer(name, f"Store {text} {canonical}", take)
+
+
 def unit_not_chosen(key: str, wanted: str) -> ValidationError:
     name = analytes.get_analyte(key).name
     accepted = ", ".join(analytes.units_for(key))
@@ -366,9 +379,8 @@ class LabResultDialog(SavesOnAccept, QDialog):
         if not self.errors.confirm_warnings({verdict.field: verdict.warning} if verdict.warning
                                             else {}, fallback="value"):
             if verdict.suggestion:
-                unit = self.unit.currentText() or analytes.get_analyte(result.analyte).unit
-                offer_reading(self.errors, "value", self.value, verdict.suggestion,
-                              f"Store {verdict.suggestion} {unit}")
+                offer_canonical(self.errors, "value", self.value, self.unit, result.analyte,
+                                verdict.suggestion)
             return
         self.result = result
         super().accept()
@@ -473,7 +485,7 @@ class PanelDialog(SavesOnAccept, QDialog):
             self.errors.show(exc)
             return
         warnings: dict[str, str] = {}
-        offers: dict[int, tuple[QLineEdit, str, str]] = {}
+        offers: dict[int, tuple[QLineEdit, QComboBox, str, str]] = {}
         for row, (picker, value, unit, ref, _error) in enumerate(self.rows, start=1):
             if not value.text().strip():
                 continue
@@ -501,16 +513,15 @@ class PanelDialog(SavesOnAccept, QDialog):
             if verdict.warning:
                 warnings[f"row-{row}"] = verdict.warning
                 if verdict.suggestion:
-                    offers[row] = (value, verdict.suggestion,
-                                   unit.currentText() or analytes.get_analyte(found[0]).unit)
+                    offers[row] = (value, unit, found[0], verdict.suggestion)
         if failed:
             return
         if not results:
             self.errors.show(ValidationError("taken_at", "type at least one value"))
             return
         if not self.errors.confirm_warnings(warnings):
-            for row, (field, text, unit_text) in offers.items():
-                offer_reading(self.errors, f"row-{row}", field, text, f"Store {text} {unit_text}")
+            for row, (field, unit_box, analyte, text) in offers.items():
+                offer_canonical(self.errors, f"row-{row}", field, unit_box, analyte, text)
             return
         self.results = results
         super().accept()

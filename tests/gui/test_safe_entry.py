@@ -326,3 +326,24 @@ def test_correcting_a_result_stored_as_nmol_per_l_lower_case_keeps_its_unit(open
     assert seen["unit"] == "nmol/L"
     assert after.note == "checked"
     assert after.value == pytest.approx(18.9 / 0.03467, rel=1e-3)  # not 18.9 ng/dL
+
+
+def test_the_offered_reading_comes_with_its_unit(opened, qtbot):
+    seen = {}
+
+    def play(dialog):
+        pick_marker(qtbot, dialog, "Hematocrit")
+        qtbot.keyClicks(dialog.value, "0.0051")
+        dialog.unit.setFocus()
+        qtbot.keyClicks(dialog.unit, "L/L")  # 0.0051 L/L is 0.51 %
+        press_save(qtbot, dialog)
+        button = dialog.errors.offers["value"]
+        seen["offer"] = button.text()
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        seen["filled"] = (dialog.value.text(), dialog.unit.currentText())
+        press_save(qtbot, dialog)
+
+    added = with_modal(opened.actions.add_lab, play)
+    assert seen["offer"] == "Store 51 %"
+    assert seen["filled"] == ("51", "%")  # not 51 L/L, which would be 5,100 %
+    assert added is not None and added.value == 51
