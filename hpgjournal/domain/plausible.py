@@ -34,6 +34,7 @@ from hpgjournal.domain import analytes
 from hpgjournal.domain.analytes import is_custom
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.records import LabResult
+from hpgjournal.domain.values import parse_value
 
 __all__ = [
     "EARLIEST_DATE",
@@ -42,10 +43,13 @@ __all__ = [
     "Limits",
     "Verdict",
     "impossible_date",
+    "is_text_result",
     "judge_result",
+    "judge_text",
     "judge_value",
     "latest_date",
     "left_out_note",
+    "look_alike_number",
     "require_possible",
     "usable",
 ]
@@ -197,6 +201,9 @@ class Verdict:
     refused: str = ""
     warning: str = ""
     field: str = ""
+    # The likely reading of an implausible value, as the text to type instead ("51" for a
+    # hematocrit of 0.51 %): a form may offer it; never applied without the user.
+    suggestion: str = ""
 
     @property
     def ok(self) -> bool:
@@ -266,7 +273,8 @@ def judge_value(analyte: str, value: float | None, comparator: str = "",
     if analyte == "hematocrit" and 0 < value <= 1:
         return Verdict(warning=f"{shown} is implausible: it is almost certainly the fraction "
                                f"{_show(value)}, that is {_show(value * 100)} %, written as a "
-                               "percentage; check the unit (L/L for a fraction)", field="value")
+                               "percentage; check the unit (L/L for a fraction)", field="value",
+                       suggestion=f"{comparator}{round(value * 100, 6):g}")
     if limits.low is not None and value < limits.low and comparator not in (">", ">="):
         return Verdict(warning=f"{shown} is implausible: below {_show(limits.low)} {marker.unit}, "
                                "lower than an adult man's result realistically is; check the "
@@ -276,6 +284,55 @@ def judge_value(analyte: str, value: float | None, comparator: str = "",
                                f"{marker.unit}, higher than an adult man's result realistically "
                                "is; check the value and its unit", field="value")
     return OK
+
+
+# Text results labs print instead of a number (compared case-folded, without a final dot).
+TEXT_RESULTS = frozenset({
+    "tnp", "test not performed", "not performed", "not done", "nd", "qns",
+    "quantity not sufficient", "insufficient", "insufficient sample", "pending", "cancelled",
+    "canceled", "see note", "see comment", "see below", "see report", "comment", "n/a", "na",
+    "-", "--", "---", "positive", "negative", "detected", "not detected", "undetectable",
+    "reactive", "non-reactive", "nonreactive", "hemolyzed", "haemolysed", "hemolysed",
+    "lipemic", "icteric", "dnr", "not reported", "unknown",
+})
+_LOOK_ALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+
+
+def is_text_result(text: str) -> bool:
+    """True for a text a lab prints in place of a number (``TNP``, ``See note``, ...)."""
+    folded = " ".join(text.split()).casefold().rstrip(".")
+    return folded in TEXT_RESULTS or folded.startswith(("see ", "comment"))
+
+
+def look_alike_number(text: str) -> str:
+    """The number ``text`` most likely meant when letters that look like digits were typed
+    for them (``4OO`` -> ``400``, ``1l.5`` -> ``11.5``); "" when that gives no number."""
+    stripped = text.strip()
+    if not any(ch in stripped for ch in "OolI") or not any(ch.isdigit() for ch in stripped):
+        return ""
+    fixed = stripped.translate(_LOOK_ALIKES)
+    parsed = parse_value(fixed)
+    return fixed if parsed.number is not None and not parsed.unit and not parsed.flag else ""
+
+
+def judge_text(analyte: str, reported_value: str) -> Verdict:
+    """Judge a value typed by hand that is not read as a number. For a catalogue marker (which
+    expects a number) it is refused unless it is a text result labs print (``TNP``); the
+    message names the number meant when letters were typed for digits (``4OO``)."""
+    text = (reported_value or "").strip()
+    if not text or is_custom(analyte) or analyte not in analytes.CATALOGUE:
+        return OK
+    if parse_value(text).number is not None or is_text_result(text):
+        return OK
+    name = analytes.get_analyte(analyte).name
+    meant = look_alike_number(text)
+    if meant:
+        return Verdict(refused=f"{text} is not a number: did you mean {meant}? ({name} needs "
+                               "digits; O and l are letters, 0 and 1 digits)", field="value",
+                       suggestion=meant)
+    return Verdict(refused=f"{text} is not a number: {name} needs digits, e.g. 545 or <0.2, "
+                           "or a text the lab printed instead, e.g. TNP or see note",
+                   field="value")
 
 
 @lru_cache(maxsize=8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +35,8 @@ class FieldErrors:
     def __init__(self) -> None:
         self.labels: dict[str, QLabel] = {}
         self._seen: dict[str, str] = {}  # the warnings shown at the last Save, by field
+        self.offers: dict[str, QPushButton] = {}  # a likely reading offered under a field
+        self._actions: dict[str, Callable[[], None]] = {}
 
     def holder(self, name: str, field: QWidget) -> QWidget:
         box = QWidget()
@@ -54,6 +58,30 @@ class FieldErrors:
         for message in self.labels.values():
             message.clear()
             message.hide()
+        for button in self.offers.values():
+            button.hide()
+
+    def offer(self, name: str, caption: str, action: Callable[[], None]) -> None:
+        """Show a button under the message of field ``name`` (e.g. "Store 51 %"): pressed, it
+        runs ``action`` (which fills the field) and the message goes. The message's parent
+        widget must have a box layout (what :meth:`holder` makes)."""
+        message = self.labels[name]
+        button = self.offers.get(name)
+        if button is None:
+            button = QPushButton()
+            button.setObjectName(f"offer-{name}")
+            button.clicked.connect(lambda _checked=False, n=name: self._take(n))
+            message.parentWidget().layout().addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.offers[name] = button
+        self._actions[name] = action
+        button.setText(caption)
+        button.show()
+
+    def _take(self, name: str) -> None:
+        self._actions[name]()
+        self.labels[name].clear()
+        self.labels[name].hide()
+        self.offers[name].hide()
 
     def show(self, error: ValidationError, fallback: str = "") -> None:
         message = self.labels.get(error.field) or self.labels.get(fallback)

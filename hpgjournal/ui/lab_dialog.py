@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain import analytes
 from hpgjournal.domain.display import method_label, value_in
 from hpgjournal.domain.errors import ValidationError
-from hpgjournal.domain.plausible import judge_result
+from hpgjournal.domain.plausible import Verdict, judge_result, judge_text
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
+from hpgjournal.domain.values import parse_value
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
 from hpgjournal.ui.saving import SavesOnAccept
 
@@ -98,6 +99,80 @@ class MarkerPicker(QComboBox):
         return (found[0].key, found[1]) if found else None
 
 
+def refill_units(combo: QComboBox, key: str | None, wanted: str) -> bool:
+    """Fill ``combo`` with the units of marker ``key`` (any unit for an own marker, None).
+
+    The unit the user had (``wanted``) stays chosen when the new marker accepts it. Returns
+    False when it does not: the combo is then left with no unit chosen, so that a number
+    typed under the old unit is never kept under another one without the user choosing it.
+    """
+    combo.blockSignals(True)
+    try:
+        combo.clear()
+        if key is None or analytes.is_custom(key):
+            if combo.isEditable():
+                combo.setEditText(wanted)
+            return True
+        units = list(analytes.units_for(key))
+        combo.addItems(units)
+        if not wanted.strip():
+            return True
+        norm = analytes.normalise_unit(wanted)
+        for index, unit in enumerate(units):
+            if analytes.normalise_unit(unit) == norm:
+                combo.setCurrentIndex(index)
+                return True
+        combo.setCurrentIndex(-1)
+        return False
+    finally:
+        combo.blockSignals(False)
+
+
+class NotANumber(ValidationError):
+    """A typed value that is no number where the marker needs one; ``meant`` is the number
+    it most likely was ("" when there is no guess)."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.field, verdict.refused)
+        self.meant = verdict.suggestion
+
+
+def require_number(result: LabResult) -> LabResult:
+    """Refuse a result kept as text when its marker needs a number (see judge_text)."""
+    if result.value is None:
+        verdict = judge_text(result.analyte, result.reported_value)
+        if verdict.refused:
+            raise NotANumber(verdict)
+    return result
+
+
+def offer_reading(errors: FieldErrors, name: str, field: QLineEdit, text: str,
+                  caption: str) -> None:
+    """Offer the likely reading ``text`` under the message of ``name``: a button fills it."""
+    errors.offer(name, caption, lambda: field.setText(text))
+
+
+def offer_canonical(errors: FieldErrors, name: str, field: QLineEdit, unit: QComboBox,
+                    analyte: str, text: str) -> None:
+    """Offer a likely reading given in the marker's canonical unit ("Store 51 %"): the button
+    fills the value and chooses that unit, so the number never lands under another one."""
+    canonical = analytes.get_analyte(analyte).unit
+
+    def take() -> None:
+        field.setText(text)
+        unit.setCurrentIndex(max(0, unit.findText(canonical)))
+
+    errors.offer(name, f"Store {text} {canonical}", take)
+
+
+def unit_not_chosen(key: str, wanted: str) -> ValidationError:
+    name = analytes.get_analyte(key).name
+    accepted = ", ".join(analytes.units_for(key))
+    return ValidationError("unit", f"choose the unit: {wanted} is not a unit of {name} (its "
+                                   f"units: {accepted}); the value was typed in {wanted}, so "
+                                   "check it too")
+
+
 class LabResultDialog(SavesOnAccept, QDialog):
     """One result. ``result`` given = edit it; the dialog returns the new LabResult."""
 
@@ -159,6 +234,9 @@ class LabResultDialog(SavesOnAccept, QDialog):
         for edit in (self.value, self.range):
             edit.textChanged.connect(self._update_preview)
         self.unit.currentTextChanged.connect(self._update_preview)
+        self.unit.currentTextChanged.connect(self._unit_chosen)
+        self._last_unit = ""  # the unit the user had: it travels with the value
+        self._unit_missing = ""  # the unit the new marker does not accept, until one is chosen
         self._marker_changed()
         if result:
             self._load(result)
@@ -180,23 +258,57 @@ class LabResultDialog(SavesOnAccept, QDialog):
         self._marker_changed()
         self.method.setCurrentIndex(max(0, self.method.findData(r.method)))
         self.value.setText(r.reported_value)
-        self.unit.setCurrentText(r.reported_unit or r.unit)
+        self._load_unit(r.reported_unit or r.unit)
         self.range.setText(r.ref_text)
         self.lab.setText(r.lab)
         self.note.setText(r.note)
+
+    def _load_unit(self, text: str) -> None:
+        """Show the unit a result was stored in, however it was spelled (``nmol/l``). One the
+        marker does not take is left unchosen with an error: saving needs a unit chosen."""
+        if self.custom.isChecked() or not self.unit.count():
+            self.unit.setCurrentText(text)
+            return
+        norm = analytes.normalise_unit(text)
+        for index in range(self.unit.count()):
+            if analytes.normalise_unit(self.unit.itemText(index)) == norm:
+                self.unit.setCurrentIndex(index)
+                return
+        self.unit.setCurrentIndex(-1)
+        self._unit_missing = text
+        self.errors.show(unit_not_chosen(self.marker.currentData(), text))
+
+    def _unit_chosen(self, text: str) -> None:
+        if text.strip():
+            self._last_unit = text
+            if self._unit_missing:  # chosen: the error on the unit goes
+                self._unit_missing = ""
+                self.errors.labels["unit"].clear()
+                self.errors.labels["unit"].hide()
 
     def _marker_changed(self, *args: object) -> None:
         key = self.marker.currentData() if not self.custom.isChecked() else None
         self.method.clear()
         self.method.addItem("not stated", "")
-        self.unit.clear()
         if key:
             marker = analytes.get_analyte(key)
             for method in marker.methods:
                 self.method.addItem(method_label(method), method)
-            self.unit.addItems(list(analytes.units_for(key)))
+        has_number = parse_value(self.value.text()).number is not None
+        wanted = self._last_unit if has_number else ""
+        kept = refill_units(self.unit, key, wanted)
+        if not has_number and key:
+            self.unit.setCurrentIndex(0)
+        if kept and self._unit_missing:  # the unit fits again: its error goes
+            self.errors.labels["unit"].clear()
+            self.errors.labels["unit"].hide()
+        self._unit_missing = "" if kept else wanted
+        if self.unit.currentText().strip():
+            self._last_unit = self.unit.currentText()
         self.method.setEnabled(self.method.count() > 1)
         self._update_preview()
+        if self._unit_missing and key:
+            self.errors.show(unit_not_chosen(key, self._unit_missing))
 
     def _custom_toggled(self, on: bool) -> None:
         self.unit.setEditable(on)
@@ -218,6 +330,9 @@ class LabResultDialog(SavesOnAccept, QDialog):
 
     def build(self) -> LabResult:
         key, implied_method = self._key()
+        if (self._unit_missing and not self.custom.isChecked()
+                and not self.unit.currentText().strip()):
+            raise unit_not_chosen(key, self._unit_missing)
         method = self.method.currentData() or implied_method
         result = make_result(
             self.when.stamp("taken_at"), key, self.value.text(), self.unit.currentText(),
@@ -226,6 +341,7 @@ class LabResultDialog(SavesOnAccept, QDialog):
             source=self.original.source if self.original else "manual",
             batch_id=self.original.batch_id if self.original else None,
         )
+        require_number(result)
         if self.original is not None:
             from dataclasses import replace
 
@@ -256,10 +372,15 @@ class LabResultDialog(SavesOnAccept, QDialog):
             result = self.build()
         except ValidationError as exc:
             self.errors.show(exc, fallback="value")
+            if isinstance(exc, NotANumber) and exc.meant:
+                offer_reading(self.errors, "value", self.value, exc.meant, f"Use {exc.meant}")
             return
         verdict = judge_result(result)
         if not self.errors.confirm_warnings({verdict.field: verdict.warning} if verdict.warning
                                             else {}, fallback="value"):
+            if verdict.suggestion:
+                offer_canonical(self.errors, "value", self.value, self.unit, result.analyte,
+                                verdict.suggestion)
             return
         self.result = result
         super().accept()
@@ -293,6 +414,8 @@ class PanelDialog(SavesOnAccept, QDialog):
             header = QLabel(f"<b>{title}</b>")
             self.grid.addWidget(header, 0, col)
         self.rows: list[tuple[MarkerPicker, QLineEdit, QComboBox, QLineEdit, QLabel]] = []
+        self._unit_missing: dict[int, str] = {}  # rows whose marker changed to one not taking
+        # their unit, with that unit, until one is chosen
         for key in PANEL_MARKERS:
             self.add_row(key)
         scroll = QScrollArea()
@@ -321,17 +444,35 @@ class PanelDialog(SavesOnAccept, QDialog):
         error.setTextFormat(Qt.TextFormat.PlainText)
         error.setWordWrap(True)
         self.errors.labels[f"row-{row}"] = error  # errors and warnings of this marker's row
+        message_box = QWidget()  # the message, and under it a likely reading to take
+        message_layout = QVBoxLayout(message_box)
+        message_layout.setContentsMargins(0, 0, 0, 0)
+        message_layout.addWidget(error)
 
         def marker_changed(*args: object) -> None:
-            unit.clear()
-            if picker.currentData():
-                unit.addItems(list(analytes.units_for(picker.currentData())))
+            # the unit the row had travels with its number (see refill_units)
+            has_number = parse_value(value.text()).number is not None
+            wanted = (unit.currentText() or self._unit_missing.get(row, "")) if has_number else ""
+            key = picker.currentData()
+            if refill_units(unit, key, wanted) or not key:
+                if self._unit_missing.pop(row, None):  # the unit fits again: no error
+                    error.clear()
+                    error.hide()
+            else:
+                self._unit_missing[row] = wanted
+                self.errors.show(ValidationError(f"row-{row}", str(unit_not_chosen(key, wanted))))
+
+        def unit_chosen(text: str) -> None:
+            if text and self._unit_missing.pop(row, None):
+                error.clear()
+                error.hide()
 
         picker.currentIndexChanged.connect(marker_changed)
+        unit.currentTextChanged.connect(unit_chosen)
         if key:
             picker.set_key(key)
             marker_changed()
-        for col, widget in enumerate((picker, value, unit, ref, error)):
+        for col, widget in enumerate((picker, value, unit, ref, message_box)):
             self.grid.addWidget(widget, row, col)
         self.rows.append((picker, value, unit, ref, error))
 
@@ -344,6 +485,7 @@ class PanelDialog(SavesOnAccept, QDialog):
             self.errors.show(exc)
             return
         warnings: dict[str, str] = {}
+        offers: dict[int, tuple[QLineEdit, QComboBox, str, str]] = {}
         for row, (picker, value, unit, ref, _error) in enumerate(self.rows, start=1):
             if not value.text().strip():
                 continue
@@ -351,25 +493,35 @@ class PanelDialog(SavesOnAccept, QDialog):
             try:
                 if found is None:
                     raise ValidationError("analyte", "unknown marker")
-                result = make_result(stamp, found[0], value.text(), unit.currentText(),
-                                     method=found[1], ref_text=ref.text(), lab=self.lab.text())
+                if row in self._unit_missing and not unit.currentText():
+                    raise unit_not_chosen(found[0], self._unit_missing[row])
+                result = require_number(make_result(
+                    stamp, found[0], value.text(), unit.currentText(), method=found[1],
+                    ref_text=ref.text(), lab=self.lab.text()))
             except ValidationError as exc:
                 if exc.field == "taken_at":  # the date is wrong for every row: say it once
                     self.errors.show(exc)
                     return
                 self.errors.show(ValidationError(f"row-{row}", str(exc)))
+                if isinstance(exc, NotANumber) and exc.meant:
+                    offer_reading(self.errors, f"row-{row}", value, exc.meant,
+                                  f"Use {exc.meant}")
                 failed = True
                 continue
             results.append(result)
-            warning = judge_result(result).warning
-            if warning:
-                warnings[f"row-{row}"] = warning
+            verdict = judge_result(result)
+            if verdict.warning:
+                warnings[f"row-{row}"] = verdict.warning
+                if verdict.suggestion:
+                    offers[row] = (value, unit, found[0], verdict.suggestion)
         if failed:
             return
         if not results:
             self.errors.show(ValidationError("taken_at", "type at least one value"))
             return
         if not self.errors.confirm_warnings(warnings):
+            for row, (field, unit_box, analyte, text) in offers.items():
+                offer_canonical(self.errors, f"row-{row}", field, unit_box, analyte, text)
             return
         self.results = results
         super().accept()

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -33,6 +35,7 @@ from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import SCORE_NAMES, Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.domain.results import make_result
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
+from hpgjournal.ui.lab_dialog import require_number
 from hpgjournal.ui.saving import SavesOnAccept
 
 SCHEDULES = {"daily": 1.0, "every other day": 2.0, "every 3.5 days": 3.5, "twice weekly": 3.5,
@@ -332,11 +335,32 @@ class PhaseDialog(RecordDialog):
 
 SCORE_LABELS = {"energy": "&Energy", "libido": "&Libido", "mood": "&Mood", "sleep": "&Sleep",
                 "erections": "E&rections"}
+NOT_RATED = "not rated"
+
+
+class NoteEdit(QPlainTextEdit):
+    """A note of a few lines: Enter starts a new line, Tab moves on; text() as a line edit."""
+
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # the name QLineEdit gives it
+        self.setPlainText(text)
 
 
 class CheckInDialog(RecordDialog):
-    """How you feel today: five 0-10 scores and a note."""
+    """How you feel today: five 0-10 scores, each optional, and a note.
 
+    A score is rated only when the user touches it (moves its slider or ticks its box); one
+    left alone is stored as not rated, never as the slider's middle. The note takes several
+    lines: Enter starts a new line there, Ctrl+Enter saves.
+    """
 
     def __init__(self, parent: QWidget | None = None, note: Note | None = None) -> None:
         super().__init__("Edit check-in" if note else "Daily check-in", parent, width=520)
@@ -344,11 +368,14 @@ class CheckInDialog(RecordDialog):
         self.when = DateTimeField()
         self.when.time.setText(datetime.now().strftime("%H:%M"))
         self.row("&When", "noted_at", self.when)
-        hint = QLabel("0 = worst, 10 = best. Untick a score you do not want to rate.")
+        hint = QLabel("0 = worst, 10 = best. Only the scores you move or tick are saved; the "
+                      "others stay not rated.")
         hint.setProperty("role", "muted")
+        hint.setWordWrap(True)
         self.fields.addRow("", hint)
         self.sliders: dict[str, QSlider] = {}
         self.rated: dict[str, QCheckBox] = {}
+        self.shown: dict[str, QLabel] = {}
         for name in SCORE_NAMES:
             box = QWidget()
             grid = QGridLayout(box)
@@ -358,32 +385,40 @@ class CheckInDialog(RecordDialog):
             slider.setValue(5)
             slider.setPageStep(1)
             slider.setTickPosition(QSlider.TickPosition.TicksBelow)
-            value = QLabel("5")
-            value.setMinimumWidth(22)
-            slider.valueChanged.connect(lambda v, label=value: label.setText(str(v)))
+            slider.setAccessibleName(SCORE_LABELS[name].replace("&", ""))
+            value = QLabel(NOT_RATED)
+            value.setMinimumWidth(70)
             rated = QCheckBox()
-            rated.setChecked(True)
-            rated.setToolTip("rate this score")
-            rated.toggled.connect(slider.setEnabled)
+            rated.setChecked(False)
+            rated.setToolTip("rate this score (untick: not rated)")
+            slider.valueChanged.connect(lambda _v, box=rated: box.setChecked(True))
+            slider.sliderPressed.connect(lambda box=rated: box.setChecked(True))
+            slider.valueChanged.connect(lambda _v, n=name: self._show_score(n))
+            rated.toggled.connect(lambda _on, n=name: self._show_score(n))
             grid.addWidget(rated, 0, 0)
             grid.addWidget(slider, 0, 1)
             grid.addWidget(value, 0, 2)
-            self.sliders[name], self.rated[name] = slider, rated
+            self.sliders[name], self.rated[name], self.shown[name] = slider, rated, value
             self.fields.addRow(SCORE_LABELS[name], box)
-        self.text = QLineEdit()
-        self.text.setPlaceholderText("anything worth remembering")
+        self.text = NoteEdit("anything worth remembering (Ctrl+Enter saves)")
         self.row("&Note", "text", self.text)
         self.for_doctor = QCheckBox("Show this note in the doctor report")
         self.fields.addRow("", self.for_doctor)
         self.add_buttons()
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.accept)
         if note:
             self.when.set_stamp(note.noted_at)
             for name in SCORE_NAMES:
                 value = getattr(note, name)
-                self.rated[name].setChecked(value is not None)
                 self.sliders[name].setValue(5 if value is None else value)
+                self.rated[name].setChecked(value is not None)
             self.text.setText(note.text)
             self.for_doctor.setChecked(note.for_doctor)
+
+    def _show_score(self, name: str) -> None:
+        rated = self.rated[name].isChecked()
+        self.shown[name].setText(str(self.sliders[name].value()) if rated else NOT_RATED)
 
     def build(self) -> Note:
         scores = {n: (self.sliders[n].value() if self.rated[n].isChecked() else None)
@@ -495,9 +530,9 @@ class SemenDialog(RecordDialog):
             if edit.text().strip():
                 marker = analytes.get_analyte(key)
                 try:
-                    results.append(make_result(stamp, key, edit.text(), marker.unit,
-                                               ref_text=_limit_text(marker),
-                                               lab=self.lab.text(), source="manual"))
+                    results.append(require_number(make_result(
+                        stamp, key, edit.text(), marker.unit, ref_text=_limit_text(marker),
+                        lab=self.lab.text(), source="manual")))
                 except ValidationError as exc:
                     if exc.field == "taken_at":
                         raise
