@@ -105,7 +105,8 @@ def _journal_path(args: argparse.Namespace) -> Path:
 def cmd_gui(args: argparse.Namespace) -> int:
     from hpgjournal.app import run_gui
 
-    return run_gui(_journal_path(args), exit_after_startup=args.exit_after_startup, t0=_T0,
+    # no --journal: the window opens the journal last used (or the default one)
+    return run_gui(args.journal, exit_after_startup=args.exit_after_startup, t0=_T0,
                    open_file=getattr(args, "open_file", None))
 
 

@@ -55,6 +55,14 @@ NAV = (
 )
 
 
+def last_journal(settings: QSettings) -> Path | None:
+    """The journal used last: the first of File > Open recent that still exists."""
+    for path in settings.value("recent", [], list):
+        if Path(path).is_file():
+            return Path(path)
+    return None
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
