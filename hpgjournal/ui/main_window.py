@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QKeySequence,
     QUndoGroup,
 )
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -61,6 +63,28 @@ def last_journal(settings: QSettings) -> Path | None:
         if Path(path).is_file():
             return Path(path)
     return None
+
+
+class JournalUndoKeys(QObject):
+    """Lets Edit > Undo and Redo's shortcuts through a page's filter boxes to the journal.
+
+    A QLineEdit takes Ctrl+Z for undoing its own text. In a filter box that text is only a
+    search, not data: Ctrl+Z there always means Edit > Undo, as the menu says, so the key
+    never depends on what the box happens to remember of its typing.
+    """
+
+    def __init__(self, actions: list[QAction], parent: QObject) -> None:
+        super().__init__(parent)
+        self.actions = actions
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            if any(pressed.matches(key) == QKeySequence.SequenceMatch.ExactMatch
+                   for action in self.actions for key in action.shortcuts()):
+                event.ignore()  # not the box's: the shortcut map gives it to the menu's action
+                return True
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -129,11 +153,13 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = self.menuBar().addMenu("&Edit")
         undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcuts(_keys(QKeySequence.StandardKey.Undo, "Ctrl+Z"))
         redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setShortcuts(_keys(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
         edit.addAction(undo)
         edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        self.undo_keys = JournalUndoKeys([undo, redo], self)
         journal_menu = self.menuBar().addMenu("&Journal")
         self.record_actions = [
             self._action(journal_menu, "Add a lab &result…", lambda: self.actions.add_lab(),
@@ -239,6 +265,8 @@ class MainWindow(QMainWindow):
         """The page for a navigation key, built the first time it is asked for."""
         if key not in self.pages:
             widget = PAGE_FACTORIES[key](self.actions, self.prefs)
+            for box in widget.findChildren(QLineEdit):  # the pages' filter boxes
+                box.installEventFilter(self.undo_keys)
             self.pages[key] = widget
             self.stack.addWidget(widget)
         return self.pages[key]
@@ -554,6 +582,16 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.close_journal()
         super().closeEvent(event)
+
+
+def _keys(standard: QKeySequence.StandardKey, *more: str) -> list[QKeySequence]:
+    """The platform's keys for a standard action (its usual one first), then ``more``: every
+    key a user may know for it, whatever the platform lists (some list only one)."""
+    keys: list[QKeySequence] = []
+    for key in [*QKeySequence.keyBindings(standard), *map(QKeySequence, more)]:
+        if not key.isEmpty() and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def _escape(text: str) -> str:

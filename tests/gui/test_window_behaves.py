@@ -48,3 +48,55 @@ def test_with_no_journal_used_yet_the_default_one_opens():
     assert proc.returncode == 0, proc.stderr
     assert default_journal().exists()
     assert _app_settings().value("recent", [], list)[0] == str(default_journal())
+
+
+def _menu_action(window, menu: str, starts: str):
+    """The action of a menu (by its title) whose text, without its '&', starts so."""
+    found = next(a.menu() for a in window.menuBar().actions() if a.text() == menu)
+    return next(a for a in found.actions() if a.text().replace("&", "").startswith(starts))
+
+
+def _active(window, qtbot) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def test_ctrl_z_in_a_filter_box_undoes_the_last_journal_change(window, qtbot, demo_path):
+    from PySide6.QtCore import Qt
+
+    from hpgjournal.domain.records import Note
+
+    window.open_journal(demo_path)
+    window.show_page("labs")
+    _active(window, qtbot)
+    box = window.page("labs").filter
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClicks(box, "hem")  # the box has typing of its own it could undo
+    before = window.journal.count(Note)
+    window.session.add([Note(None, "2026-11-02", text="felt fine")], "Check in")
+    assert window.journal.count(Note) == before + 1
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.journal.count(Note) == before
+    assert box.text() == "hem"  # the filter is left as it was
+    qtbot.keyClick(box, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.journal.count(Note) == before + 1
+    dates = window.page("labs").from_date  # the date filters too
+    dates.setFocus()
+    qtbot.waitUntil(dates.hasFocus)
+    qtbot.keyClick(dates, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.journal.count(Note) == before
+
+
+def test_redo_has_whole_shortcuts_ctrl_shift_z_and_ctrl_y(window):
+    from PySide6.QtGui import QKeySequence
+
+    redo, undo = _menu_action(window, "&Edit", "Redo"), _menu_action(window, "&Edit", "Undo")
+    shown = [k.toString(QKeySequence.SequenceFormat.PortableText) for k in redo.shortcuts()]
+    assert "Ctrl+Shift+Z" in shown and "Ctrl+Y" in shown
+    for text in shown:  # each one a key, not only modifiers
+        assert text.split("+")[-1] not in ("", "Ctrl", "Shift", "Alt", "Meta"), text
+    assert undo.shortcut().toString() == "Ctrl+Z"
