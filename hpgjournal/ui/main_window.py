@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QUndoGroup,
@@ -41,6 +42,9 @@ from hpgjournal.ui.session import JournalSession
 
 log = logging.getLogger("hpgjournal.ui")
 MAX_RECENT = 8
+WINDOW_SIZE = (1280, 800)  # the first window's size, when the screen has room for it
+MIN_SIZE = (900, 600)  # no smaller, unless the screen itself is
+SCREEN_MARGIN = 48  # kept free around the window: its frame and title bar
 FILE_FILTER = f"Journals (*{JOURNAL_SUFFIX});;All files (*)"
 
 
@@ -98,8 +102,7 @@ class MainWindow(QMainWindow):
         self.actions = RecordActions(self, lambda: self.session)
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 800)
-        self.setMinimumSize(900, 600)
+        self._fit_to_screen()
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -132,8 +135,32 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menus()
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            self._fit_to_screen(restored=True)
+
+    def _fit_to_screen(self, *, restored: bool = False) -> None:
+        """The first window is 1280 x 800, or less: it fits the screen's free area, less a margin
+        for the window's frame. A restored size and place are kept, moved and shrunk into it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:  # no screen at all: Qt's own defaults
+            self.resize(*WINDOW_SIZE)
+            self.setMinimumSize(*MIN_SIZE)
+            return
+        area = screen.availableGeometry()
+        room = area.adjusted(0, 0, -SCREEN_MARGIN, -SCREEN_MARGIN)
+        self.setMinimumSize(min(MIN_SIZE[0], room.width()), min(MIN_SIZE[1], room.height()))
+        if restored:
+            width, height = min(self.width(), room.width()), min(self.height(), room.height())
+        else:
+            width, height = min(WINDOW_SIZE[0], room.width()), min(WINDOW_SIZE[1], room.height())
+        self.resize(width, height)
+        left, top = self.x(), self.y()
+        if not restored:  # centred on the free area
+            left = area.x() + (area.width() - width) // 2
+            top = area.y() + (area.height() - height) // 2
+        left = max(area.left(), min(left, area.x() + area.width() - width - SCREEN_MARGIN // 2))
+        top = max(area.top(), min(top, area.y() + area.height() - height - SCREEN_MARGIN // 2))
+        self.move(left, top)
 
     # ----------------------------------------------------------------- building
     def _build_menus(self) -> None:

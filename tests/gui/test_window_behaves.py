@@ -100,3 +100,50 @@ def test_redo_has_whole_shortcuts_ctrl_shift_z_and_ctrl_y(window):
     for text in shown:  # each one a key, not only modifiers
         assert text.split("+")[-1] not in ("", "Ctrl", "Shift", "Alt", "Meta"), text
     assert undo.shortcut().toString() == "Ctrl+Z"
+
+
+def _fits(window, area) -> None:
+    window.show()
+    frame = window.frameGeometry()
+    assert area.contains(frame), (frame, area)
+    assert window.width() <= 1280 and window.height() <= 800
+
+
+def test_the_first_window_fits_the_screen(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QGuiApplication
+
+    from hpgjournal.ui.main_window import MainWindow
+
+    area = QGuiApplication.primaryScreen().availableGeometry()  # offscreen: 800 x 800
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    _fits(window, area)
+    assert window.width() >= area.width() - 100  # it uses the room there is
+    # a 1366 x 768 laptop
+    laptop = QRect(0, 0, 1366, 768)
+    from PySide6.QtGui import QScreen
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: laptop)
+    wide = MainWindow(settings)
+    qtbot.addWidget(wide)
+    assert wide.width() == 1280 and 700 <= wide.height() < 768
+    assert laptop.contains(wide.geometry())
+
+
+def test_a_restored_window_is_clamped_to_the_screen(qtbot, tmp_path):
+    from PySide6.QtGui import QGuiApplication
+
+    from hpgjournal.ui.main_window import MainWindow
+
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    big = MainWindow(settings)
+    qtbot.addWidget(big)
+    big.setMinimumSize(0, 0)
+    big.setGeometry(area.x() + 300, area.y() + 200, area.width() + 400, area.height() + 300)
+    settings.setValue("window/geometry", big.saveGeometry())  # saved on a bigger screen
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    _fits(window, area)
