@@ -142,7 +142,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 n = export(journal, args.table, fmt, out)
         except OSError as exc:
             raise cannot_write(args.output, exc) from None
-    print(f"{n} records written to {args.output}", file=sys.stderr)
+    from hpgjournal.domain.display import count_of
+
+    print(f"{count_of(n, 'record')} written to {args.output}", file=sys.stderr)
     return 0
 
 

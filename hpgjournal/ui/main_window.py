@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal import APP_TITLE, __version__
+from hpgjournal.domain.display import count_of
 from hpgjournal.domain.errors import UserError
 from hpgjournal.domain.records import LabResult
 from hpgjournal.paths import JOURNAL_SUFFIX, data_dir
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Import lab file…", self.choose_import, "Ctrl+I")
         self._action(file_menu, "Import &history…", self.import_history)
+        self._action(file_menu, "&Export…", self.choose_export, "Ctrl+E")
         file_menu.addSeparator()
         self._action(file_menu, "&Back up now", self.backup_now, "Ctrl+Shift+B")
         self._action(file_menu, "Res&tore backup…", self.choose_backup)
@@ -205,7 +207,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         for n, (key, text, available) in enumerate(NAV):
             if available:
-                self._action(view, text, lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
+                self._action(view, text.replace("&", "&&"),  # a "&" in a label is no mnemonic
+                             lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
         view.addSeparator()
         units = view.addMenu("&Units")
         self.unit_actions = {}
@@ -285,8 +288,8 @@ class MainWindow(QMainWindow):
                 self._fill(current)
         counts = journal.counts()
         self.status_label.setText(
-            f"{journal.path}  ·  {counts['lab_results']} results, {counts['doses']} doses, "
-            f"{counts['notes']} notes")
+            f"{journal.path}  ·  {count_of(counts['lab_results'], 'result')}, "
+            f"{count_of(counts['doses'], 'dose')}, {count_of(counts['notes'], 'note')}")
 
     def page(self, key: str) -> QWidget:
         """The page for a navigation key, built the first time it is asked for."""
@@ -504,6 +507,42 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Backed up to {out}", 8000)
 
+    def choose_export(self) -> None:
+        """File > Export: a table (or everything) as CSV or JSON, to a file the user names."""
+        if self.journal is None:
+            return
+        from hpgjournal.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        table, fmt = dialog.choice
+        start = Path(self.settings.value("export/folder", str(Path.home())))
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to which file?", str(start / f"{table}.{fmt}"),
+            f"{fmt.upper()} files (*.{fmt});;All files (*)")
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != f".{fmt}":
+            target = target.with_name(f"{target.name}.{fmt}")
+        self.settings.setValue("export/folder", str(target.parent))
+        self.export_to(table, fmt, target)
+
+    def export_to(self, table: str, fmt: str, target: Path) -> bool:
+        """Write the export; say how many records went where, or why nothing was written."""
+        if self.journal is None:
+            return False
+        from hpgjournal.ui.export_dialog import write_export
+
+        try:
+            message = write_export(self.journal, table, fmt, target)
+        except UserError as exc:
+            self.show_error("Export failed", str(exc))
+            return False
+        self.statusBar().showMessage(message, 10000)
+        return True
+
     def choose_import(self) -> None:
         if self.session is None:
             return
@@ -529,9 +568,9 @@ class MainWindow(QMainWindow):
         if dialog.result is not None:
             added = dialog.result.added
             self.statusBar().showMessage(
-                f"Imported {added} results ({dialog.result.duplicates} already there, "
-                f"{dialog.result.errors} unreadable rows skipped). Edit > Undo removes the "
-                "whole import.", 10000)
+                f"Imported {count_of(added, 'result')} ({dialog.result.duplicates} already "
+                f"there, {count_of(dialog.result.errors, 'unreadable row')} skipped). "
+                "Edit > Undo removes the whole import.", 10000)
             if added:
                 self.show_page("labs")
         return dialog.result

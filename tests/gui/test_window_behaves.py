@@ -147,3 +147,147 @@ def test_a_restored_window_is_clamped_to_the_screen(qtbot, tmp_path):
     window = MainWindow(settings)
     qtbot.addWidget(window)
     _fits(window, area)
+
+
+def test_view_menu_shows_the_ampersands_of_the_page_names(window):
+    view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    texts = [a.text() for a in view.actions()]
+    assert "Medications && doses" in texts and "Symptoms && notes" in texts  # shown as "&"
+
+
+def test_one_record_is_one_record_not_one_records(window, tmp_path):
+    from hpgjournal.domain.records import Note
+    from hpgjournal.store.journal import Journal
+
+    path = tmp_path / "one.hpgjournal"
+    with Journal.open(path) as journal:
+        journal.add(Note(None, "2026-11-02", text="first day"))
+    window.open_journal(path)
+    window.show_page("symptoms")
+    assert window.page("symptoms").notes.count.text() == "1 record"
+    status = window.status_label.text()
+    assert "1 note" in status and "1 notes" not in status and "0 results" in status
+
+
+def test_the_import_dialog_names_formats_in_words(window, tmp_path):
+    from hpgjournal.importers import FORMAT_NAMES
+    from hpgjournal.ui.import_dialog import ImportDialog
+
+    window.open_journal(tmp_path / "j.hpgjournal")
+    lab_file = tmp_path / "labs.csv"
+    lab_file.write_text("Date,Test,Result\n2026-01-05,Testosterone,612\n", encoding="utf-8")
+    dialog = ImportDialog(window.session, [lab_file], window)
+    shown = [dialog.format.itemText(i) for i in range(dialog.format.count())]
+    assert "Wide table (one row per date, one column per marker)" in shown
+    assert not set(shown) & set(FORMAT_NAMES)
+    dialog.deleteLater()
+
+
+def test_expectations_never_cite_an_internal_review_as_literature(demo_path):
+    import json
+
+    from hpgjournal.charts.data import review, review_json
+    from hpgjournal.store.journal import Journal
+
+    with Journal.open(demo_path, readonly=True) as journal:
+        text = json.dumps(review_json(review(journal)))
+    assert "hpgjournal literature review" not in text
+    for code in ("(DERIVED)", "(EXT-P)", "(EXT-S)", "(GAP)"):
+        assert code not in text
+
+
+def test_log_todays_dose_is_one_click_and_one_undo(window, qtbot, tmp_path):
+    from dataclasses import replace
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from hpgjournal.domain.records import Dose, Medication
+    from hpgjournal.store.journal import Journal
+
+    path = tmp_path / "trt.hpgjournal"
+    with Journal.open(path) as journal:
+        med = Medication(None, "Testosterone cypionate", "2026-01-01", route="im", dose=100,
+                         unit="mg", schedule="weekly")
+        med = replace(med, id=journal.add(med))
+        journal.add(Dose(None, "2026-01-08T08:00", med.drug, 100, "mg", "glute left",
+                         medication_id=med.id))
+    window.open_journal(path)
+    window.show_page("overview")
+    window.show()
+    before = window.journal.count(Dose)
+    button = window.page("overview").findChild(QPushButton, f"log-{med.id}")
+
+    def no_dialog() -> None:  # a dialog instead of the one click: close it, the test fails
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None:
+            dialog.reject()
+
+    QTimer.singleShot(1500, no_dialog)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.journal.count(Dose) == before + 1
+    logged = max(window.journal.all(Dose), key=lambda d: d.id)
+    assert (logged.drug, logged.amount, logged.unit, logged.medication_id) == (
+        med.drug, 100, "mg", med.id)
+    assert logged.site and logged.site != "glute left"  # the next site in the rotation
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Logged ") and "Edit > Undo removes it" in message
+    window.undo_group.undo()
+    assert window.journal.count(Dose) == before
+
+
+def test_file_export_writes_a_table_and_says_how_many(window, qtbot, demo_path, tmp_path,
+                                                       monkeypatch):
+    import json
+    import stat
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from hpgjournal.domain.records import Dose
+
+    from .helpers import with_modal
+
+    window.open_journal(demo_path)
+    _active(window, qtbot)
+    target = tmp_path / "out" / "my doses"  # no suffix: the format's is added
+    target.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+
+    def choose(table: str, fmt: str):
+        def play(dialog):
+            dialog.table.setCurrentIndex(dialog.table.findData(table))
+            dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+            qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        return play
+
+    with_modal(lambda: qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier),
+               choose("doses", "json"))
+    written = target.with_name("my doses.json")
+    document = json.loads(written.read_text(encoding="utf-8"))
+    n = window.journal.count(Dose)
+    assert len(document["doses"]) == n > 1
+    assert stat.S_IMODE(written.stat().st_mode) & 0o077 == 0  # private, as the journal
+    assert window.statusBar().currentMessage() == f"Exported {n} records to {written}"
+    # a place that cannot be written: the reason, nothing half-written
+    target = tmp_path / "no such folder" / "labs"
+    _active(window, qtbot)
+    with_modal(lambda: qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier),
+               choose("labs", "csv"))
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert boxes and "does not exist" in boxes[-1].text()
+    assert not target.parent.exists()
+
+
+def test_exporting_a_chart_says_where_it_went(window, qtbot, demo_path, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog
+
+    window.open_journal(demo_path)
+    window.show_page("charts")
+    charts = window.page("charts")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "lh"), "")))
+    qtbot.mouseClick(charts.png, Qt.MouseButton.LeftButton)
+    assert window.statusBar().currentMessage() == f"Chart exported to {tmp_path / 'lh.png'}"
