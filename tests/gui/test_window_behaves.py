@@ -210,7 +210,7 @@ def test_log_todays_dose_is_one_click_and_one_undo(window, qtbot, tmp_path):
         med = Medication(None, "Testosterone cypionate", "2026-01-01", route="im", dose=100,
                          unit="mg", schedule="weekly")
         med = replace(med, id=journal.add(med))
-        journal.add(Dose(None, "2026-01-08T08:00", med.drug, 100, "mg", "glute left",
+        journal.add(Dose(None, "2026-01-08T08:00", med.drug, 100, "mg", "left glute",
                          medication_id=med.id))
     window.open_journal(path)
     window.show_page("overview")
@@ -229,7 +229,7 @@ def test_log_todays_dose_is_one_click_and_one_undo(window, qtbot, tmp_path):
     logged = max(window.journal.all(Dose), key=lambda d: d.id)
     assert (logged.drug, logged.amount, logged.unit, logged.medication_id) == (
         med.drug, 100, "mg", med.id)
-    assert logged.site and logged.site != "glute left"  # the next site in the rotation
+    assert logged.site and logged.site != "left glute"  # the next site in the rotation
     message = window.statusBar().currentMessage()
     assert message.startswith("Logged ") and "Edit > Undo removes it" in message
     window.undo_group.undo()
