@@ -192,6 +192,8 @@ def test_expectations_never_cite_an_internal_review_as_literature(demo_path):
     with Journal.open(demo_path, readonly=True) as journal:
         text = json.dumps(review_json(review(journal)))
     assert "hpgjournal literature review" not in text
+    assert "Defy Medical 2014, a published clinic protocol" in text  # not taken for a study
+    assert "Defy Medical 2014;" not in text and "Defy Medical 2014)" not in text
     for code in ("(DERIVED)", "(EXT-P)", "(EXT-S)", "(GAP)"):
         assert code not in text
 
