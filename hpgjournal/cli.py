@@ -354,7 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from hpgjournal.store.faults import explain
 
-        known = explain(exc, _journal_path(args) if hasattr(args, "journal") else None)
+        # the window without --journal opened the journal used last: its name is not known here
+        named = hasattr(args, "journal") and (args.journal or args.command is not None)
+        known = explain(exc, _journal_path(args) if named else None)
         if known is not None:  # a full disk, a read-only file, a damaged journal
             log.info("%s: %r", args.command, exc, extra=FILE_ONLY)
             return _fail(args, str(known))
