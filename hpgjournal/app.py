@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("hpgjournal.app")
 
 
-def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float | None = None,
+def run_gui(journal_path: Path | None, *, exit_after_startup: bool = False, t0: float | None = None,
             open_file: Path | None = None) -> int:
     """Show the main window on ``journal_path``; return the process exit status.
 
     ``open_file`` is a lab file handed over by the desktop ("Open with"): it goes to the import.
+    With no ``journal_path``, the journal last used (the first of File > Open recent that still
+    exists) opens, or the default journal if there is none.
     """
     t0 = time.perf_counter() if t0 is None else t0
     from PySide6.QtCore import QCoreApplication
@@ -42,11 +44,15 @@ def run_gui(journal_path: Path, *, exit_after_startup: bool = False, t0: float |
     if no_font:
         log.warning("%s", no_font)
 
-    from hpgjournal.ui.main_window import MainWindow
+    from hpgjournal.ui.main_window import MainWindow, last_journal
     from hpgjournal.ui.style import apply_style
 
     apply_style(app)
     window = MainWindow()
+    if journal_path is None:
+        from hpgjournal.paths import default_journal
+
+        journal_path = last_journal(window.settings) or default_journal()
     from hpgjournal.ui.crash import install_crash_dialog, quit_on_terminate
 
     install_crash_dialog(window)

@@ -105,7 +105,8 @@ def _journal_path(args: argparse.Namespace) -> Path:
 def cmd_gui(args: argparse.Namespace) -> int:
     from hpgjournal.app import run_gui
 
-    return run_gui(_journal_path(args), exit_after_startup=args.exit_after_startup, t0=_T0,
+    # no --journal: the window opens the journal last used (or the default one)
+    return run_gui(args.journal, exit_after_startup=args.exit_after_startup, t0=_T0,
                    open_file=getattr(args, "open_file", None))
 
 
@@ -141,7 +142,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 n = export(journal, args.table, fmt, out)
         except OSError as exc:
             raise cannot_write(args.output, exc) from None
-    print(f"{n} records written to {args.output}", file=sys.stderr)
+    from hpgjournal.domain.display import count_of
+
+    print(f"{count_of(n, 'record')} written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -351,7 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from hpgjournal.store.faults import explain
 
-        known = explain(exc, _journal_path(args) if hasattr(args, "journal") else None)
+        # the window without --journal opened the journal used last: its name is not known here
+        named = hasattr(args, "journal") and (args.journal or args.command is not None)
+        known = explain(exc, _journal_path(args) if named else None)
         if known is not None:  # a full disk, a read-only file, a damaged journal
             log.info("%s: %r", args.command, exc, extra=FILE_ONLY)
             return _fail(args, str(known))

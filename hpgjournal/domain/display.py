@@ -162,3 +162,8 @@ def status(result: LabResult) -> str:
     if result.ref_low is None and result.ref_high is None:
         return ""
     return "in range"
+
+
+def count_of(n: int, word: str, words: str | None = None) -> str:
+    """``1 record``, ``2 records``: a number and its noun, singular for one."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"

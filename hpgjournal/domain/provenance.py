@@ -36,6 +36,9 @@ STRENGTH_WORDS = {
     "GAP": "no published figure was found",
 }
 
+# Said after a source's name when its kind matters to how far to trust it.
+KIND_WORDS = {"clinic_protocol": ", a published clinic protocol"}
+
 _DIRECTION = {
     "up": "it rises", "down": "it falls", "flat": "it changes little",
     "down_then_up": "it falls to a low point, then climbs", "variable": "it varies from man to man",
@@ -59,8 +62,20 @@ def direction_words(direction: str) -> str:
 
 
 def sources_words(knowledge: Knowledge, ids: tuple[str, ...] | list[str]) -> str:
-    """'Coviello 2005; Wallace 1993' (the literature only), or '' when only documents are cited."""
-    return knowledge.short_names(ids)
+    """'Coviello 2005; Wallace 1993' (the literature only), or '' when only documents are cited.
+
+    A clinic's protocol is said to be one ('Defy Medical 2014, a published clinic protocol'):
+    a reader should not take it for a study.
+    """
+    names: list[str] = []
+    for key in ids:
+        source = knowledge.sources.get(key)
+        if source is None or source.is_source_document:
+            continue
+        name = source.short + (KIND_WORDS.get(source.kind, ""))
+        if name not in names:
+            names.append(name)
+    return "; ".join(names)
 
 
 def _number(key: str, value: float, system: str) -> str:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hpgjournal.domain.display import count_of
 from hpgjournal.importers.names import DATE_ORDER_CHOICES, FORMAT_NAMES
 
 if TYPE_CHECKING:
@@ -99,13 +100,13 @@ def _print_summary(plan: ImportPlan, result: CommitResult | None, dry_run: bool)
             print(f"  this file was imported before (batch {', '.join(map(str, file.previous_batches))})")
     new = plan.count("new")
     records = sum(1 for r in plan.records if r.status == "new")
-    extra = f" and {records} other records" if records else ""
+    extra = f" and {count_of(records, 'other record')}" if records else ""
     if dry_run:
-        print(f"dry run: nothing written; {new} results{extra} would be imported")
+        print(f"dry run: nothing written; {count_of(new, 'result')}{extra} would be imported")
     elif result is None or result.batch_id is None:
         print("nothing new to import: every readable result is already in the journal")
     else:
-        print(f"imported {result.added} results{extra} as batch {result.batch_id}")
+        print(f"imported {count_of(result.added, 'result')}{extra} as batch {result.batch_id}")
 
 
 def _summary(plan: ImportPlan, result: CommitResult | None, args: argparse.Namespace,

@@ -104,9 +104,14 @@ class FilePlan:
     warnings: tuple[str, ...]
     previous_batches: tuple[int, ...] = ()
 
-    def describe(self) -> str:
-        """One line: the format, encoding, delimiter and date order."""
-        parts = [f"{self.format_label} ({self.format}, confidence {self.confidence:.2f})",
+    def describe(self, *, names: bool = True) -> str:
+        """One line: the format, encoding, delimiter and date order.
+
+        ``names``: with the format's name for ``--format`` (the command line's); the window
+        shows its label only.
+        """
+        name = f"{self.format}, " if names else ""
+        parts = [f"{self.format_label} ({name}confidence {self.confidence:.2f})",
                  f"encoding {self.encoding}"]
         if self.delimiter is not None:
             parts.append(f"{delimiter_name(self.delimiter)}-delimited")

@@ -209,6 +209,27 @@ class RecordActions:
                             last_site=self._last_site(regimen.id if regimen else None))
         return self._add_from(dialog, lambda d: f"Log {describe(d)}")
 
+    def log_dose_now(self, regimen: Medication) -> Dose | None:
+        """One click: the regimen's dose, unit and next injection site, taken now, as one
+        undoable step (the dialog stays one menu away: Journal > Log a dose)."""
+        from datetime import datetime
+
+        from hpgjournal.domain.timestamps import normalise_timestamp
+        from hpgjournal.ui.record_dialogs import next_site
+
+        site = next_site(self._last_site(regimen.id), regimen.route) \
+            if regimen.route in ("im", "subq") else ""
+        dose = Dose(None, normalise_timestamp(datetime.now().strftime("%Y-%m-%d %H:%M"),
+                                              "taken_at"),
+                    regimen.drug, regimen.dose, regimen.unit, site, medication_id=regimen.id)
+        added = self.session.add([dose], f"Log {describe(dose)}")
+        if not added or added[0].id is None:  # it failed: the session has said why
+            return None
+        status = getattr(self.window, "statusBar", None)
+        if callable(status):
+            status().showMessage(f"Logged {describe(dose)} — Edit > Undo removes it", 10000)
+        return added[0]
+
     def edit_dose(self, dose: Dose) -> None:
         from hpgjournal.ui.record_dialogs import DoseDialog
 

@@ -287,4 +287,6 @@ class ChartPage(QWidget):
 
             QMessageBox.warning(self, "Export", str(cannot_write(path, exc)))
             return None
+        if hasattr(self.window(), "statusBar"):  # the feedback: where the chart went
+            self.window().statusBar().showMessage(f"Chart exported to {path}", 10000)
         return path

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal.domain.records import Batch
+from hpgjournal.importers.formats import format_label
 from hpgjournal.ui.session import JournalSession, RemoveBatchCommand
 
 
@@ -57,7 +58,8 @@ class ImportHistoryDialog(QDialog):
             "GROUP BY batch_id").fetchall())
         self.table.setRowCount(len(self.batches))
         for row, batch in enumerate(self.batches):
-            cells = [batch.imported_at.replace("T", " "), batch.source, batch.format,
+            cells = [batch.imported_at.replace("T", " "), batch.source,
+                     ", ".join(format_label(n) for n in batch.format.split(", ")),
                      str(counts.get(batch.id, 0)), batch.note]
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hpgjournal.domain.display import series_name, value_in
+from hpgjournal.domain.display import count_of, series_name, value_in
 from hpgjournal.ui.session import ImportBatchCommand, JournalSession
 from hpgjournal.ui.style import HIGH, MUTED, OK, WARN
 from hpgjournal.ui.tasks import run_task
@@ -141,9 +141,10 @@ class ImportDialog(QDialog):
         self.format = QComboBox()
         self.format.addItem("Detect", None)
         from hpgjournal.importers import FORMAT_NAMES
+        from hpgjournal.importers.formats import format_label
 
         for name in FORMAT_NAMES:
-            self.format.addItem(name, name)
+            self.format.addItem(format_label(name), name)  # the user reads the label
         self.encoding = QComboBox()
         for text, value in ENCODINGS:
             self.encoding.addItem(text, value)
@@ -287,7 +288,7 @@ class ImportDialog(QDialog):
         self.stack.setCurrentIndex(0)
         self.model.set_rows(plan.rows)
         self.table.resizeColumnsToContents()
-        lines = [f"{p.path.name}: {p.describe()}" for p in plan.files]
+        lines = [f"{p.path.name}: {p.describe(names=False)}" for p in plan.files]
         for p in plan.files:
             lines += [f"{p.path.name}: {w}" for w in p.warnings]
             if p.previous_batches:
@@ -320,7 +321,7 @@ class ImportDialog(QDialog):
             self.message.setStyleSheet("")
             self.message.setText("" if new else "Nothing new to import: every result is "
                                                  "already in the journal.")
-        self.import_button.setText(f"&Import {new} results")
+        self.import_button.setText(f"&Import {count_of(new, 'result')}")
         self.import_button.setEnabled(bool(new) and not ambiguous)
 
     def _plan_failed(self, exc: BaseException) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
+    QKeyEvent,
     QKeySequence,
     QUndoGroup,
 )
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal import APP_TITLE, __version__
+from hpgjournal.domain.display import count_of
 from hpgjournal.domain.errors import UserError
 from hpgjournal.domain.records import LabResult
 from hpgjournal.paths import JOURNAL_SUFFIX, data_dir
@@ -39,6 +43,9 @@ from hpgjournal.ui.session import JournalSession
 
 log = logging.getLogger("hpgjournal.ui")
 MAX_RECENT = 8
+WINDOW_SIZE = (1280, 800)  # the first window's size, when the screen has room for it
+MIN_SIZE = (900, 600)  # no smaller, unless the screen itself is
+SCREEN_MARGIN = 48  # kept free around the window: its frame and title bar
 FILE_FILTER = f"Journals (*{JOURNAL_SUFFIX});;All files (*)"
 
 
@@ -55,6 +62,36 @@ NAV = (
 )
 
 
+def last_journal(settings: QSettings) -> Path | None:
+    """The journal used last: the first of File > Open recent that still exists."""
+    for path in settings.value("recent", [], list):
+        if Path(path).is_file():
+            return Path(path)
+    return None
+
+
+class JournalUndoKeys(QObject):
+    """Lets Edit > Undo and Redo's shortcuts through a page's filter boxes to the journal.
+
+    A QLineEdit takes Ctrl+Z for undoing its own text. In a filter box that text is only a
+    search, not data: Ctrl+Z there always means Edit > Undo, as the menu says, so the key
+    never depends on what the box happens to remember of its typing.
+    """
+
+    def __init__(self, actions: list[QAction], parent: QObject) -> None:
+        super().__init__(parent)
+        self.actions = actions
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            if any(pressed.matches(key) == QKeySequence.SequenceMatch.ExactMatch
+                   for action in self.actions for key in action.shortcuts()):
+                event.ignore()  # not the box's: the shortcut map gives it to the menu's action
+                return True
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
@@ -66,8 +103,7 @@ class MainWindow(QMainWindow):
         self.actions = RecordActions(self, lambda: self.session)
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
-        self.resize(1280, 800)
-        self.setMinimumSize(900, 600)
+        self._fit_to_screen()
 
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
@@ -100,8 +136,32 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menus()
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is not None and self.restoreGeometry(geometry):
+            self._fit_to_screen(restored=True)
+
+    def _fit_to_screen(self, *, restored: bool = False) -> None:
+        """The first window is 1280 x 800, or less: it fits the screen's free area, less a margin
+        for the window's frame. A restored size and place are kept, moved and shrunk into it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:  # no screen at all: Qt's own defaults
+            self.resize(*WINDOW_SIZE)
+            self.setMinimumSize(*MIN_SIZE)
+            return
+        area = screen.availableGeometry()
+        room = area.adjusted(0, 0, -SCREEN_MARGIN, -SCREEN_MARGIN)
+        self.setMinimumSize(min(MIN_SIZE[0], room.width()), min(MIN_SIZE[1], room.height()))
+        if restored:
+            width, height = min(self.width(), room.width()), min(self.height(), room.height())
+        else:
+            width, height = min(WINDOW_SIZE[0], room.width()), min(WINDOW_SIZE[1], room.height())
+        self.resize(width, height)
+        left, top = self.x(), self.y()
+        if not restored:  # centred on the free area
+            left = area.x() + (area.width() - width) // 2
+            top = area.y() + (area.height() - height) // 2
+        left = max(area.left(), min(left, area.x() + area.width() - width - SCREEN_MARGIN // 2))
+        top = max(area.top(), min(top, area.y() + area.height() - height - SCREEN_MARGIN // 2))
+        self.move(left, top)
 
     # ----------------------------------------------------------------- building
     def _build_menus(self) -> None:
@@ -114,6 +174,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Import lab file…", self.choose_import, "Ctrl+I")
         self._action(file_menu, "Import &history…", self.import_history)
+        self._action(file_menu, "&Export…", self.choose_export, "Ctrl+E")
         file_menu.addSeparator()
         self._action(file_menu, "&Back up now", self.backup_now, "Ctrl+Shift+B")
         self._action(file_menu, "Res&tore backup…", self.choose_backup)
@@ -121,11 +182,13 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = self.menuBar().addMenu("&Edit")
         undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcuts(_keys(QKeySequence.StandardKey.Undo, "Ctrl+Z"))
         redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setShortcuts(_keys(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z", "Ctrl+Y"))
         edit.addAction(undo)
         edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        self.undo_keys = JournalUndoKeys([undo, redo], self)
         journal_menu = self.menuBar().addMenu("&Journal")
         self.record_actions = [
             self._action(journal_menu, "Add a lab &result…", lambda: self.actions.add_lab(),
@@ -144,7 +207,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         for n, (key, text, available) in enumerate(NAV):
             if available:
-                self._action(view, text, lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
+                self._action(view, text.replace("&", "&&"),  # a "&" in a label is no mnemonic
+                             lambda _=False, k=key: self.show_page(k), f"Ctrl+{n + 1}")
         view.addSeparator()
         units = view.addMenu("&Units")
         self.unit_actions = {}
@@ -224,13 +288,15 @@ class MainWindow(QMainWindow):
                 self._fill(current)
         counts = journal.counts()
         self.status_label.setText(
-            f"{journal.path}  ·  {counts['lab_results']} results, {counts['doses']} doses, "
-            f"{counts['notes']} notes")
+            f"{journal.path}  ·  {count_of(counts['lab_results'], 'result')}, "
+            f"{count_of(counts['doses'], 'dose')}, {count_of(counts['notes'], 'note')}")
 
     def page(self, key: str) -> QWidget:
         """The page for a navigation key, built the first time it is asked for."""
         if key not in self.pages:
             widget = PAGE_FACTORIES[key](self.actions, self.prefs)
+            for box in widget.findChildren(QLineEdit):  # the pages' filter boxes
+                box.installEventFilter(self.undo_keys)
             self.pages[key] = widget
             self.stack.addWidget(widget)
         return self.pages[key]
@@ -441,6 +507,42 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(f"Backed up to {out}", 8000)
 
+    def choose_export(self) -> None:
+        """File > Export: a table (or everything) as CSV or JSON, to a file the user names."""
+        if self.journal is None:
+            return
+        from hpgjournal.ui.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        table, fmt = dialog.choice
+        start = Path(self.settings.value("export/folder", str(Path.home())))
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to which file?", str(start / f"{table}.{fmt}"),
+            f"{fmt.upper()} files (*.{fmt});;All files (*)")
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != f".{fmt}":
+            target = target.with_name(f"{target.name}.{fmt}")
+        self.settings.setValue("export/folder", str(target.parent))
+        self.export_to(table, fmt, target)
+
+    def export_to(self, table: str, fmt: str, target: Path) -> bool:
+        """Write the export; say how many records went where, or why nothing was written."""
+        if self.journal is None:
+            return False
+        from hpgjournal.ui.export_dialog import write_export
+
+        try:
+            message = write_export(self.journal, table, fmt, target)
+        except UserError as exc:
+            self.show_error("Export failed", str(exc))
+            return False
+        self.statusBar().showMessage(message, 10000)
+        return True
+
     def choose_import(self) -> None:
         if self.session is None:
             return
@@ -466,9 +568,9 @@ class MainWindow(QMainWindow):
         if dialog.result is not None:
             added = dialog.result.added
             self.statusBar().showMessage(
-                f"Imported {added} results ({dialog.result.duplicates} already there, "
-                f"{dialog.result.errors} unreadable rows skipped). Edit > Undo removes the "
-                "whole import.", 10000)
+                f"Imported {count_of(added, 'result')} ({dialog.result.duplicates} already "
+                f"there, {count_of(dialog.result.errors, 'unreadable row')} skipped). "
+                "Edit > Undo removes the whole import.", 10000)
             if added:
                 self.show_page("labs")
         return dialog.result
@@ -546,6 +648,16 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.close_journal()
         super().closeEvent(event)
+
+
+def _keys(standard: QKeySequence.StandardKey, *more: str) -> list[QKeySequence]:
+    """The platform's keys for a standard action (its usual one first), then ``more``: every
+    key a user may know for it, whatever the platform lists (some list only one)."""
+    keys: list[QKeySequence] = []
+    for key in [*QKeySequence.keyBindings(standard), *map(QKeySequence, more)]:
+        if not key.isEmpty() and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def _escape(text: str) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.display import series_name, status, trend, value_in
+from hpgjournal.domain.display import count_of, series_name, status, trend, value_in
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.plausible import left_out_note, usable
 from hpgjournal.domain.timestamps import days_between
@@ -150,7 +150,8 @@ class DashboardPage(QWidget):
             amount = f" {med.dose:g} {med.unit}" if med.dose is not None else ""
             button = QPushButton(f"Log today's {med.drug}{amount}")
             button.setObjectName(f"log-{med.id}")
-            button.clicked.connect(lambda _=False, m=med: self.actions.log_dose(m))
+            button.setToolTip("Logs it now, with the next site; Edit > Undo removes it")
+            button.clicked.connect(lambda _=False, m=med: self.actions.log_dose_now(m))
             row.addWidget(button)
         check_in = QPushButton("Check in: how I feel today")
         check_in.clicked.connect(lambda: self.actions.check_in())
@@ -443,5 +444,6 @@ class TablePage(QWidget):
 
     def _update_count(self, *args: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{total} records" if shown == total else
-                           f"{shown} of {total} records match the filter")
+        self.count.setText(count_of(total, "record") if shown == total else
+                           f"{shown} of {count_of(total, 'record')} "
+                           f"{'matches' if shown == 1 else 'match'} the filter")

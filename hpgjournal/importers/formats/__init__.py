@@ -16,7 +16,7 @@ from hpgjournal.importers.formats.whoop import WHOOP
 from hpgjournal.importers.formats.wide import WIDE
 from hpgjournal.importers.names import FORMAT_NAMES
 
-__all__ = ["FORMATS", "Format", "Probe", "Reading", "get_format", "make_probe", "rank"]
+__all__ = ["FORMATS", "Format", "Probe", "Reading", "format_label", "get_format", "make_probe", "rank"]
 
 FORMATS: dict[str, Format] = {
     f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, WHOOP, WIDE, PACKED, LONG)
@@ -26,6 +26,12 @@ if tuple(FORMATS) != FORMAT_NAMES:  # pragma: no cover - a developer's slip, cau
 
 # Below this confidence a table is "not recognised" and the user maps its columns.
 MIN_CONFIDENCE = 0.3
+
+
+def format_label(name: str) -> str:
+    """The words a user reads for a format's name (``wide``: "Wide table (...)")."""
+    found = FORMATS.get(name)
+    return found.label if found is not None else name
 
 
 def get_format(name: str) -> Format:
