@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QToolTip,
@@ -38,6 +39,10 @@ PRESETS = (("All", None), ("Last 6 months", 183), ("Last 12 months", 365),
 VERDICT_COLOURS = {"as_expected": "#2e7d32", "in_expected_direction": "#2e7d32",
                    "more_than_expected": "#b7791f", "less_than_expected": "#b7791f",
                    "opposite": "#c62828"}
+
+
+FILE_DPI = 100  # the charts' sizes are in inches at 100 dpi (charts.marker.chart_size)
+SMALL_CANVAS_HEIGHT = 320
 
 
 def esc(text: object) -> str:
@@ -91,7 +96,14 @@ class ChartPage(QWidget):
         self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.toolbar = NavigationToolbar2QT(self.canvas, left)
         left_layout.addWidget(self.toolbar)
-        left_layout.addWidget(self.canvas, 1)
+        # a panel keeps its natural height (the command line's file) and scrolls; a single
+        # marker fills what is visible
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.canvas)
+        left_layout.addWidget(self.scroll, 1)
         self.hover = QLabel(" ")
         self.hover.setProperty("role", "muted")
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
@@ -189,8 +201,19 @@ class ChartPage(QWidget):
             self.figure.clear()
             self.figure.text(0.5, 0.5, str(exc), ha="center", va="center", wrap=True)
             self.result = None
+        self._fit_canvas()
         self.canvas.draw_idle()
         self._show_verdicts()
+
+    def _fit_canvas(self) -> None:
+        """A panel's canvas is as tall as its file (``chart_size``); the scroll area shows it."""
+        from hpgjournal.charts.marker import chart_size
+
+        n = len(self.result.marker_axes) if self.result is not None else 1
+        if self.marker.currentData() == SPERM or n <= 2:
+            self.canvas.setMinimumHeight(SMALL_CANVAS_HEIGHT)
+            return
+        self.canvas.setMinimumHeight(int(chart_size(n)[1] * FILE_DPI))
 
     def _show_verdicts(self) -> None:
         parts = ["<h3>Observed against expected</h3>"]
@@ -267,6 +290,26 @@ class ChartPage(QWidget):
         self.side.anchorClicked.connect(lambda url: self._show_verdicts())
 
     # ----------------------------------------------------------------- export
+    def file_figure(self) -> Figure:
+        """The chart on show drawn as the command line writes it: its whole natural size (not
+        the part of it the window shows) and the footnote that stands in for the side panel."""
+        from hpgjournal.charts import build_marker_chart, build_sperm_recovery_chart
+        from hpgjournal.charts.marker import chart_size
+
+        units = self.prefs.system if self.prefs else "us"
+        if self.marker.currentData() == SPERM:
+            return build_sperm_recovery_chart(self.journal, units=units,
+                                              knowledge=self.knowledge).figure
+        keys = self.markers()
+        start, end = self._period()
+        return build_marker_chart(
+            self.journal, list(keys), start=start, end=end, units=units,
+            show_ranges=self.toggles["ranges"].isChecked(),
+            show_phases=self.toggles["phases"].isChecked(),
+            show_expected=self.toggles["expected"].isChecked(),
+            show_doses=self.toggles["doses"].isChecked(), knowledge=self.knowledge,
+            data=self.data_cache.get(keys), size=chart_size(len(keys)), footnote=True).figure
+
     def export(self, kind: str, path: Path | None = None) -> Path | None:
         if self.result is None:
             return None
@@ -281,7 +324,7 @@ class ChartPage(QWidget):
         try:
             from hpgjournal.charts.result import save_figure
 
-            save_figure(self.figure, path, kind, dpi=150 if kind == "png" else None)
+            save_figure(self.file_figure(), path, kind)
         except OSError as exc:
             from hpgjournal.store.faults import cannot_write
 
