@@ -10,7 +10,7 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,13 +61,16 @@ class ChartPage(QWidget):
         self.data_cache: dict[tuple[str, ...], Any] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
-        bar = QHBoxLayout()
         self.marker = QComboBox()
-        self.marker.setMinimumWidth(260)
+        # a long panel name is elided in the box (the whole name is its tooltip)
+        self.marker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.marker.setMinimumContentsLength(22)
         self.marker.setToolTip("Marker or panel to show")
         self.period = QComboBox()
         for text, value in PRESETS:
             self.period.addItem(text, value)
+        self.period.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.toggles: dict[str, QCheckBox] = {}
         for key, text in (("ranges", "&Ranges"), ("phases", "&Phases"),
                           ("expected", "E&xpected"), ("doses", "D&oses")):
@@ -79,14 +82,14 @@ class ChartPage(QWidget):
         self.svg = QPushButton("Export &SVG…")
         self.png.clicked.connect(lambda: self.export("png"))
         self.svg.clicked.connect(lambda: self.export("svg"))
-        bar.addWidget(self.marker)
-        bar.addWidget(self.period)
-        for box in self.toggles.values():
-            bar.addWidget(box)
-        bar.addStretch(1)
-        bar.addWidget(self.png)
-        bar.addWidget(self.svg)
-        layout.addLayout(bar)
+        # the controls: one row when the page is wide enough, else the toggles and the
+        # export buttons on a second row
+        self.bar_top = QHBoxLayout()
+        self.bar_bottom = QHBoxLayout()
+        self.two_rows: bool | None = None
+        layout.addLayout(self.bar_top)
+        layout.addLayout(self.bar_bottom)
+        self._arrange_controls(False)
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -111,15 +114,73 @@ class ChartPage(QWidget):
         split.addWidget(left)
         self.side = QTextBrowser()
         self.side.setOpenExternalLinks(False)
-        self.side.setMinimumWidth(280)
+        self.side.setMinimumWidth(230)
         split.addWidget(self.side)
         split.setSizes([900, 340])
         layout.addWidget(split, 1)
         self.marker.currentIndexChanged.connect(self.redraw)
+        self.marker.currentIndexChanged.connect(self._marker_tip)
+        # a resized canvas is drawn again (after a pause), so the legend's columns fit its width
+        self.drawn_width = 0
+        self.refit = QTimer(self)
+        self.refit.setSingleShot(True)
+        self.refit.setInterval(150)
+        self.refit.timeout.connect(self._refit)
+        self.canvas.installEventFilter(self)
         self.period.currentIndexChanged.connect(self.redraw)
         self.canvas.mpl_connect("motion_notify_event", self._hovered)
         self.canvas.mpl_connect("button_press_event", self._clicked)
         prefs.changed.connect(self.redraw)
+
+    # ----------------------------------------------------------------- layout
+    def _controls(self) -> list[QWidget]:
+        return [self.marker, self.period, *self.toggles.values(), self.png, self.svg]
+
+    def _one_row_width(self) -> int:
+        spacing = max(0, self.bar_top.spacing())
+        widgets = self._controls()
+        margins = self.layout().contentsMargins()
+        return (sum(w.minimumSizeHint().width() if w is self.marker else w.sizeHint().width()
+                    for w in widgets) + spacing * (len(widgets) + 1)
+                + margins.left() + margins.right() + 40)
+
+    def _arrange_controls(self, two_rows: bool) -> None:
+        if two_rows == self.two_rows:
+            return
+        self.two_rows = two_rows
+        for bar in (self.bar_top, self.bar_bottom):
+            while bar.count():
+                bar.takeAt(0)
+        self.bar_top.addWidget(self.marker, 1 if two_rows else 0)
+        self.bar_top.addWidget(self.period)
+        rest = self.bar_bottom if two_rows else self.bar_top
+        for box in self.toggles.values():
+            rest.addWidget(box)
+        if not two_rows:
+            self.bar_top.addStretch(1)
+        else:
+            rest.addStretch(1)
+        rest.addWidget(self.png)
+        rest.addWidget(self.svg)
+
+    def resizeEvent(self, event: Any) -> None:
+        self._arrange_controls(event.size().width() < self._one_row_width())
+        super().resizeEvent(event)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if (watched is self.canvas and event.type() == QEvent.Type.Resize
+                and abs(event.size().width() - self.drawn_width) > 8):
+            self.refit.start()
+        return super().eventFilter(watched, event)
+
+    def _refit(self) -> None:
+        if abs(self.canvas.width() - self.drawn_width) > 8:
+            self.redraw()
+
+    def _marker_tip(self, *args: object) -> None:
+        self.marker.setToolTip(f"Marker or panel to show: {self.marker.currentText()}")
 
     # ----------------------------------------------------------------- data
     def load(self, journal: Journal) -> None:
@@ -147,6 +208,7 @@ class ChartPage(QWidget):
             "testosterone_total")
         self.marker.setCurrentIndex(max(0, index))
         self.marker.blockSignals(False)
+        self._marker_tip()
         self.redraw()
 
     def markers(self) -> tuple[str, ...]:
@@ -202,6 +264,7 @@ class ChartPage(QWidget):
             self.figure.text(0.5, 0.5, str(exc), ha="center", va="center", wrap=True)
             self.result = None
         self._fit_canvas()
+        self.drawn_width = self.canvas.width()
         self.canvas.draw_idle()
         self._show_verdicts()
 
