@@ -152,7 +152,8 @@ def geometry_problems(page) -> list[str]:
 
 
 def chart_problems(page) -> list[str]:
-    """The chart's own insides: every axes, with its tick labels, within the canvas."""
+    """The chart's own insides: every axes (with its tick labels) and legend within the
+    canvas."""
     canvas = page.canvas
     canvas.draw()
     renderer = canvas.get_renderer()
@@ -163,6 +164,11 @@ def chart_problems(page) -> list[str]:
         if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
             problems.append(f"chart axes {axes.get_title() or axes.get_ylabel()!r} at "
                             f"{[round(v) for v in box.extents]} outside {width}x{height}")
+    for legend in page.figure.legends:
+        box = legend.get_window_extent(renderer)
+        if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
+            problems.append(f"chart legend at {[round(v) for v in box.extents]} outside "
+                            f"{width}x{height}")
     return problems
 
 
