@@ -134,10 +134,20 @@ def _short_reason(response: Any, start: LabResult | None) -> str:
     return "no reference range"
 
 
+LEGEND_COLUMN_SPACING = 1.2  # in font sizes, as matplotlib's ``columnspacing``
+
+
 def _row_width(widths: Sequence[float], ncols: int) -> float:
-    """Width of the widest legend row when the entries fill ``ncols`` columns row by row."""
-    columns = [max(widths[c::ncols]) for c in range(ncols)]
-    return sum(columns)
+    """Width (inches) of a legend of entries this wide in ``ncols`` columns.
+
+    matplotlib fills a legend's columns one after the other (``np.array_split``: the first
+    column takes the first entries), so each column is as wide as its widest entry; a column
+    spacing lies between them.
+    """
+    columns = [float(max(chunk)) for chunk in np.array_split(np.asarray(widths), ncols)
+               if len(chunk)]
+    spacing = LEGEND_COLUMN_SPACING * style.FONT_SIZE / 72.0
+    return sum(columns) + spacing * (len(columns) - 1)
 
 
 def _series_label(key: str, method: str, derived: bool) -> str:
@@ -683,7 +693,7 @@ class _Builder:
             ncols -= 1
         figure.legend(handles=items, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=ncols,
                       frameon=False, fontsize=style.FONT_SIZE, handlelength=1.8,
-                      columnspacing=1.2, borderaxespad=0.2)
+                      columnspacing=LEGEND_COLUMN_SPACING, borderaxespad=0.2)
         return 0.12 + math.ceil(len(items) / ncols) * 0.2
 
     def _assess(self) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QToolTip,
@@ -40,6 +41,10 @@ VERDICT_COLOURS = {"as_expected": "#2e7d32", "in_expected_direction": "#2e7d32",
                    "opposite": "#c62828"}
 
 
+FILE_DPI = 100  # the charts' sizes are in inches at 100 dpi (charts.marker.chart_size)
+SMALL_CANVAS_HEIGHT = 320
+
+
 def esc(text: object) -> str:
     return html.escape(str(text))
 
@@ -56,13 +61,16 @@ class ChartPage(QWidget):
         self.data_cache: dict[tuple[str, ...], Any] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
-        bar = QHBoxLayout()
         self.marker = QComboBox()
-        self.marker.setMinimumWidth(260)
+        # a long panel name is elided in the box (the whole name is its tooltip)
+        self.marker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.marker.setMinimumContentsLength(22)
         self.marker.setToolTip("Marker or panel to show")
         self.period = QComboBox()
         for text, value in PRESETS:
             self.period.addItem(text, value)
+        self.period.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.toggles: dict[str, QCheckBox] = {}
         for key, text in (("ranges", "&Ranges"), ("phases", "&Phases"),
                           ("expected", "E&xpected"), ("doses", "D&oses")):
@@ -74,14 +82,14 @@ class ChartPage(QWidget):
         self.svg = QPushButton("Export &SVG…")
         self.png.clicked.connect(lambda: self.export("png"))
         self.svg.clicked.connect(lambda: self.export("svg"))
-        bar.addWidget(self.marker)
-        bar.addWidget(self.period)
-        for box in self.toggles.values():
-            bar.addWidget(box)
-        bar.addStretch(1)
-        bar.addWidget(self.png)
-        bar.addWidget(self.svg)
-        layout.addLayout(bar)
+        # the controls: one row when the page is wide enough, else the toggles and the
+        # export buttons on a second row
+        self.bar_top = QHBoxLayout()
+        self.bar_bottom = QHBoxLayout()
+        self.two_rows: bool | None = None
+        layout.addLayout(self.bar_top)
+        layout.addLayout(self.bar_bottom)
+        self._arrange_controls(False)
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -91,7 +99,14 @@ class ChartPage(QWidget):
         self.canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.toolbar = NavigationToolbar2QT(self.canvas, left)
         left_layout.addWidget(self.toolbar)
-        left_layout.addWidget(self.canvas, 1)
+        # a panel keeps its natural height (the command line's file) and scrolls; a single
+        # marker fills what is visible
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.canvas)
+        left_layout.addWidget(self.scroll, 1)
         self.hover = QLabel(" ")
         self.hover.setProperty("role", "muted")
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
@@ -99,15 +114,73 @@ class ChartPage(QWidget):
         split.addWidget(left)
         self.side = QTextBrowser()
         self.side.setOpenExternalLinks(False)
-        self.side.setMinimumWidth(280)
+        self.side.setMinimumWidth(230)
         split.addWidget(self.side)
         split.setSizes([900, 340])
         layout.addWidget(split, 1)
         self.marker.currentIndexChanged.connect(self.redraw)
+        self.marker.currentIndexChanged.connect(self._marker_tip)
+        # a resized canvas is drawn again (after a pause), so the legend's columns fit its width
+        self.drawn_width = 0
+        self.refit = QTimer(self)
+        self.refit.setSingleShot(True)
+        self.refit.setInterval(150)
+        self.refit.timeout.connect(self._refit)
+        self.canvas.installEventFilter(self)
         self.period.currentIndexChanged.connect(self.redraw)
         self.canvas.mpl_connect("motion_notify_event", self._hovered)
         self.canvas.mpl_connect("button_press_event", self._clicked)
         prefs.changed.connect(self.redraw)
+
+    # ----------------------------------------------------------------- layout
+    def _controls(self) -> list[QWidget]:
+        return [self.marker, self.period, *self.toggles.values(), self.png, self.svg]
+
+    def _one_row_width(self) -> int:
+        spacing = max(0, self.bar_top.spacing())
+        widgets = self._controls()
+        margins = self.layout().contentsMargins()
+        return (sum(w.minimumSizeHint().width() if w is self.marker else w.sizeHint().width()
+                    for w in widgets) + spacing * (len(widgets) + 1)
+                + margins.left() + margins.right() + 40)
+
+    def _arrange_controls(self, two_rows: bool) -> None:
+        if two_rows == self.two_rows:
+            return
+        self.two_rows = two_rows
+        for bar in (self.bar_top, self.bar_bottom):
+            while bar.count():
+                bar.takeAt(0)
+        self.bar_top.addWidget(self.marker, 1 if two_rows else 0)
+        self.bar_top.addWidget(self.period)
+        rest = self.bar_bottom if two_rows else self.bar_top
+        for box in self.toggles.values():
+            rest.addWidget(box)
+        if not two_rows:
+            self.bar_top.addStretch(1)
+        else:
+            rest.addStretch(1)
+        rest.addWidget(self.png)
+        rest.addWidget(self.svg)
+
+    def resizeEvent(self, event: Any) -> None:
+        self._arrange_controls(event.size().width() < self._one_row_width())
+        super().resizeEvent(event)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if (watched is self.canvas and event.type() == QEvent.Type.Resize
+                and abs(event.size().width() - self.drawn_width) > 8):
+            self.refit.start()
+        return super().eventFilter(watched, event)
+
+    def _refit(self) -> None:
+        if abs(self.canvas.width() - self.drawn_width) > 8:
+            self.redraw()
+
+    def _marker_tip(self, *args: object) -> None:
+        self.marker.setToolTip(f"Marker or panel to show: {self.marker.currentText()}")
 
     # ----------------------------------------------------------------- data
     def load(self, journal: Journal) -> None:
@@ -135,6 +208,7 @@ class ChartPage(QWidget):
             "testosterone_total")
         self.marker.setCurrentIndex(max(0, index))
         self.marker.blockSignals(False)
+        self._marker_tip()
         self.redraw()
 
     def markers(self) -> tuple[str, ...]:
@@ -189,8 +263,20 @@ class ChartPage(QWidget):
             self.figure.clear()
             self.figure.text(0.5, 0.5, str(exc), ha="center", va="center", wrap=True)
             self.result = None
+        self._fit_canvas()
+        self.drawn_width = self.canvas.width()
         self.canvas.draw_idle()
         self._show_verdicts()
+
+    def _fit_canvas(self) -> None:
+        """A panel's canvas is as tall as its file (``chart_size``); the scroll area shows it."""
+        from hpgjournal.charts.marker import chart_size
+
+        n = len(self.result.marker_axes) if self.result is not None else 1
+        if self.marker.currentData() == SPERM or n <= 2:
+            self.canvas.setMinimumHeight(SMALL_CANVAS_HEIGHT)
+            return
+        self.canvas.setMinimumHeight(int(chart_size(n)[1] * FILE_DPI))
 
     def _show_verdicts(self) -> None:
         parts = ["<h3>Observed against expected</h3>"]
@@ -267,6 +353,26 @@ class ChartPage(QWidget):
         self.side.anchorClicked.connect(lambda url: self._show_verdicts())
 
     # ----------------------------------------------------------------- export
+    def file_figure(self) -> Figure:
+        """The chart on show drawn as the command line writes it: its whole natural size (not
+        the part of it the window shows) and the footnote that stands in for the side panel."""
+        from hpgjournal.charts import build_marker_chart, build_sperm_recovery_chart
+        from hpgjournal.charts.marker import chart_size
+
+        units = self.prefs.system if self.prefs else "us"
+        if self.marker.currentData() == SPERM:
+            return build_sperm_recovery_chart(self.journal, units=units,
+                                              knowledge=self.knowledge).figure
+        keys = self.markers()
+        start, end = self._period()
+        return build_marker_chart(
+            self.journal, list(keys), start=start, end=end, units=units,
+            show_ranges=self.toggles["ranges"].isChecked(),
+            show_phases=self.toggles["phases"].isChecked(),
+            show_expected=self.toggles["expected"].isChecked(),
+            show_doses=self.toggles["doses"].isChecked(), knowledge=self.knowledge,
+            data=self.data_cache.get(keys), size=chart_size(len(keys)), footnote=True).figure
+
     def export(self, kind: str, path: Path | None = None) -> Path | None:
         if self.result is None:
             return None
@@ -281,7 +387,7 @@ class ChartPage(QWidget):
         try:
             from hpgjournal.charts.result import save_figure
 
-            save_figure(self.figure, path, kind, dpi=150 if kind == "png" else None)
+            save_figure(self.file_figure(), path, kind)
         except OSError as exc:
             from hpgjournal.store.faults import cannot_write
 

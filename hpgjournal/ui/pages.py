@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -240,11 +241,7 @@ class DashboardPage(QWidget):
         return card
 
     def _markers(self, results: Sequence[Any]) -> QWidget:
-        box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
-        shown = 0
+        cards: list[QWidget] = []
         by_key: dict[str, list[Any]] = {}
         for result in results:
             by_key.setdefault(result.analyte, []).append(result)
@@ -256,13 +253,10 @@ class DashboardPage(QWidget):
             # the trend compares like with like: the same assay method only
             method = newest_first[0].method
             latest = [r for r in newest_first if r.method == method][:2]
-            grid.addWidget(self._marker_card(latest), shown // 4, shown % 4)
-            shown += 1
-        if not shown:
-            grid.addWidget(label("No lab results yet.", "muted"), 0, 0)
-        for col in range(4):
-            grid.setColumnStretch(col, 1)
-        return box
+            cards.append(self._marker_card(latest))
+        if not cards:
+            return label("No lab results yet.", "muted")
+        return CardFlow(cards)
 
     def _marker_card(self, latest: Sequence[Any]) -> QFrame:
         result = latest[0]
@@ -273,11 +267,12 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
-        layout.addWidget(label(series_name(result.analyte, result.method), "cardname"))
+        # both wrap, so that three cards fit beside each other at 1024 pixels
+        layout.addWidget(label(series_name(result.analyte, result.method), "cardname", wrap=True))
         system = self.prefs.for_marker(result.analyte) if self.prefs else "us"
         value, unit = value_in(result, system)
         change = trend(result, previous, system)
-        value_label = label(f"{value} {unit}  {change.arrow}".rstrip(), "cardvalue")
+        value_label = label(f"{value} {unit}  {change.arrow}".rstrip(), "cardvalue", wrap=True)
         layout.addWidget(value_label)
         state = status(result)
         colour = {"high": HIGH, "low": LOW, "in range": OK}.get(state, MUTED)
@@ -286,6 +281,64 @@ class DashboardPage(QWidget):
         layout.addWidget(state_label)
         layout.addWidget(label(f"{result.taken_at[:10]} · {change.text}", "muted", wrap=True))
         return card
+
+
+class CardFlow(QWidget):
+    """Cards in as many equal columns as the width holds (at most ``most``), re-laid on resize.
+
+    Its minimum width is one card's, so a narrow window gets fewer columns instead of a
+    horizontal scroll bar.
+    """
+
+    def __init__(self, cards: Sequence[QWidget], *, least_width: int = 220, most: int = 4,
+                 spacing: int = 10, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card-flow")
+        self.cards = list(cards)
+        self.most = most
+        self.spacing = spacing
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(spacing)
+        # the grid must not force its own minimum (all columns) on this widget
+        self.grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.card_width = max([least_width] + [c.minimumSizeHint().width() for c in self.cards])
+        for card in self.cards:
+            card.setMinimumWidth(self.card_width)
+        self.columns = 0
+        self._place(min(most, len(self.cards)))
+
+    def columns_for(self, width: int) -> int:
+        fit = (width + self.spacing) // (self.card_width + self.spacing)
+        return max(1, min(self.most, len(self.cards), fit))
+
+    def _place(self, columns: int) -> None:
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for i, card in enumerate(self.cards):
+            self.grid.addWidget(card, i // columns, i % columns)
+        for col in range(max(columns, self.columns)):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)
+        self.columns = columns
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        rows = -(-len(self.cards) // max(1, self.columns))
+        height = max((c.minimumSizeHint().height() for c in self.cards), default=0)
+        return QSize(self.card_width, rows * height + (rows - 1) * self.spacing)
+
+    def sizeHint(self) -> QSize:
+        hint = self.grid.sizeHint()
+        return QSize(hint.width(), max(hint.height(), self.minimumSizeHint().height()))
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        columns = self.columns_for(event.size().width())
+        if columns != self.columns:
+            self._place(columns)
 
 
 class RecordFilter(QSortFilterProxyModel):

@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", default="overview", help="page key, e.g. labs, phases")
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--filter", default="", help="text typed into the page's filter box")
+    parser.add_argument("--marker", default="", help="on the charts page: the marker shown, "
+                                                     "e.g. panel, lh, estradiol")
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QCoreApplication, QTimer
@@ -48,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     page = window.pages.get(args.page)  # built by show_page
     if args.filter and page is not None and hasattr(page, "filter"):
         page.filter.setText(args.filter)
+    if args.marker and page is not None and hasattr(page, "select"):
+        page.select(args.marker)
     window.show()
 
     def grab() -> None:

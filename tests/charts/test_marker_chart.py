@@ -304,3 +304,21 @@ def test_the_chart_and_assess_give_the_same_verdicts(demo: Journal):
               if a.analyte in PANEL_MARKERS}
     on_chart = {(a.phase_kind, a.analyte): a.verdict for a in chart.assessments}
     assert on_chart == judged and len(judged) > 20
+
+
+@pytest.mark.parametrize("width", [5.0, 8.0, 10.0])
+def test_the_panels_legend_takes_as_few_rows_as_fit_its_width(demo: Journal, width: float) -> None:
+    """Entries fill a legend column by column: the columns are chosen for that order, so the
+    legend is never wider than the figure and takes no more rows than it must."""
+    result = build_marker_chart(demo, list(PANEL_MARKERS), size=(width, 12.25))
+    figure = result.figure
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    legend = figure.legends[0]
+    extent = legend.get_window_extent(renderer)
+    assert extent.x0 >= 0 and extent.x1 <= width * figure.dpi
+    texts = legend.get_texts()
+    rows = {round(t.get_window_extent(renderer).y0) for t in texts}
+    if width >= 8.0:  # the Charts page's canvas at 1366x768 is about 8 inches wide
+        assert len(rows) < len(texts)  # two columns or more
