@@ -185,7 +185,7 @@ class ImportDialog(QDialog):
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.start_commit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -321,8 +321,14 @@ class ImportDialog(QDialog):
             self.message.setStyleSheet("")
             self.message.setText("" if new else "Nothing new to import: every result is "
                                                  "already in the journal.")
-        self.import_button.setText(f"&Import {count_of(new, 'result')}")
+        # with nothing to import the button says so, and Enter closes instead of looking like
+        # it could import
+        self.import_button.setText(f"&Import {count_of(new, 'result')}" if new
+                                   else "Nothing to import")
         self.import_button.setEnabled(bool(new) and not ambiguous)
+        self.import_button.setDefault(bool(new) and not ambiguous)
+        self.cancel_button.setText("Cancel" if new else "Close")
+        self.cancel_button.setDefault(not new)
 
     def _plan_failed(self, exc: BaseException) -> None:
         self._busy(False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from hpgjournal.domain.records import Batch, LabResult
 from hpgjournal.store.journal import Journal
@@ -83,12 +84,15 @@ def test_reimporting_the_same_file_adds_nothing(empty_window, qtbot, tmp_path):
     def again(dialog):
         wait_planned(qtbot, dialog)
         seen.append((dialog.summary.text(), dialog.import_button.isEnabled(),
-                     dialog.message.text(), dialog.detected.text()))
-        dialog.reject()
+                     dialog.message.text(), dialog.detected.text(), dialog.import_button.text(),
+                     dialog.cancel_button.text()))
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Enter closes: there is nothing to import
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
 
     with_modal(lambda: empty_window.import_files([path]), again)
-    summary, enabled, message, detected = seen[0]
+    summary, enabled, message, detected, button, cancel = seen[0]
     assert summary.startswith("0 new · 1 already") and not enabled
+    assert (button, cancel) == ("Nothing to import", "Close")
     assert "Nothing new" in message and "imported before" in detected
     assert empty_window.journal.count(LabResult) == 1
 
