@@ -507,6 +507,25 @@ class Journal:
         rows = self.conn.execute(sql + " ORDER BY taken_at DESC, id DESC LIMIT ?", [*params, n])
         return [_record(LabResult, r) for r in rows]
 
+    def labs_named(self) -> list[str]:
+        """The labs the journal's results name, sorted (for an entry field's suggestions)."""
+        rows = self.conn.execute("SELECT DISTINCT lab FROM lab_results WHERE lab != '' "
+                                 "ORDER BY lab")
+        return [r[0] for r in rows]
+
+    def results_per_batch(self) -> dict[int, int]:
+        """How many lab results each import batch holds now."""
+        return dict(self.conn.execute(
+            "SELECT batch_id, count(*) FROM lab_results WHERE batch_id IS NOT NULL "
+            "GROUP BY batch_id").fetchall())
+
+    def last_site(self, medication_id: int | None) -> str:
+        """The injection site of the newest dose of a regimen (or of doses without one)."""
+        row = self.conn.execute(
+            "SELECT site FROM doses WHERE medication_id IS ? AND site != '' "
+            "ORDER BY taken_at DESC LIMIT 1", [medication_id]).fetchone()
+        return row[0] if row else ""
+
     def analytes_present(self) -> list[str]:
         rows = self.conn.execute("SELECT DISTINCT analyte FROM lab_results ORDER BY analyte")
         return [r[0] for r in rows]

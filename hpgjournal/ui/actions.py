@@ -104,9 +104,7 @@ class RecordActions:
             self.session.delete(records, f"Delete {what}")
 
     def _labs(self) -> list[str]:
-        rows = self.session.journal.conn.execute(
-            "SELECT DISTINCT lab FROM lab_results WHERE lab != '' ORDER BY lab")
-        return [r[0] for r in rows]
+        return self.session.journal.labs_named()
 
     # ----------------------------------------------------------------- lab results
     def add_lab(self) -> LabResult | None:
@@ -192,10 +190,7 @@ class RecordActions:
         return self.session.journal.active_medications(date.today().isoformat())
 
     def _last_site(self, medication_id: int | None) -> str:
-        row = self.session.journal.conn.execute(
-            "SELECT site FROM doses WHERE medication_id IS ? AND site != '' "
-            "ORDER BY taken_at DESC LIMIT 1", [medication_id]).fetchone()
-        return row[0] if row else ""
+        return self.session.journal.last_site(medication_id)
 
     def log_dose(self, regimen: Medication | None = None) -> Dose | None:
         """Log a dose; with a regimen, its dose, unit and the next injection site are filled in."""

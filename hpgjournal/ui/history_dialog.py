@@ -53,9 +53,7 @@ class ImportHistoryDialog(QDialog):
     def load(self) -> None:
         journal = self.session.journal
         self.batches = list(reversed(journal.all(Batch)))
-        counts = dict(journal.conn.execute(
-            "SELECT batch_id, count(*) FROM lab_results WHERE batch_id IS NOT NULL "
-            "GROUP BY batch_id").fetchall())
+        counts = journal.results_per_batch()
         self.table.setRowCount(len(self.batches))
         for row, batch in enumerate(self.batches):
             cells = [batch.imported_at.replace("T", " "), batch.source,

@@ -245,10 +245,18 @@ def _linked_doses(journal: Journal, batch_id: int, records: list[Any]) -> list[D
 
 
 class _BatchCommand(SessionCommand):
+    """An import batch put back or taken out; ``removes`` says which the first step did."""
+
+    removes = False
+
     def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
         super().__init__(session, text)
         self.batch = session.journal.get(Batch, batch_id)
         self.records = session.journal.batch_records(batch_id)
+        self.linked: list[Dose] = []
+        if self.removes:
+            self.take_out()
+        session.announce(self.kinds())
 
     def put_back(self) -> None:
         _restore_batch(self.journal, self.batch, self.records, self.linked)
@@ -257,6 +265,18 @@ class _BatchCommand(SessionCommand):
         self.linked = _linked_doses(self.journal, self.batch.id, self.records)
         self.journal.undo_batch(self.batch.id)
 
+    def apply(self) -> None:
+        if self.removes:
+            self.take_out()
+        else:
+            self.put_back()
+
+    def revert(self) -> None:
+        if self.removes:
+            self.put_back()
+        else:
+            self.take_out()
+
     def kinds(self) -> set[type]:
         return {Batch, LabResult, Dose, *(type(r) for r in self.records)}
 
@@ -264,31 +284,11 @@ class _BatchCommand(SessionCommand):
 class ImportBatchCommand(_BatchCommand):
     """An import already committed as one batch: undo removes the whole batch, redo restores it."""
 
-    def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
-        super().__init__(session, batch_id, text)
-        self.linked: list[Dose] = []
-        session.announce(self.kinds())
-
-    def apply(self) -> None:
-        self.put_back()
-
-    def revert(self) -> None:
-        self.take_out()
-
 
 class RemoveBatchCommand(_BatchCommand):
     """Take an earlier import out of the journal (from the import history); undo puts it back."""
 
-    def __init__(self, session: JournalSession, batch_id: int, text: str) -> None:
-        super().__init__(session, batch_id, text)
-        self.take_out()
-        session.announce(self.kinds())
-
-    def apply(self) -> None:
-        self.take_out()
-
-    def revert(self) -> None:
-        self.put_back()
+    removes = True
 
 
 class _Profile(SessionCommand):

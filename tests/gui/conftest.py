@@ -30,3 +30,12 @@ def qtbot_app():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance()
+
+
+@pytest.fixture
+def opened(window, qtbot, demo_path):
+    """The window shown on a copy of the demo journal."""
+    window.open_journal(demo_path)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

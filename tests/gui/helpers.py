@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 
 def with_modal(action: Callable[[], Any], play: Callable[[QWidget], None], *,
@@ -50,3 +50,9 @@ def close_with_save(dialog: QDialog) -> None:
 
     box = dialog.findChild(QDialogButtonBox)
     box.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def press_save(qtbot: Any, dialog: QWidget) -> None:
+    """Click the dialog's Save button with the mouse."""
+    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -8,24 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
 
 from hpgjournal.domain.records import LabResult
 
-from .helpers import with_modal
-
-
-@pytest.fixture
-def opened(window, qtbot, demo_path):
-    window.open_journal(demo_path)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def press_save(qtbot, dialog):
-    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+from .helpers import press_save, with_modal
 
 
 def type_result(qtbot, dialog, key, value, unit):

@@ -6,25 +6,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
 
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
 
-from .helpers import with_modal
-
-
-@pytest.fixture
-def opened(window, qtbot, demo_path):
-    window.open_journal(demo_path)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def press_save(qtbot, dialog):
-    button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+from .helpers import press_save, with_modal
 
 
 def pick_marker(qtbot, dialog, name):
