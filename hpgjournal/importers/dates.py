@@ -26,6 +26,7 @@ __all__ = [
     "DateShape",
     "decide_order",
     "parse_shape",
+    "read_typed",
     "to_stamp",
 ]
 
@@ -217,3 +218,27 @@ def decide_order(shapes: Iterable[DateShape], *, user: str = "auto",
     if not examples:  # every numeric date has day == month: the order changes nothing
         return DateOrder(guess, "file")
     return DateOrder(guess, "guess", ambiguous=True, examples=tuple(examples))
+
+
+def read_typed(text: str) -> tuple[str, str]:
+    """One date a person typed, decided on its own: ``(YYYY-MM-DD, HH:MM or "")``.
+
+    ISO dates, dotted ones (day first by convention) and month names are read as they are; a
+    slashed or dashed date is read only when one of its numbers can only be a day
+    (``14/3/2026``, ``3/14/2026``). One that reads both ways raises DateError naming both days,
+    so a typed date is never guessed.
+    """
+    shape = parse_shape(text)
+    if shape.kind == "numeric":
+        if shape.sep == "." or shape.a > 12 >= shape.b:
+            order = "dmy"
+        elif shape.b > 12 >= shape.a or shape.a == shape.b:
+            order = "mdy"
+        else:
+            first, second = (to_stamp(shape, o, keep_time=False) for o in ("mdy", "dmy"))
+            raise DateError(f"{_show(shape)} could be {first} or {second}: write it as "
+                            "YYYY-MM-DD (or day.month.year)")
+    else:
+        order = "ymd"
+    stamp = to_stamp(shape, order, keep_time=False)
+    return stamp, shape.time

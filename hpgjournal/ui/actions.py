@@ -235,12 +235,43 @@ class RecordActions:
     def add_phase(self, kind: str = "") -> None:
         from hpgjournal.ui.record_dialogs import PhaseDialog
 
-        self._add_from(PhaseDialog(self.window, kind=kind), lambda p: f"Add {describe(p)}")
+        self._add_from(PhaseDialog(self.window, kind=kind,
+                                   others=self.session.journal.all(Phase)),
+                       lambda p: f"Add {describe(p)}")
 
     def edit_phase(self, phase: Phase) -> None:
         from hpgjournal.ui.record_dialogs import PhaseDialog
 
-        self._edit_from(PhaseDialog(self.window, phase), phase)
+        self._edit_from(PhaseDialog(self.window, phase, others=self.session.journal.all(Phase)),
+                        phase)
+
+    def move_phase(self, old: Phase, new: Phase) -> bool:
+        """A phase dragged on the timeline: moved as one undoable step, after a question when
+        the new days cannot be true beside another phase (a washout during TRT). The status
+        bar names the new dates and any overlap the move made."""
+        from hpgjournal.domain.phases import new_overlaps
+        from hpgjournal.ui.record_dialogs import clashing
+
+        others = self.session.journal.all(Phase)
+        clashes = clashing(old, new, others)
+        if clashes:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Move the phase",
+                              f"Move {describe(old)} to {_span(new)}?\n\n"
+                              + "\n".join(f"{c}." for c in clashes), parent=self.window)
+            move = box.addButton("&Move it", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("&Keep it where it was", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(box.buttons()[-1])
+            box.exec()
+            if box.clickedButton() is not move:
+                return False
+        self.session.edit(old, new, f"Move {phase_label(old.kind)}")
+        shared = [o.sentence(new.kind) for o in new_overlaps(old, new, others, date.today())
+                  if not o.contradicts]
+        status = getattr(self.window, "statusBar", None)
+        if callable(status):
+            status().showMessage(" · ".join([f"{phase_label(new.kind)} now runs {_span(new)}",
+                                             *shared, "Edit > Undo moves it back"]), 15000)
+        return True
 
     def phases_from_regimens(self) -> None:
         """Start a phase for each active regimen's drug (e.g. hCG + clomiphene) from today."""
@@ -290,3 +321,7 @@ class RecordActions:
         from hpgjournal.ui.record_dialogs import MeasureDialog
 
         self._edit_from(MeasureDialog(self.window, measure), measure)
+
+
+def _span(phase: Phase) -> str:
+    return f"{phase.start_date} to {phase.end_date or 'ongoing'}"

@@ -32,6 +32,7 @@ class ImportHistoryDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, 5)
+        self.table.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
         self.table.setHorizontalHeaderLabels(["Imported", "File", "Format", "Results now",
                                               "Note"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -207,6 +207,7 @@ class ImportDialog(QDialog):
         self.proxy = ProblemFilter(self)
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
         self.table.setModel(self.proxy)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -239,6 +240,7 @@ class ImportDialog(QDialog):
             grid.addWidget(box, 1 + n // 3, (n % 3) * 2 + 1)
         layout.addLayout(grid)
         self.sample = QTableWidget()
+        self.sample.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
         self.sample.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout.addWidget(self.sample, 1)
         use = QPushButton("&Use these columns")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import QStringListModel, Qt
@@ -189,7 +188,10 @@ class LabResultDialog(SavesOnAccept, QDialog):
         self.when = DateTimeField()
         fields.addRow("&Date and time", self.errors.holder("taken_at", self.when))
         self.marker = MarkerPicker()
-        self.custom = QCheckBox("Not in the list: keep it as my own marker")
+        self.custom = QCheckBox("Not in the list: keep it as my &own marker")
+        keep_room = self.custom.sizePolicy()
+        keep_room.setRetainSizeWhenHidden(True)  # the form does not jump when it shows
+        self.custom.setSizePolicy(keep_room)
         marker_box = QWidget()
         marker_layout = QVBoxLayout(marker_box)
         marker_layout.setContentsMargins(0, 0, 0, 0)
@@ -230,6 +232,7 @@ class LabResultDialog(SavesOnAccept, QDialog):
         layout.addWidget(buttons)
         self.marker.currentIndexChanged.connect(self._marker_changed)
         self.marker.editTextChanged.connect(self._update_preview)
+        self.marker.editTextChanged.connect(self._offer_custom)
         self.custom.toggled.connect(self._custom_toggled)
         for edit in (self.value, self.range):
             edit.textChanged.connect(self._update_preview)
@@ -240,11 +243,9 @@ class LabResultDialog(SavesOnAccept, QDialog):
         self._marker_changed()
         if result:
             self._load(result)
-        # Keyboard order follows how a report is read: marker, value, unit, range, then the rest.
-        chain = [self.marker, self.method, self.value, self.unit, self.range, self.lab, self.note,
-                 self.custom, self.when.date, self.when.time]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        self._offer_custom()
+        # Tab follows the order the fields are read in (they are made in that order); the
+        # cursor starts where a new result starts, at the marker.
         (self.value if result else self.marker).setFocus()
 
     # ----------------------------------------------------------------- filling the form
@@ -309,6 +310,14 @@ class LabResultDialog(SavesOnAccept, QDialog):
         self._update_preview()
         if self._unit_missing and key:
             self.errors.show(unit_not_chosen(key, self._unit_missing))
+
+    def _offer_custom(self, *args: object) -> None:
+        """The "own marker" box shows only when it means something: the typed name is no
+        known marker, or the result is kept as an own marker already. So Tab goes from a
+        known marker straight on to its value."""
+        typed = self.marker.currentText().strip()
+        self.custom.setVisible(self.custom.isChecked()
+                               or (bool(typed) and self.marker.resolve() is None))
 
     def _custom_toggled(self, on: bool) -> None:
         self.unit.setEditable(on)
@@ -419,6 +428,7 @@ class PanelDialog(SavesOnAccept, QDialog):
         for key in PANEL_MARKERS:
             self.add_row(key)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its fields are the stops, not the area
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_host)
         layout.addWidget(scroll, 1)

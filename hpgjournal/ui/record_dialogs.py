@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain import analytes
 from hpgjournal.domain.drugs import DRUG_CLASSES, DRUGS, ROUTES, find_drug
 from hpgjournal.domain.errors import ValidationError
-from hpgjournal.domain.phases import PHASE_KINDS
+from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps
 from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import SCORE_NAMES, Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.domain.results import make_result
@@ -299,10 +299,15 @@ def next_site(last: str, route: str) -> str:
 
 
 class PhaseDialog(RecordDialog):
+    """A therapy phase. ``others`` are the journal's phases: dates that would put a drug-free
+    phase (baseline, washout, recovery) on days of a drug phase are a warning that must be
+    seen before Save keeps them."""
+
     def __init__(self, parent: QWidget | None = None, phase: Phase | None = None,
-                 kind: str = "") -> None:
+                 kind: str = "", others: Sequence[Phase] = ()) -> None:
         super().__init__("Edit phase" if phase else "Add a therapy phase", parent)
         self.original = phase
+        self.others = list(others)
         self.kind = QComboBox()
         for key, info in PHASE_KINDS.items():
             self.kind.addItem(info.label, key)
@@ -331,6 +336,28 @@ class PhaseDialog(RecordDialog):
             raise ValidationError("end_date", "the end is before the start: correct one of them")
         return Phase(self.original.id if self.original else None, self.kind.currentData(),
                      start, end, self.note.text().strip())
+
+    def accept(self) -> None:
+        self.errors.clear()
+        try:
+            phase = self.build()
+        except ValidationError as exc:
+            self.errors.show(exc)
+            return
+        clashes = clashing(self.original, phase, self.others)
+        if not self.errors.confirm_warnings({"start_date": "; ".join(clashes)} if clashes else {}):
+            return
+        self.record = phase
+        QDialog.accept(self)
+
+
+def clashing(before: Phase | None, after: Phase, others: Sequence[Phase]) -> list[str]:
+    """Sentences for the days ``after`` would newly share with a phase it cannot run beside
+    (a washout during TRT); ``before`` is the phase as it was (None for a new one)."""
+    if before is None:  # a new phase: every overlap is new
+        before = replace(after, start_date="0001-01-01", end_date="0001-01-01")
+    return [o.sentence(after.kind) for o in new_overlaps(before, after, others, date.today())
+            if o.contradicts]
 
 
 SCORE_LABELS = {"energy": "&Energy", "libido": "&Libido", "mood": "&Mood", "sleep": "&Sleep",
@@ -615,6 +642,7 @@ class AmsDialog(RecordDialog):
             self.groups.append(group)
         grid.setColumnStretch(0, 1)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its answers are the stops, not the area
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_host)
         self.outer.addWidget(scroll, 1)

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain.errors import UserError
 from hpgjournal.report.content import DEFAULT_SECTIONS, SECTION_TITLES, SECTIONS, ReportOptions
 from hpgjournal.store.journal import Journal
+from hpgjournal.ui.forms import DateEdit
 from hpgjournal.ui.pages import page_header
 
 
@@ -42,11 +42,8 @@ class ReportPage(QWidget):
             "notes you marked for the doctor. It shows recorded data, not advice."))
         form = QFormLayout()
         period = QHBoxLayout()
-        self.start = QDateEdit()
-        self.end = QDateEdit()
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.start = DateEdit()
+        self.end = DateEdit()
         self.preset = QComboBox()
         self.preset.setToolTip("Period (Alt+P)")
         self.preset.addItems(["Last 12 months", "Last 6 months", "Since the current phase began",
@@ -125,6 +122,9 @@ class ReportPage(QWidget):
             self.end.setDate(QDate(today.year, today.month, today.day))
 
     def options(self) -> ReportOptions:
+        for edit, which in ((self.start, "start"), (self.end, "end")):
+            if edit.problem():
+                raise UserError(f"the period's {which}: {edit.problem()}")
         start = self.start.date().toString("yyyy-MM-dd")
         end = self.end.date().toString("yyyy-MM-dd")
         if start > end:

@@ -9,12 +9,13 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
-from hpgjournal.domain.phases import PHASE_KINDS, phase_label
+from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps, phase_label
 from hpgjournal.domain.records import Phase
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.actions import RecordActions
+from hpgjournal.ui.style import HIGH
 
 LANE_HEIGHT = 26
 LANE_GAP = 6
@@ -45,6 +46,7 @@ class PhaseTimeline(QWidget):
 
     phase_changed = Signal(object, object)  # old Phase, new Phase (after a drag)
     phase_activated = Signal(object)  # double-clicked Phase
+    drag_info = Signal(str)  # while dragging: the dates and overlaps it would give; "" after
 
     def __init__(self, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
@@ -143,11 +145,35 @@ class PhaseTimeline(QWidget):
             painter.setPen(QPen(QColor("white"), 2))
             painter.drawText(rect.adjusted(0, 0, -4, 0),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), "›")
-        painter.setPen(QPen(QColor("white")))
-        label = painter.fontMetrics().elidedText(phase_label(phase.kind),
-                                                 Qt.TextElideMode.ElideRight, int(rect.width()) - 8)
-        painter.drawText(rect.adjusted(6, 0, -6, 0),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), label)
+        self._paint_label(painter, phase, rect)
+
+    def _paint_label(self, painter: QPainter, phase: Phase, rect: QRectF) -> None:
+        placed = self.label_place(phase, rect)
+        if placed is None:
+            return
+        room, inside = placed
+        colour = QColor("white") if inside else self.palette().color(self.foregroundRole())
+        painter.setPen(QPen(colour))
+        painter.drawText(room, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         phase_label(phase.kind))
+
+    def label_place(self, phase: Phase, rect: QRectF | None = None) -> tuple[QRectF, bool] | None:
+        """Where the phase's whole name goes: inside its span, or beside it when the span is
+        too short and the lane is free there (``inside`` False); None when neither fits. A
+        name is never cut ("h" helps nobody: the tooltip and the table name it)."""
+        rect = rect if rect is not None else self.span_rect(phase)
+        width = self.fontMetrics().horizontalAdvance(phase_label(phase.kind))
+        if width + 12 <= rect.width():
+            return rect.adjusted(6, 0, -6, 0), True
+        room = QRectF(rect.right() + 4, rect.top(), width + 4, rect.height())
+        if room.right() > self.width() - 4:
+            return None
+        lane = self.lanes.get(phase.id or 0, 0)
+        for other in self.phases:
+            if other.id != phase.id and self.lanes.get(other.id or 0, 0) == lane \
+                    and self.span_rect(other).intersects(room):
+                return None
+        return room, False
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -172,7 +198,20 @@ class PhaseTimeline(QWidget):
             self.setCursor(cursor)
             return
         self._preview = self.dragged(point.x())
+        self.drag_info.emit(self.describe_drag(self._preview))
         self.update()
+
+    def describe_drag(self, preview: Phase | None) -> str:
+        """What the drag would do: the new dates and the overlaps it would make."""
+        if self._drag is None or preview is None:
+            return ""
+        old = self._drag[0]
+        end = preview.end_date or "ongoing"
+        parts = [f"{phase_label(old.kind)}: {preview.start_date} to {end}"]
+        for overlap in new_overlaps(old, preview, self.phases, self.today):
+            parts.append(("Cannot both be true: " if overlap.contradicts else "")
+                         + overlap.sentence(old.kind))
+        return " · ".join(parts)
 
     def dragged(self, x: int) -> Phase | None:
         """The phase as it would be if the drag ended at ``x`` (None if nothing changes)."""
@@ -199,6 +238,7 @@ class PhaseTimeline(QWidget):
             new = self.dragged(event.position().toPoint().x())
             old = self._drag[0]
             self._drag, self._preview = None, None
+            self.drag_info.emit("")
             self.update()
             if new is not None and new != old:
                 self.phase_changed.emit(old, new)
@@ -226,11 +266,22 @@ class PhasesPage(QWidget):
                               "e.g. hCG + clomiphene: a phase for each active regimen, from today")
         self.table.enable_editing(actions.edit_phase, actions.delete)
         self.table.finish_toolbar()
+        self.drag_info = QLabel()  # while a span is dragged: its new dates and overlaps
+        self.drag_info.setObjectName("drag-info")
+        self.drag_info.setWordWrap(True)
+        self.drag_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.drag_info.hide()
+        self.table.layout().insertWidget(2, self.drag_info)
+        self.timeline.drag_info.connect(self._show_drag)
         self.timeline.phase_activated.connect(actions.edit_phase)
-        self.timeline.phase_changed.connect(
-            lambda old, new: actions.session.edit(old, new, f"Move {phase_label(old.kind)}"))
+        self.timeline.phase_changed.connect(actions.move_phase)
         layout.addWidget(self.table)
         self.proxy = self.table.proxy
+
+    def _show_drag(self, text: str) -> None:
+        self.drag_info.setText(text)
+        self.drag_info.setVisible(bool(text))
+        self.drag_info.setStyleSheet(f"color: {HIGH};" if "Cannot both be true" in text else "")
 
     def load(self, journal: Journal) -> None:
         phases = journal.all(Phase)

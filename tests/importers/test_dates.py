@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hpgjournal.importers.dates import DateError, decide_order, parse_shape, to_stamp
+from hpgjournal.importers.dates import DateError, decide_order, parse_shape, read_typed, to_stamp
 from tests.importers.helpers import plan_file, results
 
 
@@ -167,3 +167,16 @@ def test_a_separate_time_column(tmp_path, journal):
     plan = plan_import([path], journal)
     assert [r.result.taken_at if r.result else r.reason for r in plan.rows] == [
         "2024-03-15T08:05", "2024-03-16", "'25:00' is not a time"]
+
+
+def test_a_typed_date_is_read_on_its_own_and_never_guessed():
+    assert read_typed("2026-03-04") == ("2026-03-04", "")
+    assert read_typed("4.3.2026") == ("2026-03-04", "")  # dotted: day first
+    assert read_typed("14/3/2026") == ("2026-03-14", "")
+    assert read_typed("3/14/2026 8:30 PM") == ("2026-03-14", "20:30")
+    assert read_typed("4 Mar 2026") == ("2026-03-04", "")
+    assert read_typed("3/3/2026") == ("2026-03-03", "")  # both readings are the same day
+    with pytest.raises(DateError, match="could be 2026-03-04 or 2026-04-03"):
+        read_typed("3/4/2026")
+    with pytest.raises(DateError, match="is not a date"):
+        read_typed("soon")

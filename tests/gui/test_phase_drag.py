@@ -1,0 +1,132 @@
+"""Dragging a phase on the timeline as a user does: the new dates are shown while dragging,
+an overlap that cannot be true (a washout during TRT) is asked about, one that can (hCG on
+a SERM) is named, and a short span never shows a cut name."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.records import Phase
+
+from .helpers import press_save, with_modal
+
+
+def phase(window, kind):
+    return next(p for p in window.journal.all(Phase) if p.kind == kind)
+
+
+def grab_and_move(qtbot, timeline, record, dx):
+    rect = timeline.span_rect(record)
+    start = QPoint(int(rect.center().x()), int(rect.center().y()))
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(timeline, start + QPoint(dx, 0))
+    return start + QPoint(dx, 0)
+
+
+def setup(opened):
+    opened.show_page("phases")
+    page = opened.page("phases")
+    return page, page.timeline
+
+
+def test_dragging_shows_the_new_dates_and_the_overlap_then_names_it(opened, qtbot):
+    page, timeline = setup(opened)
+    hcg = phase(opened, "hcg")
+    end = grab_and_move(qtbot, timeline, hcg, 40)
+    during = page.drag_info.text()
+    shown = page.drag_info.isVisible()
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=end)
+    moved = opened.journal.get(Phase, hcg.id)
+    assert shown and during.startswith(f"hCG: {moved.start_date} to {moved.end_date}")
+    assert "overlaps SERM: clomiphene" in during and "Cannot both be true" not in during
+    assert not page.drag_info.isVisible()  # gone once the span is let go
+    status = opened.statusBar().currentMessage()
+    assert f"hCG now runs {moved.start_date} to {moved.end_date}" in status
+    assert "overlaps SERM: clomiphene" in status and "Edit > Undo moves it back" in status
+
+
+def test_a_move_into_a_drug_free_phase_is_asked_and_can_be_refused(opened, qtbot):
+    page, timeline = setup(opened)
+    trt = phase(opened, "trt")
+    end = grab_and_move(qtbot, timeline, trt, 30)
+    assert "Cannot both be true: TRT would share" in page.drag_info.text()
+    assert "with Washout" in page.drag_info.text()
+    seen = {}
+
+    def keep(box):
+        assert isinstance(box, QMessageBox)
+        seen["text"] = box.text()
+        seen["default"] = box.defaultButton().text()
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter keeps it where it was
+
+    with_modal(lambda: qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=end), keep)
+    assert "washout means no therapy drug is taken" in seen["text"]
+    assert seen["default"] == "&Keep it where it was"
+    assert opened.journal.get(Phase, trt.id) == trt
+
+    end = grab_and_move(qtbot, timeline, trt, 30)
+
+    def move(box):
+        next(b for b in box.buttons() if b.text() == "&Move it").click()
+
+    with_modal(lambda: qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=end), move)
+    moved = opened.journal.get(Phase, trt.id)
+    assert moved.end_date > trt.end_date
+    opened.undo_group.undo()
+    assert opened.journal.get(Phase, trt.id) == trt
+
+
+def test_the_phase_dialog_warns_before_it_keeps_a_washout_inside_trt(opened, qtbot):
+    trt = phase(opened, "trt")
+    before = len(opened.journal.all(Phase))
+    seen = {}
+
+    def play(dialog):
+        dialog.kind.setCurrentIndex(dialog.kind.findData("washout"))
+        dialog.start.date.setFocus()
+        dialog.start.date.selectAll()
+        qtbot.keyClicks(dialog.start.date, "2024-05-01")
+        dialog.has_end.setChecked(True)
+        dialog.end.date.setFocus()
+        dialog.end.date.selectAll()
+        qtbot.keyClicks(dialog.end.date, "2024-05-20")
+        press_save(qtbot, dialog)
+        seen["open"] = dialog.isVisible()
+        seen["warning"] = dialog.errors.text("start_date")
+        seen["stored_meanwhile"] = len(opened.journal.all(Phase))
+        press_save(qtbot, dialog)  # seen: keep it
+
+    with_modal(lambda: opened.actions.add_phase(), play)
+    assert seen["open"] and seen["stored_meanwhile"] == before
+    assert ("Washout would share 2024-05-01 to 2024-05-20 (20 days) with TRT"
+            in seen["warning"]), seen["warning"]
+    assert "Press Save again" in seen["warning"]
+    assert len(opened.journal.all(Phase)) == before + 1
+    assert trt in opened.journal.all(Phase)
+
+
+def test_a_short_span_shows_its_whole_name_beside_it_or_none(opened, qtbot):
+    _page, timeline = setup(opened)
+    records = opened.journal.all(Phase)
+    metrics = timeline.fontMetrics()
+    for record in records:
+        placed = timeline.label_place(record)
+        rect = timeline.span_rect(record)
+        name = metrics.horizontalAdvance(phase_label(record.kind))
+        if placed is None:
+            assert name + 12 > rect.width(), record  # it does not fit inside
+            continue
+        room, inside = placed
+        assert room.width() >= name  # the whole name, never "h"
+        if inside:
+            assert rect.contains(room)
+        else:
+            assert room.left() >= rect.right() and room.right() <= timeline.width()
+            for other in records:
+                if other.id != record.id and timeline.lanes[other.id] == timeline.lanes[record.id]:
+                    assert not timeline.span_rect(other).intersects(room)
+    washout = phase(opened, "washout")
+    assert timeline.label_place(washout) is None  # 14 days, hCG right after it on its lane
+    assert timeline.label_place(phase(opened, "trt"))[1]  # two years: inside
