@@ -28,6 +28,7 @@ __all__ = [
     "default_range",
     "display_unit",
     "find_analyte",
+    "fold_name",
     "from_canonical",
     "get_analyte",
     "is_custom",
@@ -594,6 +595,11 @@ _CONVERSIONS: dict[str, dict[str, float]] = {a.key: _conversions(a) for a in _AN
 # --------------------------------------------------------------------------------------------
 # Lookup by key
 # --------------------------------------------------------------------------------------------
+
+
+def fold_name(name: str) -> str:
+    """A marker name as printed, folded for matching: spaces collapsed, case ignored."""
+    return " ".join(name.split()).casefold()
 
 
 def is_custom(key: str) -> bool:

@@ -15,7 +15,9 @@ def value_in(result: LabResult, system: str = "us") -> tuple[str, str]:
     """(value text, unit) of a result in the chosen unit system; text results stay text."""
     if result.value is None:
         return result.reported_value, result.reported_unit
-    if result.analyte.startswith("custom:"):
+    if result.analyte.startswith("custom:"):  # never converted: the lab's own digits
+        if result.reported_value:
+            return _point_decimal(_reported_number(result), result.value), result.unit
         return result.comparator + format_number(result.value, 2), result.unit
     marker = analytes.get_analyte(result.analyte)
     unit = analytes.display_unit(result.analyte, system)

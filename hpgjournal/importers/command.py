@@ -78,8 +78,9 @@ def _journal_for(path: Path, dry_run: bool) -> Iterator[Journal]:
 
 def _print_rows(plan: ImportPlan) -> None:
     for file in plan.files:
-        for warning in file.warnings:
-            print(f"{file.path}: warning: {warning}", file=sys.stderr)
+        for warning in (*file.warnings, file.names_warning()):
+            if warning:
+                print(f"{file.path}: warning: {warning}", file=sys.stderr)
     for row in plan.error_rows():
         print(f"{row.file}:{row.line}: {row.reason}", file=sys.stderr)
     for record in plan.records:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.analytes import CATALOGUE, CUSTOM_PREFIX, UnitError, find_analyte
+from hpgjournal.domain.analytes import CATALOGUE, CUSTOM_PREFIX, UnitError, find_analyte, fold_name
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.plausible import LIMITS, impossible_date, judge_value
 from hpgjournal.domain.records import LabResult
@@ -242,8 +242,14 @@ class Normaliser:
     """Turns the candidates of one file into results, with the file's decisions applied."""
 
     def __init__(self, *, decimal_comma: bool, order: DateOrder, source: str, lab: str = "",
-                 keep_time: bool = True, shapes: dict[str, DateShape] | None = None) -> None:
-        """``shapes`` are date texts already parsed (while deciding the order), reused here."""
+                 keep_time: bool = True, shapes: dict[str, DateShape] | None = None,
+                 names: Mapping[str, tuple[str, str]] | None = None) -> None:
+        """``shapes`` are date texts already parsed (while deciding the order), reused here.
+        ``names`` are names the user mapped to a known marker (folded name -> key, method):
+        a name no marker is known by is looked up there before it becomes an own marker."""
+        self.names = names or {}
+        self.unknown: set[str] = set()  # printed names kept as own markers (not recognised)
+        self.renamed: dict[str, tuple[str, str]] = {}  # printed name -> the user's marker
         self.decimal_comma = decimal_comma
         self._shapes = shapes or {}
         self.order = order
@@ -296,13 +302,34 @@ class Normaliser:
         found = self._names.get(cache_key)
         if found is None:
             try:
-                found = resolve_name(marker, method, loinc)
+                found = self._named(resolve_name(marker, method, loinc), marker)
             except RowError as exc:
                 found = exc
             self._names[cache_key] = found
         if isinstance(found, RowError):
             raise RowError(str(found))
         return found
+
+    def _named(self, found: Resolved, marker: str) -> Resolved:
+        """A name that became an own marker: the user's mapping, if there is one."""
+        if not found.key.startswith(CUSTOM_PREFIX) or marker.strip().startswith(CUSTOM_PREFIX):
+            return found  # recognised, or an own marker written as one (an export)
+        printed = found.key[len(CUSTOM_PREFIX):]
+        meaning = self.names.get(fold_name(printed))
+        if meaning is None:
+            self.unknown.add(printed)
+            return found
+        key, method = meaning
+        if key not in CATALOGUE:
+            self.unknown.add(printed)
+            return found
+        if found.name_unit and not _fits(key, found.name_unit):
+            raise RowError(f"{printed!r} is mapped to {CATALOGUE[key].name}, but its unit "
+                           f"{found.name_unit!r} does not fit it; accepted units: "
+                           f"{', '.join(analytes.units_for(key))}")
+        self.renamed[printed] = (key, method)
+        note = "; ".join(n for n in (f"printed as {printed}", found.note) if n)
+        return Resolved(key, method, found.name_unit, note)
 
     # -- units and ranges
     def _factor(self, key: str, unit: str) -> float | None:

@@ -14,7 +14,7 @@ file's size (``bench/import_csv.py`` measures it).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from itertools import chain
@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from hpgjournal.domain import analytes
+from hpgjournal.domain.analytes import CUSTOM_PREFIX, fold_name
+from hpgjournal.domain.display import count_of
 from hpgjournal.importers.dates import DateError, DateOrder, DateShape, decide_order, parse_shape
 from hpgjournal.importers.errors import ImportCancelled, ImportProblem, UnknownFormatError
 from hpgjournal.importers.formats import MIN_CONFIDENCE, Format, get_format, make_probe, rank
@@ -79,6 +81,9 @@ class FilePlan:
     is True when nothing did: the user must then choose before committing. ``ignored`` lists
     lines that hold no result (titles, footnotes, markers with no value) and why.
     ``previous_batches`` are import batches of this very file (same checksum).
+    ``unknown_names`` are the printed marker names no marker is known by, with their number
+    of rows: they are kept as the user's own markers unless mapped (plan again with
+    ``names``); ``renamed`` the names mapped by the user, with the marker (key, method).
     """
 
     path: Path
@@ -103,6 +108,19 @@ class FilePlan:
     ignored: tuple[Ignored, ...]
     warnings: tuple[str, ...]
     previous_batches: tuple[int, ...] = ()
+    unknown_names: tuple[tuple[str, int], ...] = ()
+    renamed: tuple[tuple[str, str, str], ...] = ()
+
+    def names_warning(self) -> str:
+        """A sentence naming the names no marker is known by ("" when there are none)."""
+        if not self.unknown_names:
+            return ""
+        listed = ", ".join(f"{name} ({count_of(n, 'row')})" for name, n in self.unknown_names[:6])
+        more = f" and {len(self.unknown_names) - 6} more" if len(self.unknown_names) > 6 else ""
+        return (f"{count_of(len(self.unknown_names), 'marker name')} not recognised, kept as "
+                "own markers (no chart, overview or report of the known markers shows them): "
+                f"{listed}{more}. To say which marker each one is, import the file in the "
+                "window (File > Import): its preview remembers the choice for later imports")
 
     def describe(self, *, names: bool = True) -> str:
         """One line: the format, encoding, delimiter and date order.
@@ -157,6 +175,18 @@ class ImportPlan:
         """The new rows whose values are implausible: imported, with a warning each."""
         return [self.rows[i] for i in self.rows.warned()]
 
+    def unknown_names(self) -> dict[str, int]:
+        """Printed names no marker is known by, over all files, with their rows."""
+        found: dict[str, int] = {}
+        for plan in self.files:
+            for name, rows in plan.unknown_names:
+                found[name] = found.get(name, 0) + rows
+        return found
+
+    def renamed(self) -> dict[str, tuple[str, str]]:
+        """Printed names the user's mapping turned into known markers (key, method)."""
+        return {name: (key, method) for plan in self.files for name, key, method in plan.renamed}
+
     def ambiguous_files(self) -> list[FilePlan]:
         """Files whose date order must be chosen (plan again with ``date_order``) to commit."""
         return [f for f in self.files if f.date_order_ambiguous]
@@ -190,6 +220,8 @@ def _file_summary(plan: FilePlan) -> dict[str, Any]:
         "ignored": [{"line": i.line, "text": i.text[:200], "reason": i.reason}
                     for i in plan.ignored],
         "warnings": list(plan.warnings), "previous_batches": list(plan.previous_batches),
+        "unknown_names": dict(plan.unknown_names),
+        "renamed": {name: key for name, key, _method in plan.renamed},
     }
 
 
@@ -335,7 +367,8 @@ def _shapes(texts: Iterable[str]) -> dict[str, DateShape]:
 
 
 def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMapping | None,
-                date_order: str, ticker: _Ticker, rows: PlannedRows) -> _Staged:
+                date_order: str, ticker: _Ticker, rows: PlannedRows,
+                names: Mapping[str, tuple[str, str]]) -> _Staged:
     """Read one file into pending ``rows`` and decide how to read its values and dates
     (nothing normalised yet)."""
     probe = make_probe(source)
@@ -358,7 +391,7 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
     # files that print 00:00 on every date (a spreadsheet's date cells) mean dates, not midnight
     keep_time = any(s.time and s.time != "00:00" for s in shapes.values()) or taken.timed
     normaliser = Normaliser(decimal_comma=decimal_comma, order=order, source=source.name,
-                            lab=reading.lab, keep_time=keep_time, shapes=shapes)
+                            lab=reading.lab, keep_time=keep_time, shapes=shapes, names=names)
     # the text and the table are no longer needed: the rows hold what they need of them
     return _Staged(replace(source, text=""), delimiter, fmt, confidence, alternatives, reading,
                    decimal_comma, order, start, end, normaliser, taken.others, taken.ignored,
@@ -409,6 +442,7 @@ def plan_import(
     date_order: str = "auto",
     encoding: str | None = None,
     mapping: ColumnMapping | None = None,
+    names: Mapping[str, tuple[str, str]] | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportPlan:
@@ -417,7 +451,9 @@ def plan_import(
     ``format`` names a format (see :data:`hpgjournal.importers.FORMAT_NAMES`) instead of
     detecting it; ``date_order`` is ``auto``, ``mdy``, ``dmy`` or ``ymd``; ``encoding``
     overrides the detected text encoding; ``mapping`` says which columns hold what in a table
-    whose layout was not recognised (:class:`ColumnMapping`). ``progress(done, total)`` is
+    whose layout was not recognised (:class:`ColumnMapping`); ``names`` what printed marker
+    names no marker is known by mean (folded name -> analyte key, method; by default the
+    names the user mapped before, ``journal.marker_names()``). ``progress(done, total)`` is
     called now and then, ending with ``done == total``; when ``cancelled()`` returns True the
     planning stops with :class:`ImportCancelled`. May be called from a worker thread: it only
     reads from the journal.
@@ -439,15 +475,18 @@ def plan_import(
         sources.append(read_source(Path(path), encoding))
         ticker.check()
     ticker.total = max(2 * sum(s.text.count("\n") + 1 for s in sources), 2)
+    names = {fold_name(k): v for k, v in
+             (journal.marker_names() if names is None else names).items()}
     rows = PlannedRows()
     with paused_gc():
         staged = []
         sources.reverse()
         while sources:  # each file's text is let go once the file is staged
-            staged.append(_stage_file(sources.pop(), wanted, mapping, date_order, ticker, rows))
+            staged.append(_stage_file(sources.pop(), wanted, mapping, date_order, ticker, rows,
+                                      names))
         plan = _compare(staged, rows, journal, ticker)
     plan.options = {"format": format, "date_order": date_order, "encoding": encoding,
-                    "mapping": mapping}
+                    "mapping": mapping, "names": dict(names)}
     ticker.finish()
     return plan
 
@@ -471,7 +510,7 @@ def _compare(staged: list[_Staged], rows: PlannedRows, journal: Journal,
         _list_implausible(stage.reading, rows, stage.start, stage.end)
         counts = {status: rows.count_status(status, stage.start, stage.end)
                   for status in STATUSES}
-        files.append(_file_plan(stage, counts, batches.get(stage.source.sha256, ())))
+        files.append(_file_plan(stage, counts, batches.get(stage.source.sha256, ()), rows))
     records = _compare_records(staged, journal)
     profile: dict[str, str] = {}
     current = journal.profile()
@@ -512,8 +551,20 @@ def _compare_records(staged: list[_Staged], journal: Journal) -> list[PlannedRec
     return planned
 
 
-def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...]) -> FilePlan:
+def _unknown_rows(stage: _Staged, rows: PlannedRows) -> tuple[tuple[str, int], ...]:
+    """The file's names kept as own markers because no marker is known by them, with the
+    number of their readable rows."""
+    unknown = stage.normaliser.unknown
+    if not unknown:
+        return ()
+    counts = rows.count_markers(stage.start, stage.end, (CUSTOM_PREFIX + n for n in unknown))
+    return tuple((name, counts[CUSTOM_PREFIX + name]) for name in sorted(unknown))
+
+
+def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...],
+               rows: PlannedRows) -> FilePlan:
     reading = stage.reading
+    unknown = _unknown_rows(stage, rows)
     return FilePlan(
         path=stage.source.path, format=stage.format.name, format_label=stage.format.label,
         layout=reading.layout, confidence=stage.confidence, alternatives=stage.alternatives,
@@ -524,5 +575,7 @@ def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...]
         date_order_source=stage.order.source, date_order_ambiguous=stage.order.ambiguous,
         date_examples=stage.order.examples, sha256=stage.source.sha256, size=stage.source.size,
         counts=counts, ignored=tuple(stage.ignored), warnings=tuple(reading.warnings),
-        previous_batches=previous,
+        previous_batches=previous, unknown_names=unknown,
+        renamed=tuple((name, key, method) for name, (key, method)
+                      in sorted(stage.normaliser.renamed.items())),
     )

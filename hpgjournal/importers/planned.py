@@ -207,6 +207,17 @@ class PlannedRows(Sequence[PlannedRow]):
         return list(dict(zip(map(id, islice(made, start, end)), islice(made, start, end),
                              strict=True)).values())
 
+    def count_markers(self, start: int, end: int, keys: Iterable[str]) -> dict[str, int]:
+        """How many rows of ``start:end`` made a result of each marker of ``keys``."""
+        counts = dict.fromkeys(keys, 0)
+        for made in islice(self._made, start, end):
+            if made is None:
+                continue
+            key = made.analyte if made.__class__ is LabResult else made.key
+            if key in counts:
+                counts[key] += 1
+        return counts
+
     def count_stamps(self, start: int, end: int, chosen: Callable[[str], bool]) -> int:
         """How many rows of ``start:end`` have a plain result whose stamp is ``chosen``."""
         stamps = set(islice(self._stamp, start, end))

@@ -16,13 +16,14 @@ import math
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from hpgjournal.domain.analytes import fold_name
 from hpgjournal.domain.errors import JournalError, JournalTooNew, ValidationError
 from hpgjournal.domain.plausible import (
     EARLIEST_DATE,
@@ -586,6 +587,30 @@ class Journal:
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     [key, value],
                 )
+
+    # ----------------------------------------------------------------- marker names
+    def marker_names(self) -> dict[str, tuple[str, str]]:
+        """Names the user mapped to a known marker: folded name -> (analyte key, method)."""
+        return {fold_name(r["name"]): (r["analyte"], r["method"]) for r in self.conn.execute(
+            "SELECT name, analyte, method FROM marker_names ORDER BY name")}
+
+    def remember_marker_names(self, names: Mapping[str, tuple[str, str] | None]) -> None:
+        """Remember (or, for None, forget) what printed names mean, in one transaction."""
+        if not names:
+            return
+        now = datetime.now().isoformat(timespec="seconds")
+        with self.transaction():
+            for name, meaning in names.items():
+                folded = fold_name(name)
+                if meaning is None:
+                    self.conn.execute("DELETE FROM marker_names WHERE name = ?", [folded])
+                    continue
+                analyte, method = meaning
+                self.conn.execute(
+                    "INSERT INTO marker_names (name, analyte, method, set_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET analyte = excluded.analyte, "
+                    "method = excluded.method, set_at = excluded.set_at",
+                    [folded, analyte, method, now])
 
     # ----------------------------------------------------------------- overview
     def counts(self) -> dict[str, int]:

@@ -156,10 +156,26 @@ def _v4_batches_for_every_record(conn: sqlite3.Connection) -> None:
         for table in BATCHED_TABLES))
 
 
+def _v5_marker_names(conn: sqlite3.Connection) -> None:
+    """Names in the user's files that no marker is known by, mapped by the user to a known
+    marker in the import preview, so that the next import of such a file maps them too."""
+    conn.executescript(
+        """
+        CREATE TABLE marker_names (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            analyte TEXT NOT NULL CHECK (analyte <> '' AND analyte NOT LIKE 'custom:%'),
+            method TEXT NOT NULL DEFAULT '',
+            set_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite3.Connection], None]], ...] = (
     (1, "initial tables", _v1_initial),
     (2, "profile and notes for the doctor", _v2_profile_and_doctor_notes),
     (3, "questionnaires", _v3_questionnaires),
     (4, "import batches for every kind of record", _v4_batches_for_every_record),
+    (5, "marker names the user mapped", _v5_marker_names),
 )
 CURRENT_VERSION = MIGRATIONS[-1][0]

@@ -6,11 +6,12 @@ nothing is written before the user presses Import, and a cancelled import writes
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hpgjournal.domain.analytes import CUSTOM_PREFIX, fold_name
 from hpgjournal.domain.display import count_of, series_name, value_in
+from hpgjournal.ui.lab_dialog import MarkerPicker
 from hpgjournal.ui.session import ImportBatchCommand, JournalSession
 from hpgjournal.ui.style import HIGH, MUTED, OK, WARN
 from hpgjournal.ui.tasks import run_task
@@ -45,6 +48,9 @@ MAPPING_FIELDS = (("date", "Date"), ("time", "Time"), ("marker", "Marker"), ("va
                   ("unit", "Unit"), ("range", "Reference range"), ("flag", "Flag"),
                   ("lab", "Lab"), ("note", "Note"))
 STATUS_TEXT = {"new": "new", "duplicate": "already in the journal", "error": "unreadable"}
+NOT_RECOGNISED = ("No marker is known by this name: it would be kept as your own marker, which "
+                  "no chart, overview or report of the known markers shows. Choose the marker "
+                  "it is above the table.")
 
 
 class PlanModel(QAbstractTableModel):
@@ -53,12 +59,19 @@ class PlanModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: Sequence[Any] = []
+        self.unknown: set[str] = set()  # own-marker keys of names that were not recognised
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        """Show ``rows`` (a plan's rows: each is made when shown, not copied here)."""
+    def set_rows(self, rows: Sequence[Any], unknown: set[str] | None = None) -> None:
+        """Show ``rows`` (a plan's rows: each is made when shown, not copied here);
+        ``unknown`` are the names no marker is known by (their rows are marked)."""
         self.beginResetModel()
         self.rows = rows
+        self.unknown = {CUSTOM_PREFIX + name for name in unknown or ()}
         self.endResetModel()
+
+    def _unknown(self, row: Any) -> bool:
+        result = row.result if self.unknown else None
+        return result is not None and result.analyte in self.unknown
 
     def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -84,6 +97,11 @@ class PlanModel(QAbstractTableModel):
             return QBrush(QColor(colour))
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 and row.warning:
             return QBrush(QColor(WARN))
+        if index.column() == 4 and self._unknown(row):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(WARN))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return NOT_RECOGNISED
         if role == Qt.ItemDataRole.ToolTipRole and (row.reason or row.warning):
             return "\n".join(t for t in (row.reason, row.warning) if t)
         return None
@@ -103,7 +121,8 @@ class PlanModel(QAbstractTableModel):
         if column == 3:
             return result.taken_at.replace("T", " ")
         if column == 4:
-            return series_name(result.analyte, result.method)
+            name = series_name(result.analyte, result.method)
+            return f"{name} (not recognised: own marker)" if self._unknown(row) else name
         if column in (5, 6):
             value, unit = value_in(result)
             return value if column == 5 else unit
@@ -128,8 +147,15 @@ class ImportDialog(QDialog):
         self.paths = [Path(p) for p in paths]
         self.plan: Any = None
         self.mapping: Any = None
+        self.chosen_names: dict[str, tuple[str, str] | None] = {}  # the user's choices here
+        self.remembered = session.journal.marker_names()
         self.result: Any = None
         self.task: Any = None
+        self._generation = 0  # the newest reading: an older one that ends late is dropped
+        self._replan = QTimer(self)
+        self._replan.setSingleShot(True)
+        self._replan.setInterval(500)
+        self._replan.timeout.connect(self.start_plan)
         self.setWindowTitle("Import lab results")
         self.resize(1040, 680)
         layout = QVBoxLayout(self)
@@ -203,6 +229,7 @@ class ImportDialog(QDialog):
         self.only_problems.toggled.connect(self._filter_problems)
         top.addWidget(self.only_problems)
         layout.addLayout(top)
+        layout.addWidget(self._names_box())
         self.model = PlanModel(self)
         self.proxy = ProblemFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -216,6 +243,94 @@ class ImportDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         layout.addWidget(self.table, 1)
         return page
+
+    def _names_box(self) -> QWidget:
+        """Names no marker is known by, each with a choice of the marker it is."""
+        self.names_box = QWidget()
+        self.names_box.setObjectName("unknown-names")
+        box = QVBoxLayout(self.names_box)
+        box.setContentsMargins(0, 4, 0, 4)
+        self.names_intro = QLabel()
+        self.names_intro.setWordWrap(True)
+        self.names_intro.setTextFormat(Qt.TextFormat.PlainText)
+        box.addWidget(self.names_intro)
+        self.names_grid = QGridLayout()
+        self.names_grid.setColumnStretch(3, 1)  # the marker boxes keep a readable width
+        box.addLayout(self.names_grid)
+        self.name_choices: dict[str, MarkerPicker] = {}
+        self.name_notes: dict[str, QLabel] = {}
+        self.names_box.hide()
+        return self.names_box
+
+    def _show_names(self, plan: Any) -> None:
+        """List the plan's unrecognised and mapped names with a marker choice each. When the
+        names are the ones listed already, their boxes stay (with the cursor in them)."""
+        unknown, renamed = plan.unknown_names(), plan.renamed()
+        names = sorted({*unknown, *renamed}, key=str.casefold)
+        self.names_box.setVisible(bool(names))
+        self.names_intro.setText(
+            f"{count_of(len(unknown), 'marker name')} in the file "
+            f"{'is' if len(unknown) == 1 else 'are'} not recognised: kept as your own markers, "
+            "which no chart, overview or report of the known markers shows. Choose the marker "
+            "each one is (remembered for the next import), or keep it as your own."
+            if unknown else "Names mapped to known markers (remembered for the next import):")
+        if names != list(self.name_choices):
+            self._make_name_rows(names, renamed)
+        for name in names:
+            rows = unknown.get(name)
+            self.name_notes[name].setText(
+                count_of(rows, "row") if rows is not None else
+                "remembered" if fold_name(name) in self.remembered
+                and name not in self.chosen_names else "chosen")
+
+    def _make_name_rows(self, names: list[str], renamed: dict[str, tuple[str, str]]) -> None:
+        while self.names_grid.count():
+            item = self.names_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.name_choices, self.name_notes = {}, {}
+        for row, name in enumerate(names):
+            combo = MarkerPicker()
+            combo.setMinimumWidth(360)
+            combo.setObjectName(f"name-{name}")
+            combo.setAccessibleName(f"Marker for {name}")
+            combo.lineEdit().setPlaceholderText("Type the marker it is (blank: own marker)")
+            meaning = renamed.get(name)
+            if meaning is not None:
+                combo.set_key(meaning[0])
+            combo.lineEdit().editingFinished.connect(
+                lambda c=combo: c.currentText().strip() or c.setCurrentIndex(-1))
+            combo.currentIndexChanged.connect(lambda _i, n=name, c=combo: self._name_chosen(n, c))
+            label = QLabel(name)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setBuddy(combo)
+            note = QLabel()
+            note.setProperty("role", "muted")
+            self.names_grid.addWidget(label, row, 0)
+            self.names_grid.addWidget(note, row, 1)
+            self.names_grid.addWidget(combo, row, 2)
+            self.name_choices[name], self.name_notes[name] = combo, note
+        chain = [self.only_problems, *self.name_choices.values(), self.table]
+        for first, second in itertools.pairwise(chain):  # made late: put them in reading order
+            QWidget.setTabOrder(first, second)
+
+    def _name_chosen(self, name: str, combo: MarkerPicker) -> None:
+        """A marker chosen for a name: read again once the choice has settled (typing into
+        a closed box passes through several markers on the way)."""
+        key = combo.currentData() if combo.currentIndex() >= 0 else None
+        self.chosen_names[name] = (key, "") if key else None
+        self.import_button.setEnabled(False)  # the rows shown are not the choice yet
+        self._replan.start()
+
+    def names_for_plan(self) -> dict[str, tuple[str, str]]:
+        """The remembered names with the choices made here laid over them."""
+        names = dict(self.remembered)
+        for name, meaning in self.chosen_names.items():
+            if meaning is None:
+                names.pop(fold_name(name), None)
+            else:
+                names[fold_name(name)] = meaning
+        return names
 
     def _mapping_page(self) -> QWidget:
         page = QWidget()
@@ -261,23 +376,30 @@ class ImportDialog(QDialog):
         paths, mapping = list(self.paths), self.mapping
         fmt, encoding = self.format.currentData(), self.encoding.currentData()
         order = self.date_order.currentData()
+        names = self.names_for_plan()
 
         def work(progress: Any, cancelled: Any) -> Any:
             sibling = journal.sibling()
             try:
                 return plan_import(paths, sibling, format=fmt, date_order=order,
-                                   encoding=encoding, mapping=mapping, progress=progress,
-                                   cancelled=cancelled)
+                                   encoding=encoding, mapping=mapping, names=names,
+                                   progress=progress, cancelled=cancelled)
             finally:
                 sibling.close()
 
         self.plan = None  # the old plan no longer matches the options
+        if self.task is not None and self.task.result is None and self.task.error is None:
+            self.task.cancel()  # a reading with older choices: stop it, its end is dropped
+        self._generation += 1
+        generation = self._generation
         self._busy(True)
         self.message.setStyleSheet("")
         self.message.setText("Reading…")
         self.task = run_task(self, work, "Import", "Reading the file…")
-        self.task.finished.connect(self._planned)
-        self.task.failed.connect(self._plan_failed)
+        self.task.finished.connect(
+            lambda plan: generation == self._generation and self._planned(plan))
+        self.task.failed.connect(
+            lambda exc: generation == self._generation and self._plan_failed(exc))
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.reread, self.format, self.encoding, self.date_order):
@@ -288,7 +410,8 @@ class ImportDialog(QDialog):
         self._busy(False)
         self.plan = plan
         self.stack.setCurrentIndex(0)
-        self.model.set_rows(plan.rows)
+        self.model.set_rows(plan.rows, set(plan.unknown_names()))
+        self._show_names(plan)
         self.table.resizeColumnsToContents()
         lines = [f"{p.path.name}: {p.describe(names=False)}" for p in plan.files]
         for p in plan.files:
@@ -393,10 +516,12 @@ class ImportDialog(QDialog):
         from hpgjournal.importers import commit_plan
 
         journal, plan = self.session.journal, self.plan
+        names = dict(self.chosen_names)  # remembered for the next import of such a file
 
         def work(progress: Any, cancelled: Any) -> Any:
             sibling = journal.sibling()
             try:
+                sibling.remember_marker_names(names)
                 return commit_plan(plan, sibling, progress=progress, cancelled=cancelled)
             finally:
                 sibling.close()

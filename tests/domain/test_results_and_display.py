@@ -104,3 +104,12 @@ def test_a_german_decimal_comma_never_reaches_a_us_report():
     none = make_result("2025-01-01", "sperm_concentration", "0", "million/mL")
     assert value_in(none, "us")[0] == "none seen"
     assert days_between("2025-01-01", "2025-01-02T12:00") == 1.5
+
+
+def test_an_own_marker_shows_the_digits_the_lab_printed():
+    from hpgjournal.domain.display import value_in
+
+    assert value_in(make_result("2025-03-04", "custom:Zinc", "18.9", "ug/dL")) == ("18.9", "ug/dL")
+    assert value_in(make_result("2025-03-04", "custom:Zinc", "18,90", "ug/dL",
+                                decimal_comma=True)) == ("18.90", "ug/dL")
+    assert value_in(make_result("2025-03-04", "custom:Zinc", "<5", "ug/dL")) == ("<5", "ug/dL")
