@@ -67,10 +67,12 @@ class ChartPage(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.marker.setMinimumContentsLength(22)
         self.marker.setToolTip("Marker or panel to show")
+        self.marker.setAccessibleName("Marker or panel to show")
         self.period = QComboBox()
         for text, value in PRESETS:
             self.period.addItem(text, value)
         self.period.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.period.setAccessibleName("Period shown")
         self.toggles: dict[str, QCheckBox] = {}
         for key, text in (("ranges", "&Ranges"), ("phases", "&Phases"),
                           ("expected", "E&xpected"), ("doses", "D&oses")):
@@ -106,6 +108,8 @@ class ChartPage(QWidget):
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.canvas)
+        self.scroll.setAccessibleName("Chart")  # a Tab stop: the arrow keys scroll a panel
+        self.canvas.setAccessibleName("Chart")
         left_layout.addWidget(self.scroll, 1)
         self.hover = QLabel(" ")
         self.hover.setProperty("role", "muted")
@@ -115,6 +119,7 @@ class ChartPage(QWidget):
         self.side = QTextBrowser()
         self.side.setOpenExternalLinks(False)
         self.side.setMinimumWidth(230)
+        self.side.setAccessibleName("What the chart shows and what was expected")
         split.addWidget(self.side)
         split.setSizes([900, 340])
         layout.addWidget(split, 1)
@@ -181,6 +186,8 @@ class ChartPage(QWidget):
 
     def _marker_tip(self, *args: object) -> None:
         self.marker.setToolTip(f"Marker or panel to show: {self.marker.currentText()}")
+        self.canvas.setAccessibleName(f"Chart of {self.marker.currentText()}")
+        self.scroll.setAccessibleName(f"Chart of {self.marker.currentText()}")
 
     # ----------------------------------------------------------------- data
     def load(self, journal: Journal) -> None:

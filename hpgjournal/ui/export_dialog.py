@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain.display import count_of
 from hpgjournal.store.export import EXPORT_NAMES
 from hpgjournal.store.journal import Journal
+from hpgjournal.ui.forms import tie_labels
 
 # What the user picks, in words, for each of the export's table names.
 TABLE_WORDS = {
@@ -56,6 +57,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.table.currentIndexChanged.connect(self._table_chosen)
+        tie_labels(self)
 
     def _table_chosen(self, *args: object) -> None:
         everything = self.table.currentData() == "all"  # always one JSON document

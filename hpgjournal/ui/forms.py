@@ -8,11 +8,19 @@ from datetime import date
 from PySide6.QtCore import QDate, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
     QCalendarWidget,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -294,6 +302,7 @@ class DateTimeField(QWidget):
         self.time.setToolTip("The clock time, if known (24-hour, e.g. 08:30); leave it blank "
                              "when it is not known")
         self.time.setMaximumWidth(90)
+        self.time.setAccessibleName("Time")
         self.time.setVisible(with_time)
         self.date.typedTime.connect(self._time_typed)
         layout.addWidget(self.time)
@@ -342,3 +351,68 @@ def form() -> QFormLayout:
     layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
     layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
     return layout
+
+
+CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractSlider, QAbstractItemView,
+            QPlainTextEdit, QAbstractSpinBox)
+
+
+def controls_in(widget: QWidget) -> list[QWidget]:
+    """The controls a user can reach with Tab in ``widget`` (itself included), in the order
+    they were made (an editable box's own line edit is part of the box)."""
+    found = [widget] if isinstance(widget, CONTROLS) else []
+    for child in widget.findChildren(QWidget):
+        if isinstance(child, CONTROLS) and not isinstance(child.parent(), QComboBox) \
+                and child.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            found.append(child)
+    return found
+
+
+def _item_controls(item: QLayoutItem) -> list[QWidget]:
+    widget = item.widget()
+    if widget is not None:
+        return controls_in(widget)
+    layout = item.layout()
+    found: list[QWidget] = []
+    if isinstance(layout, QLayout):
+        for index in range(layout.count()):
+            child = layout.itemAt(index)
+            if child is not None:
+                found += _item_controls(child)
+    return found
+
+
+def label_text(label: QLabel) -> str:
+    """A label's words without its Alt-letter marks ("&Date" -> "Date")."""
+    return label.text().replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
+
+
+def tie_labels(root: QWidget) -> None:
+    """Tie every form row's label to the control it names: its Alt letter moves the cursor
+    there, and a screen reader speaks the label as the control's name. (The rows hold a box
+    with the field and its error line, so Qt's own link would name the box, not the field.)
+    A second control in a row (the unit beside a value) without a name of its own is named
+    after the label and its placeholder or tooltip."""
+    for form in root.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = label_item.widget() if label_item is not None else None
+            if not isinstance(label, QLabel) or field_item is None:
+                continue
+            controls = _item_controls(field_item)
+            if not controls:
+                continue
+            label.setBuddy(controls[0])
+            words = label_text(label)
+            for n, control in enumerate(controls):
+                if control.accessibleName():
+                    continue
+                if isinstance(control, QAbstractButton) and control.text():
+                    continue  # a check box says what it is
+                if n == 0:
+                    control.setAccessibleName(words)
+                else:
+                    hint = (control.placeholderText() if isinstance(control, QLineEdit) else
+                            "") or control.toolTip().split(".")[0]
+                    control.setAccessibleName(f"{words}: {hint}" if hint else words)

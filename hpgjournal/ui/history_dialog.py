@@ -33,6 +33,7 @@ class ImportHistoryDialog(QDialog):
         layout.addWidget(intro)
         self.table = QTableWidget(0, 5)
         self.table.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
+        self.table.setAccessibleName("Imports, newest first")
         self.table.setHorizontalHeaderLabels(["Imported", "File", "Format", "Results now",
                                               "Note"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -215,6 +215,12 @@ class ImportDialog(QDialog):
         buttons.accepted.connect(self.start_commit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        for key, combo in (("Format", self.format), ("Encoding", self.encoding),
+                           ("Dates", self.date_order)):
+            combo.setAccessibleName(key)
+        for key, box in self.field_boxes.items():
+            box.setAccessibleName(f"Column holding the {dict(MAPPING_FIELDS)[key].lower()}")
+        self.layout_choice.setAccessibleName("Layout of the table")
 
     # ----------------------------------------------------------------- pages
     def _preview_page(self) -> QWidget:
@@ -235,6 +241,7 @@ class ImportDialog(QDialog):
         self.proxy.setSourceModel(self.model)
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
+        self.table.setAccessibleName("Rows of the file and what each would become")
         self.table.setModel(self.proxy)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -356,6 +363,7 @@ class ImportDialog(QDialog):
         layout.addLayout(grid)
         self.sample = QTableWidget()
         self.sample.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
+        self.sample.setAccessibleName("The first rows of the file")
         self.sample.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout.addWidget(self.sample, 1)
         use = QPushButton("&Use these columns")

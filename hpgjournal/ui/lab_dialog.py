@@ -207,6 +207,7 @@ class LabResultDialog(SavesOnAccept, QDialog):
         self.value.setPlaceholderText("e.g. 545, <0.2, TNP")
         self.unit = QComboBox()
         self.unit.setMinimumWidth(130)
+        self.unit.setAccessibleName("Unit")
         value_layout.addWidget(self.value, 1)
         value_layout.addWidget(self.unit)
         fields.addRow("&Value", self.errors.holder("value", value_row))
@@ -477,11 +478,21 @@ class PanelDialog(SavesOnAccept, QDialog):
                 error.clear()
                 error.hide()
 
+        def name_row(*args: object) -> None:
+            """A screen reader hears which marker a row's value, unit and range are of."""
+            marker = picker.currentText().strip() or f"row {row}"
+            picker.setAccessibleName(f"Marker, row {row}")
+            value.setAccessibleName(f"{marker}: value")
+            unit.setAccessibleName(f"{marker}: unit")
+            ref.setAccessibleName(f"{marker}: reference range")
+
         picker.currentIndexChanged.connect(marker_changed)
+        picker.editTextChanged.connect(name_row)
         unit.currentTextChanged.connect(unit_chosen)
         if key:
             picker.set_key(key)
             marker_changed()
+        name_row()
         for col, widget in enumerate((picker, value, unit, ref, message_box)):
             self.grid.addWidget(widget, row, col)
         self.rows.append((picker, value, unit, ref, error))

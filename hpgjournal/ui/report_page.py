@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.domain.errors import UserError
 from hpgjournal.report.content import DEFAULT_SECTIONS, SECTION_TITLES, SECTIONS, ReportOptions
 from hpgjournal.store.journal import Journal
-from hpgjournal.ui.forms import DateEdit
+from hpgjournal.ui.forms import DateEdit, tie_labels
 from hpgjournal.ui.pages import page_header
 
 
@@ -45,7 +45,9 @@ class ReportPage(QWidget):
         self.start = DateEdit()
         self.end = DateEdit()
         self.preset = QComboBox()
-        self.preset.setToolTip("Period (Alt+P)")
+        self.preset.setToolTip("The period the report covers (Alt+P)")
+        self.start.setAccessibleName("Period from")
+        self.end.setAccessibleName("Period to")
         self.preset.addItems(["Last 12 months", "Last 6 months", "Since the current phase began",
                               "Everything", "Custom"])
         self.preset.currentIndexChanged.connect(self._apply_preset)
@@ -55,7 +57,7 @@ class ReportPage(QWidget):
         period.addWidget(QLabel("to"))
         period.addWidget(self.end)
         period.addStretch(1)
-        form.addRow("Period", period)
+        form.addRow("&Period", period)
         self.sections: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for n, key in enumerate(SECTIONS):
@@ -78,9 +80,9 @@ class ReportPage(QWidget):
         buttons = QHBoxLayout()
         self.save_button = QPushButton("&Save as PDF…")
         self.save_button.clicked.connect(lambda: self.save_pdf())  # clicked(bool) is no path
-        self.preview_button = QPushButton("Pre&view…")
+        self.preview_button = QPushButton("Previe&w…")  # Alt+V is the View menu
         self.preview_button.clicked.connect(self.preview)
-        self.print_button = QPushButton("&Print…")
+        self.print_button = QPushButton("P&rint…")  # Alt+P is the period
         self.print_button.clicked.connect(self.print_report)
         for button in (self.save_button, self.preview_button, self.print_button):
             buttons.addWidget(button)
@@ -94,6 +96,7 @@ class ReportPage(QWidget):
         from hpgjournal.report.pdf import default_paper
 
         self.paper.setCurrentIndex(self.paper.findData(default_paper()))
+        tie_labels(self)
 
     # ----------------------------------------------------------------- options
     def load(self, journal: Journal) -> None:

@@ -40,6 +40,12 @@ class SavesOnAccept:
     journal_path: Path | None = None
     saved: Any = None
 
+    def showEvent(self, event: Any) -> None:
+        from hpgjournal.ui.forms import tie_labels
+
+        tie_labels(self)  # type: ignore[arg-type]
+        super().showEvent(event)  # type: ignore[misc]
+
     def done(self, result: int) -> None:
         hook = self.save_hook
         if result == QDialog.DialogCode.Accepted and hook is not None:
