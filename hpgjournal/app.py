@@ -44,10 +44,13 @@ def run_gui(journal_path: Path | None, *, exit_after_startup: bool = False, t0: 
     if no_font:
         log.warning("%s", no_font)
 
+    from PySide6.QtCore import QSettings
+
     from hpgjournal.ui.main_window import MainWindow, last_journal
+    from hpgjournal.ui.prefs import stored_theme
     from hpgjournal.ui.style import apply_style
 
-    apply_style(app)
+    apply_style(app, stored_theme(QSettings()))
     window = MainWindow()
     if journal_path is None:
         from hpgjournal.paths import default_journal

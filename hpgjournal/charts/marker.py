@@ -392,7 +392,7 @@ class _Builder:
             self._draw_directions(ax, key, {e.phase_id for e in envelopes})
         if not results:
             ax.text(0.5, 0.5, "no results in the journal", transform=ax.transAxes, ha="center",
-                    va="center", fontsize=style.FONT_SIZE, color="#777777")
+                    va="center", fontsize=style.FONT_SIZE, color="#666666")
 
     def _draw_ranges(self, ax: Axes, key: str, results: Sequence[LabResult],
                      handles: dict[str, Any]) -> list[float]:

@@ -35,7 +35,7 @@ SHORT_PHASE_LABELS = {
     "aromatase_inhibitor": "AI", "gonadorelin": "GnRH", "recovery": "Recovery",
 }
 TINY_PHASE_LABELS = {
-    "baseline": "B", "trt": "T", "washout": "W", "hcg": "h", "serm_clomiphene": "C",
+    "baseline": "B", "trt": "T", "washout": "W", "hcg": "hCG", "serm_clomiphene": "C",
     "serm_tamoxifen": "Tx", "aromatase_inhibitor": "AI", "gonadorelin": "G", "recovery": "R",
 }
 
@@ -45,11 +45,26 @@ def phase_colour(kind: str) -> str:
     return known.colour if known else OTHER_COLOUR
 
 
+def luminance(hex_colour: str) -> float:
+    """The relative luminance of ``#rrggbb`` (WCAG 2.x)."""
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours: 1 (none) to 21 (black on white)."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def text_colour_on(hex_colour: str) -> str:
-    """Black or white, whichever reads better on ``hex_colour``."""
-    red, green, blue = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    return "#1a1a1a" if luminance > 0.55 else "white"
+    """Near-black or white, whichever has the higher contrast on ``hex_colour``."""
+    dark = "#1a1a1a"
+    return dark if contrast_ratio(dark, hex_colour) > contrast_ratio("#ffffff", hex_colour) \
+        else "white"
 
 
 @lru_cache(maxsize=2)

@@ -23,31 +23,32 @@ class _PhaseLike(Protocol):  # records.Phase, read only
 class PhaseKind:
     key: str
     label: str
-    colour: str  # used by the timeline strip and the chart lanes
+    colour: str  # the timeline strip and the chart lanes: 4.5:1 or more against white, so
+    # white names on it and the colour itself on a white chart pass WCAG AA
     description: str
 
 
 PHASE_KINDS: dict[str, PhaseKind] = {
     k.key: k
     for k in (
-        PhaseKind("baseline", "Baseline", "#9e9e9e", "Before therapy: your own production."),
+        PhaseKind("baseline", "Baseline", "#757575", "Before therapy: your own production."),
         PhaseKind("trt", "TRT", "#c0504d", "Testosterone from outside the body."),
-        PhaseKind("washout", "Washout", "#f2a33a", "Testosterone stopped, no restart drugs yet."),
-        PhaseKind("hcg", "hCG", "#4f81bd", "hCG standing in for LH at the testes."),
+        PhaseKind("washout", "Washout", "#a9650b", "Testosterone stopped, no restart drugs yet."),
+        PhaseKind("hcg", "hCG", "#4477b4", "hCG standing in for LH at the testes."),
         PhaseKind(
-            "serm_clomiphene", "SERM: clomiphene", "#2e9e7a",
+            "serm_clomiphene", "SERM: clomiphene", "#268265",
             "Clomiphene or enclomiphene blocking estrogen feedback on the brain.",
         ),
         PhaseKind(
-            "serm_tamoxifen", "SERM: tamoxifen", "#6aa84f",
+            "serm_tamoxifen", "SERM: tamoxifen", "#51803c",
             "Tamoxifen blocking estrogen feedback on the brain.",
         ),
         PhaseKind(
             "aromatase_inhibitor", "Aromatase inhibitor", "#8064a2",
             "Anastrozole or similar lowering estradiol.",
         ),
-        PhaseKind("gonadorelin", "Gonadorelin", "#4bacc6", "GnRH pulses acting on the pituitary."),
-        PhaseKind("recovery", "Recovery monitoring", "#77933c", "Off all drugs, watching recovery."),
+        PhaseKind("gonadorelin", "Gonadorelin", "#2f7e93", "GnRH pulses acting on the pituitary."),
+        PhaseKind("recovery", "Recovery monitoring", "#657d33", "Off all drugs, watching recovery."),
     )
 }
 

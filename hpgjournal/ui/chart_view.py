@@ -31,14 +31,15 @@ from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.provenance import cite_words, response_details, strength_words
 from hpgjournal.store.journal import Journal
+from hpgjournal.ui.style import colour
 
 PANEL = "panel"
 SPERM = "sperm_recovery"
 PRESETS = (("All", None), ("Last 6 months", 183), ("Last 12 months", 365),
            ("This phase", "phase"))
-VERDICT_COLOURS = {"as_expected": "#2e7d32", "in_expected_direction": "#2e7d32",
-                   "more_than_expected": "#b7791f", "less_than_expected": "#b7791f",
-                   "opposite": "#c62828"}
+VERDICT_COLOURS = {"as_expected": "ok", "in_expected_direction": "ok",
+                   "more_than_expected": "caution", "less_than_expected": "caution",
+                   "opposite": "high"}  # theme colours (ui.style.colour)
 
 
 FILE_DPI = 100  # the charts' sizes are in inches at 100 dpi (charts.marker.chart_size)
@@ -292,16 +293,16 @@ class ChartPage(QWidget):
             parts.append("<p>No phase of this chart has enough results, or an expectation, to "
                          "compare with.</p>")
         for item in assessments:
-            colour = VERDICT_COLOURS.get(item.verdict, "#6b7280")
-            parts.append(f"<p><b style='color:{colour}'>{esc(phase_label(item.phase_kind))}: "
+            shade = colour(VERDICT_COLOURS.get(item.verdict, "muted"))
+            parts.append(f"<p><b style='color:{shade}'>{esc(phase_label(item.phase_kind))}: "
                          f"{esc(item.words)}</b><br>{esc(item.text)}<br>"
-                         f"<span style='color:#6b7280'>How strong: "
+                         f"<span style='color:{colour('muted')}'>How strong: "
                          f"{esc(strength_words(item.tag))}.</span></p>")
         if self.result and self.result.notes:
             parts.append("<h4>Not drawn</h4><ul>" + "".join(
                 f"<li>{esc(n)}</li>" for n in self.result.notes) + "</ul>")
-        parts.append("<p style='color:#6b7280'>Click a phase in the bottom lane for what the "
-                     "source documents say about it. These are published expectations, not "
+        parts.append(f"<p style='color:{colour('muted')}'>Click a phase in the bottom lane for "
+                     "what the source documents say about it. These are published expectations, not "
                      "advice: decisions belong to you and your clinician.</p>")
         self.side.setHtml("".join(parts))
 
@@ -329,7 +330,7 @@ class ChartPage(QWidget):
         info = self.knowledge.phase(kind)
         parts = [f"<h3>{esc(phase_label(kind))}</h3>"]
         if start is not None:
-            parts.append(f"<p style='color:#6b7280'>{esc(start)} to {esc(end or 'now')}"
+            parts.append(f"<p style='color:{colour('muted')}'>{esc(start)} to {esc(end or 'now')}"
                          f"{' · ' + esc(note) if note else ''}</p>")
         if info is None:
             parts.append("<p>The knowledge base has nothing about this phase.</p>")
@@ -341,7 +342,7 @@ class ChartPage(QWidget):
                 if statements:
                     parts.append(f"<h4>{title}</h4><ul>")
                     for s in statements:
-                        parts.append(f"<li>{esc(s.text)} <span style='color:#6b7280'>"
+                        parts.append(f"<li>{esc(s.text)} <span style='color:{colour('muted')}'>"
                                      f"({esc(cite_words(s.origin, s.sources, self.knowledge))})"
                                      "</span></li>")
                     parts.append("</ul>")

@@ -30,7 +30,7 @@ from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.plausible import EARLIEST_DATE
 from hpgjournal.domain.timestamps import normalise_timestamp
 from hpgjournal.importers.dates import DateError, read_typed
-from hpgjournal.ui.style import HIGH, WARN
+from hpgjournal.ui.style import colour
 
 SAVE_AGAIN = "Press Save again to keep it as it is."
 
@@ -57,7 +57,7 @@ class FieldErrors:
         layout.addWidget(field)
         message = QLabel()
         message.setObjectName(f"error-{name}")
-        message.setStyleSheet(f"color: {HIGH};")
+        message.setStyleSheet(f"color: {colour('high')};")
         message.setWordWrap(True)
         message.setTextFormat(Qt.TextFormat.PlainText)
         message.hide()
@@ -98,12 +98,12 @@ class FieldErrors:
         message = self.labels.get(error.field) or self.labels.get(fallback)
         if message is None:
             raise error
-        self._put(message, str(error), HIGH)
+        self._put(message, str(error), colour("high"))
 
     def warn(self, name: str, text: str, fallback: str = "") -> None:
         """Show a warning (not an error) under a field."""
         message = self.labels.get(name) or self.labels[fallback]
-        self._put(message, text, WARN)
+        self._put(message, text, colour("warn"))
 
     def _put(self, message: QLabel, text: str, colour: str) -> None:
         message.setStyleSheet(f"color: {colour};")

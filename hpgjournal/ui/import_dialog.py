@@ -37,7 +37,7 @@ from hpgjournal.domain.analytes import CUSTOM_PREFIX, fold_name
 from hpgjournal.domain.display import count_of, series_name, value_in
 from hpgjournal.ui.lab_dialog import MarkerPicker
 from hpgjournal.ui.session import ImportBatchCommand, JournalSession
-from hpgjournal.ui.style import HIGH, MUTED, OK, WARN
+from hpgjournal.ui.style import colour
 from hpgjournal.ui.tasks import run_task
 
 ENCODINGS = (("Detect", None), ("UTF-8", "utf-8"), ("Windows (cp1252)", "cp1252"),
@@ -92,14 +92,14 @@ class PlanModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, index.column())
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2:
-            colour = WARN if row.warning and row.status == "new" else \
-                {"new": OK, "error": HIGH}.get(row.status, MUTED)
-            return QBrush(QColor(colour))
+            shade = "warn" if row.warning and row.status == "new" else \
+                {"new": "ok", "error": "high"}.get(row.status, "muted")
+            return QBrush(QColor(colour(shade)))
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 7 and row.warning:
-            return QBrush(QColor(WARN))
+            return QBrush(QColor(colour("warn")))
         if index.column() == 4 and self._unknown(row):
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(WARN))
+                return QBrush(QColor(colour("warn")))
             if role == Qt.ItemDataRole.ToolTipRole:
                 return NOT_RECOGNISED
         if role == Qt.ItemDataRole.ToolTipRole and (row.reason or row.warning):
@@ -437,7 +437,7 @@ class ImportDialog(QDialog):
                        "the reason in the table).") if odd else ""
         ambiguous = plan.ambiguous_files()
         if ambiguous:
-            self.message.setStyleSheet(f"color: {HIGH};")
+            self.message.setStyleSheet(f"color: {colour('high')};")
             self.message.setText(
                 "The dates in " + ", ".join(p.path.name for p in ambiguous) + " read both as "
                 "day first and as month first: choose the order under Dates, then Read again.")
@@ -448,7 +448,7 @@ class ImportDialog(QDialog):
                                  "the other rows can be imported, and these are skipped."
                                  + implausible)
         elif odd:
-            self.message.setStyleSheet(f"color: {WARN};")
+            self.message.setStyleSheet(f"color: {colour('warn')};")
             self.message.setText(implausible.strip())
         else:
             self.message.setStyleSheet("")
@@ -478,7 +478,7 @@ class ImportDialog(QDialog):
         known = fault_message(exc, None)
         if known is None:
             raise exc
-        self.message.setStyleSheet(f"color: {HIGH};")
+        self.message.setStyleSheet(f"color: {colour('high')};")
         self.message.setText(known)
 
     def _show_mapping(self, problem: Any) -> None:
@@ -511,7 +511,7 @@ class ImportDialog(QDialog):
         needed = ("date", "marker", "value") if layout == "long" else ("date",)
         missing = [k for k in needed if not chosen.get(k)]
         if missing:
-            self.message.setStyleSheet(f"color: {HIGH};")
+            self.message.setStyleSheet(f"color: {colour('high')};")
             self.message.setText("Choose the column for: " + ", ".join(missing))
             return
         self.mapping = ColumnMapping(layout=layout, **{k: v for k, v in chosen.items() if v})
@@ -552,7 +552,7 @@ class ImportDialog(QDialog):
         self._busy(False)
         from hpgjournal.importers import ImportCancelled
 
-        self.message.setStyleSheet(f"color: {HIGH};")
+        self.message.setStyleSheet(f"color: {colour('high')};")
         if isinstance(exc, ImportCancelled):
             self.message.setText("Import cancelled: nothing was written.")
         else:

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QUndoGroup,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -219,6 +220,15 @@ class MainWindow(QMainWindow):
             action.setChecked(self.prefs.system == system)
             self.unit_actions[system] = action
         self.prefs.changed.connect(self._units_changed)
+        themes = view.addMenu("&Theme")
+        self.theme_actions = {}
+        for theme, text in (("auto", "Follow the &system"), ("light", "&Light"),
+                            ("dark", "&Dark")):
+            action = self._action(themes, text, lambda _=False, t=theme: self.prefs.set_theme(t))
+            action.setCheckable(True)
+            action.setChecked(self.prefs.theme == theme)
+            self.theme_actions[theme] = action
+        self.prefs.theme_changed.connect(self._theme_changed)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Sources", self.show_sources)
         self._action(help_menu, "&About hpgjournal", self.about)
@@ -321,6 +331,24 @@ class MainWindow(QMainWindow):
         self._stale.add("overview")
         if self.stack.currentWidget() is self.pages.get("overview"):
             self._fill("overview")
+
+    def _theme_changed(self, theme: str) -> None:
+        """Restyle everything at once: the pages are filled again, so that the colours they
+        set on their own labels come from the new theme."""
+        from hpgjournal.ui.style import apply_style
+
+        for key, action in self.theme_actions.items():
+            action.setChecked(key == theme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_style(app, theme)
+        self._stale.update(self.pages)
+        current = next((k for k, w in self.pages.items() if w is self.stack.currentWidget()),
+                       None)
+        if current:
+            self._fill(current)
+        for widget in self.findChildren(QWidget):
+            widget.update()
 
     def _fill(self, key: str) -> None:
         """Load one page's records from the journal if they changed since it was filled."""

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from hpgjournal.ui.style import HIGH, LOW
+from hpgjournal.ui.style import colour
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -70,9 +70,9 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and self.flag_of:
             flag = self.flag_of(record)
             if flag.startswith("H"):
-                return QBrush(QColor(HIGH))
+                return QBrush(QColor(colour("high")))
             if flag.startswith("L"):
-                return QBrush(QColor(LOW))
+                return QBrush(QColor(colour("low")))
         if role == Qt.ItemDataRole.FontRole and self.flag_of and self.flag_of(record):
             from PySide6.QtGui import QFont
 

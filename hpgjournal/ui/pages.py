@@ -30,7 +30,7 @@ from hpgjournal.domain.plausible import left_out_note, usable
 from hpgjournal.domain.timestamps import days_between
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.models import SORT_ROLE, Column, RecordTableModel
-from hpgjournal.ui.style import HIGH, LOW, MUTED, OK
+from hpgjournal.ui.style import colour
 
 
 def label(text: str, role: str = "", *, wrap: bool = False) -> QLabel:
@@ -139,7 +139,7 @@ class DashboardPage(QWidget):
         if left_out:
             note = label(left_out_note(left_out), wrap=True)
             note.setObjectName("left-out")
-            note.setStyleSheet(f"color: {HIGH};")
+            note.setStyleSheet(f"color: {colour('high')};")
             layout.addWidget(note)
         layout.addWidget(label(
             "Ranges are the lab's own where it printed one. This overview shows recorded data; "
@@ -177,8 +177,8 @@ class DashboardPage(QWidget):
             card = QFrame()
             card.setProperty("role", "card")
             card.setObjectName(f"alert-{alert.key}")
-            colour = HIGH if alert.level == "warning" else "#b7791f"
-            card.setStyleSheet(f"QFrame#alert-{alert.key} {{ border-left: 5px solid {colour}; }}")
+            edge = colour("high") if alert.level == "warning" else colour("caution")
+            card.setStyleSheet(f"QFrame#alert-{alert.key} {{ border-left: 5px solid {edge}; }}")
             inner = QVBoxLayout(card)
             inner.setContentsMargins(14, 8, 14, 8)
             inner.addWidget(label(alert.title, "cardname"))
@@ -276,9 +276,9 @@ class DashboardPage(QWidget):
         value_label = label(f"{value} {unit}  {change.arrow}".rstrip(), "cardvalue", wrap=True)
         layout.addWidget(value_label)
         state = status(result)
-        colour = {"high": HIGH, "low": LOW, "in range": OK}.get(state, MUTED)
+        shade = colour({"high": "high", "low": "low", "in range": "ok"}.get(state, "muted"))
         state_label = label(state or "no range", wrap=True)
-        state_label.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        state_label.setStyleSheet(f"color: {shade}; font-weight: 600;")
         layout.addWidget(state_label)
         layout.addWidget(label(f"{result.taken_at[:10]} · {change.text}", "muted", wrap=True))
         return card

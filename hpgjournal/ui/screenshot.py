@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--filter", default="", help="text typed into the page's filter box")
     parser.add_argument("--marker", default="", help="on the charts page: the marker shown, "
                                                      "e.g. panel, lh, estradiol")
+    parser.add_argument("--theme", choices=("auto", "light", "dark"), default="light",
+                        help="the theme to show (default: light)")
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QCoreApplication, QTimer
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     from hpgjournal.ui.main_window import MainWindow
     from hpgjournal.ui.style import apply_style
 
-    apply_style(app)
+    apply_style(app, args.theme)
     journal = args.journal
     if journal is None:
         import tempfile

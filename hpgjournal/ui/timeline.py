@@ -11,11 +11,12 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
+from hpgjournal.charts.style import SHORT_PHASE_LABELS
 from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps, phase_label
 from hpgjournal.domain.records import Phase
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.actions import RecordActions
-from hpgjournal.ui.style import HIGH
+from hpgjournal.ui.style import colour
 
 LANE_HEIGHT = 26
 LANE_GAP = 6
@@ -105,15 +106,15 @@ class PhaseTimeline(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), QColor("white"))
-        painter.setPen(QPen(QColor("#d9dee5")))
+        painter.fillRect(self.rect(), QColor(colour("base")))
+        painter.setPen(QPen(QColor(colour("card_border"))))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         self._paint_axis(painter)
         for phase in self.phases:
             shown = self._preview if self._preview and self._preview.id == phase.id else phase
             self._paint_span(painter, shown, dragging=shown is self._preview)
         x = self._x(self.today)
-        painter.setPen(QPen(QColor("#c62828"), 1, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(QColor(colour("high")), 1, Qt.PenStyle.DashLine))  # today
         painter.drawLine(int(x), AXIS_HEIGHT - 4, int(x), self.height() - 4)
 
     def _paint_axis(self, painter: QPainter) -> None:
@@ -126,9 +127,9 @@ class PhaseTimeline(QWidget):
         while month <= self.last:
             x = self._x(month)
             if x >= 8 and (month.month - 1) % step == 0:
-                painter.setPen(QPen(QColor("#e3e7ec")))
+                painter.setPen(QPen(QColor(colour("grid"))))
                 painter.drawLine(int(x), AXIS_HEIGHT - 4, int(x), self.height() - 4)
-                painter.setPen(QPen(QColor("#6b7280")))
+                painter.setPen(QPen(QColor(colour("muted"))))
                 text = str(month.year) if month.month == 1 else month.strftime("%b")
                 painter.drawText(int(x) + 3, 14, text)
             month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
@@ -151,21 +152,29 @@ class PhaseTimeline(QWidget):
         placed = self.label_place(phase, rect)
         if placed is None:
             return
-        room, inside = placed
-        colour = QColor("white") if inside else self.palette().color(self.foregroundRole())
-        painter.setPen(QPen(colour))
+        room, inside, text = placed
+        painter.setPen(QPen(QColor("white") if inside else QColor(colour("text"))))
         painter.drawText(room, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         phase_label(phase.kind))
+                         text)
 
-    def label_place(self, phase: Phase, rect: QRectF | None = None) -> tuple[QRectF, bool] | None:
-        """Where the phase's whole name goes: inside its span, or beside it when the span is
-        too short and the lane is free there (``inside`` False); None when neither fits. A
-        name is never cut ("h" helps nobody: the tooltip and the table name it)."""
+    def label_place(self, phase: Phase,
+                    rect: QRectF | None = None) -> tuple[QRectF, bool, str] | None:
+        """Where the phase's name goes and which name: the whole name, else its short one
+        ("Clomiphene"), inside its span; else beside it when the lane is free there
+        (``inside`` False); None when neither fits. A name is never cut ("h" helps nobody:
+        the tooltip and the table name it)."""
         rect = rect if rect is not None else self.span_rect(phase)
-        width = self.fontMetrics().horizontalAdvance(phase_label(phase.kind))
-        if width + 12 <= rect.width():
-            return rect.adjusted(6, 0, -6, 0), True
-        room = QRectF(rect.right() + 4, rect.top(), width + 4, rect.height())
+        names = [phase_label(phase.kind)]
+        short = SHORT_PHASE_LABELS.get(phase.kind)
+        if short and short not in names:
+            names.append(short)
+        metrics = self.fontMetrics()
+        for text in names:
+            if metrics.horizontalAdvance(text) + 12 <= rect.width():
+                return rect.adjusted(6, 0, -6, 0), True, text
+        text = names[-1]
+        room = QRectF(rect.right() + 4, rect.top(), metrics.horizontalAdvance(text) + 4,
+                      rect.height())
         if room.right() > self.width() - 4:
             return None
         lane = self.lanes.get(phase.id or 0, 0)
@@ -173,7 +182,7 @@ class PhaseTimeline(QWidget):
             if other.id != phase.id and self.lanes.get(other.id or 0, 0) == lane \
                     and self.span_rect(other).intersects(room):
                 return None
-        return room, False
+        return room, False, text
 
     # ----------------------------------------------------------------- mouse
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -281,7 +290,8 @@ class PhasesPage(QWidget):
     def _show_drag(self, text: str) -> None:
         self.drag_info.setText(text)
         self.drag_info.setVisible(bool(text))
-        self.drag_info.setStyleSheet(f"color: {HIGH};" if "Cannot both be true" in text else "")
+        clash = "Cannot both be true" in text
+        self.drag_info.setStyleSheet(f"color: {colour('high')};" if clash else "")
 
     def load(self, journal: Journal) -> None:
         phases = journal.all(Phase)

@@ -69,7 +69,7 @@ def test_seed_bands_are_stronger_than_literature_only_bands(demo: Journal) -> No
     assert by_kind["trt"].artist.get_alpha() > by_kind["recovery"].artist.get_alpha()
     ax = result.marker_axes["lh"]
     styles = {(ln.get_color(), ln.get_linestyle()) for ln in lines(ax)}
-    assert ("#77933c", "--") in styles  # recovery (literature only): dashed edges
+    assert ("#657d33", "--") in styles  # recovery (literature only): dashed edges
     assert ("#c0504d", "-") in styles and ("#c0504d", "--") not in styles  # TRT: solid
 
 
@@ -141,7 +141,7 @@ def test_doses_are_ticks_one_row_per_drug(demo: Journal) -> None:
     assert sum(len(ln.get_xdata()) // 3 for ln in rows) == demo.count(Dose)
     assert sorted({y for y in rows[1].get_ydata() if y == y}) == pytest.approx([0.64, 1.36])
     colours = [ln.get_color() for ln in rows]
-    assert colours == ["#c0504d", "#4f81bd", "#2e9e7a", "#8064a2"]  # their phases' colours
+    assert colours == ["#c0504d", "#4477b4", "#268265", "#8064a2"]  # their phases' colours
 
 
 def test_si_units_and_date_range(demo: Journal) -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from hpgjournal.charts.style import SHORT_PHASE_LABELS
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.records import Phase
+from hpgjournal.ui.timeline import PhaseTimeline
 
 from .helpers import press_save, with_modal
 
@@ -114,12 +116,12 @@ def test_a_short_span_shows_its_whole_name_beside_it_or_none(opened, qtbot):
     for record in records:
         placed = timeline.label_place(record)
         rect = timeline.span_rect(record)
-        name = metrics.horizontalAdvance(phase_label(record.kind))
+        names = [phase_label(record.kind), SHORT_PHASE_LABELS.get(record.kind, "")]
         if placed is None:
-            assert name + 12 > rect.width(), record  # it does not fit inside
+            assert all(metrics.horizontalAdvance(n) + 12 > rect.width() for n in names), record
             continue
-        room, inside = placed
-        assert room.width() >= name  # the whole name, never "h"
+        room, inside, text = placed
+        assert text in names and room.width() >= metrics.horizontalAdvance(text)  # whole
         if inside:
             assert rect.contains(room)
         else:
@@ -129,4 +131,9 @@ def test_a_short_span_shows_its_whole_name_beside_it_or_none(opened, qtbot):
                     assert not timeline.span_rect(other).intersects(room)
     washout = phase(opened, "washout")
     assert timeline.label_place(washout) is None  # 14 days, hCG right after it on its lane
-    assert timeline.label_place(phase(opened, "trt"))[1]  # two years: inside
+    assert timeline.label_place(phase(opened, "trt"))[1:] == (True, "TRT")  # two years
+    wide = PhaseTimeline(today=timeline.today)  # a wide strip: the short name fits inside
+    qtbot.addWidget(wide)
+    wide.set_phases(records)
+    wide.resize(1100, wide.height())
+    assert wide.label_place(phase(opened, "serm_clomiphene"))[1:] == (True, "Clomiphene")
