@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.analytes import UnitError
+from hpgjournal.domain.display import marker_name, record_word
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.phases import PHASE_KINDS
-from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.plausible import impossible_date, judge_text, judge_value
 from hpgjournal.domain.timestamps import normalise_timestamp
 from hpgjournal.store import schema
 from hpgjournal.store.journal import Journal
-
 
 # How to correct a result an older hpgjournal kept as text where its marker needs a number.
 TEXT_VALUE_FIX = ("to correct a value kept as text, open the window's Lab results page, select "
@@ -46,7 +45,8 @@ def check(journal: Journal) -> list[Problem]:
         problems += [Problem("error", "file", line) for line in integrity[:20]]
         return problems
     for row in conn.execute("PRAGMA foreign_key_check"):
-        problems.append(Problem("error", f"{row[0]} #{row[1]}", f"points to a missing {row[2]} row"))
+        problems.append(Problem("error", f"{record_word(row[0])} #{row[1]}",
+                                f"points to a missing {record_word(row[2])}"))
     if journal.version != schema.CURRENT_VERSION:
         problems.append(Problem("error", "schema", f"version {journal.version}, expected "
                                                    f"{schema.CURRENT_VERSION}"))
@@ -112,6 +112,12 @@ _NUMBERS = {"doses": ("amount",), "medications": ("dose", "interval_days"),
                          "diastolic")}
 
 
+_NUMBER_WORDS = {"amount": "amount", "dose": "dose", "interval_days": "interval in days",
+                 "testis_left_ml": "left testis volume", "testis_right_ml": "right testis volume",
+                 "weight_kg": "weight", "systolic": "systolic pressure",
+                 "diastolic": "diastolic pressure"}
+
+
 def _check_numbers(conn: sqlite3.Connection) -> list[Problem]:
     """The other records' numbers must be numbers, and finite."""
     problems = []
@@ -122,8 +128,9 @@ def _check_numbers(conn: sqlite3.Connection) -> list[Problem]:
                 if value is None:
                     continue
                 if not isinstance(value, int | float) or not math.isfinite(value):
-                    problems.append(Problem("error", f"{table} #{row['id']}",
-                                            f"{name} {value!r} is not a finite number"))
+                    problems.append(Problem("error", f"{record_word(table)} #{row['id']}",
+                                            f"the {_NUMBER_WORDS[name]} {value!r} is not a "
+                                            "finite number"))
     return problems
 
 
@@ -158,10 +165,11 @@ def _check_dates(conn: sqlite3.Connection) -> list[Problem]:
             try:
                 stamp = normalise_timestamp(row[1])
             except ValidationError:
-                problems.append(Problem("error", f"{table} #{row[0]}", f"bad date {row[1]!r}"))
+                problems.append(Problem("error", f"{record_word(table)} #{row[0]}",
+                                        f"bad date {row[1]!r}"))
                 continue
             # a blood test cannot lie ahead; a phase or a regimen may be planned
             reason = impossible_date(stamp, future=table == "lab_results")
             if reason:
-                problems.append(Problem("error", f"{table} #{row[0]}", reason))
+                problems.append(Problem("error", f"{record_word(table)} #{row[0]}", reason))
     return problems
