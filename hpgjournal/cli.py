@@ -232,8 +232,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         counts = journal.counts() if not any(p.where == "file" for p in problems) else None
     for problem in problems:
         print(problem)
+    for fix in dict.fromkeys(p.fix for p in problems if p.fix):
+        print(fix)
     errors = [p for p in problems if p.severity == "error"]
-    summary = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in (counts or {}).items())
+    from hpgjournal.domain.display import count_of_records
+
+    summary = ", ".join(count_of_records(v, k) for k, v in (counts or {}).items())
     if errors:
         if counts is None:  # the file itself is damaged: say how to get the journal back
             from hpgjournal.store.faults import damaged

@@ -106,5 +106,8 @@ def cmd_chart(args: argparse.Namespace) -> int:
         from hpgjournal.store.faults import cannot_write
 
         raise cannot_write(out, exc) from None
-    print(f"chart of {', '.join(keys)} written to {out}")
+    from hpgjournal.domain.display import marker_name
+
+    names = ("sperm recovery" if key == "sperm_recovery" else marker_name(key) for key in keys)
+    print(f"chart of {', '.join(names)} written to {out}")
     return 0

@@ -169,3 +169,20 @@ def status(result: LabResult) -> str:
 def count_of(n: int, word: str, words: str | None = None) -> str:
     """``1 record``, ``2 records``: a number and its noun, singular for one."""
     return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+# A journal table's records in the words the window uses for them (its kinds of record).
+RECORD_WORDS = {"lab_results": "lab result", "medications": "regimen", "doses": "dose",
+                "phases": "phase", "notes": "check-in", "measures": "measure",
+                "questionnaires": "questionnaire", "batches": "import batch"}
+
+
+def record_word(table: str) -> str:
+    """``doses`` -> ``dose``: one record of a journal table, as a user calls it."""
+    return RECORD_WORDS.get(table, table)
+
+
+def count_of_records(n: int, table: str) -> str:
+    """``3 doses``, ``1 import batch``: how many records a journal table holds, in words."""
+    word = record_word(table)
+    return count_of(n, word, word + ("es" if word.endswith(("ch", "s")) else "s"))

@@ -293,15 +293,17 @@ TEXT_RESULTS = frozenset({
     "canceled", "see note", "see comment", "see below", "see report", "comment", "n/a", "na",
     "-", "--", "---", "positive", "negative", "detected", "not detected", "undetectable",
     "reactive", "non-reactive", "nonreactive", "hemolyzed", "haemolysed", "hemolysed",
-    "lipemic", "icteric", "dnr", "not reported", "unknown",
+    "lipemic", "icteric", "dnr", "not reported", "unknown", "no data",
 })
 _LOOK_ALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
 
 def is_text_result(text: str) -> bool:
-    """True for a text a lab prints in place of a number (``TNP``, ``See note``, ...)."""
+    """True for a text a lab prints in place of a number (``TNP``, ``See note``,
+    ``Not assessable``, ``No data available``, ...)."""
     folded = " ".join(text.split()).casefold().rstrip(".")
-    return folded in TEXT_RESULTS or folded.startswith(("see ", "comment"))
+    # "not assessable", "no sample received": words a lab writes, never a number mistyped
+    return folded in TEXT_RESULTS or folded.startswith(("see ", "comment", "not ", "no "))
 
 
 def look_alike_number(text: str) -> str:

@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hpgjournal.domain.display import count_of
-from hpgjournal.importers.names import DATE_ORDER_CHOICES, FORMAT_NAMES
+from hpgjournal.domain.display import count_of, record_word
+from hpgjournal.importers.names import DATE_ORDER_CHOICES, FORMAT_LABELS, FORMAT_NAMES
 
 if TYPE_CHECKING:
     from hpgjournal.domain.errors import UserError
@@ -35,18 +35,38 @@ __all__ = ["EXIT_SKIPPED", "add_import_parser", "cmd_import"]
 EXIT_SKIPPED = 3
 
 
+class _LinesFormatter(argparse.HelpFormatter):
+    """Wraps each line of an option's help on its own, so that a list stays one item a line."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        for number, part in enumerate(text.splitlines()):
+            if not number:  # the sentence; then the items, their next lines indented
+                lines += super()._split_lines(part, width)
+                continue
+            first, *more = super()._split_lines(part, width - 2) or [""]
+            lines += [first, *(f"  {line}" for line in more)]
+        return lines
+
+
+def _format_help() -> str:
+    """The help of ``--format``: each accepted value with what it reads."""
+    listed = "\n".join(f"{name}: {label}" for name, label in FORMAT_LABELS.items())
+    return f"read the files as this format instead of detecting it; NAME is one of:\n{listed}"
+
+
 def add_import_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``import`` subcommand to the ``sub`` subparsers (``common`` gives --journal)."""
     p = sub.add_parser(
         "import", parents=[common], help="import lab results from CSV files",
+        formatter_class=_LinesFormatter,
         description="Import lab results from CSV exports and spreadsheets (long or wide "
                     "tables, WHOOP, Function Health, hpgjournal's own exports) as one batch. "
                     "Unreadable rows are listed and skipped (exit status 3); importing the same "
                     "file again adds nothing.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to import")
     p.add_argument("--format", choices=FORMAT_NAMES, default=None, metavar="NAME",
-                   help=f"read the files as this format instead of detecting it: "
-                        f"{', '.join(FORMAT_NAMES)}")
+                   help=_format_help())
     p.add_argument("--date-order", choices=DATE_ORDER_CHOICES, default="auto",
                    help="how to read dates like 03/04/2024: mdy (month first), dmy (day first), "
                         "ymd; auto (default) decides from the file and asks when it cannot")
@@ -85,7 +105,8 @@ def _print_rows(plan: ImportPlan) -> None:
         print(f"{row.file}:{row.line}: {row.reason}", file=sys.stderr)
     for record in plan.records:
         if record.status == "error":
-            print(f"{record.file}: {record.table} #{record.line}: {record.reason}", file=sys.stderr)
+            print(f"{record.file}: {record_word(record.table)} {record.line}: {record.reason}",
+                  file=sys.stderr)
 
 
 def _print_summary(plan: ImportPlan, result: CommitResult | None, dry_run: bool) -> None:

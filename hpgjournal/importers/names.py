@@ -1,13 +1,23 @@
-"""The names of the import formats, for ``--format`` (kept light: no reader is loaded here).
+"""The names of the import formats, for ``--format``, and their labels (kept light: no reader
+is loaded here).
 
 The registry in :mod:`hpgjournal.importers.formats` checks that it serves exactly these.
 """
 
 from __future__ import annotations
 
-FORMAT_NAMES: tuple[str, ...] = (
-    "hpgjournal-json", "hpgjournal-labs", "function-health", "whoop", "wide", "packed", "long",
-)
+# What each format is, in the words a user reads (the window's format list, the help of
+# ``--format``, the per-file line of ``import``); the formats' own ``label``.
+FORMAT_LABELS: dict[str, str] = {
+    "hpgjournal-json": "hpgjournal export (JSON)",
+    "hpgjournal-labs": "hpgjournal lab results export (CSV)",
+    "function-health": "Function Health results (JSON)",
+    "whoop": "WHOOP Advanced Labs biomarker CSV",
+    "wide": "Wide table (one row per date, one column per marker)",
+    "packed": "Long table, value and unit in one cell",
+    "long": "Long table (one result per row)",
+}
+FORMAT_NAMES: tuple[str, ...] = tuple(FORMAT_LABELS)
 DATE_ORDER_CHOICES: tuple[str, ...] = ("auto", "mdy", "dmy", "ymd")
 
 # Tables of an ``export all`` document imported besides the lab results, in writing order

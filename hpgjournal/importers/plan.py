@@ -123,23 +123,30 @@ class FilePlan:
                 "window (File > Import): its preview remembers the choice for later imports")
 
     def describe(self, *, names: bool = True) -> str:
-        """One line: the format, encoding, delimiter and date order.
+        """One line: the format (its label), encoding, delimiter and date order.
 
-        ``names``: with the format's name for ``--format`` (the command line's); the window
-        shows its label only.
+        ``names``: the command line's line: when the format was not certain, it names the
+        value of ``--format`` that reads the file this way (to import it again so, or to see
+        what else ``--format`` offers); the window shows the label only.
         """
-        name = f"{self.format}, " if names else ""
-        parts = [f"{self.format_label} ({name}confidence {self.confidence:.2f})",
-                 f"encoding {self.encoding}"]
+        how_sure = f"confidence {self.confidence:.2f}"
+        if names and self.confidence < 1.0:
+            how_sure += f", as --format {self.format}"
+        parts = [f"{self.format_label} ({how_sure})", f"encoding {self.encoding}"]
         if self.delimiter is not None:
             parts.append(f"{delimiter_name(self.delimiter)}-delimited")
         if self.decimal_comma:
             parts.append("decimal comma")
         order = {"mdy": "month first", "dmy": "day first", "ymd": "year first"}[self.date_order]
         how = "ambiguous: choose the date order" if self.date_order_ambiguous \
-            else f"from the {self.date_order_source}"
+            else _ORDER_SOURCES.get(self.date_order_source, self.date_order_source)
         parts.append(f"dates {order} ({how})")
         return ", ".join(parts)
+
+
+# What decided a file's date order, in words (DateOrder.source).
+_ORDER_SOURCES = {"user": "as chosen", "file": "from the file",
+                  "format": "as this export writes them", "convention": "dotted, so day first"}
 
 
 @dataclass

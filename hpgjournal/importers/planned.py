@@ -23,7 +23,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, overload
 
-from hpgjournal.domain.plausible import EARLIEST_DATE, PLAUSIBLE_SPANS, judge_result, latest_date
+from hpgjournal.domain.plausible import (
+    EARLIEST_DATE,
+    PLAUSIBLE_SPANS,
+    judge_result,
+    judge_text,
+    latest_date,
+)
 from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.normalise import Context, result_key
 from hpgjournal.importers.rows import (
@@ -363,7 +369,9 @@ class PlannedRows(Sequence[PlannedRow]):
                     not EARLIEST_DATE <= day <= last_day:
                 result = made if made.__class__ is not tuple else context.result(stamp, text)
                 verdict = judge_result(result, today=today)
-                if verdict.refused:  # an own export's row (read as it is), a date ahead
+                if value is None and not verdict.refused:  # text: a catalogue marker needs digits
+                    verdict = judge_text(analyte, result.reported_value)
+                if verdict.refused:  # an own export's row (read as it is), a date ahead, 4OO
                     status[index] = _ERROR
                     made_at[index] = stamp_at[index] = text_at[index] = None
                     reason_at[index] = verdict.refused

@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.analytes import UnitError
+from hpgjournal.domain.display import marker_name, record_word
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.phases import PHASE_KINDS
-from hpgjournal.domain.plausible import impossible_date, judge_value
+from hpgjournal.domain.plausible import impossible_date, judge_text, judge_value
 from hpgjournal.domain.timestamps import normalise_timestamp
 from hpgjournal.store import schema
 from hpgjournal.store.journal import Journal
+
+# How to correct a result an older hpgjournal kept as text where its marker needs a number.
+TEXT_VALUE_FIX = ("to correct a value kept as text, open the window's Lab results page, select "
+                  "the result and click Edit (type the number, or the text the lab printed "
+                  "instead, e.g. TNP)")
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class Problem:
     severity: str  # "error": the file is damaged or inconsistent; "warning": worth a look
     where: str
     message: str
+    fix: str = ""  # how to correct it, said once for all the problems that share it
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.where}: {self.message}"
@@ -38,7 +45,8 @@ def check(journal: Journal) -> list[Problem]:
         problems += [Problem("error", "file", line) for line in integrity[:20]]
         return problems
     for row in conn.execute("PRAGMA foreign_key_check"):
-        problems.append(Problem("error", f"{row[0]} #{row[1]}", f"points to a missing {row[2]} row"))
+        problems.append(Problem("error", f"{record_word(row[0])} #{row[1]}",
+                                f"points to a missing {record_word(row[2])}"))
     if journal.version != schema.CURRENT_VERSION:
         problems.append(Problem("error", "schema", f"version {journal.version}, expected "
                                                    f"{schema.CURRENT_VERSION}"))
@@ -55,7 +63,8 @@ def check(journal: Journal) -> list[Problem]:
 def _check_results(conn: sqlite3.Connection) -> list[Problem]:
     """Each result's marker, unit and conversion, and its value against the plausibility
     limits: an impossible value (which no entry path stores any more) is an error, an
-    implausible one a warning."""
+    implausible one a warning. So is text where the marker needs a number (``4OO``, which
+    older importers kept as a text result) an error: every entry path refuses it now."""
     problems = []
     for row in conn.execute("SELECT * FROM lab_results"):
         where = f"lab result #{row['id']} ({row['taken_at']})"
@@ -73,6 +82,8 @@ def _check_results(conn: sqlite3.Connection) -> list[Problem]:
             continue
         if verdict.warning:
             problems.append(Problem("warning", where, verdict.warning))
+        if not custom and row["value"] is None:
+            problems += _check_text(row, where)
         if custom or row["value"] is None:
             continue
         if row["unit"] != analyte.unit:
@@ -83,9 +94,28 @@ def _check_results(conn: sqlite3.Connection) -> list[Problem]:
     return problems
 
 
+def _check_text(row: sqlite3.Row, where: str) -> list[Problem]:
+    """A catalogue marker's result stored as text that is no number and no text a lab prints
+    instead of one (``TNP``, ``see note``)."""
+    text = (row["reported_value"] or "").strip()
+    verdict = judge_text(row["analyte"], text)
+    if not verdict.refused:
+        return []
+    unit = (row["reported_unit"] or "").strip()
+    likely = f": probably {verdict.suggestion} {unit}".rstrip() if verdict.suggestion else ""
+    return [Problem("error", where, f"{marker_name(row['analyte'])} is stored as the text "
+                                    f"{text!r}, not as a number{likely}", TEXT_VALUE_FIX)]
+
+
 _NUMBERS = {"doses": ("amount",), "medications": ("dose", "interval_days"),
             "measures": ("testis_left_ml", "testis_right_ml", "weight_kg", "systolic",
                          "diastolic")}
+
+
+_NUMBER_WORDS = {"amount": "amount", "dose": "dose", "interval_days": "interval in days",
+                 "testis_left_ml": "left testis volume", "testis_right_ml": "right testis volume",
+                 "weight_kg": "weight", "systolic": "systolic pressure",
+                 "diastolic": "diastolic pressure"}
 
 
 def _check_numbers(conn: sqlite3.Connection) -> list[Problem]:
@@ -98,8 +128,9 @@ def _check_numbers(conn: sqlite3.Connection) -> list[Problem]:
                 if value is None:
                     continue
                 if not isinstance(value, int | float) or not math.isfinite(value):
-                    problems.append(Problem("error", f"{table} #{row['id']}",
-                                            f"{name} {value!r} is not a finite number"))
+                    problems.append(Problem("error", f"{record_word(table)} #{row['id']}",
+                                            f"the {_NUMBER_WORDS[name]} {value!r} is not a "
+                                            "finite number"))
     return problems
 
 
@@ -134,10 +165,11 @@ def _check_dates(conn: sqlite3.Connection) -> list[Problem]:
             try:
                 stamp = normalise_timestamp(row[1])
             except ValidationError:
-                problems.append(Problem("error", f"{table} #{row[0]}", f"bad date {row[1]!r}"))
+                problems.append(Problem("error", f"{record_word(table)} #{row[0]}",
+                                        f"bad date {row[1]!r}"))
                 continue
             # a blood test cannot lie ahead; a phase or a regimen may be planned
             reason = impossible_date(stamp, future=table == "lab_results")
             if reason:
-                problems.append(Problem("error", f"{table} #{row[0]}", reason))
+                problems.append(Problem("error", f"{record_word(table)} #{row[0]}", reason))
     return problems

@@ -45,7 +45,7 @@ def test_png_and_svg_from_the_command_line(demo_path: Path, tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     text = svg.read_text(encoding="utf-8")
     assert text.startswith("<?xml") and "<svg" in text
-    assert "chart of lh, fsh written to" in proc.stdout
+    assert "chart of Luteinizing hormone, Follicle-stimulating hormone written to" in proc.stdout
 
 
 def test_in_process_markers_panel_and_sperm(demo_path: Path, tmp_path: Path,
@@ -59,7 +59,7 @@ def test_in_process_markers_panel_and_sperm(demo_path: Path, tmp_path: Path,
     assert png_size(out) == (1000, 600)
     assert main(["chart", "T_E2_RATIO", "--journal", str(demo_path), "-o",
                  str(tmp_path / "ratio.svg")]) == 0
-    assert "chart of t_e2_ratio written" in capsys.readouterr().out
+    assert "chart of Testosterone / estradiol ratio written" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -76,7 +76,7 @@ def test_check_lists_every_value_the_charts_leave_out(broken_demo_path):
     with Journal.open(broken_demo_path, readonly=True) as journal:
         errors = [p for p in check(journal) if p.severity == "error"]
     assert len(errors) == len(IMPOSSIBLE_BY_SQL) + 1
-    assert any(p.where.startswith("measures #") and "testis_left_ml inf is not a finite" in
+    assert any(p.where.startswith("measure #") and "left testis volume inf is not a finite" in
                p.message for p in errors)
 
 

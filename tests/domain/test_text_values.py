@@ -43,3 +43,14 @@ def test_a_hematocrit_fraction_suggests_the_percentage():
     assert judge_value("hematocrit", 0.51).suggestion == "51"
     assert judge_value("hematocrit", 0.45, "<").suggestion == "<45"
     assert judge_value("testosterone_total", 6000).suggestion == ""
+
+
+@pytest.mark.parametrize("typed", ["Not assessable", "No data available", "not calculated",
+                                   "No sample received."])
+def test_words_a_lab_writes_instead_of_a_number_are_text_results(typed):
+    assert is_text_result(typed) and judge_text("sperm_motility", typed).ok
+
+
+def test_a_word_merely_starting_like_them_is_not():
+    assert not is_text_result("nothing") and not is_text_result("note")
+    assert judge_text("testosterone_total", "nothing").refused

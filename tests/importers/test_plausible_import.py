@@ -119,9 +119,9 @@ def test_the_apps_own_exports_are_judged_too(tmp_path, capsys):
     assert f"{source}:3: the date 0001-01-01 is before 1900" in err
     assert f"{source}:4: 'inf' is not a finite number" in err
     assert "kept, but Prostate-specific antigen 20,000 ng/mL is implausible" in err
-    assert "doses #1: taken_at: the date 0001-01-01 is before 1900" in err
-    assert "doses #2: amount nan is not a finite number" in err
-    assert "measures #1: weight_kg inf is not a finite number" in err
+    assert "dose 1: taken_at: the date 0001-01-01 is before 1900" in err
+    assert "dose 2: amount nan is not a finite number" in err
+    assert "measure 1: weight_kg inf is not a finite number" in err
     assert [row[1:3] for row in stored(journal)] == [("lh", 3.0), ("psa", 20000.0)]
     with Journal.open(journal, readonly=True) as opened:
         assert opened.count(LabResult) == 2 and opened.all(LabResult)[1].value == 20000.0

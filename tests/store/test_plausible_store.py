@@ -54,8 +54,8 @@ def test_check_reports_impossible_values_as_errors_and_implausible_ones_as_warni
         "lab result #4": ("error", "'NaN' is not a finite number"),
         "lab result #5": ("error", "'inf' is not a finite number"),
         "lab result #6": ("error", "<-5 ng/dL is impossible"),
-        "lab_results #7": ("error", "the date 0001-03-07 is before 1900"),
-        "lab_results #8": ("error", "the date 2999-03-08 is in the future"),
+        "lab result #7": ("error", "the date 0001-03-07 is before 1900"),
+        "lab result #8": ("error", "the date 2999-03-08 is in the future"),
         "lab result #9": ("warning", "6,000 ng/dL is implausible"),
         "lab result #12": ("warning", "fraction 0.51, that is 51 %"),
     }

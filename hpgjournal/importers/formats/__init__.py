@@ -14,15 +14,16 @@ from hpgjournal.importers.formats.hpgjournal_json import HPGJOURNAL_JSON
 from hpgjournal.importers.formats.long import LONG, PACKED
 from hpgjournal.importers.formats.whoop import WHOOP
 from hpgjournal.importers.formats.wide import WIDE
-from hpgjournal.importers.names import FORMAT_NAMES
+from hpgjournal.importers.names import FORMAT_LABELS, FORMAT_NAMES
 
 __all__ = ["FORMATS", "Format", "Probe", "Reading", "format_label", "get_format", "make_probe", "rank"]
 
 FORMATS: dict[str, Format] = {
     f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, WHOOP, WIDE, PACKED, LONG)
 }
-if tuple(FORMATS) != FORMAT_NAMES:  # pragma: no cover - a developer's slip, caught by any test
-    raise RuntimeError("hpgjournal.importers.names.FORMAT_NAMES is out of date")
+if tuple(FORMATS) != FORMAT_NAMES or any(  # pragma: no cover - a developer's slip
+        f.label != FORMAT_LABELS[n] for n, f in FORMATS.items()):
+    raise RuntimeError("hpgjournal.importers.names.FORMAT_LABELS is out of date")
 
 # Below this confidence a table is "not recognised" and the user maps its columns.
 MIN_CONFIDENCE = 0.3

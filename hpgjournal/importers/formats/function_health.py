@@ -16,6 +16,7 @@ from typing import Any
 from hpgjournal.importers.errors import UnknownFormatError
 from hpgjournal.importers.formats.base import Format, Probe, Reading
 from hpgjournal.importers.mapping import ColumnMapping
+from hpgjournal.importers.names import FORMAT_LABELS
 from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item
 
 __all__ = ["FUNCTION_HEALTH", "FunctionHealthFormat"]
@@ -39,7 +40,7 @@ class FunctionHealthFormat(Format):
     """Function Health ``results-report`` JSON."""
 
     name = "function-health"
-    label = "Function Health results (JSON)"
+    label = FORMAT_LABELS["function-health"]
     kind = "json"
 
     def score(self, probe: Probe) -> float:

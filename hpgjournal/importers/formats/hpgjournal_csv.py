@@ -19,6 +19,7 @@ from hpgjournal.domain.values import COMPARATORS
 from hpgjournal.importers.errors import UnknownFormatError
 from hpgjournal.importers.formats.base import Format, Probe, Reading, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping
+from hpgjournal.importers.names import FORMAT_LABELS
 from hpgjournal.importers.rows import Failed, Ignored, Item, Ready, RowError, cells_by_name
 from hpgjournal.importers.table import SHARED_TEXTS, Table
 from hpgjournal.store.export import LAB_COLUMNS, TABLES, format_cell
@@ -132,7 +133,7 @@ class HpgjournalLabsFormat(Format):
     """``hpgjournal export labs --format csv``."""
 
     name = "hpgjournal-labs"
-    label = "hpgjournal lab results export (CSV)"
+    label = FORMAT_LABELS["hpgjournal-labs"]
 
     def score(self, probe: Probe) -> float:
         if probe.table is None:

@@ -22,7 +22,7 @@ from hpgjournal.importers.errors import UnknownFormatError
 from hpgjournal.importers.formats.base import Format, Probe, Reading
 from hpgjournal.importers.formats.hpgjournal_csv import own_result
 from hpgjournal.importers.mapping import ColumnMapping
-from hpgjournal.importers.names import OTHER_TABLES
+from hpgjournal.importers.names import FORMAT_LABELS, OTHER_TABLES
 from hpgjournal.importers.rows import Failed, Item, OtherRecord, Ready, RowError
 from hpgjournal.store.export import FORMAT_NAME, FORMAT_VERSION, TABLES
 
@@ -107,7 +107,7 @@ class HpgjournalJsonFormat(Format):
     """``hpgjournal export all --format json`` (or one table as JSON)."""
 
     name = "hpgjournal-json"
-    label = "hpgjournal export (JSON)"
+    label = FORMAT_LABELS["hpgjournal-json"]
     kind = "json"
 
     def score(self, probe: Probe) -> float:

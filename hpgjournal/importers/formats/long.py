@@ -33,6 +33,7 @@ from hpgjournal.importers.mapping import (
     match_columns,
     norm_header,
 )
+from hpgjournal.importers.names import FORMAT_LABELS
 from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item, cells_by_name
 from hpgjournal.importers.table import SHARED_TEXTS, Table, delimiter_name, filled_width
 
@@ -101,7 +102,7 @@ class LongFormat(Format):
     """One result per row."""
 
     name = "long"
-    label = "Long table (one result per row)"
+    label = FORMAT_LABELS["long"]
     takes_mapping = True
     packed = False
 
@@ -250,7 +251,7 @@ class PackedFormat(LongFormat):
     """A long table whose value cells carry the unit (``1,050 ng/dL``) and no unit column."""
 
     name = "packed"
-    label = "Long table, value and unit in one cell"
+    label = FORMAT_LABELS["packed"]
     packed = True
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from hpgjournal.importers.formats.base import Format, Probe, Reading, column_labels, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping, norm_header
+from hpgjournal.importers.names import FORMAT_LABELS
 from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item
 from hpgjournal.importers.table import Table, filled_width
 
@@ -38,7 +39,7 @@ class WhoopFormat(Format):
     """WHOOP Advanced Labs biomarker export."""
 
     name = "whoop"
-    label = "WHOOP Advanced Labs biomarker CSV"
+    label = FORMAT_LABELS["whoop"]
 
     def score(self, probe: Probe) -> float:
         if probe.table is None:

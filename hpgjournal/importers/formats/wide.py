@@ -25,6 +25,7 @@ from hpgjournal.importers.formats.base import (
     resolve_columns,
 )
 from hpgjournal.importers.mapping import ColumnMapping, match_columns
+from hpgjournal.importers.names import FORMAT_LABELS
 from hpgjournal.importers.normalise import resolve_name, split_name_unit
 from hpgjournal.importers.rows import Candidate, Ignored, Item, RowError
 from hpgjournal.importers.table import SHARED_TEXTS, Table
@@ -95,7 +96,7 @@ class WideFormat(Format):
     """One row per date, one column per marker (or one row per marker, one column per date)."""
 
     name = "wide"
-    label = "Wide table (one row per date, one column per marker)"
+    label = FORMAT_LABELS["wide"]
     takes_mapping = True
 
     def score(self, probe: Probe) -> float:
