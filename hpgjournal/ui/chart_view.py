@@ -119,6 +119,8 @@ class ChartPage(QWidget):
         split.addWidget(left)
         self.side = QTextBrowser()
         self.side.setOpenExternalLinks(False)
+        self.side.setOpenLinks(False)  # its links are the app's own: see _link
+        self.side.anchorClicked.connect(self._link)
         self.side.setMinimumWidth(230)
         self.side.setAccessibleName("What the chart shows and what was expected")
         split.addWidget(self.side)
@@ -301,10 +303,32 @@ class ChartPage(QWidget):
         if self.result and self.result.notes:
             parts.append("<h4>Not drawn</h4><ul>" + "".join(
                 f"<li>{esc(n)}</li>" for n in self.result.notes) + "</ul>")
-        parts.append(f"<p style='color:{colour('muted')}'>Click a phase in the bottom lane for "
-                     "what the source documents say about it. These are published expectations, not "
-                     "advice: decisions belong to you and your clinician.</p>")
+        spans = self._distinct_spans()
+        if spans:
+            parts.append("<h4>What the sources say about each phase</h4><ul>")
+            for index, span in spans:
+                parts.append(f"<li><a href='phase:{index}'>{esc(phase_label(span.kind))}</a> "
+                             f"<span style='color:{colour('muted')}'>{esc(span.start)} to "
+                             f"{esc(span.end or 'now')}</span></li>")
+            parts.append("</ul>")
+        parts.append(f"<p style='color:{colour('muted')}'>A phase's link, or the phase in the "
+                     "bottom lane of the chart, shows what the source documents say about it. "
+                     "These are published expectations, not advice: decisions belong to you "
+                     "and your clinician.</p>")
         self.side.setHtml("".join(parts))
+
+    def _distinct_spans(self) -> list[tuple[int, Any]]:
+        """The chart's phases once each (a panel draws a lane per marker), by start."""
+        if self.result is None:
+            return []
+        seen: set[tuple[object, ...]] = set()
+        found = []
+        for index, span in enumerate(self.result.phase_spans):
+            key = (span.phase_id, span.kind, span.start)
+            if key not in seen:
+                seen.add(key)
+                found.append((index, span))
+        return sorted(found, key=lambda item: item[1].start)
 
     # ----------------------------------------------------------------- events
     def _hovered(self, event: Any) -> None:
@@ -358,7 +382,18 @@ class ChartPage(QWidget):
                     f"<li>{esc(s.citation)}</li>" for s in cited) + "</ol>")
         parts.append("<p><a href='#verdicts'>Back to the verdicts</a></p>")
         self.side.setHtml("".join(parts))
-        self.side.anchorClicked.connect(lambda url: self._show_verdicts())
+
+    def _link(self, url: Any) -> None:
+        """A link in the side panel: a phase of the chart (keyboard users reach the phase
+        explanations this way: Tab to the panel, Tab to the link, Enter) or the way back."""
+        target = url.toString()
+        if target.startswith("phase:") and self.result is not None:
+            index = int(target.split(":", 1)[1])
+            if 0 <= index < len(self.result.phase_spans):
+                span = self.result.phase_spans[index]
+                self.show_phase(span.kind, span.start, span.end, span.note)
+                return
+        self._show_verdicts()
 
     # ----------------------------------------------------------------- export
     def file_figure(self) -> Figure:

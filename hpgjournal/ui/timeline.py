@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from hpgjournal.charts.style import SHORT_PHASE_LABELS
@@ -22,6 +22,8 @@ LANE_HEIGHT = 26
 LANE_GAP = 6
 AXIS_HEIGHT = 22
 EDGE = 6  # pixels from a span's end that grab the edge instead of the body
+KEYS_HELP = ("Left and Right go from phase to phase, Enter edits the phase, Alt+Left and "
+             "Alt+Right move it by a day, with Shift by a week")
 
 
 def assign_lanes(phases: Sequence[Phase], today: date) -> dict[int, int]:
@@ -57,12 +59,18 @@ class PhaseTimeline(QWidget):
         self.first = self.last = self.today
         self._drag: tuple[Phase, str, int] | None = None  # phase, "move"/"start"/"end", press x
         self._preview: Phase | None = None
+        self.current: int | None = None  # the phase the keyboard is on (its id)
         self.setMouseTracking(True)
         self.setMinimumHeight(AXIS_HEIGHT + LANE_HEIGHT + 16)
         self.setToolTip("")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Therapy phases on a time line")
+        self.setAccessibleDescription(KEYS_HELP)
 
     def set_phases(self, phases: Sequence[Phase]) -> None:
         self.phases = list(phases)
+        if self.current not in {p.id for p in self.phases}:
+            self.current = None
         self.lanes = assign_lanes(self.phases, self.today)
         if self.phases:
             starts = [date.fromisoformat(p.start_date) for p in self.phases]
@@ -116,6 +124,75 @@ class PhaseTimeline(QWidget):
         x = self._x(self.today)
         painter.setPen(QPen(QColor(colour("high")), 1, Qt.PenStyle.DashLine))  # today
         painter.drawLine(int(x), AXIS_HEIGHT - 4, int(x), self.height() - 4)
+        chosen = self.current_phase()
+        if chosen is not None and self.hasFocus():  # the keyboard's phase: a focus ring
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(colour("text")), 2, Qt.PenStyle.DotLine))
+            painter.drawRoundedRect(self.span_rect(chosen).adjusted(-3, -3, 3, 3), 5, 5)
+
+    # ----------------------------------------------------------------- keyboard
+    def ordered(self) -> list[Phase]:
+        """The phases in the order the keyboard visits them: by start, then lane."""
+        return sorted(self.phases, key=lambda p: (p.start_date, self.lanes.get(p.id or 0, 0)))
+
+    def current_phase(self) -> Phase | None:
+        return next((p for p in self.phases if p.id == self.current), None)
+
+    def focusInEvent(self, event: object) -> None:
+        if self.current is None and self.phases:
+            running = [p for p in self.ordered() if not p.end_date]
+            self.current = (running or self.ordered())[-1].id
+            self._announce()
+        self.update()
+        super().focusInEvent(event)  # type: ignore[arg-type]
+
+    def focusOutEvent(self, event: object) -> None:
+        if self._drag is None:
+            self.drag_info.emit("")
+        self.update()
+        super().focusOutEvent(event)  # type: ignore[arg-type]
+
+    def _announce(self) -> None:
+        phase = self.current_phase()
+        if phase is not None:
+            text = (f"{phase_label(phase.kind)}: {phase.start_date} to "
+                    f"{phase.end_date or 'ongoing'}")
+            self.setAccessibleDescription(f"{text}. {KEYS_HELP}")
+            self.drag_info.emit(text)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        phases = self.ordered()
+        chosen = self.current_phase()
+        key, mods = event.key(), event.modifiers()
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        if not phases or key not in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home,
+                                     Qt.Key.Key_End, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if chosen is not None:
+                self.phase_activated.emit(chosen)
+            return
+        if alt and chosen is not None and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            days = 7 if mods & Qt.KeyboardModifier.ShiftModifier else 1
+            days = -days if key == Qt.Key.Key_Left else days
+            start = date.fromisoformat(chosen.start_date) + timedelta(days=days)
+            end = (date.fromisoformat(chosen.end_date) + timedelta(days=days)
+                   if chosen.end_date else None)
+            moved = replace(chosen, start_date=start.isoformat(),
+                            end_date=end.isoformat() if end else None)
+            self.phase_changed.emit(chosen, moved)
+            return
+        index = phases.index(chosen) if chosen in phases else -1
+        if key == Qt.Key.Key_Home:
+            index = 0
+        elif key == Qt.Key.Key_End:
+            index = len(phases) - 1
+        else:
+            index = max(0, min(len(phases) - 1, index + (1 if key == Qt.Key.Key_Right else -1)))
+        self.current = phases[index].id
+        self._announce()
+        self.update()
 
     def _paint_axis(self, painter: QPainter) -> None:
         font = QFont(self.font())
@@ -282,6 +359,7 @@ class PhasesPage(QWidget):
         self.drag_info.hide()
         self.table.layout().insertWidget(2, self.drag_info)
         self.timeline.drag_info.connect(self._show_drag)
+        QWidget.setTabOrder(self.table.filter, self.timeline)  # read after the filter box
         self.timeline.phase_activated.connect(actions.edit_phase)
         self.timeline.phase_changed.connect(actions.move_phase)
         layout.addWidget(self.table)

@@ -88,3 +88,24 @@ def test_export_png_and_svg(charts, tmp_path):
 def test_sperm_recovery_chart(charts):
     charts.select("sperm_recovery")
     assert charts.result is not None and charts.result.points
+
+
+def test_a_phase_is_explained_from_the_keyboard_and_back(charts, qtbot):
+    """No mouse: Tab to the side panel, Tab to a phase's link, Enter; then back."""
+    from PySide6.QtCore import Qt
+
+    charts.select("estradiol")
+    assert "What the sources say about each phase" in charts.side.toPlainText()
+    charts.side.setFocus()
+    qtbot.keyClick(charts.side, Qt.Key.Key_Tab)  # the first link: the first phase shown
+    first = charts.side.textCursor().selectedText()
+    qtbot.keyClick(charts.side, Qt.Key.Key_Return)
+    text = charts.side.toPlainText()
+    assert first and text.startswith(first)
+    assert "Back to the verdicts" in text
+    for _ in range(40):  # the last link of the explanation is the way back
+        qtbot.keyClick(charts.side, Qt.Key.Key_Tab)
+        if charts.side.textCursor().selectedText() == "Back to the verdicts":
+            break
+    qtbot.keyClick(charts.side, Qt.Key.Key_Return)
+    assert charts.side.toPlainText().startswith("Observed against expected")

@@ -4,8 +4,10 @@ a SERM) is named, and a short span never shows a cut name."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hpgjournal.charts.style import SHORT_PHASE_LABELS
 from hpgjournal.domain.phases import phase_label
@@ -137,3 +139,48 @@ def test_a_short_span_shows_its_whole_name_beside_it_or_none(opened, qtbot):
     wide.set_phases(records)
     wide.resize(1100, wide.height())
     assert wide.label_place(phase(opened, "serm_clomiphene"))[1:] == (True, "Clomiphene")
+
+
+def test_the_timeline_works_from_the_keyboard(opened, qtbot):
+    """Tab to the strip, arrows go from phase to phase, Alt+Right moves one by a day and
+    Enter opens it; what the keyboard is on is said under the strip."""
+    page, timeline = setup(opened)
+    page.table.filter.setFocus()
+    qtbot.keyClick(page.table.filter, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is timeline
+    assert page.drag_info.text().startswith("Recovery monitoring: ")  # the running phase
+    qtbot.keyClick(timeline, Qt.Key.Key_Home)
+    base = phase(opened, "baseline")
+    assert page.drag_info.text() == f"Baseline: {base.start_date} to {base.end_date}"
+    for _ in range(3):
+        qtbot.keyClick(timeline, Qt.Key.Key_Right)
+    hcg = phase(opened, "hcg")
+    assert timeline.current == hcg.id
+    qtbot.keyClick(timeline, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    moved = opened.journal.get(Phase, hcg.id)
+    day = timedelta(days=1)
+    assert moved.start_date == (date.fromisoformat(hcg.start_date) + day).isoformat()
+    assert moved.end_date == (date.fromisoformat(hcg.end_date) + day).isoformat()
+    assert "overlaps SERM: clomiphene" in opened.statusBar().currentMessage()
+    opened.undo_group.undo()
+    assert opened.journal.get(Phase, hcg.id) == hcg
+    seen = {}
+
+    def keep(box):
+        seen["question"] = box.text()
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter keeps it where it was
+
+    # a day earlier, hCG would start on the washout's last day: asked first
+    with_modal(lambda: qtbot.keyClick(timeline, Qt.Key.Key_Left,
+                                      Qt.KeyboardModifier.AltModifier), keep)
+    assert "with Washout" in seen["question"]
+    assert opened.journal.get(Phase, hcg.id) == hcg
+    edited = {}
+
+    def look(dialog):
+        edited["title"] = dialog.windowTitle()
+        edited["start"] = dialog.start.date.text()
+        dialog.reject()
+
+    with_modal(lambda: qtbot.keyClick(timeline, Qt.Key.Key_Return), look)
+    assert edited == {"title": "Edit phase", "start": hcg.start_date}
