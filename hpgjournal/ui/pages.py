@@ -181,7 +181,9 @@ class DashboardPage(QWidget):
             card.setStyleSheet(f"QFrame#alert-{alert.key} {{ border-left: 5px solid {edge}; }}")
             inner = QVBoxLayout(card)
             inner.setContentsMargins(14, 8, 14, 8)
-            inner.addWidget(label(alert.title, "cardname"))
+            # the level in words too, not by the edge's colour alone
+            level = "Warning" if alert.level == "warning" else "Note"
+            inner.addWidget(label(f"{level}: {alert.title}", "cardname"))
             inner.addWidget(label(alert.text, wrap=True))
             source = label(f"Source: {alert.source}", "muted", wrap=True)
             inner.addWidget(source)

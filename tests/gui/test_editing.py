@@ -301,7 +301,7 @@ def test_overview_shows_an_alert_and_logs_todays_dose(window, qtbot, tmp_path):
     show_active(window, qtbot)
     overview = window.page("overview")
     texts = "\n".join(w.text() for w in overview.findChildren(QLabel))
-    assert "Hematocrit 55.1 % is above 54 %" in texts
+    assert "Warning: Hematocrit 55.1 % is above 54 %" in texts  # the level in words too
     assert "Source: The Endocrine Society's 2010 monitoring table" in texts
     button = next(b for b in overview.findChildren(QPushButton)
                   if b.text().startswith("Log today's Testosterone cypionate"))
