@@ -127,7 +127,9 @@ case "$cmd" in
     command -v xvfb-run >/dev/null || apt_install xvfb xauth
     out=${1:-screenshots/main.png}; shift || true
     mkdir -p "$(dirname "$out")"
-    xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb \
+    # SHOT_SCREEN (e.g. 1920x1080) and SHOT_SCALE (e.g. 2) try other screens and scalings
+    xvfb-run -a -s "-screen 0 ${SHOT_SCREEN:-1280x800}x24" \
+      env QT_QPA_PLATFORM=xcb QT_SCALE_FACTOR="${SHOT_SCALE:-1}" \
       "$VENV/bin/python" -m hpgjournal.ui.screenshot "$out" "$@" ;;
   *)
     sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; [ "$cmd" = help ] ;;

@@ -43,7 +43,7 @@ VERDICT_COLOURS = {"as_expected": "ok", "in_expected_direction": "ok",
 
 
 FILE_DPI = 100  # the charts' sizes are in inches at 100 dpi (charts.marker.chart_size)
-SMALL_CANVAS_HEIGHT = 320
+SMALL_CANVAS_HEIGHT = 440  # logical pixels: below this a single chart scrolls, not squashes
 
 
 def esc(text: object) -> str:

@@ -40,7 +40,7 @@ class ReportPage(QWidget):
             "Doctor report",
             "A PDF for a visit: summary, therapy timeline, results, fertility, symptoms and the "
             "notes you marked for the doctor. It shows recorded data, not advice."))
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         period = QHBoxLayout()
         self.start = DateEdit()
         self.end = DateEdit()
@@ -59,13 +59,14 @@ class ReportPage(QWidget):
         period.addStretch(1)
         form.addRow("&Period", period)
         self.sections: dict[str, QCheckBox] = {}
-        grid = QGridLayout()
-        for n, key in enumerate(SECTIONS):
+        self.section_grid = QGridLayout()
+        for key in SECTIONS:
             box = QCheckBox(SECTION_TITLES[key])
             box.setChecked(key in DEFAULT_SECTIONS)  # every result is an appendix, on request
             self.sections[key] = box
-            grid.addWidget(box, n // 3, n % 3)
-        form.addRow("Sections", grid)
+        self.section_columns = 0
+        self._place_sections(3)
+        form.addRow("Sections", self.section_grid)
         self.units = QComboBox()
         self.units.addItem("US conventional (ng/dL, pg/mL)", "us")
         self.units.addItem("SI (nmol/L, pmol/L)", "si")
@@ -97,6 +98,35 @@ class ReportPage(QWidget):
 
         self.paper.setCurrentIndex(self.paper.findData(default_paper()))
         tie_labels(self)
+
+    def _place_sections(self, columns: int) -> None:
+        """The section boxes in ``columns`` columns (two on a narrow page, so none is cut)."""
+        if columns == self.section_columns:
+            return
+        self.section_columns = columns
+        for box in self.sections.values():
+            self.section_grid.removeWidget(box)
+        for n, box in enumerate(self.sections.values()):
+            self.section_grid.addWidget(box, n // columns, n % columns)
+
+    def resizeEvent(self, event: object) -> None:
+        self._place_sections(self._section_columns_for(self.width()))
+        super().resizeEvent(event)  # type: ignore[arg-type]
+
+    def _section_columns_for(self, width: int) -> int:
+        """3, 2 or 1: the most columns whose boxes fit whole beside the "Sections" label."""
+        boxes = list(self.sections.values())
+        margins = self.layout().contentsMargins()
+        label = self.form.labelForField(self.section_grid)
+        spacing = max(self.form.horizontalSpacing(), 6)
+        room = (width - margins.left() - margins.right() - spacing
+                - (label.sizeHint().width() if label is not None else 80))
+        gap = max(self.section_grid.horizontalSpacing(), 6)
+        for n in (3, 2):
+            need = sum(max(b.sizeHint().width() for b in boxes[c::n]) for c in range(n))
+            if need + gap * (n - 1) <= room:
+                return n
+        return 1
 
     # ----------------------------------------------------------------- options
     def load(self, journal: Journal) -> None:
