@@ -43,6 +43,7 @@ VERDICT_COLOURS = {"as_expected": "#2e7d32", "in_expected_direction": "#2e7d32",
 
 FILE_DPI = 100  # the charts' sizes are in inches at 100 dpi (charts.marker.chart_size)
 SMALL_CANVAS_HEIGHT = 320
+CHART_MIN_WIDTH = 360  # pixels: the narrowest the splitter makes the chart
 
 
 def esc(text: object) -> str:
@@ -111,6 +112,10 @@ class ChartPage(QWidget):
         self.hover.setProperty("role", "muted")
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
         left_layout.addWidget(self.hover)
+        # the chart keeps a readable width: the splitter neither squeezes it below this nor
+        # folds it away (its date ticks thin out to fit what is left)
+        left.setMinimumWidth(CHART_MIN_WIDTH)
+        split.setChildrenCollapsible(False)
         split.addWidget(left)
         self.side = QTextBrowser()
         self.side.setOpenExternalLinks(False)

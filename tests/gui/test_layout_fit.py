@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea
 
+from tests.ticks import tick_label_problems
+
 
 def settle(window, width: int, height: int) -> None:
     window.resize(width, height)
@@ -169,7 +171,7 @@ def chart_problems(page) -> list[str]:
         if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
             problems.append(f"chart legend at {[round(v) for v in box.extents]} outside "
                             f"{width}x{height}")
-    return problems
+    return problems + tick_label_problems(page.figure, renderer)
 
 
 def _direct():
