@@ -51,6 +51,7 @@ def page_header(title: str, subtitle: str = "") -> QWidget:
     layout.addWidget(label(title, "title"))
     sub = label(subtitle, "subtitle", wrap=True)
     sub.setObjectName("subtitle")
+    sub.setVisible(bool(subtitle))  # no empty line under a title without one
     layout.addWidget(sub)
     return box
 
@@ -494,6 +495,7 @@ class RecordFilter(QSortFilterProxyModel):
 
 FILTER_WIDTH = 240  # pixels: the narrowest a page's filter box gets
 COLUMN_WIDEST = 248  # pixels: a column of long texts (notes) is no wider; the rest scrolls
+FIT_ROWS = 1000  # rows measured when the columns are fitted (Qt's resizeContentsPrecision)
 
 
 class TablePage(QWidget):
@@ -543,6 +545,7 @@ class TablePage(QWidget):
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.horizontalHeader().sectionResized.connect(self._section_resized)
+        self._fitted_rows = 0  # how many rows the columns were last fitted to
         self._fitting = False
         self._user_sized: set[int] = set()  # columns the user set the width of: kept
         self.table.doubleClicked.connect(self._edit_current)
@@ -628,15 +631,20 @@ class TablePage(QWidget):
                                     else Qt.SortOrder.AscendingOrder)
         else:  # later fills keep the user's sorting
             self.table.sortByColumn(column, order)
-        self.fit_columns()
+        rows = self.model.rowCount()
+        if self._fitted_rows < min(rows, FIT_ROWS):  # more rows than were measured last time
+            self.fit_columns()
         self._update_count()
 
     def fit_columns(self) -> None:
         """Each column as wide as its header and its contents need (a long text at most
-        ``COLUMN_WIDEST``, its whole text in the tooltip where the page gives one), on every
-        fill, so records added to an empty table are not cut to the header's width. A column
-        the user has sized keeps its width. The last column takes what is left."""
+        ``COLUMN_WIDEST``, its whole text in the tooltip where the page gives one). Done again
+        when a fill brings rows beyond those measured, so records added to an empty table are
+        not cut to the header's width. A column the user has sized keeps its width. The last
+        column takes what is left."""
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(FIT_ROWS)
+        self._fitted_rows = self.model.rowCount()
         self._fitting = True
         try:
             for col in range(self.model.columnCount()):
