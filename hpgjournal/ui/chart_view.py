@@ -43,7 +43,7 @@ VERDICT_COLOURS = {"as_expected": "#2e7d32", "in_expected_direction": "#2e7d32",
 
 FILE_DPI = 100  # the charts' sizes are in inches at 100 dpi (charts.marker.chart_size)
 SMALL_CANVAS_HEIGHT = 320
-CHART_MIN_WIDTH = 360  # pixels: the narrowest the splitter makes the chart
+CHART_MIN_WIDTH = 420  # pixels: the narrowest the splitter makes the chart (its legend fits)
 
 
 def esc(text: object) -> str:

@@ -328,8 +328,9 @@ def test_the_panels_legend_takes_as_few_rows_as_fit_its_width(demo: Journal, wid
 @pytest.mark.parametrize("days", [21, 45, 75, 200, 400, 800, 1500, 3000, 3650])
 def test_the_panels_tick_labels_never_touch_whatever_the_span_and_width(tmp_path: Path,
                                                                         days: int) -> None:
-    """From a few weeks to ten years, on a chart from the Charts page's narrowest (360 px) to
-    the exported file's width (1000 px): no two tick labels overlap or run together."""
+    """From a few weeks to ten years, on a chart from narrower than the Charts page allows
+    (360 px) to the exported file's width (1000 px): no two tick labels overlap or run
+    together."""
     first = date.today() - timedelta(days=days)
     with Journal.open(tmp_path / "j.hpgjournal") as journal:
         journal.add_many([

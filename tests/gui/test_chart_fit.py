@@ -140,7 +140,13 @@ def test_no_two_tick_labels_of_the_panel_touch(window, journal_path, size, qtbot
     split.setSizes([1, 10_000])
     settle(qtbot, page)
     assert page.canvas.width() >= 300
-    found["narrowest"] = tick_label_problems(page.figure, page.canvas.get_renderer())
+    renderer = page.canvas.get_renderer()
+    found["narrowest"] = tick_label_problems(page.figure, renderer)
+    width = page.canvas.get_width_height(physical=True)[0]
+    for legend in page.figure.legends:  # and its legend still within the canvas
+        box = legend.get_window_extent(renderer)
+        if box.x0 < -1 or box.x1 > width + 1:
+            found["narrowest"].append(f"legend {box.x0:.0f} to {box.x1:.0f} px in {width} px")
     figure = page.file_figure()  # the exported PNG
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
