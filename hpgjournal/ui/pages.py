@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QRect, QSize, QSortFilterProxyModel, Qt, Signal
@@ -370,6 +371,10 @@ class WrapRow(QLayout):
         self._items.append(item)
         self._right.append(False)
 
+    def widgets(self) -> list[QWidget]:
+        """The widgets in reading order: the buttons, then the filters."""
+        return [item.widget() for item in self._items if item.widget() is not None]
+
     def count(self) -> int:
         return len(self._items)
 
@@ -571,6 +576,16 @@ class TablePage(QWidget):
     def add_filter(self, widget: QWidget) -> None:
         """A filter of the page's own, after the filter box."""
         self.toolbar.add(widget, right=True)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._tabs_in_reading_order()  # in the window's own focus chain, now that it is in one
+
+    def _tabs_in_reading_order(self) -> None:
+        """Tab goes as the eye does: the buttons, the filters at their right, then the table."""
+        chain = [*self.toolbar.widgets(), self.table]
+        for one, other in pairwise(chain):
+            QWidget.setTabOrder(one, other)
 
     def enable_editing(self, on_edit: Callable[[Any], None] | None,
                        on_delete: Callable[[list[Any]], None]) -> None:

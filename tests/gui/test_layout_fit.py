@@ -292,3 +292,27 @@ def test_records_added_to_empty_tables_show_whole_at_a_readable_width(window, de
         if problems:
             found[key] = problems
     assert not found, "\n".join(f"{key}: {p}" for key, ps in found.items() for p in ps)
+
+
+def test_tab_on_a_record_page_goes_as_it_reads_buttons_then_filters_then_table(demo_window,
+                                                                                qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    settle(demo_window, 1024, 640)
+    demo_window.show_page("labs")
+    settle(demo_window, 1024, 640)
+    page = demo_window.page("labs")
+    buttons = [b for b in page.findChildren(QPushButton) if b.isVisible()]
+    buttons.sort(key=lambda b: b.mapTo(page, QPoint(0, 0)).x())
+    expected = [*buttons, page.filter, page.marker_filter, page.from_date, page.to_date,
+                page.table]
+    demo_window.activateWindow()
+    qtbot.waitUntil(demo_window.isActiveWindow, timeout=3000)
+    buttons[0].setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is buttons[0], timeout=3000)
+    visited = [QApplication.focusWidget()]
+    for _ in expected[1:]:
+        qtbot.keyClick(visited[-1], Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    assert visited == expected, [type(w).__name__ for w in visited]
