@@ -348,8 +348,9 @@ class WrapRow(QLayout):
     """A row of widgets that wraps onto more rows when the width runs out.
 
     The widgets added with ``right=True`` (a page's filters) are a group: at the right end of
-    the last row when they fit beside the others, else on rows of their own below them. No
-    widget is squeezed below its size hint: a row that has no room for the next one wraps.
+    the last row when they fit beside the others, else on a row of their own below them (more
+    rows if one cannot hold them). No widget is squeezed below its size hint: a row that has
+    no room for the next one wraps.
     """
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
@@ -442,7 +443,7 @@ class WrapRow(QLayout):
             rows.append((row, []))
             row, used = [], 0
         if group and together <= width:
-            rows.append(([], group))  # a row of their own, still at the right end
+            rows.append((group, []))  # a row of their own, under the buttons
             return rows
         for item in group:
             place(item)
