@@ -304,6 +304,9 @@ TWELVE_MONTHS = 12 * DAYS_PER_MONTH  # 365.3 days: the study's 90 % figure
     ("2026-12-08", 19.9, "as_expected", 67.0, "within what was seen"),  # 365 days
     ("2026-12-09", 19.9, "less_than_expected", 90.0, "nine in ten"),  # 366 days
     ("2026-12-09", 20.0, "as_expected", 90.0, "It has reached 20"),  # the threshold itself
+    # 16 months (16 x 30.44 = 487.04 days) to the second: a figure counts from its own day on
+    ("2027-04-09T00:57:36", 19.9, "less_than_expected", 96.0, "96 % of men by 16 months"),
+    ("2027-04-09T00:57:35", 19.9, "less_than_expected", 90.0, "90 % of men by 12 months"),
     ("2027-05-01", 19.9, "less_than_expected", 96.0, "nine in ten"),
     ("2027-05-01", 20.1, "as_expected", 96.0, "It has reached 20"),
 ])
