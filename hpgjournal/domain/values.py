@@ -171,6 +171,7 @@ _VALUE_COMPARATOR_RE = re.compile(
     r")\s*",
     re.IGNORECASE,
 )
+_LEADING_EQUALS_RE = re.compile(r"^=+(?![<>])")
 _WORD_COMPARATORS: dict[str, str] = {
     "less than or equal to": "<=", "greater than or equal to": ">=",
     "less than": "<", "greater than": ">", "below": "<", "under": "<", "above": ">",
@@ -219,7 +220,8 @@ def parse_value(text: str, *, decimal_comma: bool = False) -> ParsedValue:
     ``See note``, ``5 see note``) keeps its text and has no number.
     """
     original = text.strip() if isinstance(text, str) else ""
-    cleaned = _clean(text).lstrip("=").strip()
+    # A leading "=" ("= 5") is dropped, but not the "=" of "=<5" / "=>5" (at most / at least)
+    cleaned = _LEADING_EQUALS_RE.sub("", _clean(text)).strip()
     nothing = ParsedValue(None, "", original, "", "")
     if not cleaned:
         return nothing
