@@ -174,6 +174,6 @@ def open_archive(path: Path) -> ArchiveSource | None:
     with open(path, "rb") as file:
         while chunk := file.read(_CHUNK):
             digest.update(chunk)
-    return ArchiveSource(path, "", "zip", digest.hexdigest(), found.st_size,
+    return ArchiveSource(path, "", "utf-8", digest.hexdigest(), found.st_size,  # JSON: UTF-8
                          archive=HealthArchive(path, clinical, export_xml),
                          records=len(clinical))
