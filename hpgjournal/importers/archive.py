@@ -164,12 +164,15 @@ def open_archive(path: Path) -> ArchiveSource | None:
                 names = archive.namelist()
     except (OSError, zipfile.BadZipFile):
         return None
-    export_xml = next((n for n in names if n.split("/")[-1] == "export.xml"
-                       and (n == "export.xml" or n.split("/")[-2] == "apple_health_export")),
-                      None)
+    # apple_health_export/export.xml (the folder's and the file's names vary in case and
+    # language): an export.xml at the top or one folder down
+    export_xml = next((n for n in names if n.split("/")[-1].casefold() == "export.xml"
+                       and n.count("/") <= 1), None)
     clinical = sorted(n for n in names if _is_clinical(n))
-    if export_xml is None and not any(n.split("/")[0] == "apple_health_export" for n in clinical):
+    if export_xml is None and not clinical:
         return None
+    if not clinical and "locale" not in HealthArchive(path, [], export_xml).export_head():
+        return None  # an export.xml, but not the Health app's (no <HealthData>)
     digest = hashlib.sha256()
     with open(path, "rb") as file:
         while chunk := file.read(_CHUNK):

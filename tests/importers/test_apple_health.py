@@ -203,3 +203,29 @@ def test_progress_counts_the_clinical_records(journal, tmp_path):
     assert results(plan)
     assert seen[-1] == (9000, 9000)
     assert len(seen) > 2
+
+
+REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "real"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/fixtures/real is absent (the third "
+                                              "parties' real files)")
+def test_a_real_health_record_inside_an_export_lands(journal, tmp_path):
+    record = (REAL / "apple" / "health-record-visualizer_test_data_ref_range_text.json").read_text(
+        encoding="utf-8")
+    path = make_export(tmp_path, {"Observation-ALT.json": record})
+    plan = plan_import([path], journal)
+    assert plan.files[0].contents == ("Apple Health export of 2024-05-01 (FHIR R4), "
+                                      "1 clinical record, 1 lab result")
+    alt = one(plan, "alt")
+    assert (alt.taken_at, alt.value, alt.unit, alt.ref_text, alt.ref_high) == (
+        "2012-06-19T17:11", 24.0, "U/L", "<36", 36.0)
+
+
+def test_a_zip_with_an_export_xml_of_another_app_is_no_health_export(journal, tmp_path):
+    path = tmp_path / "backup.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        out.writestr("backup/export.xml", "<?xml version='1.0'?><Contacts><Card/></Contacts>")
+    assert archive.open_archive(path) is None
+    with pytest.raises(BinaryFileError, match="is a zip archive, not a CSV file"):
+        plan_import([path], journal)

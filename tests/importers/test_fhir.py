@@ -321,3 +321,13 @@ def test_progress_and_cancel_on_a_large_bundle(journal, tmp_path):
     calls = iter(range(10**6))
     with pytest.raises(ImportCancelled):
         plan_import([path], journal, cancelled=lambda: next(calls) > 1)
+
+
+def test_ucum_annotations_in_units_mean_nothing_to_the_value(journal, tmp_path):
+    annotated = observation(value=612, unit="ng/dL")
+    annotated["valueQuantity"] = {"value": 612, "unit": "ng/dL{total}",
+                                  "system": "http://unitsofmeasure.org", "code": "ng/dL{total}"}
+    plan = plan_import([write(tmp_path, annotated)], journal)
+    [result] = results(plan)
+    assert (result.analyte, result.value, result.reported_unit) == ("testosterone_total", 612.0,
+                                                                    "ng/dL")

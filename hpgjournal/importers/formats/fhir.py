@@ -24,6 +24,7 @@ plan count a bundle's entries (1 = the first), or an NDJSON file's lines.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -216,12 +217,21 @@ def _range(resource: dict[str, Any], units: tuple[str, ...]) -> tuple[str, str]:
     return "", note
 
 
+_ANNOTATION = re.compile(r"\{[^{}]*\}")
+
+
 def _unit(quantity: dict[str, Any]) -> str:
+    """The unit of a quantity: its ``unit`` or its UCUM ``code``, whichever hpgjournal knows;
+    a UCUM annotation (``mg/dL{calc}``, ``{beats}/min``) means nothing to the value and goes
+    when the unit is known without it."""
     unit, code = _text(quantity.get("unit")), _text(quantity.get("code"))
-    if unit and analytes.is_known_unit(unit):
-        return unit
-    if code and analytes.is_known_unit(code):
-        return code
+    for text in (unit, code):
+        if text and analytes.is_known_unit(text):
+            return text
+    for text in (unit, code):
+        bare = _ANNOTATION.sub("", text).strip()
+        if bare and bare != text and analytes.is_known_unit(bare):
+            return bare
     return unit or code
 
 
