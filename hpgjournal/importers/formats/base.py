@@ -63,7 +63,8 @@ class Reading:
     ``items`` may be a generator; ``warnings`` can grow while it runs. ``date_order`` is the
     order the format is known to write (None: the file's evidence decides). ``contents`` says
     what the file holds, in words ("FHIR R4 bundle, 193 observations, 41 lab results"; the
-    label of the format when empty).
+    label of the format when empty). ``expected`` is the number of items a document will
+    give (the plan's progress counts them instead of the file's lines).
     """
 
     items: Iterable[Item]
@@ -77,6 +78,7 @@ class Reading:
     profile: dict[str, str] = field(default_factory=dict)
     needs_decimal_decision: bool = True
     contents: str = ""
+    expected: int | None = None  # how many items a document holds, for progress (tables: None)
 
 
 class Format(ABC):

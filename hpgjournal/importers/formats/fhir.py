@@ -432,7 +432,9 @@ class FhirFormat(Format):
             raise UnknownFormatError(path, f"{path.name} is a {what} that holds no observations, "
                                            "so no lab results: export the laboratory results "
                                            "(Observation resources) from your portal or app")
-        reading = Reading(items=(), layout=what, date_order="ymd", needs_decimal_decision=False)
+        reading = Reading(items=(), layout=what, date_order="ymd", needs_decimal_decision=False,
+                          expected=sum(r.get("resourceType") == "Observation"
+                                       for _, r, _ in resources))
         reader = ObservationReader()
         for _, resource, _ in resources:
             if resource.get("resourceType") == "DiagnosticReport":
