@@ -58,10 +58,12 @@ def _format_help() -> str:
 def add_import_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``import`` subcommand to the ``sub`` subparsers (``common`` gives --journal)."""
     p = sub.add_parser(
-        "import", parents=[common], help="import lab results from CSV files",
+        "import", parents=[common], help="import lab results from CSV, FHIR or Apple Health files",
         formatter_class=_LinesFormatter,
         description="Import lab results from CSV exports and spreadsheets (long or wide "
-                    "tables, WHOOP, Function Health, hpgjournal's own exports) as one batch. "
+                    "tables, WHOOP, Function Health, hpgjournal's own exports), FHIR files "
+                    "(bundles, observations, NDJSON bulk exports) and Apple Health's "
+                    "export.zip as one batch. "
                     "Unreadable rows are listed and skipped (exit status 3); importing the same "
                     "file again adds nothing.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to import")

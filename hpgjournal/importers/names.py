@@ -12,6 +12,8 @@ FORMAT_LABELS: dict[str, str] = {
     "hpgjournal-json": "hpgjournal export (JSON)",
     "hpgjournal-labs": "hpgjournal lab results export (CSV)",
     "function-health": "Function Health results (JSON)",
+    "fhir": "FHIR lab results (JSON bundle, observation or NDJSON bulk export)",
+    "apple-health": "Apple Health export (export.zip with Health Records)",
     "whoop": "WHOOP Advanced Labs biomarker CSV",
     "wide": "Wide table (one row per date, one column per marker)",
     "packed": "Long table, value and unit in one cell",

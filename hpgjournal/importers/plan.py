@@ -110,6 +110,7 @@ class FilePlan:
     previous_batches: tuple[int, ...] = ()
     unknown_names: tuple[tuple[str, int], ...] = ()
     renamed: tuple[tuple[str, str, str], ...] = ()
+    contents: str = ""  # what the file holds, in words (FHIR, Apple Health); "" for tables
 
     def names_warning(self) -> str:
         """A sentence naming the names no marker is known by ("" when there are none)."""
@@ -132,7 +133,7 @@ class FilePlan:
         how_sure = f"confidence {self.confidence:.2f}"
         if names and self.confidence < 1.0:
             how_sure += f", as --format {self.format}"
-        parts = [f"{self.format_label} ({how_sure})", f"encoding {self.encoding}"]
+        parts = [f"{self.contents or self.format_label} ({how_sure})", f"encoding {self.encoding}"]
         if self.delimiter is not None:
             parts.append(f"{delimiter_name(self.delimiter)}-delimited")
         if self.decimal_comma:
@@ -229,6 +230,7 @@ def _file_summary(plan: FilePlan) -> dict[str, Any]:
         "warnings": list(plan.warnings), "previous_batches": list(plan.previous_batches),
         "unknown_names": dict(plan.unknown_names),
         "renamed": {name: key for name, key, _method in plan.renamed},
+        "contents": plan.contents,
     }
 
 
@@ -340,7 +342,8 @@ def _choose(probe: Probe, wanted: Format | None, mapping: ColumnMapping | None
     scores = dict(alternatives)
     if wanted is not None:
         if wanted.kind != probe.kind:
-            kind = "a JSON document" if probe.kind == "json" else "a table (CSV)"
+            kind = {"json": "a JSON document", "zip": "a zip archive"}.get(probe.kind,
+                                                                          "a table (CSV)")
             raise UnknownFormatError(probe.source.path, f"{probe.source.name} is {kind}, and the "
                                      f"format {wanted.name} reads {wanted.kind.upper()} files: "
                                      "choose another format, or let hpgjournal detect it")
@@ -355,8 +358,8 @@ def _choose(probe: Probe, wanted: Format | None, mapping: ColumnMapping | None
     if best is None or score < MIN_CONFIDENCE:
         if probe.kind == "json":
             raise UnknownFormatError(probe.source.path, f"{probe.source.name} is a JSON document "
-                                     "but not a known export (hpgjournal, Function Health): "
-                                     "export your results as CSV instead")
+                                     "but not a known export (hpgjournal, Function Health, "
+                                     "FHIR): export your results as CSV instead")
         raise not_recognised(probe, "the columns were not recognised")
     return best, score, alternatives
 
@@ -381,6 +384,8 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
     probe = make_probe(source)
     fmt, confidence, alternatives = _choose(probe, wanted, mapping)
     reading = fmt.read(probe, mapping if fmt.takes_mapping else None)
+    if reading.expected is not None:  # a document's lines are no measure of its results
+        ticker.total = max(ticker.total + 2 * (reading.expected - source.text.count("\n") - 1), 2)
     start = len(rows)
     taken = rows.take(reading.items, rows.file_number(source.path), ticker.advance, _TICK)
     end = len(rows)
@@ -481,7 +486,9 @@ def plan_import(
     for path in paths:
         sources.append(read_source(Path(path), encoding))
         ticker.check()
-    ticker.total = max(2 * sum(s.text.count("\n") + 1 for s in sources), 2)
+    # an archive (importers.archive) has no text: it says how many records it holds
+    ticker.total = max(2 * sum(getattr(s, "records", None) or s.text.count("\n") + 1
+                               for s in sources), 2)
     names = {fold_name(k): v for k, v in
              (journal.marker_names() if names is None else names).items()}
     rows = PlannedRows()
@@ -585,4 +592,5 @@ def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...]
         previous_batches=previous, unknown_names=unknown,
         renamed=tuple((name, key, method) for name, (key, method)
                       in sorted(stage.normaliser.renamed.items())),
+        contents=reading.contents,
     )

@@ -89,8 +89,7 @@ def _refuse_non_text(path: Path, head: bytes) -> None:
             raise SpreadsheetFileError(path, f"{name} is an OpenDocument spreadsheet (.ods), not a "
                                              f"CSV file: {_SAVE_AS_CSV}")
         raise BinaryFileError(path, f"{name} is a zip archive, not a CSV file: unzip it and import "
-                                    "the CSV inside (Apple Health and MyChart archives cannot be "
-                                    "imported yet)")
+                                    "the CSV inside (MyChart archives cannot be imported yet)")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise SpreadsheetFileError(path, f"{name} is an Excel 97-2003 workbook (.xls), not a CSV "
                                          f"file: {_SAVE_AS_CSV}")
@@ -260,6 +259,11 @@ def _read_bytes(path: Path) -> bytearray:
 def read_source(path: Path, encoding: str | None = None) -> SourceFile:
     """Read and decode a file, refusing what is not a regular file, empty, too large or not text."""
     path = Path(path)
+    # An Apple Health export.zip is streamed by importers.archive, never read whole (hook).
+    from hpgjournal.importers.archive import open_archive
+
+    if (archive := open_archive(path)) is not None:
+        return archive
     data = _read_bytes(path)
     if not data or data.isspace():
         raise EmptyFileError(path, f"{path.name} is empty: export your results again, or choose "

@@ -110,7 +110,7 @@ def test_bom_less_utf16_is_recognised(tmp_path, journal):
     ("workbook_named.csv", errors.SpreadsheetFileError, "Excel workbook (.xlsx)"),
     ("old_workbook_named.csv", errors.SpreadsheetFileError, "Excel 97-2003"),
     ("ods_named.csv", errors.SpreadsheetFileError, "OpenDocument"),
-    ("other.json", errors.UnknownFormatError, "not a known export"),
+    ("other.json", errors.UnknownFormatError, "FHIR bundle that holds no observations"),
     ("mychart.xml", errors.UnknownFormatError, "XML"),
     ("unrecognised.csv", errors.LayoutNotRecognised, "columns were not recognised"),
 ])

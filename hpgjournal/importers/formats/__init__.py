@@ -7,7 +7,9 @@ table) and takes the most confident; the user can name a format instead.
 from __future__ import annotations
 
 from hpgjournal.importers.errors import UnknownFormatError
+from hpgjournal.importers.formats.apple_health import APPLE_HEALTH
 from hpgjournal.importers.formats.base import Format, Probe, Reading, make_probe
+from hpgjournal.importers.formats.fhir import FHIR
 from hpgjournal.importers.formats.function_health import FUNCTION_HEALTH
 from hpgjournal.importers.formats.hpgjournal_csv import HPGJOURNAL_LABS
 from hpgjournal.importers.formats.hpgjournal_json import HPGJOURNAL_JSON
@@ -19,7 +21,8 @@ from hpgjournal.importers.names import FORMAT_LABELS, FORMAT_NAMES
 __all__ = ["FORMATS", "Format", "Probe", "Reading", "format_label", "get_format", "make_probe", "rank"]
 
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, WHOOP, WIDE, PACKED, LONG)
+    f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, FHIR, APPLE_HEALTH,
+                         WHOOP, WIDE, PACKED, LONG)
 }
 if tuple(FORMATS) != FORMAT_NAMES or any(  # pragma: no cover - a developer's slip
         f.label != FORMAT_LABELS[n] for n, f in FORMATS.items()):

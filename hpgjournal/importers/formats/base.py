@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hpgjournal.importers.errors import LayoutNotRecognised, UnknownFormatError
+from hpgjournal.importers.jsonlines import parse_json_lines
 from hpgjournal.importers.mapping import ColumnMapping
 from hpgjournal.importers.rows import Item
 from hpgjournal.importers.source import SourceFile, leading_space
@@ -27,11 +28,17 @@ class Probe:
 
     @property
     def kind(self) -> str:
-        return "json" if self.table is None else "csv"
+        if self.table is not None:
+            return "csv"
+        # an archive (importers.archive) says what it is: "zip"
+        return getattr(self.document, "probe_kind", "json")
 
 
 def make_probe(source: SourceFile) -> Probe:
     """Parse a JSON document, or sniff the delimiter and first rows of a table."""
+    archive = getattr(source, "archive", None)  # an export.zip (importers.archive)
+    if archive is not None:
+        return Probe(source, document=archive)
     text = source.text
     start = leading_space(text)
     first = text[start:start + 1]
@@ -39,6 +46,10 @@ def make_probe(source: SourceFile) -> Probe:
         try:
             return Probe(source, document=json.loads(text[start:] if start else text))
         except (ValueError, RecursionError):
+            # NDJSON (a FHIR bulk export: one JSON object a line) is read by the FHIR format
+            lines = parse_json_lines(text) if first == "{" else None
+            if lines is not None:
+                return Probe(source, document=lines)
             if first == "{":
                 raise UnknownFormatError(source.path, f"{source.name} starts like JSON but is not "
                                                       "valid JSON: export it again") from None
@@ -50,7 +61,10 @@ class Reading:
     """What a format found in a file: the items in file order, and how it read them.
 
     ``items`` may be a generator; ``warnings`` can grow while it runs. ``date_order`` is the
-    order the format is known to write (None: the file's evidence decides).
+    order the format is known to write (None: the file's evidence decides). ``contents`` says
+    what the file holds, in words ("FHIR R4 bundle, 193 observations, 41 lab results"; the
+    label of the format when empty). ``expected`` is the number of items a document will
+    give (the plan's progress counts them instead of the file's lines).
     """
 
     items: Iterable[Item]
@@ -63,6 +77,8 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
     profile: dict[str, str] = field(default_factory=dict)
     needs_decimal_decision: bool = True
+    contents: str = ""
+    expected: int | None = None  # how many items a document holds, for progress (tables: None)
 
 
 class Format(ABC):
