@@ -12,6 +12,7 @@ FORMAT_LABELS: dict[str, str] = {
     "hpgjournal-json": "hpgjournal export (JSON)",
     "hpgjournal-labs": "hpgjournal lab results export (CSV)",
     "function-health": "Function Health results (JSON)",
+    "ccda": "C-CDA document (XML: CCD, portal record, MyChart IHE-XDM zip)",
     "whoop": "WHOOP Advanced Labs biomarker CSV",
     "wide": "Wide table (one row per date, one column per marker)",
     "packed": "Long table, value and unit in one cell",

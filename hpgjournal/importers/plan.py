@@ -35,6 +35,7 @@ from hpgjournal.importers.planned import STATUSES, PlannedRow, PlannedRows, Seen
 from hpgjournal.importers.rows import Ignored, OtherRecord
 from hpgjournal.importers.source import SourceFile, read_source
 from hpgjournal.importers.table import delimiter_name
+from hpgjournal.importers.xdm import xdm_sources
 from hpgjournal.store.export import TABLES
 from hpgjournal.store.journal import Journal
 
@@ -110,6 +111,7 @@ class FilePlan:
     previous_batches: tuple[int, ...] = ()
     unknown_names: tuple[tuple[str, int], ...] = ()
     renamed: tuple[tuple[str, str, str], ...] = ()
+    summary: str = ""  # what the file holds in words (Reading.summary; issue 14, part 5)
 
     def names_warning(self) -> str:
         """A sentence naming the names no marker is known by ("" when there are none)."""
@@ -132,7 +134,8 @@ class FilePlan:
         how_sure = f"confidence {self.confidence:.2f}"
         if names and self.confidence < 1.0:
             how_sure += f", as --format {self.format}"
-        parts = [f"{self.format_label} ({how_sure})", f"encoding {self.encoding}"]
+        # a document format says what the file holds ("C-CDA document, 4 lab dates, ...")
+        parts = [f"{self.summary or self.format_label} ({how_sure})", f"encoding {self.encoding}"]
         if self.delimiter is not None:
             parts.append(f"{delimiter_name(self.delimiter)}-delimited")
         if self.decimal_comma:
@@ -229,6 +232,7 @@ def _file_summary(plan: FilePlan) -> dict[str, Any]:
         "warnings": list(plan.warnings), "previous_batches": list(plan.previous_batches),
         "unknown_names": dict(plan.unknown_names),
         "renamed": {name: key for name, key, _method in plan.renamed},
+        "summary": plan.summary,
     }
 
 
@@ -340,7 +344,8 @@ def _choose(probe: Probe, wanted: Format | None, mapping: ColumnMapping | None
     scores = dict(alternatives)
     if wanted is not None:
         if wanted.kind != probe.kind:
-            kind = "a JSON document" if probe.kind == "json" else "a table (CSV)"
+            kind = {"json": "a JSON document", "xml": "an XML document"}.get(probe.kind,
+                                                                             "a table (CSV)")
             raise UnknownFormatError(probe.source.path, f"{probe.source.name} is {kind}, and the "
                                      f"format {wanted.name} reads {wanted.kind.upper()} files: "
                                      "choose another format, or let hpgjournal detect it")
@@ -479,7 +484,9 @@ def plan_import(
     ticker.check()
     sources: list[SourceFile] = []
     for path in paths:
-        sources.append(read_source(Path(path), encoding))
+        # C-CDA (issue 14, part 3): a MyChart IHE-XDM zip gives its documents, one source each
+        documents = xdm_sources(Path(path), encoding)
+        sources.extend(documents if documents is not None else [read_source(Path(path), encoding)])
         ticker.check()
     ticker.total = max(2 * sum(s.text.count("\n") + 1 for s in sources), 2)
     names = {fold_name(k): v for k, v in
@@ -585,4 +592,5 @@ def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...]
         previous_batches=previous, unknown_names=unknown,
         renamed=tuple((name, key, method) for name, (key, method)
                       in sorted(stage.normaliser.renamed.items())),
+        summary=reading.summary,
     )

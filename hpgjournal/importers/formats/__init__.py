@@ -1,13 +1,14 @@
 """The registry of source formats: each is sniffed with ``score()`` and read by its module.
 
 One module per source format. Detection scores every format of the file's kind (JSON or
-table) and takes the most confident; the user can name a format instead.
+table or XML) and takes the most confident; the user can name a format instead.
 """
 
 from __future__ import annotations
 
 from hpgjournal.importers.errors import UnknownFormatError
 from hpgjournal.importers.formats.base import Format, Probe, Reading, make_probe
+from hpgjournal.importers.formats.ccda import CCDA
 from hpgjournal.importers.formats.function_health import FUNCTION_HEALTH
 from hpgjournal.importers.formats.hpgjournal_csv import HPGJOURNAL_LABS
 from hpgjournal.importers.formats.hpgjournal_json import HPGJOURNAL_JSON
@@ -19,7 +20,8 @@ from hpgjournal.importers.names import FORMAT_LABELS, FORMAT_NAMES
 __all__ = ["FORMATS", "Format", "Probe", "Reading", "format_label", "get_format", "make_probe", "rank"]
 
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, WHOOP, WIDE, PACKED, LONG)
+    f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, CCDA, WHOOP, WIDE,
+                        PACKED, LONG)
 }
 if tuple(FORMATS) != FORMAT_NAMES or any(  # pragma: no cover - a developer's slip
         f.label != FORMAT_LABELS[n] for n, f in FORMATS.items()):

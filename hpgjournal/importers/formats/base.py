@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hpgjournal.importers.errors import LayoutNotRecognised, UnknownFormatError
+from hpgjournal.importers.formats.xmldoc import XmlDocument, looks_like_xml, parse_xml
 from hpgjournal.importers.mapping import ColumnMapping
 from hpgjournal.importers.rows import Item
 from hpgjournal.importers.source import SourceFile, leading_space
@@ -19,7 +20,8 @@ __all__ = ["Format", "Probe", "Reading", "make_probe", "resolve_columns"]
 
 @dataclass
 class Probe:
-    """A decoded file as the formats see it when sniffing: parsed JSON, or a table's first rows."""
+    """A decoded file as the formats see it when sniffing: parsed JSON, parsed XML (an
+    :class:`~hpgjournal.importers.formats.xmldoc.XmlDocument`), or a table's first rows."""
 
     source: SourceFile
     document: Any = None
@@ -27,11 +29,13 @@ class Probe:
 
     @property
     def kind(self) -> str:
+        if isinstance(self.document, XmlDocument):  # C-CDA (issue 14): an XML document
+            return "xml"
         return "json" if self.table is None else "csv"
 
 
 def make_probe(source: SourceFile) -> Probe:
-    """Parse a JSON document, or sniff the delimiter and first rows of a table."""
+    """Parse a JSON or XML document, or sniff the delimiter and first rows of a table."""
     text = source.text
     start = leading_space(text)
     first = text[start:start + 1]
@@ -42,6 +46,8 @@ def make_probe(source: SourceFile) -> Probe:
             if first == "{":
                 raise UnknownFormatError(source.path, f"{source.name} starts like JSON but is not "
                                                       "valid JSON: export it again") from None
+    if looks_like_xml(text, start):  # C-CDA (issue 14): XML is parsed, never read as a table
+        return Probe(source, document=parse_xml(source))
     return Probe(source, table=sniff_table(source))
 
 
@@ -63,6 +69,9 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
     profile: dict[str, str] = field(default_factory=dict)
     needs_decimal_decision: bool = True
+    # what the file holds, in words, for the preview ("C-CDA document, 4 lab dates, 31
+    # results"); "" shows the format's label (issue 14, part 5)
+    summary: str = ""
 
 
 class Format(ABC):
