@@ -33,6 +33,7 @@ __all__ = [
     "get_analyte",
     "is_custom",
     "is_known_unit",
+    "loinc_unit",
     "normalise_unit",
     "to_canonical",
     "to_system",
@@ -861,6 +862,29 @@ def _method_from(analyte_key: str, tokens: Iterable[str]) -> str | None:
         if method in found:
             return method
     return ""
+
+
+# The unit of LOINC codes whose property is not their marker's canonical one (moles where the
+# marker is stored by mass, IFCC mmol/mol): a value printed under such a code without a unit
+# is in this unit. A printed unit always wins over the code (eMERGE codes HDL in moles and
+# prints mg/dL): the number and its unit travel together.
+_LOINC_UNITS: dict[str, tuple[str, str]] = {
+    "14913-8": ("testosterone_total", "nmol/L"), "14914-6": ("testosterone_free", "pmol/L"),
+    "14715-7": ("estradiol", "pmol/L"), "14920-3": ("free_t4", "pmol/L"),
+    "14675-3": ("cortisol", "nmol/L"), "14890-8": ("progesterone", "nmol/L"),
+    "14647-2": ("cholesterol_total", "mmol/L"), "14646-4": ("hdl", "mmol/L"),
+    "14927-8": ("triglycerides", "mmol/L"), "14682-9": ("creatinine", "umol/L"),
+    "14749-6": ("glucose", "mmol/L"), "14771-0": ("glucose", "mmol/L"),
+    "15074-8": ("glucose_blood", "mmol/L"), "14743-9": ("glucose_blood", "mmol/L"),
+    "59261-8": ("hba1c", "mmol/mol"),
+}
+
+
+def loinc_unit(code: str, key: str) -> str:
+    """The unit a value coded ``code`` is in when none is printed, if the code says one that is
+    not ``key``'s canonical unit ("" otherwise): ``14646-4`` (HDL, moles) -> ``mmol/L``."""
+    found = _LOINC_UNITS.get(code.strip())
+    return found[1] if found is not None and found[0] == key else ""
 
 
 def find_analyte(name: str) -> tuple[Analyte, str] | None:
