@@ -285,3 +285,16 @@ def test_hl7_times(printed, date, problem):
     got_date, got_problem = hl7_time(printed)
     assert got_date == date
     assert problem in got_problem and bool(problem) == bool(got_problem)
+
+
+def test_a_panel_time_with_a_digit_too_many_keeps_its_date_and_says_so(journal, tmp_path):
+    # the HL7 fragment's organizer time 2014030200908 (13 digits), its result's own time removed
+    text = real(FRAGMENT).read_text(encoding="utf-8")
+    text = text.replace('<effectiveTime value="201403020908-0500"/>', "")
+    path = tmp_path / "fragment.xml"
+    path.write_text(text, encoding="utf-8")
+    plan = plan_import([path], journal)
+    glucose = one(plan, "glucose_blood")
+    assert (glucose.taken_at, glucose.comparator, glucose.value) == ("2014-03-02", ">", 500.0)
+    assert any("2014030200908-0500 has 13 digits" in w and "its date was kept" in w
+               for w in plan.files[0].warnings)
