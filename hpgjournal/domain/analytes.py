@@ -33,6 +33,7 @@ __all__ = [
     "get_analyte",
     "is_custom",
     "is_known_unit",
+    "loinc_unit",
     "normalise_unit",
     "to_canonical",
     "to_system",
@@ -103,7 +104,7 @@ _UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "mIU/mL": ("m[iu]/ml",),
     "mIU/L": ("m[iu]/l",),
     "uIU/mL": ("u[iu]/ml",),
-    "U/L": (),
+    "U/L": ("units/l", "unit/l"),
     "mU/L": (),
     "mU/mL": (),
     "uU/mL": (),
@@ -113,11 +114,12 @@ _UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {
     "mL": ("cc",),
     "10^6/uL": (
         "x10e6/ul", "x10^6/ul", "x10*6/ul", "10e6/ul", "10*6/ul", "million/ul", "millions/ul",
-        "mill/ul", "mil/ul", "m/ul",
+        "mill/ul", "mil/ul", "m/ul", "x_10-6/ul", "x10-6/ul",
     ),
     "10^12/L": ("x10e12/l", "x10^12/l", "x10*12/l", "10e12/l", "10*12/l", "t/l"),
     "10^3/uL": (
         "x10e3/ul", "x10^3/ul", "x10*3/ul", "10e3/ul", "10*3/ul", "thousand/ul", "k/ul",
+        "thous/ul", "thou/ul", "x_10-3/ul", "x10-3/ul",
     ),
     "10^9/L": ("x10e9/l", "x10^9/l", "x10*9/l", "10e9/l", "10*9/l"),
     "million/mL": (
@@ -148,6 +150,8 @@ _UNIT_INDEX: dict[str, str] = {
 _CALC_RE = re.compile(r"\(\s*calc(?:ulated)?\s*\)", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 _MCG_RE = re.compile(r"mcg", re.IGNORECASE)
+# "mc" for micro before international units and litres: mcIU/mL, THOUS/MCL (cells per uL)
+_MC_RE = re.compile(r"mc(?=iu|u/|l$)", re.IGNORECASE)
 _CASE_FIXES = ((re.compile(r"/dl$", re.IGNORECASE), "/dL"),
                (re.compile(r"/ml$", re.IGNORECASE), "/mL"),
                (re.compile(r"/ul$", re.IGNORECASE), "/uL"),
@@ -158,8 +162,10 @@ def normalise_unit(text: str) -> str:
     """Return the canonical spelling of a printed unit.
 
     Spaces and a ``(calc)`` remark are dropped, ``mcg``/``µg``/``μg`` become ``ug``, the case
-    is fixed (``nmol/l`` -> ``nmol/L``) and the many spellings of counts are unified
-    (``x10E6/uL`` and ``Million/uL`` -> ``10^6/uL``; ``10^6/mL``, ``M/mL`` -> ``million/mL``).
+    is fixed (``nmol/l`` -> ``nmol/L``, ``G/DL`` -> ``g/dL``) and the many spellings of counts
+    are unified (``x10E6/uL`` and ``Million/uL`` -> ``10^6/uL``; ``10^6/mL``, ``M/mL`` ->
+    ``million/mL``; ``THOUS/MCL`` -> ``10^3/uL``). Non-UCUM spellings of portals are read too:
+    ``mcIU/mL`` is ``uIU/mL``, ``UNITS/L`` is ``U/L``, ``m[IU]/L`` is ``mIU/L``.
     A unit this module does not know comes back cleaned but otherwise as printed.
     """
     cleaned = _CALC_RE.sub("", text or "")
@@ -167,6 +173,7 @@ def normalise_unit(text: str) -> str:
     cleaned = cleaned.replace("\u00b2", "2").replace("\u00b3", "3")
     cleaned = _MCG_RE.sub("ug", cleaned)
     cleaned = _SPACE_RE.sub("", cleaned)
+    cleaned = _MC_RE.sub("u", cleaned)
     known = _UNIT_INDEX.get(cleaned.lower())
     if known is not None:
         return known
@@ -475,6 +482,17 @@ _ANALYTES: tuple[Analyte, ...] = (
         loinc="2345-7", alt_loinc=("14749-6", "1558-6", "14771-0"),
         aliases=("Glucose Level", "Fasting Glucose"),
         ref_low=65.0, ref_high=99.0, ref_source="Labcorp and Quest adult range", decimals=0,
+    ),
+    # Whole-blood (venous or capillary, meter) glucose reads lower than serum or plasma
+    # glucose of the same draw: a marker of its own, found by its LOINC codes (issue 14).
+    Analyte(
+        key="glucose_blood", name="Glucose (whole blood)", short="Glucose (blood)",
+        category="metabolic", unit="mg/dL", si_unit="mmol/L", si_factor=0.05551,
+        loinc="2339-0", alt_loinc=("32016-8", "41653-7", "2340-8", "2341-6", "15074-8",
+                                   "14743-9"),
+        aliases=("Glucose, whole blood", "Whole blood glucose", "Glucose, capillary",
+                 "Capillary glucose", "Capillary blood glucose", "Glucose Bld"),
+        ref_source="none: whole-blood ranges depend on the sample and the meter", decimals=0,
     ),
     Analyte(
         key="vitamin_d", name="Vitamin D (25-OH)", short="Vit D",
@@ -844,6 +862,29 @@ def _method_from(analyte_key: str, tokens: Iterable[str]) -> str | None:
         if method in found:
             return method
     return ""
+
+
+# The unit of LOINC codes whose property is not their marker's canonical one (moles where the
+# marker is stored by mass, IFCC mmol/mol): a value printed under such a code without a unit
+# is in this unit. A printed unit always wins over the code (eMERGE codes HDL in moles and
+# prints mg/dL): the number and its unit travel together.
+_LOINC_UNITS: dict[str, tuple[str, str]] = {
+    "14913-8": ("testosterone_total", "nmol/L"), "14914-6": ("testosterone_free", "pmol/L"),
+    "14715-7": ("estradiol", "pmol/L"), "14920-3": ("free_t4", "pmol/L"),
+    "14675-3": ("cortisol", "nmol/L"), "14890-8": ("progesterone", "nmol/L"),
+    "14647-2": ("cholesterol_total", "mmol/L"), "14646-4": ("hdl", "mmol/L"),
+    "14927-8": ("triglycerides", "mmol/L"), "14682-9": ("creatinine", "umol/L"),
+    "14749-6": ("glucose", "mmol/L"), "14771-0": ("glucose", "mmol/L"),
+    "15074-8": ("glucose_blood", "mmol/L"), "14743-9": ("glucose_blood", "mmol/L"),
+    "59261-8": ("hba1c", "mmol/mol"),
+}
+
+
+def loinc_unit(code: str, key: str) -> str:
+    """The unit a value coded ``code`` is in when none is printed, if the code says one that is
+    not ``key``'s canonical unit ("" otherwise): ``14646-4`` (HDL, moles) -> ``mmol/L``."""
+    found = _LOINC_UNITS.get(code.strip())
+    return found[1] if found is not None and found[0] == key else ""
 
 
 def find_analyte(name: str) -> tuple[Analyte, str] | None:

@@ -168,6 +168,8 @@ LIMITS: dict[str, Limits] = {
     # Glucose: hyperosmolar states about 2,000 mg/dL; under 10 not survived for a blood draw.
     # 5.5 (mmol/L typed as mg/dL) is caught.
     "glucose": _limits(10.0, 3000.0),
+    # Whole-blood glucose: as serum glucose (meters read "HI" above about 500-600 mg/dL).
+    "glucose_blood": _limits(10.0, 3000.0),
     # 25-OH vitamin D: toxicity cases report several hundred ng/mL.
     "vitamin_d": _limits(None, 1000.0),
     # Testicular volume 15-25 mL a side; macro-orchidism 60-80; tumours and hydroceles more.

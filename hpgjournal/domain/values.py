@@ -287,7 +287,8 @@ def parse_range(text: str, *, decimal_comma: bool = False) -> ParsedRange:
     ceilings (``<200``, ``< OR = 39``, ``<=4.00``) and floors (``>59``, ``> OR = 40``,
     ``>=90``, ``above >=90``) are read; a label before a colon (``Adult Males: 8.0 - 35``) or
     a word before the comparator (``Negative<0.8``) is skipped, a trailing unit ignored.
-    Text such as ``Not Estab.`` gives no bounds. A reversed range gives no bounds.
+    Text such as ``Not Estab.`` gives no bounds. A reversed range gives no bounds, and so does
+    ``0-0``: exporters write it for "no range" (no result is ever in it).
     """
     original = text.strip() if isinstance(text, str) else ""
     empty = ParsedRange(None, None, True, True, original)
@@ -316,6 +317,8 @@ def parse_range(text: str, *, decimal_comma: bool = False) -> ParsedRange:
         high = _to_float(two.group("b"), decimal_comma)
         if low is None or high is None or low > high:
             return empty
+        if low == high == 0:
+            return empty  # "0-0" (LOW 0, HIGH 0) is how some systems write "no range"
         return ParsedRange(low, high, True, True, original)
     return empty
 

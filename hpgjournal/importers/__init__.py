@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         ImportCancelled,
         ImportProblem,
         LayoutNotRecognised,
+        NoLabResultsError,
         NotAFileError,
         NotATableError,
         SpreadsheetFileError,
@@ -52,16 +53,16 @@ _EXPORTS = {
     **dict.fromkeys((
         "AmbiguousDatesError", "BinaryFileError", "EmptyFileError", "FileProblem",
         "FileTooLargeError", "ImportCancelled", "ImportProblem", "LayoutNotRecognised",
-        "NotAFileError", "NotATableError", "SpreadsheetFileError", "StrictImportRefused",
-        "UnknownFormatError", "UnreadableTextError"), "errors"),
+        "NoLabResultsError", "NotAFileError", "NotATableError", "SpreadsheetFileError",
+        "StrictImportRefused", "UnknownFormatError", "UnreadableTextError"), "errors"),
 }
 
 __all__ = [
     "DATE_ORDER_CHOICES", "FORMAT_NAMES", "AmbiguousDatesError", "BinaryFileError",
     "ColumnMapping", "CommitResult", "EmptyFileError", "FilePlan", "FileProblem",
     "FileTooLargeError", "ImportCancelled", "ImportPlan", "ImportProblem", "LayoutNotRecognised",
-    "NotAFileError", "NotATableError", "PlannedRecord", "PlannedRow", "SpreadsheetFileError",
-    "StrictImportRefused", "UnknownFormatError", "UnreadableTextError", "commit_plan",
+    "NoLabResultsError", "NotAFileError", "NotATableError", "PlannedRecord", "PlannedRow",
+    "SpreadsheetFileError", "StrictImportRefused", "UnknownFormatError", "UnreadableTextError", "commit_plan",
     "plan_import",
 ]
 

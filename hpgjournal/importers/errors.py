@@ -81,6 +81,11 @@ class UnknownFormatError(FileProblem):
     """The file is readable but is not in a format this importer knows (e.g. other JSON)."""
 
 
+class NoLabResultsError(FileProblem):
+    """The file is in a known format but holds no lab results (a C-CDA document without a
+    Results section, a portal record whose documents have none)."""
+
+
 class LayoutNotRecognised(FileProblem):
     """A table whose columns could not be matched to dates, markers and values.
 

@@ -14,6 +14,7 @@ FORMAT_LABELS: dict[str, str] = {
     "function-health": "Function Health results (JSON)",
     "fhir": "FHIR lab results (JSON bundle, observation or NDJSON bulk export)",
     "apple-health": "Apple Health export (export.zip with Health Records)",
+    "ccda": "C-CDA document (XML: CCD, portal record, MyChart IHE-XDM zip)",
     "whoop": "WHOOP Advanced Labs biomarker CSV",
     "wide": "Wide table (one row per date, one column per marker)",
     "packed": "Long table, value and unit in one cell",

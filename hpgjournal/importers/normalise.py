@@ -386,6 +386,10 @@ class Normaliser:
         flag, flag_note = flag_code(flag_text)
         notes = [n for n in (note_text.strip(), resolved.note, flag_note) if n]
         key = resolved.key
+        if not unit and loinc and (coded := analytes.loinc_unit(loinc, key)):
+            # a moles code with no unit printed is in moles, not in the marker's mass unit
+            unit = coded
+            notes.append(f"no unit printed: read in {coded}, the unit of its LOINC code {loinc}")
         ref_text = range_text.strip()
         factor: float | None = 1.0
         floor, ceiling = -math.inf, math.inf

@@ -35,6 +35,7 @@ from hpgjournal.importers.planned import STATUSES, PlannedRow, PlannedRows, Seen
 from hpgjournal.importers.rows import Ignored, OtherRecord
 from hpgjournal.importers.source import SourceFile, read_source
 from hpgjournal.importers.table import delimiter_name
+from hpgjournal.importers.xdm import xdm_sources
 from hpgjournal.store.export import TABLES
 from hpgjournal.store.journal import Journal
 
@@ -342,8 +343,8 @@ def _choose(probe: Probe, wanted: Format | None, mapping: ColumnMapping | None
     scores = dict(alternatives)
     if wanted is not None:
         if wanted.kind != probe.kind:
-            kind = {"json": "a JSON document", "zip": "a zip archive"}.get(probe.kind,
-                                                                          "a table (CSV)")
+            kind = {"json": "a JSON document", "zip": "a zip archive",
+                    "xml": "an XML document"}.get(probe.kind, "a table (CSV)")
             raise UnknownFormatError(probe.source.path, f"{probe.source.name} is {kind}, and the "
                                      f"format {wanted.name} reads {wanted.kind.upper()} files: "
                                      "choose another format, or let hpgjournal detect it")
@@ -484,7 +485,9 @@ def plan_import(
     ticker.check()
     sources: list[SourceFile] = []
     for path in paths:
-        sources.append(read_source(Path(path), encoding))
+        # C-CDA (issue 14, part 3): a MyChart IHE-XDM zip gives its documents, one source each
+        documents = xdm_sources(Path(path), encoding)
+        sources.extend(documents if documents is not None else [read_source(Path(path), encoding)])
         ticker.check()
     # an archive (importers.archive) has no text: it says how many records it holds
     ticker.total = max(2 * sum(getattr(s, "records", None) or s.text.count("\n") + 1

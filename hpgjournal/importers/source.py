@@ -89,7 +89,8 @@ def _refuse_non_text(path: Path, head: bytes) -> None:
             raise SpreadsheetFileError(path, f"{name} is an OpenDocument spreadsheet (.ods), not a "
                                              f"CSV file: {_SAVE_AS_CSV}")
         raise BinaryFileError(path, f"{name} is a zip archive, not a CSV file: unzip it and import "
-                                    "the CSV inside (MyChart archives cannot be imported yet)")
+                                    "the CSV inside (a MyChart record is read from the zip "
+                                    "with its IHE_XDM folder, a Health export as export.zip)")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise SpreadsheetFileError(path, f"{name} is an Excel 97-2003 workbook (.xls), not a CSV "
                                          f"file: {_SAVE_AS_CSV}")

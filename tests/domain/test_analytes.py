@@ -589,3 +589,22 @@ def test_quirk_percent_units_are_analyte_specific() -> None:
     assert to_canonical("free_androgen_index", 62.5, "%") == 62.5
     with pytest.raises(UnitError):
         to_canonical("testosterone_free", 2.1, "%")
+
+
+@pytest.mark.parametrize(
+    ("printed", "unit"),
+    [("G/DL", "g/dL"), ("mcIU/mL", "uIU/mL"), ("THOUS/MCL", "10^3/uL"), ("UNITS/L", "U/L"),
+     ("m[IU]/L", "mIU/L"), ("MILL/MCL", "10^6/uL"), ("X_10-3/uL", "10^3/uL"),
+     ("X_10-6/uL", "10^6/uL")],
+)
+def test_portal_spellings_of_units_are_understood(printed: str, unit: str) -> None:
+    # C-CDA and portal tables (issue 14, part 4): upper case and non-UCUM spellings
+    assert analytes.normalise_unit(printed) == unit
+
+
+def test_whole_blood_glucose_codes_never_land_on_serum_glucose() -> None:
+    for code in ("2339-0", "32016-8", "41653-7", "15074-8"):
+        found = find_analyte(code)
+        assert found is not None and found[0].key == "glucose_blood", code
+    assert find_analyte("2345-7")[0].key == "glucose"  # type: ignore[index]
+    assert analytes.to_canonical("glucose_blood", 5.0, "mmol/L") == pytest.approx(90.07, 0.01)

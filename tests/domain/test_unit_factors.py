@@ -99,6 +99,7 @@ INDEPENDENT: dict[str, dict[str, float]] = {
     "creatinine": {"mg/dL": SAME, "umol/L": per_mass(10_000, "creatinine")},  # 88.4
     "egfr": {"mL/min/1.73m2": SAME},
     "glucose": {"mg/dL": SAME, "mmol/L": per_mass(10, "glucose")},  # 0.0555
+    "glucose_blood": {"mg/dL": SAME, "mmol/L": per_mass(10, "glucose")},  # whole blood, same
     "vitamin_d": {"ng/mL": SAME, "ug/L": SAME, "nmol/L": per_mass(1000, "calcidiol")},  # 2.496
     "testicular_volume": {"mL": SAME},
     "semen_volume": {"mL": SAME},

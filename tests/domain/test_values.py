@@ -218,7 +218,7 @@ def test_quirk_range_with_decimal_comma() -> None:
 @pytest.mark.parametrize(
     "text",
     ["", "Not Estab.", "Male Ranges by BMI (see report)", "See note", "<50 <165", "916-264",
-     "Male 8-35 Female 15-350"],
+     "Male 8-35 Female 15-350", "0-0", "0 - 0", "0.0 - 0.00"],
 )
 def test_ranges_without_readable_bounds_keep_only_the_text(text: str) -> None:
     parsed = parse_range(text)

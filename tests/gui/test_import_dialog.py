@@ -176,3 +176,50 @@ def test_undo_and_redo_of_an_export_all_import(empty_window, qtbot, demo_path, t
     empty_window.undo_group.redo()
     assert (journal.count(LabResult), journal.count(Medication), journal.count(Dose)) == counts
     assert all(d.medication_id is not None for d in journal.all(Dose))  # links restored
+
+
+_CCDA = """<?xml version="1.0" encoding="UTF-8"?>
+<ClinicalDocument xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <title>Continuity of Care Document</title>
+ <component><structuredBody><component><section>
+  <templateId root="2.16.840.1.113883.10.20.22.2.3.1"/>
+  <code code="30954-2" codeSystem="2.16.840.1.113883.6.1"/>
+  <entry><organizer classCode="BATTERY" moodCode="EVN">
+   <code displayName="Testosterone panel"/>
+   <effectiveTime value="20250304081500-0500"/>
+   <component><observation classCode="OBS" moodCode="EVN">
+    <code code="2986-8" codeSystem="2.16.840.1.113883.6.1" displayName="Testosterone"/>
+    <value xsi:type="PQ" value="612" unit="ng/dL"/>
+    <referenceRange><observationRange><value xsi:type="IVL_PQ">
+     <low value="264" unit="ng/dL"/><high value="916" unit="ng/dL"/>
+    </value></observationRange></referenceRange>
+   </observation></component>
+   <component><observation classCode="OBS" moodCode="EVN">
+    <code code="10501-5" codeSystem="2.16.840.1.113883.6.1" displayName="LH"/>
+    <value xsi:type="IVL_PQ"><high value="0.2" unit="m[IU]/mL" inclusive="false"/></value>
+   </observation></component>
+  </organizer></entry>
+ </section></component></structuredBody></component>
+</ClinicalDocument>
+"""
+
+
+def test_a_ccda_document_is_previewed_in_words_and_imported(empty_window, qtbot, tmp_path):
+    path = write(tmp_path, "record.xml", _CCDA)
+    seen = {}
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        seen["detected"] = dialog.detected.text()
+        seen["summary"] = dialog.summary.text()
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+
+    result = with_modal(lambda: empty_window.import_files([path]), play)
+    assert seen["detected"].startswith("record.xml: C-CDA document, 1 lab date, 2 results")
+    assert seen["summary"] == "2 new · 0 already in the journal · 0 unreadable"
+    assert result.added == 2
+    got = {r.analyte: r for r in empty_window.journal.all(LabResult)}
+    assert (got["testosterone_total"].value, got["testosterone_total"].taken_at) == (
+        612.0, "2025-03-04T08:15")
+    assert (got["lh"].comparator, got["lh"].value) == ("<", 0.2)

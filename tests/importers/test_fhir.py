@@ -105,10 +105,11 @@ def test_lipids_take_the_reports_date_and_the_coded_ldl_not_the_narrative(journa
 def test_glucose_in_blood_is_kept_apart_and_hemoglobin_flagged_low(journal):
     plan = plan_import([real("fhir/hl7-r4_observation-example-f001-glucose.json")], journal)
     [glucose] = results(plan)
-    assert glucose.analyte == "custom:Glucose [Moles/volume] in Blood"  # not serum glucose
+    assert glucose.analyte == "glucose_blood"  # whole blood: not serum glucose
     assert glucose.taken_at == "2013-04-02T09:30"  # effectivePeriod.start, not issued
-    assert (glucose.value, glucose.unit, glucose.flag) == (6.3, "mmol/l", "H")
-    assert (glucose.ref_low, glucose.ref_high) == (3.1, 6.2)
+    assert (glucose.reported_value, glucose.reported_unit, glucose.flag) == ("6.3", "mmol/l", "H")
+    assert (glucose.ref_low, glucose.ref_high) == pytest.approx((3.1 * 18.016, 6.2 * 18.016),
+                                                                rel=1e-3)  # in mg/dL
     plan = plan_import([real("fhir/hl7-r4_observation-example-f005-hemoglobin.json")], journal)
     hemoglobin = one(plan, "hemoglobin")
     assert (hemoglobin.value, hemoglobin.unit, hemoglobin.flag) == (7.2, "g/dL", "L")
@@ -139,7 +140,7 @@ def test_smart_stu3_range_and_the_repeated_glucose(journal):
     assert (total.taken_at, total.value, total.ref_low, total.ref_high, total.flag) == (
         "2008-02-16", 355.0, 300.0, 1000.0, "")
     [duplicate] = [r for r in plan.rows if r.status == "duplicate"]
-    assert duplicate.result.analyte == "custom:Glucose Bld-mCnc"  # whole blood, kept apart
+    assert duplicate.result.analyte == "glucose_blood"  # whole blood, kept apart
     assert "same result as" in duplicate.reason
 
 
@@ -151,7 +152,7 @@ def test_synthea_keeps_its_sixteen_digits(journal):
     assert first.value == 2.3708933991153933 and first.unit == "ng/mL"
     assert len([r for r in results(plan) if r.analyte == "psa"]) == 10
     assert {r.analyte for r in results(plan)} >= {"hemoglobin", "hematocrit", "ldl", "hdl"}
-    assert "custom:Glucose, whole blood" in {r.analyte for r in results(plan)}
+    assert "glucose_blood" in {r.analyte for r in results(plan)}
 
 
 @needs_real

@@ -111,7 +111,7 @@ def test_bom_less_utf16_is_recognised(tmp_path, journal):
     ("old_workbook_named.csv", errors.SpreadsheetFileError, "Excel 97-2003"),
     ("ods_named.csv", errors.SpreadsheetFileError, "OpenDocument"),
     ("other.json", errors.UnknownFormatError, "FHIR bundle that holds no observations"),
-    ("mychart.xml", errors.UnknownFormatError, "XML"),
+    ("mychart.xml", errors.NoLabResultsError, "C-CDA document with no Results section"),
     ("unrecognised.csv", errors.LayoutNotRecognised, "columns were not recognised"),
 ])
 def test_bad_files_raise_one_line_user_errors_and_change_nothing(journal_path, name, kind, words):

@@ -1,7 +1,7 @@
 """The registry of source formats: each is sniffed with ``score()`` and read by its module.
 
 One module per source format. Detection scores every format of the file's kind (JSON or
-table) and takes the most confident; the user can name a format instead.
+table or XML) and takes the most confident; the user can name a format instead.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from hpgjournal.importers.errors import UnknownFormatError
 from hpgjournal.importers.formats.apple_health import APPLE_HEALTH
 from hpgjournal.importers.formats.base import Format, Probe, Reading, make_probe
+from hpgjournal.importers.formats.ccda import CCDA
 from hpgjournal.importers.formats.fhir import FHIR
 from hpgjournal.importers.formats.function_health import FUNCTION_HEALTH
 from hpgjournal.importers.formats.hpgjournal_csv import HPGJOURNAL_LABS
@@ -22,7 +23,7 @@ __all__ = ["FORMATS", "Format", "Probe", "Reading", "format_label", "get_format"
 
 FORMATS: dict[str, Format] = {
     f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, FHIR, APPLE_HEALTH,
-                         WHOOP, WIDE, PACKED, LONG)
+                        CCDA, WHOOP, WIDE, PACKED, LONG)
 }
 if tuple(FORMATS) != FORMAT_NAMES or any(  # pragma: no cover - a developer's slip
         f.label != FORMAT_LABELS[n] for n, f in FORMATS.items()):

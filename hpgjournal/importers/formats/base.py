@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hpgjournal.importers.errors import LayoutNotRecognised, UnknownFormatError
+from hpgjournal.importers.formats.xmldoc import XmlDocument, looks_like_xml, parse_xml
 from hpgjournal.importers.jsonlines import parse_json_lines
 from hpgjournal.importers.mapping import ColumnMapping
 from hpgjournal.importers.rows import Item
@@ -20,7 +21,8 @@ __all__ = ["Format", "Probe", "Reading", "make_probe", "resolve_columns"]
 
 @dataclass
 class Probe:
-    """A decoded file as the formats see it when sniffing: parsed JSON, or a table's first rows."""
+    """A decoded file as the formats see it when sniffing: parsed JSON, parsed XML (an
+    :class:`~hpgjournal.importers.formats.xmldoc.XmlDocument`), or a table's first rows."""
 
     source: SourceFile
     document: Any = None
@@ -30,12 +32,14 @@ class Probe:
     def kind(self) -> str:
         if self.table is not None:
             return "csv"
+        if isinstance(self.document, XmlDocument):  # C-CDA (issue 14): an XML document
+            return "xml"
         # an archive (importers.archive) says what it is: "zip"
         return getattr(self.document, "probe_kind", "json")
 
 
 def make_probe(source: SourceFile) -> Probe:
-    """Parse a JSON document, or sniff the delimiter and first rows of a table."""
+    """Parse a JSON or XML document, or sniff the delimiter and first rows of a table."""
     archive = getattr(source, "archive", None)  # an export.zip (importers.archive)
     if archive is not None:
         return Probe(source, document=archive)
@@ -53,6 +57,8 @@ def make_probe(source: SourceFile) -> Probe:
             if first == "{":
                 raise UnknownFormatError(source.path, f"{source.name} starts like JSON but is not "
                                                       "valid JSON: export it again") from None
+    if looks_like_xml(text, start):  # C-CDA (issue 14): XML is parsed, never read as a table
+        return Probe(source, document=parse_xml(source))
     return Probe(source, table=sniff_table(source))
 
 

@@ -236,8 +236,25 @@ class LongFormat(Format):
                                     "above (as in a sheet that writes the date once per draw)")
 
 
+def _number(cell: str) -> float | None:
+    try:
+        return float(cell.replace(",", "."))
+    except ValueError:
+        return None
+
+
 def _range_text(low: str, high: str) -> str:
-    """A range text from separate low and high cells."""
+    """A range text from separate low and high cells.
+
+    LOW and HIGH both ``0`` mean "no range" (the SMART sample tables write it so, and no
+    result is ever in 0-0); a ``0`` HIGH beside a LOW in words (``Negative; Reactive``) is
+    the filler of the same tables: the words are the range.
+    """
+    low_number, high_number = _number(low), _number(high)
+    if low_number == 0 and high_number == 0:
+        return ""
+    if low and high and low_number is None and high_number == 0:
+        return low
     if low and high:
         return f"{low} - {high}"
     if high:
