@@ -139,7 +139,8 @@ class PhaseTimeline(QWidget):
         return next((p for p in self.phases if p.id == self.current), None)
 
     def focusInEvent(self, event: object) -> None:
-        if self.current is None and self.phases:
+        by_mouse = getattr(event, "reason", lambda: None)() == Qt.FocusReason.MouseFocusReason
+        if self.current is None and self.phases and not by_mouse:  # a click: the drag says
             running = [p for p in self.ordered() if not p.end_date]
             self.current = (running or self.ordered())[-1].id
             self._announce()
