@@ -39,3 +39,14 @@ def opened(window, qtbot, demo_path):
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+@pytest.fixture
+def empty_window(window, tmp_path):
+    """The window on a new, empty journal."""
+    from hpgjournal.store.journal import Journal
+
+    path = tmp_path / "j.hpgjournal"
+    Journal.open(path).close()
+    window.open_journal(path)
+    return window

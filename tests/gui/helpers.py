@@ -56,3 +56,10 @@ def press_save(qtbot: Any, dialog: QWidget) -> None:
     """Click the dialog's Save button with the mouse."""
     button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_planned(qtbot: Any, dialog: Any) -> None:
+    """Wait until the import dialog has read its files (a plan, the mapping step or a message)."""
+    qtbot.waitUntil(lambda: dialog.plan is not None or dialog.stack.currentIndex() == 1
+                    or (dialog.message.text() and dialog.message.text() != "Reading…"),
+                    timeout=20000)

@@ -4,29 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from hpgjournal.domain.records import Batch, LabResult
-from hpgjournal.store.journal import Journal
 
-from .helpers import with_modal
+from .helpers import wait_planned, with_modal
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "import"
 
 
-@pytest.fixture
-def empty_window(window, tmp_path):
-    path = tmp_path / "j.hpgjournal"
-    Journal.open(path).close()
-    window.open_journal(path)
-    return window
-
-
-def wait_planned(qtbot, dialog):
-    qtbot.waitUntil(lambda: dialog.plan is not None or dialog.stack.currentIndex() == 1
-                    or (dialog.message.text() and dialog.message.text() != "Reading…"),
-                    timeout=20000)
 
 
 def write(tmp_path, name, text):

@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from hpgjournal.domain.records import Batch, LabResult
-from hpgjournal.store.journal import Journal
 from tests.importers.test_apple_health import RECORDS, make_export
 
-from .helpers import with_modal
-from .test_import_dialog import wait_planned
-
-
-@pytest.fixture
-def empty_window(window, tmp_path):
-    path = tmp_path / "j.hpgjournal"
-    Journal.open(path).close()
-    window.open_journal(path)
-    return window
+from .helpers import wait_planned, with_modal
 
 
 def test_an_export_zip_and_a_fhir_file_preview_commit_and_undo(empty_window, qtbot, tmp_path):
