@@ -352,7 +352,6 @@ class PhasesPage(QWidget):
         self.table.add_button("&Start phases from regimens…", actions.phases_from_regimens,
                               "e.g. hCG + clomiphene: a phase for each active regimen, from today")
         self.table.enable_editing(actions.edit_phase, actions.delete)
-        self.table.finish_toolbar()
         self.drag_info = QLabel()  # while a span is dragged: its new dates and overlaps
         self.drag_info.setObjectName("drag-info")
         self.drag_info.setWordWrap(True)
