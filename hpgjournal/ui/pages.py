@@ -567,6 +567,8 @@ class TablePage(QWidget):
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         self._sized = False
+        # widgets a page puts between the toolbar and the table (the phase timeline), read so
+        self.between: list[QWidget] = []
 
     # ----------------------------------------------------------------- actions
     def add_button(self, text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
@@ -586,8 +588,9 @@ class TablePage(QWidget):
         self._tabs_in_reading_order()  # in the window's own focus chain, now that it is in one
 
     def _tabs_in_reading_order(self) -> None:
-        """Tab goes as the eye does: the buttons, the filters at their right, then the table."""
-        chain = [*self.toolbar.widgets(), self.table]
+        """Tab goes as the eye does: the buttons, the filters at their right, what the page put
+        under the toolbar, then the table."""
+        chain = [*self.toolbar.widgets(), *self.between, self.table]
         for one, other in pairwise(chain):
             QWidget.setTabOrder(one, other)
 

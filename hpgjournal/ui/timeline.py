@@ -359,7 +359,7 @@ class PhasesPage(QWidget):
         self.drag_info.hide()
         self.table.layout().insertWidget(2, self.drag_info)
         self.timeline.drag_info.connect(self._show_drag)
-        QWidget.setTabOrder(self.table.filter, self.timeline)  # read after the filter box
+        self.table.between.append(self.timeline)  # Tab: the toolbar, the timeline, the table
         self.timeline.phase_activated.connect(actions.edit_phase)
         self.timeline.phase_changed.connect(actions.move_phase)
         layout.addWidget(self.table)
