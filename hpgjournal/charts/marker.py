@@ -11,6 +11,7 @@ separate lanes).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -77,11 +78,63 @@ def chart_size(n_markers: int) -> tuple[float, float]:
 
 
 class _NonNegativeLocator(MaxNLocator):
-    """Ticks at 0 and above only: the axis may dip below 0 to leave room for censored arrows."""
+    """Ticks at 0 and above only: the axis may dip below 0 to leave room for censored arrows.
+
+    At most ``most`` intervals, fewer when the axes is too short for that many labels: each
+    label gets one and a half lines of its own, measured on the axes as it is drawn.
+    """
+
+    def __init__(self, most: int = 5, size: float = style.FONT_SIZE) -> None:
+        super().__init__(nbins=most, steps=[1, 2, 2.5, 5, 10])
+        self.most = most
+        self.size = size
 
     def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+        if self.axis is not None:
+            axes = self.axis.axes
+            height = axes.get_window_extent().height
+            line = 1.5 * self.size / 72.0 * axes.figure.dpi
+            self.set_params(nbins=max(1, min(self.most, int(height // line))))
         ticks = super().tick_values(vmin, vmax)
         return ticks[ticks >= 0]
+
+
+class _FittingDateLocator(mdates.AutoDateLocator):
+    """matplotlib's date ticks, as many as the axes' width in pixels holds without its labels
+    running together (each label as wide as the widest a date tick shows, plus a gap of one
+    character), measured on the axes each time it is drawn: a narrow window or a long journal
+    gets fewer ticks, never crowded ones.
+
+    Day ticks come every day, week or fortnight only: matplotlib's other day steps restart on
+    the 1st of each month, which puts two labels (the 29th or 31st, then the 1st) side by side.
+    Month ticks may also come once a year, for a narrow axes over a year or two.
+    """
+
+    WIDEST = ("2026", "May", "28")  # the ConciseDateFormatter's labels at day steps and up
+
+    def __init__(self, most: int = 10, size: float = style.FONT_SIZE) -> None:
+        super().__init__(minticks=4, maxticks=most)
+        self.intervald[mdates.DAILY] = [1, 7, 14]
+        self.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]  # 12: a year's ticks, on 1 January
+        self.most = most
+        self.size = size
+
+    def fitting(self) -> int:
+        """How many labels fit across the axes (at most ``most``)."""
+        axes = self.axis.axes
+        label = max(text_width_in(text, self.size) for text in self.WIDEST)
+        step = (label + self.size / 72.0) * axes.figure.dpi
+        return max(2, min(self.most, int(axes.get_window_extent().width // step)))
+
+    def get_locator(self, dmin: Any, dmax: Any) -> Any:
+        if self.axis is not None:
+            most = self.fitting()
+            self.maxticks = dict.fromkeys(self.maxticks, most)
+            # few labels: prefer months to a crowd of days (and years to months)
+            self.minticks = min(4, max(2, most // 2))
+        with warnings.catch_warnings():  # no step fits a very narrow axes: the widest is taken
+            warnings.filterwarnings("ignore", "AutoDateLocator was unable", UserWarning)
+            return super().get_locator(dmin, dmax)
 
 
 def to_num(stamps: Sequence[str]) -> np.ndarray:
@@ -303,7 +356,7 @@ class _Builder:
             result.lane_axes = axes[index]
             self._draw_lanes(axes[index], lanes, n_lanes)
         bottom = axes[-1]
-        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        locator = _FittingDateLocator()
         bottom.xaxis.set_major_locator(locator)
         bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         bottom.set_xlim(self.x0, self.x1)
@@ -385,7 +438,7 @@ class _Builder:
             room = min(0.35, 18 / max(self.axes_height_px, 1.0))
             bottom -= (top - bottom) * room / (1 - room)
         ax.set_ylim(bottom, top)
-        ax.yaxis.set_major_locator(_NonNegativeLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_locator(_NonNegativeLocator())
         for info in envelopes:
             self._draw_envelope(ax, key, info, top, handles)
         if self.show["expected"]:

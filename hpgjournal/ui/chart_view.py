@@ -44,6 +44,7 @@ VERDICT_COLOURS = {"as_expected": "ok", "in_expected_direction": "ok",
 
 FILE_DPI = 100  # the charts' sizes are in inches at 100 dpi (charts.marker.chart_size)
 SMALL_CANVAS_HEIGHT = 440  # logical pixels: below this a single chart scrolls, not squashes
+CHART_MIN_WIDTH = 420  # pixels: the narrowest the splitter makes the chart (its legend fits)
 
 
 def esc(text: object) -> str:
@@ -116,6 +117,10 @@ class ChartPage(QWidget):
         self.hover.setProperty("role", "muted")
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
         left_layout.addWidget(self.hover)
+        # the chart keeps a readable width: the splitter neither squeezes it below this nor
+        # folds it away (its date ticks thin out to fit what is left)
+        left.setMinimumWidth(CHART_MIN_WIDTH)
+        split.setChildrenCollapsible(False)
         split.addWidget(left)
         self.side = QTextBrowser()
         self.side.setOpenExternalLinks(False)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QRect, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QVBoxLayout,
     QWidget,
+    QWidgetItem,
 )
 
 from hpgjournal.domain import analytes
@@ -50,6 +52,7 @@ def page_header(title: str, subtitle: str = "") -> QWidget:
     layout.addWidget(label(title, "title"))
     sub = label(subtitle, "subtitle", wrap=True)
     sub.setObjectName("subtitle")
+    sub.setVisible(bool(subtitle))  # no empty line under a title without one
     layout.addWidget(sub)
     return box
 
@@ -344,6 +347,137 @@ class CardFlow(QWidget):
             self._place(columns)
 
 
+class WrapRow(QLayout):
+    """A row of widgets that wraps onto more rows when the width runs out.
+
+    The widgets added with ``right=True`` (a page's filters) are a group: at the right end of
+    the last row when they fit beside the others, else on a row of their own below them (more
+    rows if one cannot hold them). No widget is squeezed below its size hint: a row that has
+    no room for the next one wraps.
+    """
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(spacing)
+        self._items: list[Any] = []
+        self._right: list[bool] = []
+
+    def add(self, widget: QWidget, *, right: bool = False) -> None:
+        """Add ``widget`` at the end of the row, or (``right``) at the end of the right group."""
+        self.addChildWidget(widget)
+        at = len(self._items) if right or True not in self._right else self._right.index(True)
+        self._items.insert(at, QWidgetItem(widget))
+        self._right.insert(at, right)
+        self.invalidate()
+
+    def addItem(self, item: Any) -> None:
+        self._items.append(item)
+        self._right.append(False)
+
+    def widgets(self) -> list[QWidget]:
+        """The widgets in reading order: the buttons, then the filters."""
+        return [item.widget() for item in self._items if item.widget() is not None]
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> Any:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> Any:
+        if 0 <= index < len(self._items):
+            self._right.pop(index)
+            return self._items.pop(index)
+        return None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(width, None)
+
+    def setGeometry(self, rect: Any) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect.width(), rect)
+
+    def sizeHint(self) -> QSize:
+        shown = [self._size(i) for i in self._items if not i.isEmpty()]
+        width = sum(s.width() for s in shown) + self.spacing() * max(0, len(shown) - 1)
+        return QSize(width, max((s.height() for s in shown), default=0))
+
+    def minimumSize(self) -> QSize:
+        shown = [self._size(i) for i in self._items if not i.isEmpty()]
+        return QSize(max((s.width() for s in shown), default=0),
+                     max((s.height() for s in shown), default=0))
+
+    @staticmethod
+    def _size(item: Any) -> QSize:
+        return item.sizeHint().expandedTo(item.minimumSize())
+
+    def _rows(self, width: int) -> list[tuple[list[Any], list[Any]]]:
+        """Rows of (items from the left, items at the right end)."""
+        gap = self.spacing()
+        shown = [(i, r) for i, r in zip(self._items, self._right, strict=True) if not i.isEmpty()]
+        rows: list[tuple[list[Any], list[Any]]] = []
+        row: list[Any] = []
+        used = 0
+
+        def place(item: Any) -> None:
+            nonlocal row, used
+            need = self._size(item).width()
+            if row and used + gap + need > width:
+                rows.append((row, []))
+                row, used = [], 0
+            used += (gap if row else 0) + need
+            row.append(item)
+
+        for item, _ in (pair for pair in shown if not pair[1]):
+            place(item)
+        group = [item for item, right in shown if right]
+        together = sum(self._size(i).width() for i in group) + gap * max(0, len(group) - 1)
+        if group and row and used + gap + together <= width:
+            rows.append((row, group))  # beside the buttons, at the right end
+            return rows
+        if row:
+            rows.append((row, []))
+            row, used = [], 0
+        if group and together <= width:
+            rows.append((group, []))  # a row of their own, under the buttons
+            return rows
+        for item in group:
+            place(item)
+        if row:
+            rows.append((row, []))
+        return rows
+
+    def _arrange(self, width: int, rect: Any) -> int:
+        gap = self.spacing()
+        y = rect.top() if rect is not None else 0
+        left = rect.left() if rect is not None else 0
+        top = y
+        for row_left, row_right in self._rows(width):
+            height = max(self._size(i).height() for i in row_left + row_right)
+            if rect is not None:
+                x = left
+                for item in row_left:
+                    size = self._size(item)
+                    item.setGeometry(QRect(x, y + (height - size.height()) // 2, size.width(),
+                                           size.height()))
+                    x += size.width() + gap
+                x = left + width - sum(self._size(i).width() + gap for i in row_right) + gap
+                for item in row_right:
+                    size = self._size(item)
+                    item.setGeometry(QRect(x, y + (height - size.height()) // 2, size.width(),
+                                           size.height()))
+                    x += size.width() + gap
+            y += height + gap
+        return max(0, y - gap - top)
+
+
 class RecordFilter(QSortFilterProxyModel):
     """Free-text filter over every column plus an optional predicate on the record."""
 
@@ -368,6 +502,11 @@ class RecordFilter(QSortFilterProxyModel):
         return super().filterAcceptsRow(row, parent)
 
 
+FILTER_WIDTH = 240  # pixels: the narrowest a page's filter box gets
+COLUMN_WIDEST = 248  # pixels: a column of long texts (notes) is no wider; the rest scrolls
+FIT_ROWS = 1000  # rows measured when the columns are fitted (Qt's resizeContentsPrecision)
+
+
 class TablePage(QWidget):
     """A titled, filterable, sortable table of records, with Add/Edit/Delete when given."""
 
@@ -381,18 +520,17 @@ class TablePage(QWidget):
         self.on_delete: Callable[[list[Any]], None] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 22, 28, 16)
-        top = QHBoxLayout()
-        top.addWidget(page_header(title, subtitle), 1)
+        layout.addWidget(page_header(title, subtitle))  # the whole width: no squeezed subtitle
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMaximumWidth(260)
-        top.addWidget(self.filter, 0, Qt.AlignmentFlag.AlignBottom)
-        self.header_row = top
-        layout.addLayout(top)
-        self.toolbar = QHBoxLayout()
-        self.toolbar.setSpacing(6)
-        layout.addLayout(self.toolbar)
+        self.filter.setMinimumWidth(FILTER_WIDTH)  # room to read what is typed, at any width
+        # the buttons, then the filters at the right end; a row that runs out of room wraps
+        bar = QWidget()
+        bar.setObjectName("toolbar")
+        self.toolbar = WrapRow(bar)
+        self.toolbar.add(self.filter, right=True)
+        layout.addWidget(bar)
         self.model = RecordTableModel(columns, flag_of, self)
         self.proxy = RecordFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -412,6 +550,13 @@ class TablePage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Interactive)
+        # columns keep the width their contents need and the table scrolls sideways instead
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.horizontalHeader().sectionResized.connect(self._section_resized)
+        self._fitted_rows = 0  # how many rows the columns were last fitted to
+        self._fitting = False
+        self._user_sized: set[int] = set()  # columns the user set the width of: kept
         self.table.doubleClicked.connect(self._edit_current)
         self.table.installEventFilter(self)
         layout.addWidget(self.table, 1)
@@ -422,6 +567,8 @@ class TablePage(QWidget):
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         self._sized = False
+        # widgets a page puts between the toolbar and the table (the phase timeline), read so
+        self.between: list[QWidget] = []
 
     # ----------------------------------------------------------------- actions
     def add_button(self, text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
@@ -429,8 +576,23 @@ class TablePage(QWidget):
         button.clicked.connect(lambda: slot())
         if tip:
             button.setToolTip(tip)
-        self.toolbar.addWidget(button)
+        self.toolbar.add(button)
         return button
+
+    def add_filter(self, widget: QWidget) -> None:
+        """A filter of the page's own, after the filter box."""
+        self.toolbar.add(widget, right=True)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._tabs_in_reading_order()  # in the window's own focus chain, now that it is in one
+
+    def _tabs_in_reading_order(self) -> None:
+        """Tab goes as the eye does: the buttons, the filters at their right, what the page put
+        under the toolbar, then the table."""
+        chain = [*self.toolbar.widgets(), *self.between, self.table]
+        for one, other in pairwise(chain):
+            QWidget.setTabOrder(one, other)
 
     def enable_editing(self, on_edit: Callable[[Any], None] | None,
                        on_delete: Callable[[list[Any]], None]) -> None:
@@ -440,9 +602,6 @@ class TablePage(QWidget):
             self.add_button("&Edit…", lambda: self._edit_current(),
                             "Edit the selected row (Enter)")
         self.add_button("&Delete", self._delete_selected, "Delete the selected rows (Del)")
-
-    def finish_toolbar(self) -> None:
-        self.toolbar.addStretch(1)
 
     def selected_records(self) -> list[Any]:
         rows = sorted({self.proxy.mapToSource(i).row()
@@ -488,16 +647,41 @@ class TablePage(QWidget):
         header = self.table.horizontalHeader()
         column, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
         self.model.set_records(records)
-        if not self._sized:  # first fill: sort newest first and fit the columns once
+        if not self._sized:  # first fill: sort newest first
             self._sized = True
             self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder if newest_first
                                     else Qt.SortOrder.AscendingOrder)
-            self.table.resizeColumnsToContents()
-            for col in range(self.model.columnCount()):
-                header.resizeSection(col, min(header.sectionSize(col) + 8, 240))
-        else:  # later fills keep the user's sorting and column widths
+        else:  # later fills keep the user's sorting
             self.table.sortByColumn(column, order)
+        rows = self.model.rowCount()
+        if self._fitted_rows < min(rows, FIT_ROWS):  # more rows than were measured last time
+            self.fit_columns()
         self._update_count()
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and its contents need (a long text at most
+        ``COLUMN_WIDEST``, its whole text in the tooltip where the page gives one). Done again
+        when a fill brings rows beyond those measured, so records added to an empty table are
+        not cut to the header's width. A column the user has sized keeps its width. The last
+        column takes what is left."""
+        header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(FIT_ROWS)
+        self._fitted_rows = self.model.rowCount()
+        self._fitting = True
+        try:
+            for col in range(self.model.columnCount()):
+                if col in self._user_sized:
+                    continue
+                title = header.sectionSizeHint(col)
+                need = max(title, self.table.sizeHintForColumn(col) + 8)
+                header.resizeSection(col, max(title, min(need, COLUMN_WIDEST)))
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, col: int, old: int, new: int) -> None:
+        last = col == self.model.columnCount() - 1  # stretched by the view itself
+        if not self._fitting and not last:
+            self._user_sized.add(col)
 
     def _update_count(self, *args: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

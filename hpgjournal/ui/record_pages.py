@@ -69,18 +69,21 @@ class LabsPage(TablePage):
                         "Type a whole report: one date, many markers")
         self.add_button("Add &semen analysis…", actions.add_semen)
         self.enable_editing(actions.edit_lab, actions.delete)
-        self.finish_toolbar()
         self.marker_filter = QComboBox()
-        self.marker_filter.setMinimumWidth(200)
+        # as wide as a usual marker's name; a longer one is elided in the box, whole in its list
+        self.marker_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.marker_filter.setMinimumContentsLength(16)
         self.marker_filter.setToolTip("Show one marker")
         self.from_date, self.to_date = QLineEdit(), QLineEdit()
         for edit, text in ((self.from_date, "from YYYY-MM-DD"), (self.to_date, "to YYYY-MM-DD")):
             edit.setPlaceholderText(text)
-            edit.setFixedWidth(150)
+            # the placeholder and a typed date readable, with room for the clear button
+            edit.setFixedWidth(edit.fontMetrics().horizontalAdvance(text) + 40)
             edit.setClearButtonEnabled(True)
             edit.textChanged.connect(self._apply_filters)
-        for n, widget in enumerate((self.marker_filter, self.from_date, self.to_date)):
-            self.header_row.insertWidget(1 + n, widget, 0, Qt.AlignmentFlag.AlignBottom)
+        for widget in (self.marker_filter, self.from_date, self.to_date):
+            self.add_filter(widget)
         self.marker_filter.currentIndexChanged.connect(self._apply_filters)
         prefs.changed.connect(self._units_changed)
 
@@ -160,10 +163,8 @@ class MedicationsPage(QSplitter):
         self.medications.add_button("&Change dose from…", lambda: self._change(actions),
                                     "End the selected regimen and start a new period")
         self.medications.enable_editing(actions.edit_medication, actions.delete)
-        self.medications.finish_toolbar()
         self.doses.add_button("&Log a dose…", actions.log_dose, "Log a dose (Ctrl+D)")
         self.doses.enable_editing(actions.edit_dose, actions.delete)
-        self.doses.finish_toolbar()
         self.addWidget(self.medications)
         self.addWidget(self.doses)
         self.setSizes([340, 420])
@@ -214,14 +215,12 @@ class SymptomsPage(QSplitter):
         self.notes.add_button("&AMS questionnaire…", actions.ams,
                               "The Aging Males' Symptoms scale, 17 questions")
         self.notes.enable_editing(actions.edit_note, actions.delete)
-        self.notes.finish_toolbar()
         self.ams = TablePage("AMS questionnaires", "", [
             Column("Date", lambda q: q.taken_at),
             Column("Total", lambda q: str(q.total), lambda q: q.total, align_right=True),
             Column("Reading", lambda q: str(score(decode(q.answers)))),
         ], loader=lambda j: j.all(Questionnaire))
         self.ams.enable_editing(None, actions.delete)  # answers are a record: retake, don't edit
-        self.ams.finish_toolbar()
         self.addWidget(self.notes)
         self.addWidget(self.ams)
         self.setSizes([520, 200])
@@ -250,7 +249,6 @@ def measures_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
     page.add_button("Add &semen analysis…", actions.add_semen,
                     "Semen analyses are kept with the lab results")
     page.enable_editing(actions.edit_measure, actions.delete)
-    page.finish_toolbar()
     return page
 
 

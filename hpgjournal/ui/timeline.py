@@ -352,7 +352,6 @@ class PhasesPage(QWidget):
         self.table.add_button("&Start phases from regimens…", actions.phases_from_regimens,
                               "e.g. hCG + clomiphene: a phase for each active regimen, from today")
         self.table.enable_editing(actions.edit_phase, actions.delete)
-        self.table.finish_toolbar()
         self.drag_info = QLabel()  # while a span is dragged: its new dates and overlaps
         self.drag_info.setObjectName("drag-info")
         self.drag_info.setWordWrap(True)
@@ -360,7 +359,7 @@ class PhasesPage(QWidget):
         self.drag_info.hide()
         self.table.layout().insertWidget(2, self.drag_info)
         self.timeline.drag_info.connect(self._show_drag)
-        QWidget.setTabOrder(self.table.filter, self.timeline)  # read after the filter box
+        self.table.between.append(self.timeline)  # Tab: the toolbar, the timeline, the table
         self.timeline.phase_activated.connect(actions.edit_phase)
         self.timeline.phase_changed.connect(actions.move_phase)
         layout.addWidget(self.table)

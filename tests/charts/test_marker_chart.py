@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -15,11 +15,12 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
 
 from hpgjournal.charts.data import PANEL_MARKERS, load_chart_data
-from hpgjournal.charts.marker import build_marker_chart, layout_lanes
+from hpgjournal.charts.marker import build_marker_chart, chart_size, layout_lanes
 from hpgjournal.domain.derived import calculated_free_testosterone
 from hpgjournal.domain.records import Dose, Phase
 from hpgjournal.domain.results import make_result
 from hpgjournal.store.journal import Journal
+from tests.ticks import tick_label_problems
 
 CHARTS = Path(__file__).resolve().parents[2] / "hpgjournal" / "charts"
 
@@ -322,3 +323,28 @@ def test_the_panels_legend_takes_as_few_rows_as_fit_its_width(demo: Journal, wid
     rows = {round(t.get_window_extent(renderer).y0) for t in texts}
     if width >= 8.0:  # the Charts page's canvas at 1366x768 is about 8 inches wide
         assert len(rows) < len(texts)  # two columns or more
+
+
+@pytest.mark.parametrize("days", [21, 45, 75, 200, 400, 800, 1500, 3000, 3650])
+def test_the_panels_tick_labels_never_touch_whatever_the_span_and_width(tmp_path: Path,
+                                                                        days: int) -> None:
+    """From a few weeks to ten years, on a chart from narrower than the Charts page allows
+    (360 px) to the exported file's width (1000 px): no two tick labels overlap or run
+    together."""
+    first = date.today() - timedelta(days=days)
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        journal.add_many([
+            make_result((first + timedelta(days=days * k // 3)).isoformat(), key, value, unit)
+            for k in range(4)
+            for key, value, unit in (("testosterone_total", "520", "ng/dL"),
+                                     ("estradiol", "28", "pg/mL"), ("lh", "4.1", "IU/L"),
+                                     ("hematocrit", "45", "%"))])
+        found = {}
+        for width in (360, 450, 534, 700, 1000):
+            result = build_marker_chart(journal, list(PANEL_MARKERS),
+                                        size=(width / 100, chart_size(len(PANEL_MARKERS))[1]))
+            FigureCanvasAgg(result.figure).draw()
+            problems = tick_label_problems(result.figure, result.figure.canvas.get_renderer())
+            if problems:
+                found[width] = problems
+    assert not found, found

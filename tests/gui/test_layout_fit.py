@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea
+
+from tests.ticks import tick_label_problems
 
 
 def settle(window, width: int, height: int) -> None:
@@ -169,13 +171,78 @@ def chart_problems(page) -> list[str]:
         if box.x0 < -1 or box.y0 < -1 or box.x1 > width + 1 or box.y1 > height + 1:
             problems.append(f"chart legend at {[round(v) for v in box.extents]} outside "
                             f"{width}x{height}")
-    return problems
+    return problems + tick_label_problems(page.figure, renderer)
 
 
 def _direct():
     from PySide6.QtCore import Qt
 
     return Qt.FindChildOption.FindDirectChildrenOnly
+
+
+def table_problems(page) -> list[str]:
+    """The record tables of ``page``: a column narrower than its header's text or than the
+    texts it shows (up to the widest a column of long texts gets), columns wider than the
+    table with no horizontal scroll bar to reach them."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetrics
+
+    from hpgjournal.ui.pages import COLUMN_WIDEST, TablePage
+
+    problems = []
+    tables = [page] if isinstance(page, TablePage) else []
+    for table_page in tables + page.findChildren(TablePage):
+        table = table_page.table
+        if not table.isVisible():
+            continue
+        header, model = table.horizontalHeader(), table.model()
+        title = next(lb.text() for lb in table_page.findChildren(QLabel)
+                     if lb.property("role") == "title")
+        total = 0
+        for col in range(model.columnCount()):
+            width = header.sectionSize(col)
+            total += width
+            text = model.headerData(col, Qt.Orientation.Horizontal)
+            if width < header.fontMetrics().horizontalAdvance(text) + 8:
+                problems.append(f"{title}: column {text!r} ({width} px) narrower than its header")
+            widest = 0
+            for row in range(min(model.rowCount(), 40)):
+                index = model.index(row, col)
+                font = index.data(Qt.ItemDataRole.FontRole) or table.font()
+                widest = max(widest, QFontMetrics(font).horizontalAdvance(str(index.data())))
+            if width < min(widest + 6, COLUMN_WIDEST - 8):
+                problems.append(f"{title}: column {text!r} ({width} px) cuts its texts "
+                                f"({widest} px)")
+        bar = table.horizontalScrollBar()
+        if total > table.viewport().width() + 1 and bar.maximum() == 0:
+            problems.append(f"{title}: columns {total} px wide in {table.viewport().width()} px "
+                            f"and no horizontal scroll")
+    return problems
+
+
+def header_problems(page) -> list[str]:
+    """Each filter box of ``page`` at least 220 px wide, its buttons at their size hint, a
+    subtitle that fits the page's width on one line."""
+    from PySide6.QtWidgets import QPushButton
+
+    from hpgjournal.ui.pages import TablePage
+
+    problems = []
+    for table_page in ([page] if isinstance(page, TablePage) else []) + \
+            page.findChildren(TablePage):
+        if not table_page.isVisible():
+            continue
+        if table_page.filter.width() < 220:
+            problems.append(f"filter box {table_page.filter.width()} px wide")
+        for button in table_page.findChildren(QPushButton):
+            if button.isVisible() and button.width() < button.sizeHint().width():
+                problems.append(f"button {button.text()!r} squeezed to {button.width()} px")
+        subtitle = table_page.findChild(QLabel, "subtitle")
+        metrics = subtitle.fontMetrics()
+        if subtitle.text() and metrics.horizontalAdvance(subtitle.text()) < table_page.width() \
+                - 60 and subtitle.height() > 1.5 * metrics.lineSpacing():
+            problems.append(f"subtitle {subtitle.text()!r} wraps in {subtitle.width()} px")
+    return problems
 
 
 @pytest.mark.parametrize("size", [(1024, 640), (1366, 768)], ids=["1024x640", "1366x768"])
@@ -188,9 +255,64 @@ def test_every_page_fits_the_window(demo_window, size):
         if key == "charts":  # the panel: the tallest chart
             page.select("panel")
             settle(demo_window, *size)
-        problems = geometry_problems(page)
+        problems = geometry_problems(page) + table_problems(page) + header_problems(page)
         if key == "charts":
             problems += chart_problems(page)
         if problems:
             found[key] = problems
     assert not found, "\n".join(f"{key}: {p}" for key, ps in found.items() for p in ps)
+
+
+RECORD_PAGES = ("labs", "medications", "phases", "symptoms", "measures")
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1366, 768)], ids=["1024x640", "1366x768"])
+def test_records_added_to_empty_tables_show_whole_at_a_readable_width(window, demo_path, tmp_path,
+                                                                      size):
+    """A new journal's tables are filled (nearly) empty; the records of the journal opened
+    next are shown with their columns as wide as their texts (the table scrolls sideways),
+    not cut to the width of the empty tables' headers."""
+    from hpgjournal.domain.results import make_result
+    from hpgjournal.store.journal import Journal
+
+    path = tmp_path / "new.hpgjournal"
+    with Journal.open(path) as journal:
+        journal.add(make_result("2026-01-05", "lh", "4.1", "IU/L"))
+    window.open_journal(path)
+    window.show()
+    for key in RECORD_PAGES:
+        window.show_page(key)
+        settle(window, *size)
+    window.open_journal(demo_path)
+    found = {}
+    for key in RECORD_PAGES:
+        window.show_page(key)
+        settle(window, *size)
+        problems = table_problems(window.page(key))
+        if problems:
+            found[key] = problems
+    assert not found, "\n".join(f"{key}: {p}" for key, ps in found.items() for p in ps)
+
+
+def test_tab_on_a_record_page_goes_as_it_reads_buttons_then_filters_then_table(demo_window,
+                                                                                qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    settle(demo_window, 1024, 640)
+    demo_window.show_page("labs")
+    settle(demo_window, 1024, 640)
+    page = demo_window.page("labs")
+    buttons = [b for b in page.findChildren(QPushButton) if b.isVisible()]
+    buttons.sort(key=lambda b: b.mapTo(page, QPoint(0, 0)).x())
+    expected = [*buttons, page.filter, page.marker_filter, page.from_date, page.to_date,
+                page.table]
+    demo_window.activateWindow()
+    qtbot.waitUntil(demo_window.isActiveWindow, timeout=3000)
+    buttons[0].setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is buttons[0], timeout=3000)
+    visited = [QApplication.focusWidget()]
+    for _ in expected[1:]:
+        qtbot.keyClick(visited[-1], Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+    assert visited == expected, [type(w).__name__ for w in visited]

@@ -149,6 +149,10 @@ def test_the_timeline_works_from_the_keyboard(opened, qtbot):
     qtbot.keyClick(page.table.filter, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is timeline
     assert page.drag_info.text().startswith("Recovery monitoring: ")  # the running phase
+    qtbot.keyClick(timeline, Qt.Key.Key_Tab)  # the strip is read before the table under it
+    assert QApplication.focusWidget() is page.table.table
+    qtbot.keyClick(page.table.table, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is timeline
     qtbot.keyClick(timeline, Qt.Key.Key_Home)
     base = phase(opened, "baseline")
     assert page.drag_info.text() == f"Baseline: {base.start_date} to {base.end_date}"
