@@ -58,12 +58,12 @@ def _format_help() -> str:
 def add_import_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``import`` subcommand to the ``sub`` subparsers (``common`` gives --journal)."""
     p = sub.add_parser(
-        "import", parents=[common], help="import lab results from CSV, FHIR or Apple Health files",
+        "import", parents=[common], help="import lab results from CSV, FHIR, C-CDA or Apple Health files",
         formatter_class=_LinesFormatter,
-        description="Import lab results from CSV exports and spreadsheets (long or wide "
-                    "tables, WHOOP, Function Health, hpgjournal's own exports), FHIR files "
-                    "(bundles, observations, NDJSON bulk exports) and Apple Health's "
-                    "export.zip as one batch. "
+        description="Import lab results from CSV exports (long or wide tables, WHOOP, "
+                    "Function Health, hpgjournal's own exports), FHIR files (bundles, "
+                    "observations, NDJSON bulk exports), C-CDA documents (CCDs, MyChart's "
+                    "IHE-XDM zip) and Apple Health's export.zip as one batch. "
                     "Unreadable rows are listed and skipped (exit status 3); importing the same "
                     "file again adds nothing.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to import")
@@ -115,10 +115,10 @@ def _print_summary(plan: ImportPlan, result: CommitResult | None, dry_run: bool)
     for file in plan.files:
         print(f"{file.path}: {file.describe()}")
         counts = file.counts
-        line = (f"  {counts['new']} new, {counts['duplicate']} duplicates, "
+        line = (f"  {counts['new']} new, {count_of(counts['duplicate'], 'duplicate')}, "
                 f"{counts['error']} unreadable")
         if file.ignored:
-            line += f", {len(file.ignored)} lines without a result"
+            line += f", {len(file.ignored)} skipped (not a lab result)"
         print(line)
         if file.previous_batches and counts["new"] == 0:
             print(f"  this file was imported before (batch {', '.join(map(str, file.previous_batches))})")

@@ -507,6 +507,13 @@ COLUMN_WIDEST = 248  # pixels: a column of long texts (notes) is no wider; the r
 FIT_ROWS = 1000  # rows measured when the columns are fitted (Qt's resizeContentsPrecision)
 
 
+def in_sentence(title: str) -> str:
+    """A title as it reads inside a sentence: "Lab results" -> "lab results", "AMS" kept."""
+    if len(title) > 1 and title[:2].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 class TablePage(QWidget):
     """A titled, filterable, sortable table of records, with Add/Edit/Delete when given."""
 
@@ -525,6 +532,7 @@ class TablePage(QWidget):
         self.filter.setPlaceholderText("Filter…")
         self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(FILTER_WIDTH)  # room to read what is typed, at any width
+        self.filter.setAccessibleName(f"Filter {in_sentence(title)}")
         # the buttons, then the filters at the right end; a row that runs out of room wraps
         bar = QWidget()
         bar.setObjectName("toolbar")
@@ -540,6 +548,7 @@ class TablePage(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # arrows move between cells, Tab moves on
+        self.table.setAccessibleName(title)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)

@@ -75,6 +75,7 @@ class LabsPage(TablePage):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.marker_filter.setMinimumContentsLength(16)
         self.marker_filter.setToolTip("Show one marker")
+        self.marker_filter.setAccessibleName("Marker shown")
         self.from_date, self.to_date = QLineEdit(), QLineEdit()
         for edit, text in ((self.from_date, "from YYYY-MM-DD"), (self.to_date, "to YYYY-MM-DD")):
             edit.setPlaceholderText(text)
@@ -82,6 +83,8 @@ class LabsPage(TablePage):
             edit.setFixedWidth(edit.fontMetrics().horizontalAdvance(text) + 40)
             edit.setClearButtonEnabled(True)
             edit.textChanged.connect(self._apply_filters)
+        self.from_date.setAccessibleName("Shown from date")
+        self.to_date.setAccessibleName("Shown up to date")
         for widget in (self.marker_filter, self.from_date, self.to_date):
             self.add_filter(widget)
         self.marker_filter.currentIndexChanged.connect(self._apply_filters)

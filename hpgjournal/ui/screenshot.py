@@ -23,26 +23,28 @@ def main(argv: list[str] | None = None) -> int:
                         help="the theme to show (default: light)")
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QCoreApplication, QTimer
+    import tempfile
+
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    QCoreApplication.setOrganizationName("hpgjournal-screenshot")
     app = QApplication(sys.argv[:1])
+    # settings of its own in a folder of its own: a screenshot never touches the user's
+    scratch = Path(tempfile.mkdtemp(prefix="hpgjournal-shot-"))
+    settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
     from hpgjournal.ui.main_window import MainWindow
     from hpgjournal.ui.style import apply_style
 
     apply_style(app, args.theme)
     journal = args.journal
     if journal is None:
-        import tempfile
-
         from hpgjournal.demo import build_demo
         from hpgjournal.store.journal import Journal
 
-        journal = Path(tempfile.mkdtemp()) / "demo.hpgjournal"
+        journal = scratch / "demo.hpgjournal"
         with Journal.open(journal) as j:
             build_demo(j)
-    window = MainWindow()
+    window = MainWindow(settings)
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.move(0, 0)

@@ -347,7 +347,7 @@ class PhasesPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.table = phases_table()
         self.timeline = PhaseTimeline()
-        self.table.layout().insertWidget(1, self.timeline)
+        self.table.layout().insertWidget(2, self.timeline)  # under the toolbar, over the table
         self.table.add_button("&Add phase…", lambda: actions.add_phase())
         self.table.add_button("&Start phases from regimens…", actions.phases_from_regimens,
                               "e.g. hCG + clomiphene: a phase for each active regimen, from today")
@@ -357,7 +357,7 @@ class PhasesPage(QWidget):
         self.drag_info.setWordWrap(True)
         self.drag_info.setTextFormat(Qt.TextFormat.PlainText)
         self.drag_info.hide()
-        self.table.layout().insertWidget(2, self.drag_info)
+        self.table.layout().insertWidget(3, self.drag_info)
         self.timeline.drag_info.connect(self._show_drag)
         self.table.between.append(self.timeline)  # Tab: the toolbar, the timeline, the table
         self.timeline.phase_activated.connect(actions.edit_phase)

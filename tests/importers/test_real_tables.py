@@ -69,7 +69,7 @@ def test_the_command_line_imports_both_tables(journal_path):
     proc = run_cli("import", str(real(PID1869612)), str(real(PID8888804)),
                    "--journal", str(journal_path))
     assert proc.returncode == 0, proc.stderr
-    assert "59 new, 1 duplicates, 0 unreadable" in proc.stdout
+    assert "59 new, 1 duplicate, 0 unreadable" in proc.stdout
     assert "209 new, 0 duplicates, 0 unreadable" in proc.stdout
     rows = export_labs(journal_path)
     got = {(r["taken_at"], r["analyte"]): r for r in rows}
