@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
-from hpgjournal.charts.style import SHORT_PHASE_LABELS
+from hpgjournal.charts.style import SHORT_PHASE_LABELS, TINY_PHASE_LABELS
 from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps, phase_label
 from hpgjournal.domain.records import Phase
 from hpgjournal.store.journal import Journal
@@ -239,8 +239,10 @@ class PhaseTimeline(QWidget):
                     rect: QRectF | None = None) -> tuple[QRectF, bool, str] | None:
         """Where the phase's name goes and which name: the whole name, else its short one
         ("Clomiphene"), inside its span; else beside it when the lane is free there
-        (``inside`` False); None when neither fits. A name is never cut ("h" helps nobody:
-        the tooltip and the table name it)."""
+        (``inside`` False); else the letters the chart's phase lane uses ("C"), inside; None
+        when nothing fits. A name is never cut ("h" helps nobody: the tooltip, the keyboard's
+        line under the strip and the table name it), so a phase is not told by colour alone
+        wherever a letter fits."""
         rect = rect if rect is not None else self.span_rect(phase)
         names = [phase_label(phase.kind)]
         short = SHORT_PHASE_LABELS.get(phase.kind)
@@ -250,7 +252,17 @@ class PhaseTimeline(QWidget):
         for text in names:
             if metrics.horizontalAdvance(text) + 12 <= rect.width():
                 return rect.adjusted(6, 0, -6, 0), True, text
-        text = names[-1]
+        beside = self._beside(phase, rect, names[-1])
+        if beside is not None:
+            return beside
+        tiny = TINY_PHASE_LABELS.get(phase.kind, "")
+        if tiny and metrics.horizontalAdvance(tiny) + 6 <= rect.width():
+            return rect.adjusted(3, 0, -3, 0), True, tiny
+        return None
+
+    def _beside(self, phase: Phase, rect: QRectF, text: str) -> tuple[QRectF, bool, str] | None:
+        """Room for ``text`` right of the span, when the strip and the lane are free there."""
+        metrics = self.fontMetrics()
         room = QRectF(rect.right() + 4, rect.top(), metrics.horizontalAdvance(text) + 4,
                       rect.height())
         if room.right() > self.width() - 4:
