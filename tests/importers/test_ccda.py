@@ -11,6 +11,7 @@ import pytest
 from hpgjournal.domain.errors import UserError
 from hpgjournal.importers import errors
 from hpgjournal.importers.commit import commit_plan
+from hpgjournal.importers.errors import ImportCancelled
 from hpgjournal.importers.formats.ccda import hl7_time
 from hpgjournal.importers.plan import ImportPlan, plan_import
 from hpgjournal.store.journal import Journal
@@ -298,3 +299,28 @@ def test_a_panel_time_with_a_digit_too_many_keeps_its_date_and_says_so(journal, 
     assert (glucose.taken_at, glucose.comparator, glucose.value) == ("2014-03-02", ">", 500.0)
     assert any("2014030200908-0500 has 13 digits" in w and "its date was kept" in w
                for w in plan.files[0].warnings)
+
+
+def test_progress_and_cancel_on_a_large_document(journal, tmp_path):
+    """A portal document of thousands of results: the preview's bar moves with the results
+    read (not only at the end) and Cancel stops the reading."""
+    entry = ('<entry><observation classCode="OBS" moodCode="EVN"><code code="2986-8" '
+             'codeSystem="2.16.840.1.113883.6.1" displayName="Testosterone"/>'
+             '<statusCode code="completed"/><effectiveTime value="2020{day}0800"/>'
+             '<value xsi:type="PQ" value="{value}" unit="ng/dL"/></observation></entry>')
+    days = [f"{month:02d}{day:02d}" for month in range(1, 13) for day in range(1, 29)]
+    entries = "".join(entry.format(day=days[i % len(days)], value=300 + i) for i in range(3000))
+    path = tmp_path / "big.xml"
+    path.write_text(
+        '<ClinicalDocument xmlns="urn:hl7-org:v3" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><component><structuredBody>'
+        f'<component><section><code code="30954-2"/><title>Results</title>{entries}</section>'
+        '</component></structuredBody></component></ClinicalDocument>', encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    plan = plan_import([path], journal, progress=lambda done, total: seen.append((done, total)))
+    assert plan.count("new") == 3000
+    assert len(seen) > 2 and seen[-1][0] == seen[-1][1]
+    assert seen[-2][0] >= 0.6 * seen[-2][1]  # it counted results as it went
+    calls = iter(range(10**6))
+    with pytest.raises(ImportCancelled):
+        plan_import([path], journal, cancelled=lambda: next(calls) > 1)

@@ -383,7 +383,8 @@ class CcdaFormat(Format):
                             "again once the results are in, or choose another file")
         warnings.extend(found.problems[:20])
         return Reading(items=iter(found.items), layout=what, date_order="ymd",
-                       warnings=warnings, contents=summary, needs_decimal_decision=False)
+                       warnings=warnings, contents=summary, needs_decimal_decision=False,
+                       expected=len(found.items))  # the bar counts results, not lines
 
 
 CCDA = CcdaFormat()
