@@ -16,18 +16,21 @@ import math
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hpgjournal.domain.analytes import fold_name
-from hpgjournal.domain.errors import JournalError, JournalTooNew, ValidationError
+from hpgjournal.domain.errors import JournalError, JournalTooNew, RecordRefused, ValidationError
 from hpgjournal.domain.plausible import (
     EARLIEST_DATE,
+    PLAUSIBLE_SPANS,
     impossible_date,
+    judge_result,
     latest_date,
     require_possible,
 )
@@ -71,7 +74,14 @@ _ORDER = {
     "batches": "imported_at, id",
     "questionnaires": "taken_at, id",
 }
-
+# every table of records, children before the tables they point to
+_CLEARED_TABLES = ("lab_results", "doses", "medications", "phases", "notes", "measures",
+                   "questionnaires", "batches", "profile")
+_LAB_COLUMNS = tuple(f.name for f in fields(LabResult) if f.name not in ("id", "batch_id"))
+# The batch id is the same for every row of a bulk insert: it is written into the statement.
+_LAB_INSERT = (f"INSERT INTO lab_results ({', '.join(_LAB_COLUMNS)}, batch_id) "
+               f"VALUES ({', '.join('?' * len(_LAB_COLUMNS))}, {{batch_id:d}})")
+_LAB_VALUES = itemgetter(*_LAB_COLUMNS)
 
 _DATE_FIELDS = ("taken_at", "noted_at", "measured_at", "start_date", "end_date")
 _NUMBER_FIELDS = ("value", "ref_low", "ref_high")  # of lab results
@@ -114,6 +124,28 @@ def _guard(record: Any) -> None:
             reason = impossible_date(stamp, future=False)
             if reason:
                 raise ValidationError(name, reason)
+
+
+def _bulk_refusal(today: date) -> Callable[[Mapping[str, Any]], tuple[str, str] | None]:
+    """:func:`_guard` for the fields of one lab result, made cheap for a bulk insert.
+
+    Returns ``(field, reason)`` for an impossible result, None for a possible one. A float
+    inside its marker's plausible span on a date from 1900 to tomorrow is decided at once
+    (what :func:`judge_result` decides first too); anything else goes through it.
+    """
+    spans = PLAUSIBLE_SPANS
+    latest = latest_date(today)
+
+    def check(row: Mapping[str, Any]) -> tuple[str, str] | None:
+        value = row["value"]
+        span = spans.get(row["analyte"])
+        if span is not None and value.__class__ is float and span[0] <= value <= span[1] \
+                and EARLIEST_DATE <= row["taken_at"][:10] <= latest:
+            return None
+        verdict = judge_result(from_row(LabResult, {"id": None, **row}), today=today)
+        return (verdict.field, verdict.refused) if verdict.refused else None
+
+    return check
 
 
 def _private_file(path: Path) -> None:
@@ -377,7 +409,10 @@ class Journal:
     def transaction(self) -> Iterator[Journal]:
         """Group several writes into one transaction (nested calls become savepoints).
 
-        All of it is written, or (on any exception) none of it.
+        All of it is written, or (on any exception) none of it. SQLite's own errors leave as
+        the store's: a broken table rule as :class:`RecordRefused`, a full, read-only, busy or
+        damaged disk as the :class:`UserError` of :func:`~hpgjournal.store.faults.explain`;
+        anything else stays as it is (a bug).
         """
         conn = self.conn
         if conn.in_transaction:
@@ -385,24 +420,40 @@ class Journal:
             conn.execute(f"SAVEPOINT {name}")
             try:
                 yield self
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
                     conn.execute(f"RELEASE SAVEPOINT {name}")
+                self._raise_translated(exc)
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             conn.rollback()
+            self._raise_translated(exc)
             raise
         try:
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             conn.rollback()
+            self._raise_translated(exc)
             raise
+
+    def _raise_translated(self, exc: BaseException) -> None:
+        """Raise the store's own error for an sqlite3 error a user can act on (else return)."""
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise RecordRefused(
+                f"the journal refused a record because it breaks a rule of the journal's tables "
+                f"({exc}); nothing was written: check the values") from exc
+        if isinstance(exc, sqlite3.Error):
+            from hpgjournal.store.faults import explain
+
+            known = explain(exc, self.path)
+            if known is not None:
+                raise known from exc
 
     # ----------------------------------------------------------------- generic record access
     def add(self, record: Any) -> int:
@@ -636,6 +687,57 @@ class Journal:
             [latest_date(date.today()), EARLIEST_DATE],
         ).fetchone()
         return (row[0], row[1]) if row and row[0] else None
+
+    # ----------------------------------------------------------------- sealed queries (issue 20)
+    def clear_all_records(self) -> None:
+        """Delete every record, import batch and profile entry, in one transaction (the demo
+        rewrites its own journal this way). Remembered marker names stay."""
+        with self.transaction():
+            for table in _CLEARED_TABLES:
+                self.conn.execute(f"DELETE FROM {table}")
+
+    def result_keys(self) -> Iterator[tuple[Any, ...]]:
+        """The parts of every lab result's duplicate key, as stored: ``(taken_at, analyte,
+        method, comparator, value, reported_value)``, one tuple a result, read lazily."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples, made fast
+        yield from cursor.execute(
+            "SELECT taken_at, analyte, method, comparator, value, reported_value FROM lab_results")
+
+    def batch_checksums(self) -> list[tuple[int, str]]:
+        """Each import batch's id and its files' SHA-256 checksums (comma-separated)."""
+        return [(int(r[0]), r[1] or "") for r in
+                self.conn.execute("SELECT id, sha256 FROM batches ORDER BY id")]
+
+    def set_batch_rows(self, batch_id: int, rows: int) -> None:
+        """Record how many lab results an import batch wrote."""
+        with self.transaction():
+            cursor = self.conn.execute("UPDATE batches SET rows = ? WHERE id = ?",
+                                       [int(rows), int(batch_id)])
+        if cursor.rowcount != 1:
+            raise JournalError(f"import batch {batch_id} no longer exists")
+
+    def insert_lab_results(self, batch_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Write many lab results into an import batch at once; return how many.
+
+        Each row maps the fields of :class:`LabResult` (``id`` and ``batch_id`` are ignored).
+        Every row passes the same guard as :meth:`add` first: an impossible value or date
+        raises :class:`RecordRefused` with the reason, and none of the rows is written.
+        """
+        values = []
+        append = values.append
+        check = _bulk_refusal(date.today())
+        for number, row in enumerate(rows):
+            refusal = check(row)
+            if refusal:
+                field, reason = refusal
+                raise RecordRefused(f"the journal refused result {number + 1} "
+                                    f"({row.get('taken_at')}, {row.get('analyte')}): {reason}",
+                                    field)
+            append(_LAB_VALUES(row))
+        with self.transaction():
+            self.conn.executemany(_LAB_INSERT.format(batch_id=int(batch_id)), values)
+        return len(values)
 
 
 def record_fields(kind: type) -> list[str]:

@@ -1,0 +1,132 @@
+"""The journal's sealed queries (issue 20): what callers outside the store use instead of SQL,
+each tested through the path its caller takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hpgjournal.demo import build_demo
+from hpgjournal.domain.errors import JournalError, RecordRefused
+from hpgjournal.domain.records import Batch, LabResult, Note, Phase
+from hpgjournal.domain.results import make_result
+from hpgjournal.importers import commit_plan, plan_import
+from hpgjournal.importers.errors import ImportProblem
+from hpgjournal.importers.normalise import result_key
+from hpgjournal.importers.plan import _batches_by_checksum, existing_keys
+
+
+def _csv(path: Path, *lines: str) -> Path:
+    path.write_text("date,marker,value,unit\n" + "\n".join(lines) + "\n")
+    return path
+
+
+def test_clear_all_records_empties_every_table_at_once(journal):
+    build_demo(journal)
+    journal.set_profile(extra="1")
+    journal.clear_all_records()
+    assert all(n == 0 for n in journal.counts().values())
+    assert journal.profile() == {}
+
+
+def test_clear_all_records_is_one_transaction(journal):
+    journal.add(Note(None, "2025-01-01", text="kept"))
+    with pytest.raises(RuntimeError), journal.transaction():
+        journal.clear_all_records()
+        raise RuntimeError("the demo failed half way")
+    assert [n.text for n in journal.all(Note)] == ["kept"]
+
+
+def test_demo_rewrites_its_own_journal(journal):
+    first = build_demo(journal)
+    assert build_demo(journal) == first  # cleared, then written again: the same counts
+
+
+def test_result_keys_are_the_duplicate_keys_the_plan_uses(journal):
+    one = make_result("2025-01-02T08:00", "lh", "5.1", "IU/L")
+    two = make_result("2025-01-03T08:00", "testosterone_total", "TNP", "ng/dL")
+    journal.add_many([one, two])
+    assert sorted(map(repr, journal.result_keys())) == sorted(map(repr, [
+        ("2025-01-02T08:00", "lh", "", "", 5.1, "5.1"),
+        ("2025-01-03T08:00", "testosterone_total", "", "", None, "TNP")]))
+    assert existing_keys(journal) == {result_key(one), result_key(two)}
+
+
+def test_batch_checksums_find_the_batches_of_a_file(journal, tmp_path):
+    path = _csv(tmp_path / "labs.csv", "2024-07-01,LH,5,IU/L")
+    result = commit_plan(plan_import([path], journal), journal)
+    batch = journal.get(Batch, result.batch_id)
+    assert journal.batch_checksums() == [(result.batch_id, batch.sha256)]
+    assert _batches_by_checksum(journal) == {batch.sha256: (result.batch_id,)}
+    again = plan_import([path], journal)
+    assert again.files[0].counts["duplicate"] == 1
+
+
+def test_set_batch_rows_counts_what_the_import_wrote(journal, tmp_path):
+    path = _csv(tmp_path / "labs.csv", "2024-07-01,LH,5,IU/L", "2024-07-01,FSH,3,IU/L")
+    result = commit_plan(plan_import([path], journal), journal)
+    assert journal.get(Batch, result.batch_id).rows == 2
+    journal.set_batch_rows(result.batch_id, 5)
+    assert journal.get(Batch, result.batch_id).rows == 5
+    with pytest.raises(JournalError, match="no longer exists"):
+        journal.set_batch_rows(result.batch_id + 1, 1)
+
+
+def test_insert_lab_results_writes_into_the_batch(journal):
+    batch_id = journal.start_batch("by hand")
+    made = [make_result("2025-01-02T08:00", "lh", "5.1", "IU/L"),
+            make_result("2025-01-02T08:00", "estradiol", "<5", "pg/mL")]
+    assert journal.insert_lab_results(batch_id, [vars(r) for r in made]) == 2
+    stored = journal.batch_results(batch_id)
+    assert [(r.analyte, r.value, r.comparator, r.batch_id) for r in stored] == [
+        ("estradiol", 5.0, "<", batch_id), ("lh", 5.1, "", batch_id)]
+
+
+@pytest.mark.parametrize(("field", "change", "words"), [
+    ("value", {"value": -5.0, "reported_value": "-5"}, "cannot be below 0"),
+    ("value", {"value": float("nan"), "reported_value": "NaN"}, "not a finite number"),
+    ("value", {"value": 9e99, "reported_value": "9e99"}, "far beyond"),
+    ("taken_at", {"taken_at": "2999-01-01T08:00"}, "in the future"),
+    ("taken_at", {"taken_at": "1850-01-01"}, "before 1900"),
+])
+def test_insert_lab_results_refuses_an_impossible_result(journal, field, change, words):
+    batch_id = journal.start_batch("by hand")
+    good = vars(make_result("2025-01-02T08:00", "lh", "5.1", "IU/L"))
+    with pytest.raises(RecordRefused, match=words) as caught:
+        journal.insert_lab_results(batch_id, [good, {**good, **change}])
+    assert caught.value.field == field
+    assert "result 2" in str(caught.value)
+    assert journal.count(LabResult) == 0  # not even the good one
+
+
+def test_the_bulk_guard_lets_a_custom_marker_and_a_text_value_pass(journal):
+    batch_id = journal.start_batch("by hand")
+    rows = [vars(make_result("2025-01-02", "custom:Zinc", "90", "ug/dL")),
+            vars(make_result("2025-01-02", "testosterone_total", "TNP", "ng/dL"))]
+    assert journal.insert_lab_results(batch_id, rows) == 2
+
+
+@pytest.mark.parametrize(("cell", "words"), [("text", "cannot be below 0"),
+                                             ("stamp", "in the future")])
+def test_an_impossible_value_in_an_import_batch_is_refused_not_written(journal, tmp_path, cell,
+                                                                      words):
+    """Should a plan ever hand over an impossible row (a bug between planning and writing),
+    the store refuses the whole batch with the reason."""
+    path = _csv(tmp_path / "labs.csv", "2024-07-01,LH,5,IU/L", "2024-07-02,LH,6,IU/L")
+    plan = plan_import([path], journal)
+    assert plan.count("new") == 2
+    if cell == "text":
+        plan.rows._text[1] = "-5"  # the planted fault
+    else:
+        plan.rows._stamp[1] = "2999-01-01"
+    with pytest.raises(ImportProblem, match=words) as caught:
+        commit_plan(plan, journal)
+    assert "nothing was imported" in str(caught.value)
+    assert journal.count(LabResult) == 0 and journal.count(Batch) == 0
+
+
+def test_a_broken_table_rule_is_the_stores_error_not_sqlite3(journal):
+    with pytest.raises(RecordRefused, match="breaks a rule") as caught:
+        journal.add(Phase(None, "trt", "2025-02-01", "2025-01-01"))
+    assert "sqlite3" not in type(caught.value).__module__
