@@ -74,6 +74,7 @@ _ORDER = {
     "batches": "imported_at, id",
     "questionnaires": "taken_at, id",
 }
+_RUNNING_ON = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)"  # a phase, a regimen
 # every table of records, children before the tables they point to
 _CLEARED_TABLES = ("lab_results", "doses", "medications", "phases", "notes", "measures",
                    "questionnaires", "batches", "profile")
@@ -516,12 +517,23 @@ class Journal:
         row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id]).fetchone()
         return _record(kind, row) if row else None
 
-    def all(self, kind: type[R], where: str = "", params: list[Any] | None = None) -> list[R]:
-        """Every record of a kind in time order, optionally filtered by an SQL condition."""
+    def all(self, kind: type[R], *, batch_id: int | None = None) -> list[R]:
+        """Every record of a kind in time order (only those of import batch ``batch_id``, if
+        given; import batches themselves have none)."""
+        if batch_id is None:
+            return self._select(kind)
+        if kind is Batch:
+            raise TypeError("import batches belong to no batch")
+        return self._select(kind, ["batch_id = ?"], [int(batch_id)])
+
+    def _select(self, kind: type[R], clauses: list[str] | None = None,
+                params: list[Any] | None = None) -> list[R]:
+        """Records of a kind in time order, where all ``clauses`` (SQL written in this module
+        only, never a caller's) hold."""
         table = _RECORD_TABLES[kind]
         sql = f"SELECT * FROM {table}"
-        if where:
-            sql += f" WHERE {where}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
         sql += f" ORDER BY {_ORDER[table]}"
         return [_record(kind, r) for r in self.conn.execute(sql, params or [])]
 
@@ -546,7 +558,7 @@ class Journal:
         if end:
             clauses.append("substr(taken_at, 1, 10) <= ?")
             params.append(end)
-        return self.all(LabResult, " AND ".join(clauses), params)
+        return self._select(LabResult, clauses, params)
 
     def latest_results(self, analyte: str, n: int = 2, method: str | None = None
                        ) -> list[LabResult]:
@@ -588,12 +600,12 @@ class Journal:
         return self.add(Batch(None, stamp, source, fmt, sha256, 0, note))
 
     def batch_results(self, batch_id: int) -> list[LabResult]:
-        return self.all(LabResult, "batch_id = ?", [batch_id])
+        return self.all(LabResult, batch_id=batch_id)
 
     def batch_records(self, batch_id: int) -> list[Any]:
         """Everything an import batch added, lab results first, medications before doses."""
         kinds = (LabResult, Medication, Dose, Phase, Note, Measure, Questionnaire)
-        return [r for kind in kinds for r in self.all(kind, "batch_id = ?", [batch_id])]
+        return [r for kind in kinds for r in self.all(kind, batch_id=batch_id)]
 
     def undo_batch(self, batch_id: int) -> int:
         """Remove a whole import batch and all it added; return how many results went."""
@@ -607,14 +619,10 @@ class Journal:
     # ----------------------------------------------------------------- phases and medications
     def phases_at(self, day: str) -> list[Phase]:
         """Phases running on a day (phases may overlap)."""
-        return self.all(
-            Phase, "start_date <= ? AND (end_date IS NULL OR end_date >= ?)", [day, day]
-        )
+        return self._select(Phase, [_RUNNING_ON], [day, day])
 
     def active_medications(self, day: str) -> list[Medication]:
-        return self.all(
-            Medication, "start_date <= ? AND (end_date IS NULL OR end_date >= ?)", [day, day]
-        )
+        return self._select(Medication, [_RUNNING_ON], [day, day])
 
     def last_dose_before(self, stamp: str, drug_class: str | None = None) -> Dose | None:
         sql = "SELECT d.* FROM doses d LEFT JOIN medications m ON m.id = d.medication_id " \

@@ -130,3 +130,28 @@ def test_a_broken_table_rule_is_the_stores_error_not_sqlite3(journal):
     with pytest.raises(RecordRefused, match="breaks a rule") as caught:
         journal.add(Phase(None, "trt", "2025-02-01", "2025-01-01"))
     assert "sqlite3" not in type(caught.value).__module__
+
+
+def test_all_takes_typed_filters_never_sql(journal, tmp_path):
+    journal.add(Note(None, "2025-01-01", text="typed"))
+    result = commit_plan(plan_import([_csv(tmp_path / "labs.csv", "2024-07-01,LH,5,IU/L")],
+                                     journal), journal)
+    assert [r.analyte for r in journal.all(LabResult, batch_id=result.batch_id)] == ["lh"]
+    assert journal.all(Note, batch_id=result.batch_id) == []
+    assert [n.text for n in journal.all(Note)] == ["typed"]
+    with pytest.raises(TypeError):
+        journal.all(Note, "1 = 1")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        journal.all(Batch, batch_id=result.batch_id)
+
+
+def test_phases_and_regimens_running_on_a_day(journal):
+    from hpgjournal.domain.records import Medication
+
+    journal.add(Phase(None, "trt", "2024-01-01", "2024-06-30"))
+    journal.add(Phase(None, "hcg", "2024-06-01", None))
+    journal.add(Medication(None, "hCG", "2024-06-01", "gonadotropin", end_date="2024-06-10"))
+    assert [p.kind for p in journal.phases_at("2024-06-15")] == ["trt", "hcg"]
+    assert [p.kind for p in journal.phases_at("2024-07-01")] == ["hcg"]
+    assert [m.drug for m in journal.active_medications("2024-06-10")] == ["hCG"]
+    assert journal.active_medications("2024-06-11") == []
