@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from hpgjournal.domain.analytes import fold_name
 from hpgjournal.domain.errors import JournalError, JournalTooNew, RecordRefused, ValidationError
+from hpgjournal.domain.kinds import KINDS
 from hpgjournal.domain.plausible import (
     EARLIEST_DATE,
     PLAUSIBLE_SPANS,
@@ -38,9 +39,7 @@ from hpgjournal.domain.records import (
     Batch,
     Dose,
     LabResult,
-    Measure,
     Medication,
-    Note,
     Phase,
     Questionnaire,
     from_row,
@@ -54,30 +53,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("hpgjournal.store")
 R = TypeVar("R")
 
-_RECORD_TABLES: dict[type, str] = {
-    LabResult: "lab_results",
-    Medication: "medications",
-    Dose: "doses",
-    Phase: "phases",
-    Note: "notes",
-    Measure: "measures",
-    Batch: "batches",
-    Questionnaire: "questionnaires",
-}
-_ORDER = {
-    "lab_results": "taken_at, analyte, id",
-    "medications": "start_date, id",
-    "doses": "taken_at, id",
-    "phases": "start_date, id",
-    "notes": "noted_at, id",
-    "measures": "measured_at, id",
-    "batches": "imported_at, id",
-    "questionnaires": "taken_at, id",
-}
+_RECORD_TABLES: dict[type, str] = {k.record: k.table for k in KINDS}
+_ORDER = {k.table: ", ".join(k.order) for k in KINDS}
+# ``hpgjournal check`` lists the counts in this order (questionnaires came last, in version 3)
+_COUNTED = tuple(sorted(KINDS, key=lambda k: k.record is Questionnaire))
+_BATCHED = tuple(k.record for k in KINDS if k.batched)  # lab results first, regimens before doses
+
 _RUNNING_ON = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)"  # a phase, a regimen
-# every table of records, children before the tables they point to
-_CLEARED_TABLES = ("lab_results", "doses", "medications", "phases", "notes", "measures",
-                   "questionnaires", "batches", "profile")
+_CLEARED_TABLES = (*_ORDER, "profile")  # every record, then what the profile holds
 _LAB_COLUMNS = tuple(f.name for f in fields(LabResult) if f.name not in ("id", "batch_id"))
 # The batch id is the same for every row of a bulk insert: it is written into the statement.
 _LAB_INSERT = (f"INSERT INTO lab_results ({', '.join(_LAB_COLUMNS)}, batch_id) "
@@ -604,8 +587,7 @@ class Journal:
 
     def batch_records(self, batch_id: int) -> list[Any]:
         """Everything an import batch added, lab results first, medications before doses."""
-        kinds = (LabResult, Medication, Dose, Phase, Note, Measure, Questionnaire)
-        return [r for kind in kinds for r in self.all(kind, batch_id=batch_id)]
+        return [r for kind in _BATCHED for r in self.all(kind, batch_id=batch_id)]
 
     def undo_batch(self, batch_id: int) -> int:
         """Remove a whole import batch and all it added; return how many results went."""
@@ -673,7 +655,7 @@ class Journal:
 
     # ----------------------------------------------------------------- overview
     def counts(self) -> dict[str, int]:
-        return {table: self.count(kind) for kind, table in _RECORD_TABLES.items()}
+        return {k.table: self.count_of(k.table) for k in _COUNTED}
 
     def is_empty(self) -> bool:
         return not any(v for k, v in self.counts().items() if k != "batches")
