@@ -412,7 +412,11 @@ class Journal:
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # where another writer's lock shows (busy)
+        except sqlite3.Error as exc:
+            self._raise_translated(exc)
+            raise
         try:
             yield self
         except BaseException as exc:
@@ -729,6 +733,42 @@ class Journal:
             self.conn.executemany(_LAB_INSERT.format(batch_id=int(batch_id)), values)
         return len(values)
 
+
+
+def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A read of :class:`Journal` whose sqlite3 errors leave as the store's own (see
+    :meth:`Journal._raise_translated`); a generator's are translated while it is read."""
+    import functools
+    import inspect
+
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def generator(self: Journal, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                self._raise_translated(exc)
+                raise
+        return generator
+
+    @functools.wraps(method)
+    def read(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            self._raise_translated(exc)
+            raise
+    return read
+
+
+# The reads callers make: a damaged, busy or vanished file reaches them as a UserError
+# (JournalDamaged, StorageError), never as sqlite3's own exception. Writes are translated by
+# Journal.transaction.
+for _name in ("get", "_select", "count_of", "latest_results", "labs_named", "results_per_batch",
+              "last_site", "analytes_present", "last_dose_before", "profile", "marker_names",
+              "date_span", "result_keys", "batch_checksums"):
+    setattr(Journal, _name, _translating(getattr(Journal, _name)))
+del _name
 
 def record_fields(kind: type) -> list[str]:
     return [f.name for f in fields(kind)]

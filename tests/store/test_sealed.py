@@ -155,3 +155,62 @@ def test_phases_and_regimens_running_on_a_day(journal):
     assert [p.kind for p in journal.phases_at("2024-07-01")] == ["hcg"]
     assert [m.drug for m in journal.active_medications("2024-06-10")] == ["hCG"]
     assert journal.active_medications("2024-06-11") == []
+
+
+class _FailingConnection:
+    """A connection whose every statement fails as SQLite reports ``error``."""
+
+    in_transaction = False
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def execute(self, *args: object) -> None:
+        raise self.error
+
+    def cursor(self) -> _FailingConnection:
+        return self
+
+    def rollback(self) -> None:
+        pass
+
+    row_factory = None
+
+
+@pytest.mark.parametrize("read", [
+    lambda j: j.all(Note), lambda j: j.lab_results("lh"), lambda j: j.profile(),
+    lambda j: list(j.result_keys()), lambda j: j.batch_checksums(), lambda j: j.count(Note)])
+def test_a_failing_read_is_the_stores_error(journal, read):
+    import sqlite3
+
+    from hpgjournal.domain.errors import JournalDamaged, StorageError
+
+    real = journal.conn
+    try:
+        journal.conn = _FailingConnection(sqlite3.OperationalError("database or disk is full"))
+        with pytest.raises(StorageError, match=r"disk .* is full"):
+            read(journal)
+        journal.conn = _FailingConnection(sqlite3.DatabaseError("database disk image is malformed"))
+        with pytest.raises(JournalDamaged, match="is damaged"):
+            read(journal)
+        journal.conn = _FailingConnection(sqlite3.ProgrammingError("a bug"))
+        with pytest.raises(sqlite3.ProgrammingError):  # not a fault a user can act on
+            read(journal)
+    finally:
+        journal.conn = real
+
+
+def test_a_busy_journal_is_the_stores_error(journal):
+    import sqlite3
+
+    from hpgjournal.domain.errors import StorageError
+
+    real = journal.conn
+    try:
+        journal.conn = _FailingConnection(sqlite3.OperationalError("database is locked"))
+        journal.conn.error.sqlite_errorname = "SQLITE_BUSY"
+        with pytest.raises(StorageError, match="busy"):
+            journal.add(Note(None, "2025-01-01", text="x"))
+    finally:
+        journal.conn = real
+    assert journal.count(Note) == 0
