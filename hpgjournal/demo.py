@@ -87,9 +87,7 @@ def build_demo(journal: Journal, today: date | None = None, recipe: dict[str, An
     records += [Questionnaire(None, stamp(q["day"]), "ams", encode(q["answers"]),
                               score(q["answers"]).total) for q in recipe.get("ams", [])]
     with journal.transaction():
-        for table in ("lab_results", "doses", "medications", "phases", "notes", "measures",
-                      "questionnaires", "batches", "profile"):
-            journal.conn.execute(f"DELETE FROM {table}")
+        journal.clear_all_records()
         journal.add_many(records)
         _regimens(journal, recipe, day, stamp, today)
         birth = today.replace(year=today.year - int(recipe["age"]), month=3, day=14)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hpgjournal.domain import analytes
+from hpgjournal.domain.kinds import KINDS
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.values import format_number
 
@@ -172,9 +173,8 @@ def count_of(n: int, word: str, words: str | None = None) -> str:
 
 
 # A journal table's records in the words the window uses for them (its kinds of record).
-RECORD_WORDS = {"lab_results": "lab result", "medications": "regimen", "doses": "dose",
-                "phases": "phase", "notes": "check-in", "measures": "measure",
-                "questionnaires": "questionnaire", "batches": "import batch"}
+RECORD_WORDS = {k.table: k.noun for k in KINDS}
+_RECORD_PLURALS = {k.table: k.plural for k in KINDS}
 
 
 def record_word(table: str) -> str:
@@ -184,5 +184,4 @@ def record_word(table: str) -> str:
 
 def count_of_records(n: int, table: str) -> str:
     """``3 doses``, ``1 import batch``: how many records a journal table holds, in words."""
-    word = record_word(table)
-    return count_of(n, word, word + ("es" if word.endswith(("ch", "s")) else "s"))
+    return count_of(n, record_word(table), _RECORD_PLURALS.get(table, table))

@@ -44,3 +44,12 @@ class JournalDamaged(JournalError):
 
 class StorageError(UserError):
     """A disk could not be written or read: full, read-only, removed, or failing."""
+
+
+class RecordRefused(JournalError):
+    """The journal refused to write a record (a rule of its tables, or an impossible value);
+    nothing of the write was kept. ``field`` names the field at fault when it is known."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field

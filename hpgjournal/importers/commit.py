@@ -8,14 +8,13 @@ records the files' names, formats and SHA-256 checksums; undoing it is
 
 from __future__ import annotations
 
-import sqlite3
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
-from operator import itemgetter
+from dataclasses import dataclass, replace
 from typing import Any
 
-from hpgjournal.domain.records import Dose, LabResult, Medication
+from hpgjournal.domain.errors import RecordRefused
+from hpgjournal.domain.records import Dose, Medication
 from hpgjournal.importers.errors import (
     AmbiguousDatesError,
     ImportCancelled,
@@ -39,11 +38,6 @@ from hpgjournal.store.journal import Journal
 __all__ = ["CommitResult", "commit_plan"]
 
 _CHUNK = 5000
-_COLUMNS = tuple(f.name for f in fields(LabResult) if f.name not in ("id", "batch_id"))
-# The batch id is the same for every row, so it is written into the statement (an int).
-_INSERT = (f"INSERT INTO lab_results ({', '.join(_COLUMNS)}, batch_id) "
-           f"VALUES ({', '.join('?' * len(_COLUMNS))}, {{batch_id:d}})")
-_VALUES = itemgetter(*_COLUMNS)
 _RECORD_ORDER = OTHER_TABLES
 
 
@@ -141,23 +135,22 @@ def commit_plan(
             count = _insert_records(journal, written_records, plan.records, batch_id)
             if plan.profile:
                 _set_profile(journal, plan.profile)
-            journal.conn.execute("UPDATE batches SET rows = ? WHERE id = ?", [len(fresh), batch_id])
+            journal.set_batch_rows(batch_id, len(fresh))
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-    except sqlite3.IntegrityError as exc:
-        raise ImportProblem(f"the journal refused a record ({exc}): nothing was imported; "
-                            "please report this with the file") from None
+    except RecordRefused as exc:
+        raise ImportProblem(f"{exc} (nothing was imported); please report this with the "
+                            "file") from None
     return CommitResult(batch_id, len(fresh), duplicates + late, len(errors), count)
 
 
 def _insert_results(journal: Journal, rows: PlannedRows, positions: array[int], batch_id: int,
                     progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
-    insert = _INSERT.format(batch_id=batch_id)
     fields = rows.fields
     total = len(positions)
     for start in range(0, total, _CHUNK):
         chunk = positions[start:start + _CHUNK]
-        journal.conn.executemany(insert, [_VALUES(fields(i)) for i in chunk])
+        journal.insert_lab_results(batch_id, map(fields, chunk))
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         if progress is not None:

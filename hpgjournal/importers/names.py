@@ -6,6 +6,9 @@ The registry in :mod:`hpgjournal.importers.formats` checks that it serves exactl
 
 from __future__ import annotations
 
+from hpgjournal.domain.kinds import KINDS
+from hpgjournal.domain.records import LabResult
+
 # What each format is, in the words a user reads (the window's format list, the help of
 # ``--format``, the per-file line of ``import``); the formats' own ``label``.
 FORMAT_LABELS: dict[str, str] = {
@@ -25,5 +28,5 @@ DATE_ORDER_CHOICES: tuple[str, ...] = ("auto", "mdy", "dmy", "ymd")
 
 # Tables of an ``export all`` document imported besides the lab results, in writing order
 # (medications before the doses that point to them).
-OTHER_TABLES: tuple[str, ...] = ("medications", "doses", "phases", "notes", "measures",
-                                 "questionnaires")
+OTHER_TABLES: tuple[str, ...] = tuple(k.export_name for k in KINDS
+                                      if k.batched and k.record is not LabResult)

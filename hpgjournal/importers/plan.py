@@ -292,8 +292,7 @@ def existing_keys(journal: Journal) -> set[tuple[object, ...]]:
     Times and markers repeat from result to result: each text is kept once (the database
     gives a new string a row).
     """
-    rows = journal.conn.execute(
-        "SELECT taken_at, analyte, method, comparator, value, reported_value FROM lab_results")
+    rows = journal.result_keys()
     texts: dict[str, str] = {}
     share = texts.setdefault
     return {key_of(share(taken_at, taken_at), share(analyte, analyte), method, comparator, value,
@@ -540,8 +539,8 @@ def _compare(staged: list[_Staged], rows: PlannedRows, journal: Journal,
 
 def _batches_by_checksum(journal: Journal) -> dict[str, tuple[int, ...]]:
     found: dict[str, list[int]] = {}
-    for batch_id, checksums in journal.conn.execute("SELECT id, sha256 FROM batches"):
-        for checksum in (checksums or "").split(","):
+    for batch_id, checksums in journal.batch_checksums():
+        for checksum in checksums.split(","):
             if checksum:
                 found.setdefault(checksum, []).append(batch_id)
     return {k: tuple(v) for k, v in found.items()}

@@ -10,16 +10,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from hpgjournal import __version__
 from hpgjournal.domain import analytes
 from hpgjournal.domain.errors import UserError
-from hpgjournal.domain.records import (
-    Batch,
-    Dose,
-    LabResult,
-    Measure,
-    Medication,
-    Note,
-    Phase,
-    Questionnaire,
-)
+from hpgjournal.domain.kinds import KINDS
+from hpgjournal.domain.records import LabResult
 from hpgjournal.store.journal import Journal
 
 if TYPE_CHECKING:
@@ -28,10 +20,7 @@ if TYPE_CHECKING:
 LAB_COLUMNS = ("taken_at", "analyte", "method", "loinc", "value", "comparator", "unit",
                "reported_value", "reported_unit", "ref_low", "ref_high", "flag", "lab", "source",
                "note")
-TABLES: dict[str, type] = {
-    "labs": LabResult, "medications": Medication, "doses": Dose, "phases": Phase,
-    "notes": Note, "measures": Measure, "questionnaires": Questionnaire, "batches": Batch,
-}
+TABLES: dict[str, type] = {k.export_name: k.record for k in KINDS}
 EXPORT_NAMES = (*TABLES, "all")
 FORMAT_NAME = "hpgjournal-export"
 FORMAT_VERSION = 1

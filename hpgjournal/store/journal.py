@@ -16,18 +16,22 @@ import math
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hpgjournal.domain.analytes import fold_name
-from hpgjournal.domain.errors import JournalError, JournalTooNew, ValidationError
+from hpgjournal.domain.errors import JournalError, JournalTooNew, RecordRefused, ValidationError
+from hpgjournal.domain.kinds import KINDS
 from hpgjournal.domain.plausible import (
     EARLIEST_DATE,
+    PLAUSIBLE_SPANS,
     impossible_date,
+    judge_result,
     latest_date,
     require_possible,
 )
@@ -35,9 +39,7 @@ from hpgjournal.domain.records import (
     Batch,
     Dose,
     LabResult,
-    Measure,
     Medication,
-    Note,
     Phase,
     Questionnaire,
     from_row,
@@ -51,27 +53,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("hpgjournal.store")
 R = TypeVar("R")
 
-_RECORD_TABLES: dict[type, str] = {
-    LabResult: "lab_results",
-    Medication: "medications",
-    Dose: "doses",
-    Phase: "phases",
-    Note: "notes",
-    Measure: "measures",
-    Batch: "batches",
-    Questionnaire: "questionnaires",
-}
-_ORDER = {
-    "lab_results": "taken_at, analyte, id",
-    "medications": "start_date, id",
-    "doses": "taken_at, id",
-    "phases": "start_date, id",
-    "notes": "noted_at, id",
-    "measures": "measured_at, id",
-    "batches": "imported_at, id",
-    "questionnaires": "taken_at, id",
-}
+_RECORD_TABLES: dict[type, str] = {k.record: k.table for k in KINDS}
+_ORDER = {k.table: ", ".join(k.order) for k in KINDS}
+# ``hpgjournal check`` lists the counts in this order (questionnaires came last, in version 3)
+_COUNTED = tuple(sorted(KINDS, key=lambda k: k.record is Questionnaire))
+_BATCHED = tuple(k.record for k in KINDS if k.batched)  # lab results first, regimens before doses
 
+_RUNNING_ON = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)"  # a phase, a regimen
+_CLEARED_TABLES = (*_ORDER, "profile")  # every record, then what the profile holds
+_LAB_COLUMNS = tuple(f.name for f in fields(LabResult) if f.name not in ("id", "batch_id"))
+# The batch id is the same for every row of a bulk insert: it is written into the statement.
+_LAB_INSERT = (f"INSERT INTO lab_results ({', '.join(_LAB_COLUMNS)}, batch_id) "
+               f"VALUES ({', '.join('?' * len(_LAB_COLUMNS))}, {{batch_id:d}})")
+_LAB_VALUES = itemgetter(*_LAB_COLUMNS)
 
 _DATE_FIELDS = ("taken_at", "noted_at", "measured_at", "start_date", "end_date")
 _NUMBER_FIELDS = ("value", "ref_low", "ref_high")  # of lab results
@@ -114,6 +108,28 @@ def _guard(record: Any) -> None:
             reason = impossible_date(stamp, future=False)
             if reason:
                 raise ValidationError(name, reason)
+
+
+def _bulk_refusal(today: date) -> Callable[[Mapping[str, Any]], tuple[str, str] | None]:
+    """:func:`_guard` for the fields of one lab result, made cheap for a bulk insert.
+
+    Returns ``(field, reason)`` for an impossible result, None for a possible one. A float
+    inside its marker's plausible span on a date from 1900 to tomorrow is decided at once
+    (what :func:`judge_result` decides first too); anything else goes through it.
+    """
+    spans = PLAUSIBLE_SPANS
+    latest = latest_date(today)
+
+    def check(row: Mapping[str, Any]) -> tuple[str, str] | None:
+        value = row["value"]
+        span = spans.get(row["analyte"])
+        if span is not None and value.__class__ is float and span[0] <= value <= span[1] \
+                and EARLIEST_DATE <= row["taken_at"][:10] <= latest:
+            return None
+        verdict = judge_result(from_row(LabResult, {"id": None, **row}), today=today)
+        return (verdict.field, verdict.refused) if verdict.refused else None
+
+    return check
 
 
 def _private_file(path: Path) -> None:
@@ -377,7 +393,10 @@ class Journal:
     def transaction(self) -> Iterator[Journal]:
         """Group several writes into one transaction (nested calls become savepoints).
 
-        All of it is written, or (on any exception) none of it.
+        All of it is written, or (on any exception) none of it. SQLite's own errors leave as
+        the store's: a broken table rule as :class:`RecordRefused`, a full, read-only, busy or
+        damaged disk as the :class:`UserError` of :func:`~hpgjournal.store.faults.explain`;
+        anything else stays as it is (a bug).
         """
         conn = self.conn
         if conn.in_transaction:
@@ -385,24 +404,44 @@ class Journal:
             conn.execute(f"SAVEPOINT {name}")
             try:
                 yield self
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
                     conn.execute(f"RELEASE SAVEPOINT {name}")
+                self._raise_translated(exc)
                 raise
             conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # where another writer's lock shows (busy)
+        except sqlite3.Error as exc:
+            self._raise_translated(exc)
+            raise
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             conn.rollback()
+            self._raise_translated(exc)
             raise
         try:
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             conn.rollback()
+            self._raise_translated(exc)
             raise
+
+    def _raise_translated(self, exc: BaseException) -> None:
+        """Raise the store's own error for an sqlite3 error a user can act on (else return)."""
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise RecordRefused(
+                f"the journal refused a record because it breaks a rule of the journal's tables "
+                f"({exc}); nothing was written: check the values") from exc
+        if isinstance(exc, sqlite3.Error):
+            from hpgjournal.store.faults import explain
+
+            known = explain(exc, self.path)
+            if known is not None:
+                raise known from exc
 
     # ----------------------------------------------------------------- generic record access
     def add(self, record: Any) -> int:
@@ -465,12 +504,23 @@ class Journal:
         row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id]).fetchone()
         return _record(kind, row) if row else None
 
-    def all(self, kind: type[R], where: str = "", params: list[Any] | None = None) -> list[R]:
-        """Every record of a kind in time order, optionally filtered by an SQL condition."""
+    def all(self, kind: type[R], *, batch_id: int | None = None) -> list[R]:
+        """Every record of a kind in time order (only those of import batch ``batch_id``, if
+        given; import batches themselves have none)."""
+        if batch_id is None:
+            return self._select(kind)
+        if kind is Batch:
+            raise TypeError("import batches belong to no batch")
+        return self._select(kind, ["batch_id = ?"], [int(batch_id)])
+
+    def _select(self, kind: type[R], clauses: list[str] | None = None,
+                params: list[Any] | None = None) -> list[R]:
+        """Records of a kind in time order, where all ``clauses`` (SQL written in this module
+        only, never a caller's) hold."""
         table = _RECORD_TABLES[kind]
         sql = f"SELECT * FROM {table}"
-        if where:
-            sql += f" WHERE {where}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
         sql += f" ORDER BY {_ORDER[table]}"
         return [_record(kind, r) for r in self.conn.execute(sql, params or [])]
 
@@ -495,7 +545,7 @@ class Journal:
         if end:
             clauses.append("substr(taken_at, 1, 10) <= ?")
             params.append(end)
-        return self.all(LabResult, " AND ".join(clauses), params)
+        return self._select(LabResult, clauses, params)
 
     def latest_results(self, analyte: str, n: int = 2, method: str | None = None
                        ) -> list[LabResult]:
@@ -537,12 +587,11 @@ class Journal:
         return self.add(Batch(None, stamp, source, fmt, sha256, 0, note))
 
     def batch_results(self, batch_id: int) -> list[LabResult]:
-        return self.all(LabResult, "batch_id = ?", [batch_id])
+        return self.all(LabResult, batch_id=batch_id)
 
     def batch_records(self, batch_id: int) -> list[Any]:
         """Everything an import batch added, lab results first, medications before doses."""
-        kinds = (LabResult, Medication, Dose, Phase, Note, Measure, Questionnaire)
-        return [r for kind in kinds for r in self.all(kind, "batch_id = ?", [batch_id])]
+        return [r for kind in _BATCHED for r in self.all(kind, batch_id=batch_id)]
 
     def undo_batch(self, batch_id: int) -> int:
         """Remove a whole import batch and all it added; return how many results went."""
@@ -556,14 +605,10 @@ class Journal:
     # ----------------------------------------------------------------- phases and medications
     def phases_at(self, day: str) -> list[Phase]:
         """Phases running on a day (phases may overlap)."""
-        return self.all(
-            Phase, "start_date <= ? AND (end_date IS NULL OR end_date >= ?)", [day, day]
-        )
+        return self._select(Phase, [_RUNNING_ON], [day, day])
 
     def active_medications(self, day: str) -> list[Medication]:
-        return self.all(
-            Medication, "start_date <= ? AND (end_date IS NULL OR end_date >= ?)", [day, day]
-        )
+        return self._select(Medication, [_RUNNING_ON], [day, day])
 
     def last_dose_before(self, stamp: str, drug_class: str | None = None) -> Dose | None:
         sql = "SELECT d.* FROM doses d LEFT JOIN medications m ON m.id = d.medication_id " \
@@ -614,7 +659,7 @@ class Journal:
 
     # ----------------------------------------------------------------- overview
     def counts(self) -> dict[str, int]:
-        return {table: self.count(kind) for kind, table in _RECORD_TABLES.items()}
+        return {k.table: self.count_of(k.table) for k in _COUNTED}
 
     def is_empty(self) -> bool:
         return not any(v for k, v in self.counts().items() if k != "batches")
@@ -637,6 +682,93 @@ class Journal:
         ).fetchone()
         return (row[0], row[1]) if row and row[0] else None
 
+    # ----------------------------------------------------------------- sealed queries (issue 20)
+    def clear_all_records(self) -> None:
+        """Delete every record, import batch and profile entry, in one transaction (the demo
+        rewrites its own journal this way). Remembered marker names stay."""
+        with self.transaction():
+            for table in _CLEARED_TABLES:
+                self.conn.execute(f"DELETE FROM {table}")
+
+    def result_keys(self) -> Iterator[tuple[Any, ...]]:
+        """The parts of every lab result's duplicate key, as stored: ``(taken_at, analyte,
+        method, comparator, value, reported_value)``, one tuple a result, read lazily."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples, made fast
+        yield from cursor.execute(
+            "SELECT taken_at, analyte, method, comparator, value, reported_value FROM lab_results")
+
+    def batch_checksums(self) -> list[tuple[int, str]]:
+        """Each import batch's id and its files' SHA-256 checksums (comma-separated)."""
+        return [(int(r[0]), r[1] or "") for r in
+                self.conn.execute("SELECT id, sha256 FROM batches ORDER BY id")]
+
+    def set_batch_rows(self, batch_id: int, rows: int) -> None:
+        """Record how many lab results an import batch wrote."""
+        with self.transaction():
+            cursor = self.conn.execute("UPDATE batches SET rows = ? WHERE id = ?",
+                                       [int(rows), int(batch_id)])
+        if cursor.rowcount != 1:
+            raise JournalError(f"import batch {batch_id} no longer exists")
+
+    def insert_lab_results(self, batch_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Write many lab results into an import batch at once; return how many.
+
+        Each row maps the fields of :class:`LabResult` (``id`` and ``batch_id`` are ignored).
+        Every row passes the same guard as :meth:`add` first: an impossible value or date
+        raises :class:`RecordRefused` with the reason, and none of the rows is written.
+        """
+        values = []
+        append = values.append
+        check = _bulk_refusal(date.today())
+        for number, row in enumerate(rows):
+            refusal = check(row)
+            if refusal:
+                field, reason = refusal
+                raise RecordRefused(f"the journal refused result {number + 1} "
+                                    f"({row.get('taken_at')}, {row.get('analyte')}): {reason}",
+                                    field)
+            append(_LAB_VALUES(row))
+        with self.transaction():
+            self.conn.executemany(_LAB_INSERT.format(batch_id=int(batch_id)), values)
+        return len(values)
+
+
+
+def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A read of :class:`Journal` whose sqlite3 errors leave as the store's own (see
+    :meth:`Journal._raise_translated`); a generator's are translated while it is read."""
+    import functools
+    import inspect
+
+    if inspect.isgeneratorfunction(method):
+        @functools.wraps(method)
+        def generator(self: Journal, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                self._raise_translated(exc)
+                raise
+        return generator
+
+    @functools.wraps(method)
+    def read(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            self._raise_translated(exc)
+            raise
+    return read
+
+
+# The reads callers make: a damaged, busy or vanished file reaches them as a UserError
+# (JournalDamaged, StorageError), never as sqlite3's own exception. Writes are translated by
+# Journal.transaction.
+for _name in ("get", "_select", "count_of", "latest_results", "labs_named", "results_per_batch",
+              "last_site", "analytes_present", "last_dose_before", "profile", "marker_names",
+              "date_span", "result_keys", "batch_checksums"):
+    setattr(Journal, _name, _translating(getattr(Journal, _name)))
+del _name
 
 def record_fields(kind: type) -> list[str]:
     return [f.name for f in fields(kind)]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from hpgjournal.domain.display import marker_name
 from hpgjournal.domain.drugs import find_drug
 from hpgjournal.domain.errors import ValidationError
+from hpgjournal.domain.kinds import KINDS
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.records import (
     Dose,
@@ -24,8 +25,7 @@ from hpgjournal.domain.records import (
 )
 from hpgjournal.ui.session import JournalSession
 
-KIND_NAMES = {LabResult: "result", Medication: "regimen", Dose: "dose", Phase: "phase",
-              Note: "check-in", Measure: "measure", Questionnaire: "questionnaire"}
+KIND_NAMES = {k.record: k.short for k in KINDS if k.batched}
 
 
 def describe(record: Any) -> str:

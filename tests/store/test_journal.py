@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from hpgjournal.domain.errors import JournalError, JournalLocked, JournalTooNew
+from hpgjournal.domain.errors import JournalError, JournalLocked, JournalTooNew, RecordRefused
 from hpgjournal.domain.records import Dose, LabResult, Medication, Note, Phase, Questionnaire
 from hpgjournal.domain.results import make_result
 from hpgjournal.store import schema
@@ -57,7 +57,7 @@ def test_records_round_trip(journal):
 
 
 def test_a_failed_write_changes_nothing(journal):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(RecordRefused, match="breaks a rule"):
         journal.add_many([
             Note(None, "2025-01-01", energy=5),
             Note(None, "2025-01-02", energy=11),  # out of 0-10: the whole group is refused
@@ -66,7 +66,7 @@ def test_a_failed_write_changes_nothing(journal):
 
 
 def test_phase_end_before_start_is_refused(journal):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(RecordRefused):
         journal.add(Phase(None, "trt", "2025-02-01", "2025-01-01"))
 
 
