@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from hpgjournal.domain.analytes import fold_name
 from hpgjournal.domain.errors import JournalError, JournalTooNew, RecordRefused, ValidationError
-from hpgjournal.domain.kinds import KINDS
+from hpgjournal.domain.kinds import KINDS, kind_of
 from hpgjournal.domain.plausible import (
     EARLIEST_DATE,
     PLAUSIBLE_SPANS,
@@ -492,7 +492,7 @@ class Journal:
                 [*row.values(), record.id],
             )
         if cursor.rowcount != 1:
-            raise JournalError(f"that {table[:-1].replace('_', ' ')} no longer exists")
+            raise JournalError(f"that {kind_of(type(record)).noun} no longer exists")
 
     def delete(self, kind: type, record_id: int) -> None:
         table = _RECORD_TABLES[kind]

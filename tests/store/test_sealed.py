@@ -214,3 +214,14 @@ def test_a_busy_journal_is_the_stores_error(journal):
     finally:
         journal.conn = real
     assert journal.count(Note) == 0
+
+
+def test_editing_a_record_that_is_gone_names_it_in_words(tmp_path):
+    from hpgjournal.domain.errors import JournalError
+    from hpgjournal.domain.records import Batch
+    from hpgjournal.store.journal import Journal
+
+    with Journal.open(tmp_path / "j.hpgjournal") as journal:
+        gone = Batch(id=999, imported_at="2026-01-01T00:00", source="a.csv", sha256="0" * 64)
+        with pytest.raises(JournalError, match="^that import batch no longer exists$"):
+            journal.update(gone)
