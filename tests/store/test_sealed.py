@@ -223,5 +223,5 @@ def test_editing_a_record_that_is_gone_names_it_in_words(tmp_path):
 
     with Journal.open(tmp_path / "j.hpgjournal") as journal:
         gone = Batch(id=999, imported_at="2026-01-01T00:00", source="a.csv", sha256="0" * 64)
-        with pytest.raises(JournalError, match="^that import batch no longer exists$"):
+        with pytest.raises(JournalError, match=r"^that import batch no longer exists$"):
             journal.update(gone)
