@@ -10,7 +10,7 @@ runs the observed-against-expected verdicts over a whole journal (the report cal
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -19,7 +19,7 @@ from pathlib import Path
 from hpgjournal.domain import analytes
 from hpgjournal.domain.alerts import Alert, find_alerts
 from hpgjournal.domain.assessment import Assessment, TherapyTimes, assess
-from hpgjournal.domain.derived import calculated_free_testosterone
+from hpgjournal.domain.derived import free_t_series, t_e2_series, testicular_volume_series
 from hpgjournal.domain.drugs import find_drug
 from hpgjournal.domain.knowledge import DERIVED_MARKERS, Knowledge, load_knowledge
 from hpgjournal.domain.monitoring import Due, due_tests
@@ -112,86 +112,6 @@ def _is_testosterone(drug: str, medication: Medication | None) -> bool:
     if known is not None:
         return known.drug_class == "testosterone"
     return bool(medication and medication.drug_class == "testosterone")
-
-
-def _derived(key: str, taken_at: str, value: float, comparator: str, method: str, note: str
-             ) -> LabResult:
-    unit = DERIVED_MARKERS[key].unit if key in DERIVED_MARKERS else analytes.get_analyte(key).unit
-    return LabResult(id=None, taken_at=taken_at, analyte=key, value=value, unit=unit,
-                     reported_value=f"{comparator}{value:g}", reported_unit=unit, method=method,
-                     comparator=comparator, source="derived", note=note)
-
-
-def _by_draw(results: Iterable[LabResult]) -> dict[str, list[LabResult]]:
-    draws: dict[str, list[LabResult]] = {}
-    for result in results:
-        if result.value is not None:
-            draws.setdefault(result.taken_at, []).append(result)
-    return draws
-
-
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
-
-
-def t_e2_series(testosterone: Sequence[LabResult], estradiol: Sequence[LabResult]
-                ) -> list[LabResult]:
-    """T (ng/dL) / E2 (pg/mL) for every draw holding both; one per estradiol method.
-
-    A censored estradiol bounds the ratio the other way (T / <5 is >T/5); when both are
-    censored the ratio is unknown and left out.
-    """
-    totals = _by_draw(testosterone)
-    out = []
-    for e2 in estradiol:
-        if e2.value is None or e2.value <= 0 or e2.taken_at not in totals:
-            continue
-        t = totals[e2.taken_at][0]
-        assert t.value is not None
-        if t.comparator and e2.comparator:
-            continue
-        comparator = t.comparator or _FLIP.get(e2.comparator, "")
-        out.append(_derived("t_e2_ratio", e2.taken_at, t.value / e2.value, comparator, e2.method,
-                            "total testosterone / estradiol of the same draw"))
-    return out
-
-
-def free_t_series(testosterone: Sequence[LabResult], shbg: Sequence[LabResult],
-                  albumin: Sequence[LabResult]) -> list[LabResult]:
-    """Calculated free testosterone (Vermeulen) for draws with exact TT, SHBG and albumin."""
-    shbg_by, albumin_by = _by_draw(shbg), _by_draw(albumin)
-    out = []
-    for t in testosterone:
-        if t.value is None or t.comparator or t.value <= 0:
-            continue
-        s = next((r for r in shbg_by.get(t.taken_at, ()) if not r.comparator and r.value), None)
-        a = next((r for r in albumin_by.get(t.taken_at, ()) if not r.comparator and r.value), None)
-        if s is None or a is None:
-            continue
-        assert s.value is not None and a.value is not None
-        try:
-            free = calculated_free_testosterone(t.value, s.value, a.value)
-        except ValueError:
-            continue
-        out.append(_derived("free_t_calculated", t.taken_at, round(free.free_pg_ml, 2), "",
-                            "calculated", "Vermeulen from total T, SHBG and albumin of this draw"))
-    return out
-
-
-def testicular_volume_series(measures: Sequence[Measure]) -> list[LabResult]:
-    """Testicular volume from the body measures: the mean of both sides (or the one measured)."""
-    out = []
-    for m in measures:
-        sides = [v for v in (m.testis_left_ml, m.testis_right_ml) if v is not None]
-        if not sides:
-            continue
-        mean = sum(sides) / len(sides)
-        out.append(LabResult(
-            id=None, taken_at=m.measured_at, analyte="testicular_volume", value=mean, unit="mL",
-            reported_value=f"{mean:g}", reported_unit="mL", method="", source="measure",
-            note=("mean of left and right" if len(sides) == 2 else "one side") +
-                 (f", {m.testis_method}" if m.testis_method else ""),
-        ))
-    return out
 
 
 def _results(journal: Journal, key: str, cache: dict[str, list[LabResult]],
