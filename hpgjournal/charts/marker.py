@@ -25,7 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from hpgjournal.charts import style
-from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge, load_chart_data
+from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
 from hpgjournal.charts.layout import Row, StackLayout, text_width_in
 from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain import analytes
@@ -50,8 +50,6 @@ from hpgjournal.domain.values import format_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-    from hpgjournal.store.journal import Journal
 
 __all__ = ["DEFAULT_SIZE", "build_marker_chart", "chart_size", "layout_lanes", "to_num"]
 
@@ -255,10 +253,10 @@ def _start_value(results: Sequence[LabResult], phase: Phase) -> LabResult | None
 
 
 class _Builder:
-    def __init__(self, journal: Journal | None, markers: Sequence[str], *, start: date | None,
+    def __init__(self, data: ChartData, markers: Sequence[str], *, start: date | None,
                  end: date | None, units: str, show_ranges: bool, show_phases: bool,
                  show_expected: bool, show_doses: bool, knowledge: Knowledge | None,
-                 figure: Figure | None, data: ChartData | None, size: tuple[float, float],
+                 figure: Figure | None, size: tuple[float, float],
                  footnote: bool = False) -> None:
         if units not in ("us", "si"):
             raise ValueError(f"units must be 'us' or 'si', not {units!r}")
@@ -267,10 +265,9 @@ class _Builder:
         unknown = [m for m in markers if m not in chart_keys()]
         if unknown:
             raise ValueError(f"unknown marker {unknown[0]!r}")
-        if data is None:
-            if journal is None:
-                raise ValueError("give a journal or the chart data")
-            data = load_chart_data(journal, markers, with_doses=show_doses)
+        if not isinstance(data, ChartData):
+            raise TypeError("build a chart from the chart data (hpgjournal.services.chartdata."
+                            "load_chart_data), not from a journal")
         self.data = data
         self.markers = list(dict.fromkeys(markers))
         self.units = units
@@ -759,12 +756,11 @@ class _Builder:
                                     times=self.data.times, system=self.units, until=self.last_day)
 
 
-def build_marker_chart(journal: Journal | None, analytes: Sequence[str], *,
+def build_marker_chart(data: ChartData, analytes: Sequence[str], *,
                        start: date | str | None = None, end: date | str | None = None,
                        units: str = "us", show_ranges: bool = True, show_phases: bool = True,
                        show_expected: bool = True, show_doses: bool = True,
                        knowledge: Knowledge | None = None, figure: Figure | None = None,
-                       data: ChartData | None = None,
                        size: tuple[float, float] = DEFAULT_SIZE, footnote: bool = False
                        ) -> ChartResult:
     """Chart one marker, or stack several on one time axis, with every overlay.
@@ -773,8 +769,8 @@ def build_marker_chart(journal: Journal | None, analytes: Sequence[str], *,
     adds a line under the chart saying which phases have no band and why (for files, which
     have no side panel for ``result.notes``).
     """
-    builder = _Builder(journal, analytes, start=_as_date(start), end=_as_date(end), units=units,
+    builder = _Builder(data, analytes, start=_as_date(start), end=_as_date(end), units=units,
                        show_ranges=show_ranges, show_phases=show_phases,
                        show_expected=show_expected, show_doses=show_doses, knowledge=knowledge,
-                       figure=figure, data=data, size=size, footnote=footnote)
+                       figure=figure, size=size, footnote=footnote)
     return builder.build()
