@@ -21,6 +21,7 @@ from hpgjournal.domain.derived import (
     same_draw_pairs,
     t_e2_of,
 )
+from hpgjournal.domain.drugs import is_testosterone_dose
 from hpgjournal.domain.records import LabResult, Medication, Phase
 from hpgjournal.domain.timestamps import days_between
 
@@ -225,7 +226,7 @@ def _last_testosterone(phases: Sequence[Phase], medications: Sequence[Medication
                        ) -> str | None:
     """When testosterone last ended before ``day`` (None while it still runs, or never ran)."""
     spans = [(p.start_date, p.end_date) for p in phases if p.kind == "trt"]
-    spans += [(m.start_date, m.end_date) for m in medications if m.drug_class == "testosterone"]
+    spans += [(m.start_date, m.end_date) for m in medications if is_testosterone_dose(m.drug, m)]
     spans = [s for s in spans if s[0] <= day]
     if not spans or any(end is None or end >= day for _, end in spans):
         return None
