@@ -15,7 +15,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hpgjournal"
 ONCE = ("same_draw_pairs", "draw_day", "censored_ratio", "t_e2_of", "t_e2_series", "free_t_series",
         "testicular_volume_series", "is_testosterone_dose", "unit_like", "_unit_like",
         "flag_code", "load_chart_data", "assess_journal", "review", "default_knowledge",
-        "save_figure", "dose_table", "_last_testosterone")
+        "save_figure", "dose_table", "_last_testosterone", "phase_lanes", "layout_lanes",
+        "assign_lanes")
 
 
 @cache

@@ -41,7 +41,7 @@ from hpgjournal.domain.knowledge import (
     marker_to_system,
     marker_unit,
 )
-from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.phases import phase_label, phase_lanes
 from hpgjournal.domain.plausible import left_out_note
 from hpgjournal.domain.provenance import SHORT_DIRECTION
 from hpgjournal.domain.records import LabResult, Phase
@@ -152,21 +152,8 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def layout_lanes(phases: Sequence[Phase], last_day: date) -> dict[int, int]:
-    """Lane number per phase index: phases that overlap go to separate lanes (first fit)."""
-    ends: list[date] = []
-    lanes: dict[int, int] = {}
-    order = sorted(range(len(phases)), key=lambda i: (phases[i].start_date, phases[i].id or 0))
-    for i in order:
-        start = date.fromisoformat(phases[i].start_date)
-        end = _as_date(phases[i].end_date) or last_day
-        lane = next((n for n, e in enumerate(ends) if e < start), len(ends))
-        if lane == len(ends):
-            ends.append(end)
-        else:
-            ends[lane] = end
-        lanes[i] = lane
-    return lanes
+# the lane layout is the domain's, shared with the phases page's strip (issue 20)
+layout_lanes = phase_lanes
 
 
 def _short_reason(response: Any, start: LabResult | None) -> str:

@@ -355,3 +355,16 @@ def test_the_panels_tick_labels_never_touch_whatever_the_span_and_width(tmp_path
             if problems:
                 found[width] = problems
     assert not found, found
+
+
+def test_the_chart_and_the_phases_strip_share_one_lane_layout() -> None:
+    """Issue 20: the strip on the phases page and the chart's lanes put phases on the same rows."""
+    from hpgjournal.domain.phases import phase_lanes
+
+    phases = [Phase(1, "trt", "2025-01-01", "2025-06-30"), Phase(2, "hcg", "2025-05-01", None),
+              Phase(3, "aromatase_inhibitor", "2025-05-15", "2025-05-30"),
+              Phase(4, "recovery", "2025-07-01", None)]
+    assert layout_lanes is phase_lanes
+    assert phase_lanes(phases, date(2025, 12, 31)) == {0: 0, 1: 1, 2: 2, 3: 0}
+    source = (CHARTS.parent / "ui" / "timeline.py").read_text(encoding="utf-8")
+    assert "phase_lanes(" in source and "def assign_lanes" not in source
