@@ -152,9 +152,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
     import json
     from datetime import date
 
-    from hpgjournal.charts.data import review, review_json
+    from hpgjournal.charts.data import review_json
     from hpgjournal.domain.phases import phase_label
     from hpgjournal.domain.timestamps import normalise_date
+    from hpgjournal.services.chartdata import review
     from hpgjournal.store.journal import Journal
 
     as_of = None

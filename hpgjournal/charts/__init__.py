@@ -2,29 +2,28 @@
 
 Public API (stable; the GUI chart view, the report and ``hpgjournal chart`` call these):
 
-``build_marker_chart(journal, analytes, *, start=None, end=None, units="us", show_ranges=True,
-show_phases=True, show_expected=True, show_doses=True, knowledge=None, figure=None, data=None,
+``build_marker_chart(data, analytes, *, start=None, end=None, units="us", show_ranges=True,
+show_phases=True, show_expected=True, show_doses=True, knowledge=None, figure=None,
 size=(10, 6), footnote=False) -> ChartResult`` (:mod:`hpgjournal.charts.marker`)
     One marker, or several stacked on one time axis (``PANEL_MARKERS`` is the standard panel:
     T, free T, E2, LH, FSH, SHBG, Hct). ``analytes`` are catalogue keys or the derived series
     ``t_e2_ratio`` and ``free_t_calculated``; ``start``/``end`` are dates or ``YYYY-MM-DD``
     (default: the journal's whole span); ``units`` is ``"us"`` or ``"si"``. Pass the canvas'
-    ``figure`` to draw into it (it is cleared); pass ``data`` (from ``load_chart_data``) to reuse
-    what was read from the journal when only toggles change; ``footnote`` writes under the chart
+    ``figure`` to draw into it (it is cleared); ``data`` is the plain ``ChartData`` that
+    ``hpgjournal.services.chartdata.load_chart_data`` read from the journal (reuse it when only
+    toggles change; the charts never read the store); ``footnote`` writes under the chart
     which phases have no band and why (for files; the GUI shows ``notes``). Raises ValueError
     for unknown markers or units.
 
-``build_sperm_recovery_chart(journal, *, units="us", knowledge=None, figure=None, data=None)
+``build_sperm_recovery_chart(data, *, units="us", knowledge=None, figure=None)
 -> ChartResult`` (:mod:`hpgjournal.charts.sperm`)
     Sperm concentration in months after the first missed testosterone dose, above the published
     share of men recovered by each month (Liu 2006).
 
-``load_chart_data(journal, markers, *, with_doses=True) -> ChartData``,
-``assess_journal(journal, knowledge=None, *, system="us") -> list[Assessment]``,
-``default_knowledge() -> Knowledge``, ``chart_keys()``, ``PANEL_MARKERS``
+``ChartData``, ``default_knowledge() -> Knowledge``, ``chart_keys()``, ``PANEL_MARKERS``
 (:mod:`hpgjournal.charts.data`)
-    The journal's series (with derived ones), and the observed-against-expected verdicts for
-    every phase and marker (for the report).
+    The plain data a chart draws, and the keys it accepts. Reading the journal
+    (``load_chart_data``, ``assess_journal``, ``review``) is :mod:`hpgjournal.services.chartdata`.
 
 ``ChartResult`` (:mod:`hpgjournal.charts.result`) holds:
 
@@ -64,17 +63,15 @@ __all__ = [
     "EnvelopeInfo",
     "PhaseSpan",
     "PointInfo",
-    "assess_journal",
     "build_marker_chart",
     "build_sperm_recovery_chart",
     "chart_keys",
     "default_knowledge",
-    "load_chart_data",
 ]
 
 _HOMES = {
-    "PANEL_MARKERS": "data", "ChartData": "data", "assess_journal": "data", "chart_keys": "data",
-    "default_knowledge": "data", "load_chart_data": "data",
+    "PANEL_MARKERS": "data", "ChartData": "data", "chart_keys": "data",
+    "default_knowledge": "data",
     "ChartResult": "result", "EnvelopeInfo": "result", "PhaseSpan": "result", "PointInfo": "result",
     "build_marker_chart": "marker", "build_sperm_recovery_chart": "sperm",
 }

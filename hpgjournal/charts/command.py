@@ -85,26 +85,26 @@ def cmd_chart(args: argparse.Namespace) -> int:
         raise UserError(f"cannot write {out}: the folder {out.parent} does not exist")
 
     from hpgjournal.paths import default_journal
-    from hpgjournal.store.journal import Journal
+    from hpgjournal.services.chartdata import load_chart_data, open_journal, sperm_chart_data
 
     path = getattr(args, "journal", None) or default_journal()
-    with Journal.open(path, readonly=True) as journal:
-        if keys == ["sperm_recovery"]:
-            from hpgjournal.charts.sperm import build_sperm_recovery_chart
+    with open_journal(path, readonly=True) as journal:
+        data = sperm_chart_data(journal) if keys == ["sperm_recovery"] \
+            else load_chart_data(journal, keys)
+    if keys == ["sperm_recovery"]:
+        from hpgjournal.charts.sperm import build_sperm_recovery_chart
 
-            result = build_sperm_recovery_chart(journal, units=args.units)
-        else:
-            from hpgjournal.charts.marker import build_marker_chart, chart_size
+        result = build_sperm_recovery_chart(data, units=args.units)
+    else:
+        from hpgjournal.charts.marker import build_marker_chart, chart_size
 
-            result = build_marker_chart(journal, keys, start=start, end=end, units=args.units,
-                                        size=chart_size(len(keys)), footnote=True)
-    from hpgjournal.charts.result import save_figure
+        result = build_marker_chart(data, keys, start=start, end=end, units=args.units,
+                                    size=chart_size(len(keys)), footnote=True)
+    from hpgjournal.services.files import cannot_write, save_figure
 
     try:
         save_figure(result.figure, out, out.suffix.lower()[1:])
     except OSError as exc:
-        from hpgjournal.store.faults import cannot_write
-
         raise cannot_write(out, exc) from None
     from hpgjournal.domain.display import marker_name
 

@@ -25,7 +25,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from hpgjournal.charts import style
-from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge, load_chart_data
+from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
 from hpgjournal.charts.layout import Row, StackLayout, text_width_in
 from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain import analytes
@@ -41,7 +41,7 @@ from hpgjournal.domain.knowledge import (
     marker_to_system,
     marker_unit,
 )
-from hpgjournal.domain.phases import phase_label
+from hpgjournal.domain.phases import phase_label, phase_lanes
 from hpgjournal.domain.plausible import left_out_note
 from hpgjournal.domain.provenance import SHORT_DIRECTION
 from hpgjournal.domain.records import LabResult, Phase
@@ -50,8 +50,6 @@ from hpgjournal.domain.values import format_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-    from hpgjournal.store.journal import Journal
 
 __all__ = ["DEFAULT_SIZE", "build_marker_chart", "chart_size", "layout_lanes", "to_num"]
 
@@ -154,21 +152,8 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def layout_lanes(phases: Sequence[Phase], last_day: date) -> dict[int, int]:
-    """Lane number per phase index: phases that overlap go to separate lanes (first fit)."""
-    ends: list[date] = []
-    lanes: dict[int, int] = {}
-    order = sorted(range(len(phases)), key=lambda i: (phases[i].start_date, phases[i].id or 0))
-    for i in order:
-        start = date.fromisoformat(phases[i].start_date)
-        end = _as_date(phases[i].end_date) or last_day
-        lane = next((n for n, e in enumerate(ends) if e < start), len(ends))
-        if lane == len(ends):
-            ends.append(end)
-        else:
-            ends[lane] = end
-        lanes[i] = lane
-    return lanes
+# the lane layout is the domain's, shared with the phases page's strip (issue 20)
+layout_lanes = phase_lanes
 
 
 def _short_reason(response: Any, start: LabResult | None) -> str:
@@ -255,10 +240,10 @@ def _start_value(results: Sequence[LabResult], phase: Phase) -> LabResult | None
 
 
 class _Builder:
-    def __init__(self, journal: Journal | None, markers: Sequence[str], *, start: date | None,
+    def __init__(self, data: ChartData, markers: Sequence[str], *, start: date | None,
                  end: date | None, units: str, show_ranges: bool, show_phases: bool,
                  show_expected: bool, show_doses: bool, knowledge: Knowledge | None,
-                 figure: Figure | None, data: ChartData | None, size: tuple[float, float],
+                 figure: Figure | None, size: tuple[float, float],
                  footnote: bool = False) -> None:
         if units not in ("us", "si"):
             raise ValueError(f"units must be 'us' or 'si', not {units!r}")
@@ -267,10 +252,9 @@ class _Builder:
         unknown = [m for m in markers if m not in chart_keys()]
         if unknown:
             raise ValueError(f"unknown marker {unknown[0]!r}")
-        if data is None:
-            if journal is None:
-                raise ValueError("give a journal or the chart data")
-            data = load_chart_data(journal, markers, with_doses=show_doses)
+        if not isinstance(data, ChartData):
+            raise TypeError("build a chart from the chart data (hpgjournal.services.chartdata."
+                            "load_chart_data), not from a journal")
         self.data = data
         self.markers = list(dict.fromkeys(markers))
         self.units = units
@@ -759,12 +743,11 @@ class _Builder:
                                     times=self.data.times, system=self.units, until=self.last_day)
 
 
-def build_marker_chart(journal: Journal | None, analytes: Sequence[str], *,
+def build_marker_chart(data: ChartData, analytes: Sequence[str], *,
                        start: date | str | None = None, end: date | str | None = None,
                        units: str = "us", show_ranges: bool = True, show_phases: bool = True,
                        show_expected: bool = True, show_doses: bool = True,
                        knowledge: Knowledge | None = None, figure: Figure | None = None,
-                       data: ChartData | None = None,
                        size: tuple[float, float] = DEFAULT_SIZE, footnote: bool = False
                        ) -> ChartResult:
     """Chart one marker, or stack several on one time axis, with every overlay.
@@ -773,8 +756,8 @@ def build_marker_chart(journal: Journal | None, analytes: Sequence[str], *,
     adds a line under the chart saying which phases have no band and why (for files, which
     have no side panel for ``result.notes``).
     """
-    builder = _Builder(journal, analytes, start=_as_date(start), end=_as_date(end), units=units,
+    builder = _Builder(data, analytes, start=_as_date(start), end=_as_date(end), units=units,
                        show_ranges=show_ranges, show_phases=show_phases,
                        show_expected=show_expected, show_doses=show_doses, knowledge=knowledge,
-                       figure=figure, data=data, size=size, footnote=footnote)
+                       figure=figure, size=size, footnote=footnote)
     return builder.build()

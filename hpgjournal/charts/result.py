@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -162,12 +161,3 @@ class ChartResult:
         if point.note:
             lines.append(point.note)
         return "\n".join(lines)
-
-
-def save_figure(figure: Figure, out: Path, kind: str, dpi: float | None = None) -> None:
-    """Write a chart image privately and atomically; a PNG cut short (full disk) never arrives."""
-    from hpgjournal.store.files import atomic_write, pdf_problem, png_problem
-
-    verify = {"png": png_problem, "pdf": pdf_problem}.get(kind)
-    with atomic_write(out, "wb", verify=verify) as handle:
-        figure.savefig(handle, format=kind, dpi=dpi if dpi is not None else "figure")

@@ -22,7 +22,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from hpgjournal.charts import style
-from hpgjournal.charts.data import ChartData, default_knowledge, load_chart_data
+from hpgjournal.charts.data import ChartData, default_knowledge
 from hpgjournal.charts.layout import Row, StackLayout
 from hpgjournal.charts.marker import DEFAULT_SIZE, layout_lanes
 from hpgjournal.charts.result import ChartResult, PhaseDay, PhaseSpan, PointInfo
@@ -35,8 +35,6 @@ from hpgjournal.domain.values import format_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-    from hpgjournal.store.journal import Journal
 
 __all__ = ["CURVE_ID", "build_sperm_recovery_chart", "first_missed_dose"]
 
@@ -64,9 +62,8 @@ def _months(stamp: str | date, anchor: datetime) -> float:
     return (when - anchor).total_seconds() / 86400 / DAYS_PER_MONTH
 
 
-def build_sperm_recovery_chart(journal: Journal | None, *, units: str = "us",
+def build_sperm_recovery_chart(data: ChartData, *, units: str = "us",
                                knowledge: Knowledge | None = None, figure: Figure | None = None,
-                               data: ChartData | None = None,
                                size: tuple[float, float] = DEFAULT_SIZE) -> ChartResult:
     """The user's sperm concentrations after stopping TRT against the published recovery curve.
 
@@ -75,10 +72,9 @@ def build_sperm_recovery_chart(journal: Journal | None, *, units: str = "us",
     """
     if units not in ("us", "si"):
         raise ValueError(f"units must be 'us' or 'si', not {units!r}")
-    if data is None:
-        if journal is None:
-            raise ValueError("give a journal or the chart data")
-        data = load_chart_data(journal, [KEY], with_doses=False)
+    if not isinstance(data, ChartData):
+        raise TypeError("build the chart from the chart data (hpgjournal.services.chartdata."
+                        "load_chart_data), not from a journal")
     knowledge = knowledge or default_knowledge()
     curve = knowledge.curves[CURVE_ID]
     if figure is None:

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from hpgjournal.domain.derived import T_E2_LOW, t_e2_ratio
+from hpgjournal.domain.derived import (
+    T_E2_LOW,
+    below_t_e2_low,
+    draw_day,
+    same_draw_pairs,
+    t_e2_of,
+)
+from hpgjournal.domain.drugs import is_testosterone_dose
 from hpgjournal.domain.records import LabResult, Medication, Phase
 from hpgjournal.domain.timestamps import days_between
 
@@ -156,26 +163,24 @@ def _psa(results: Sequence[LabResult]) -> list[Alert]:
 
 
 def _t_e2(results: Sequence[LabResult]) -> list[Alert]:
-    """The newest draw that has both a total T and an estradiol number."""
-    draws: dict[str, dict[str, LabResult]] = {}
-    for r in results:
-        if r.analyte in ("testosterone_total", "estradiol") and r.value is not None \
-                and not r.comparator:
-            draws.setdefault(r.taken_at[:10], {})[r.analyte] = r
-    both = [d for d in sorted(draws) if len(draws[d]) == 2]
-    if not both:
+    """The newest draw that has both a total T and an estradiol (same draw and censored
+    ratio as :mod:`hpgjournal.domain.derived` defines them, like the chart)."""
+    pairs = same_draw_pairs([r for r in results if r.analyte == "testosterone_total"],
+                            [r for r in results if r.analyte == "estradiol"])
+    if not pairs:
         return []
-    day = both[-1]
-    t, e2 = draws[day]["testosterone_total"], draws[day]["estradiol"]
-    if not e2.value:
+    newest = max(range(len(pairs)), key=lambda i: (draw_day(pairs[i][1].taken_at), i))
+    t, e2 = pairs[newest]
+    found = t_e2_of(t, e2)
+    if found is None or not below_t_e2_low(*found):
         return []
-    ratio = t_e2_ratio(t.value or 0.0, e2.value)
-    if ratio >= T_E2_LOW:
-        return []
+    ratio, comparator = found
+    day = draw_day(e2.taken_at)
     method = f" ({e2.method} estradiol)" if e2.method else ""
-    return [_alert("info", "te2", f"T/E2 ratio {ratio:.1f} is below {T_E2_LOW:g}",
-                   f"On {day}, total testosterone {t.value:g} ng/dL over estradiol {e2.value:g} "
-                   f"pg/mL{method} gives {ratio:.1f}, below the 20th percentile of fertile men "
+    return [_alert("info", "te2", f"T/E2 ratio {comparator}{ratio:.1f} is below {T_E2_LOW:g}",
+                   f"On {day}, total testosterone {t.comparator}{t.value:g} ng/dL over estradiol "
+                   f"{e2.comparator}{e2.value:g} pg/mL{method} gives {comparator}{ratio:.1f}, "
+                   "below the 20th percentile of fertile men "
                    "in one study. It matters mostly when fertility is the goal. Worth discussing "
                    "with your clinician.", t.taken_at)]
 
@@ -221,7 +226,7 @@ def _last_testosterone(phases: Sequence[Phase], medications: Sequence[Medication
                        ) -> str | None:
     """When testosterone last ended before ``day`` (None while it still runs, or never ran)."""
     spans = [(p.start_date, p.end_date) for p in phases if p.kind == "trt"]
-    spans += [(m.start_date, m.end_date) for m in medications if m.drug_class == "testosterone"]
+    spans += [(m.start_date, m.end_date) for m in medications if is_testosterone_dose(m.drug, m)]
     spans = [s for s in spans if s[0] <= day]
     if not spans or any(end is None or end >= day for _, end in spans):
         return None

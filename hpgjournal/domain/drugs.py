@@ -48,3 +48,20 @@ ROUTES = {"im": "intramuscular", "subq": "subcutaneous", "oral": "by mouth",
 def find_drug(name: str) -> Drug | None:
     wanted = name.strip().casefold()
     return next((d for d in DRUGS if d.name.casefold() == wanted), None)
+
+
+def is_testosterone_dose(drug: str, medication: object | None = None) -> bool:
+    """Whether a dose (or a medication, given as both) is testosterone: THE rule (issue 20).
+
+    A drug of the list above counts by its class; otherwise the medication the dose belongs to
+    counts by the class the user gave it; a dose of neither counts when its name says
+    testosterone ("Testosterone propionate" typed by hand). The dose-timing clock, the washout
+    anchor and the TRT regimen all use this.
+    """
+    known = find_drug(drug)
+    if known is not None:
+        return known.drug_class == "testosterone"
+    drug_class = getattr(medication, "drug_class", None)
+    if drug_class:
+        return drug_class == "testosterone"
+    return "testosterone" in drug.casefold()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -121,3 +121,21 @@ def new_overlaps(before: _PhaseLike, after: _PhaseLike, others: Iterable[_PhaseL
     others = list(others)
     old = {o.other_kind: o.days for o in overlaps(before, others, today)}
     return [o for o in overlaps(after, others, today) if o.days > old.get(o.other_kind, 0)]
+
+
+def phase_lanes(phases: Sequence[_PhaseLike], open_until: date) -> dict[int, int]:
+    """THE lane layout (issue 20), for the chart's phase lanes and the phases page's strip:
+    lane number by index into ``phases``. Phases sharing a day go to separate lanes; in order
+    of start (then id), each takes the first lane free before it starts. An open phase runs to
+    ``open_until`` (the view's last day), and at least to its own start."""
+    ends: list[date] = []  # last day used on each lane
+    lanes: dict[int, int] = {}
+    for i in sorted(range(len(phases)), key=lambda i: (phases[i].start_date, phases[i].id or 0)):
+        start, end = _days(phases[i], open_until)
+        lane = next((n for n, last in enumerate(ends) if last < start), len(ends))
+        if lane == len(ends):
+            ends.append(end)
+        else:
+            ends[lane] = end
+        lanes[i] = lane
+    return lanes

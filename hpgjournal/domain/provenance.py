@@ -167,7 +167,7 @@ def response_details(response: ExpectedResponse, knowledge: Knowledge, system: s
     """Everything the knowledge base holds about one expectation, as plain sentences: what and
     who says so, the study's men and regimen, when it shows and where that timing comes from,
     how strong it is, and its caveats."""
-    from hpgjournal.domain.knowledge import marker_name
+    from hpgjournal.domain.display import marker_name
 
     parts = [f"{marker_name(response.analyte)}: {expectation_words(response, knowledge, system)}"]
     if response.regimen:

@@ -10,10 +10,10 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hpgjournal.domain.drugs import is_testosterone_dose
 from hpgjournal.domain.records import Dose, Medication
 from hpgjournal.domain.timestamps import to_datetime
 
-TESTOSTERONE_CLASS = "testosterone"
 MAX_LOOKBACK_DAYS = 45  # a dose older than this says nothing about the draw
 
 
@@ -47,9 +47,7 @@ class DoseClock:
         chosen = []
         for dose in doses:
             med = meds.get(dose.medication_id)
-            is_t = (med.drug_class == TESTOSTERONE_CLASS) if med else \
-                "testosterone" in dose.drug.casefold()
-            if is_t and "T" in dose.taken_at:
+            if is_testosterone_dose(dose.drug, med) and "T" in dose.taken_at:
                 chosen.append((to_datetime(dose.taken_at), dose, med))
         chosen.sort(key=lambda item: item[0])
         self._times = [t for t, _, _ in chosen]

@@ -19,12 +19,16 @@ from hpgjournal.domain.analytes import is_known_unit
 __all__ = [
     "COMPARATORS",
     "FLAGS",
+    "FLAG_COLUMN_WORDS",
+    "FLAG_WORDS",
     "ParsedRange",
     "ParsedValue",
+    "flag_code",
     "flag_for",
     "format_number",
     "parse_range",
     "parse_value",
+    "unit_like",
 ]
 
 COMPARATORS: tuple[str, ...] = ("", "<", "<=", ">", ">=")
@@ -122,12 +126,36 @@ def _to_float(token: str, decimal_comma: bool) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _unit_like(text: str) -> bool:
-    """True for text that can be a unit printed after a number."""
+# Assay techniques print like units (LC/MS/MS) but are part of a marker's name.
+_TECHNIQUES = frozenset({"lc", "ms", "msms", "gc", "hplc", "ia", "ria", "eclia", "cia", "cmia",
+                         "ed", "uf", "calc", "ms ms", "lc ms", "lc ms ms"})
+# Units of custom markers that have no "/" (Weight (kg), Pulse (bpm)...).
+_PLAIN_UNITS = frozenset({"kg", "g", "lb", "lbs", "cm", "mm", "m", "in", "bpm", "mmhg", "ml", "l",
+                          "iu", "u", "mu", "x", "s", "min", "h", "years", "kcal", "sd", "fl",
+                          "pg", "ratio", "index"})
+_UNITISH_IN_NAME = re.compile(r"[A-Za-z\u00b5\u03bc%][\w\u00b5\u03bc%/^*.\-{} ]*")
+
+
+def unit_like(text: str, *, in_name: bool = False) -> bool:
+    """True for text that can be a unit: THE test of what a unit looks like (issue 20).
+
+    By default, a unit printed after a number in a value or range cell (``5.2 ng/mL``). With
+    ``in_name``, a unit printed in brackets after a marker's name (``Weight (kg)``): there a
+    plain unit without "/" (kg, bpm) counts too, and an assay technique (LC/MS/MS) does not.
+    """
+    if in_name:
+        text = text.strip()
     if not text:
         return False
     if is_known_unit(text):
         return True
+    if in_name:
+        if text.casefold() in _PLAIN_UNITS:
+            return True
+        parts = [p for p in re.split(r"[/\s\-]+", text.casefold()) if p]
+        if parts and all(p in _TECHNIQUES for p in parts):
+            return False
+        return ("/" in text or text == "%") and _UNITISH_IN_NAME.fullmatch(text) is not None
     compact = text.replace("(calc)", "").replace("(Calc)", "").strip()
     return (" " not in compact and ("/" in compact or "%" in compact)
             and re.fullmatch(r"[A-Za-z\u00b5\u03bc%][\w\u00b5\u03bc%/^*.\-{}\[\]]*", compact)
@@ -138,7 +166,10 @@ def _unit_like(text: str) -> bool:
 # Values
 # --------------------------------------------------------------------------------------------
 
-_FLAG_WORDS: dict[str, str] = {
+# THE flag vocabulary (issue 20): a printed word and the flag code it means. FLAG_WORDS are
+# read at the end (or start) of a value cell; a flag column also reads FLAG_COLUMN_WORDS, the
+# symbols and yes/no words that only mean a flag when they stand alone in that column.
+FLAG_WORDS: dict[str, str] = {
     "h": "H", "hi": "H", "high": "H",
     "l": "L", "lo": "L", "low": "L",
     "hh": "HH", "critical high": "HH", "crit high": "HH", "high critical": "HH",
@@ -150,8 +181,36 @@ _FLAG_WORDS: dict[str, str] = {
     "n": "", "normal": "",
     "hoch": "H", "niedrig": "L",
 }
+FLAG_COLUMN_WORDS: dict[str, str] = {
+    **FLAG_WORDS,
+    "above": "H", "above range": "H", "above high normal": "H", "abnormal high": "H",
+    "erhoht": "H", "erhöht": "H", "+": "H",
+    "below": "L", "below range": "L", "below low normal": "L", "abnormal low": "L",
+    "erniedrigt": "L", "-": "L",
+    "out of range": "A", "outside range": "A", "out of reference range": "A", "yes": "A",
+    "y": "A", "true": "A", "1": "A", "*": "A", "!": "A",
+    "no": "", "false": "", "0": "", "in range": "", "within range": "", "optimal": "",
+    "sufficient": "", "ok": "", "nl": "", "wnl": "",
+}
+
+
+def flag_code(text: str) -> tuple[str, str]:
+    """A printed flag (a flag column's cell) as ``(code, note)``: ``High`` -> ``("H", "")``.
+
+    A flag this vocabulary does not know gives no code and a note keeping the printed text,
+    so nothing the lab printed is lost and nothing is invented.
+    """
+    cleaned = " ".join(text.replace("_", " ").split()).strip().rstrip("*").strip()
+    if not cleaned:
+        return "", ""
+    code = FLAG_COLUMN_WORDS.get(cleaned.casefold())
+    if code is not None:
+        return code, ""
+    return "", f"flag printed: {cleaned}"
+
+
 _FLAG_ALTERNATIVES = "|".join(
-    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(_FLAG_WORDS, key=len, reverse=True)
+    re.escape(w).replace(r"\ ", r"\s+") for w in sorted(FLAG_WORDS, key=len, reverse=True)
 )
 _FLAG_AT_END = re.compile(
     r"(?:^|\s)[(\[]?(" + _FLAG_ALTERNATIVES + r")[)\]]?\*?$", re.IGNORECASE
@@ -202,10 +261,10 @@ def _split_flag(rest: str) -> tuple[str, str]:
         return "", ""
     match = _FLAG_AT_END.search(rest)
     if match:
-        return _FLAG_WORDS[_WS_RE.sub(" ", match.group(1).lower())], rest[: match.start()].strip()
+        return FLAG_WORDS[_WS_RE.sub(" ", match.group(1).lower())], rest[: match.start()].strip()
     match = _FLAG_AT_START.match(rest)
     if match:
-        return _FLAG_WORDS[_WS_RE.sub(" ", match.group(1).lower())], rest[match.end():].strip()
+        return FLAG_WORDS[_WS_RE.sub(" ", match.group(1).lower())], rest[match.end():].strip()
     return "", rest
 
 
@@ -236,10 +295,10 @@ def parse_value(text: str, *, decimal_comma: bool = False) -> ParsedValue:
     if tail and not tail[0].isspace():
         # Glued on: "235.8H" and "45%" are fine, "2+" and "5 077x" are not numbers.
         first = tail.split(" ", 1)[0]
-        if not (_GLUED_FLAG.fullmatch(first) or _unit_like(first)):
+        if not (_GLUED_FLAG.fullmatch(first) or unit_like(first)):
             return nothing
     flag, unit = _split_flag(tail.strip())
-    if unit and not _unit_like(unit):
+    if unit and not unit_like(unit):
         return nothing
     return ParsedValue(number, comparator, original, flag, unit)
 
@@ -277,7 +336,7 @@ def _range_rest_ok(rest: str) -> bool:
     rest = rest.strip().strip("\"'").strip()
     if not rest or rest.lower() in ("(calc)", "calc"):
         return True
-    return _unit_like(rest)
+    return unit_like(rest)
 
 
 def parse_range(text: str, *, decimal_comma: bool = False) -> ParsedRange:

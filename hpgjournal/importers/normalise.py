@@ -25,7 +25,7 @@ from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.plausible import LIMITS, impossible_date, judge_value
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.results import make_result
-from hpgjournal.domain.values import parse_range
+from hpgjournal.domain.values import flag_code, parse_range, unit_like
 from hpgjournal.importers.dates import DateError, DateOrder, DateShape, parse_shape, to_stamp
 from hpgjournal.importers.rows import Candidate, RowError
 
@@ -43,68 +43,19 @@ __all__ = [
 
 # ---------------------------------------------------------------------------------- flags
 
-_FLAG_CODES: dict[str, str] = {
-    "h": "H", "hi": "H", "high": "H", "above": "H", "above range": "H", "above high normal": "H",
-    "abnormal high": "H", "hoch": "H", "erhoht": "H", "erhöht": "H", "+": "H",
-    "l": "L", "lo": "L", "low": "L", "below": "L", "below range": "L", "below low normal": "L",
-    "abnormal low": "L", "niedrig": "L", "erniedrigt": "L", "-": "L",
-    "hh": "HH", "critical high": "HH", "high critical": "HH", "panic high": "HH",
-    "ll": "LL", "critical low": "LL", "low critical": "LL", "panic low": "LL",
-    "a": "A", "aa": "A", "abn": "A", "abnormal": "A", "critical": "A", "out of range": "A",
-    "outside range": "A", "out of reference range": "A", "yes": "A", "y": "A", "true": "A",
-    "1": "A", "*": "A", "!": "A",
-    "n": "", "normal": "", "no": "", "false": "", "0": "", "in range": "", "within range": "",
-    "optimal": "", "sufficient": "", "ok": "", "nl": "", "wnl": "",
-}
-
-
-def flag_code(text: str) -> tuple[str, str]:
-    """A printed flag as ``(code, note)``: ``High`` -> ``("H", "")``.
-
-    A flag this vocabulary does not know gives no code and a note keeping the printed text,
-    so nothing the lab printed is lost and nothing is invented.
-    """
-    cleaned = " ".join(text.replace("_", " ").split()).strip().rstrip("*").strip()
-    if not cleaned:
-        return "", ""
-    code = _FLAG_CODES.get(cleaned.casefold())
-    if code is not None:
-        return code, ""
-    return "", f"flag printed: {cleaned}"
+# The flag vocabulary is the domain's (hpgjournal.domain.values.flag_code, re-exported here).
 
 
 # ---------------------------------------------------------------------------------- names
 
 _UNIT_PAREN = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<unit>[^()\[\]]+)[)\]]\s*$")
-_UNITISH = re.compile(r"[A-Za-z\u00b5\u03bc%][\w\u00b5\u03bc%/^*.\-{} ]*")
-
-
-# Assay techniques print like units (LC/MS/MS) but are part of the name.
-_TECHNIQUES = frozenset({"lc", "ms", "msms", "gc", "hplc", "ia", "ria", "eclia", "cia", "cmia",
-                         "ed", "uf", "calc", "ms ms", "lc ms", "lc ms ms"})
-# Units of custom markers that have no "/" (Weight (kg), Pulse (bpm)...).
-_PLAIN_UNITS = frozenset({"kg", "g", "lb", "lbs", "cm", "mm", "m", "in", "bpm", "mmhg", "ml", "l",
-                          "iu", "u", "mu", "x", "s", "min", "h", "years", "kcal", "sd", "fl",
-                          "pg", "ratio", "index"})
-
-
-def _unit_like(text: str) -> bool:
-    text = text.strip()
-    if not text:
-        return False
-    if analytes.is_known_unit(text) or text.casefold() in _PLAIN_UNITS:
-        return True
-    parts = [p for p in re.split(r"[/\s\-]+", text.casefold()) if p]
-    if parts and all(p in _TECHNIQUES for p in parts):
-        return False
-    return ("/" in text or text == "%") and _UNITISH.fullmatch(text) is not None
 
 
 def split_name_unit(name: str) -> tuple[str, str]:
     """Split a unit off a printed name: ``Total T (ng/dL)`` -> ``("Total T", "ng/dL")``."""
     text = " ".join(name.split())
     match = _UNIT_PAREN.match(text)
-    if match and _unit_like(match["unit"]):
+    if match and unit_like(match["unit"], in_name=True):
         return match["name"].rstrip(" ,;:-"), match["unit"].strip()
     head, _, last = text.rpartition(" ")
     if head and analytes.is_known_unit(last) and not last.isalpha():

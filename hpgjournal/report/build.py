@@ -38,6 +38,7 @@ def _chart_images(journal: Journal, data: ReportData, options: ReportOptions
     from matplotlib.figure import Figure
 
     from hpgjournal.charts import build_marker_chart, build_sperm_recovery_chart
+    from hpgjournal.services.chartdata import load_chart_data, sperm_chart_data
 
     present = {r.analyte for r in data.results}
     charts: list[ChartImage] = []
@@ -51,14 +52,16 @@ def _chart_images(journal: Journal, data: ReportData, options: ReportOptions
     data.few_for_chart = few
     for keys, title in wanted:
         figure = Figure(figsize=(9, 5.4))
-        result = build_marker_chart(journal, list(keys), start=data.start, end=data.end,
+        result = build_marker_chart(load_chart_data(journal, list(keys)), list(keys),
+                                    start=data.start, end=data.end,
                                     units=options.units, figure=figure, footnote=False)
         name = f"chart-{'-'.join(keys)}.png"
         images[name] = figure  # drawn as vectors into the PDF (report/qtpaint.py)
         charts.append(ChartImage(name, title, " ".join(_telling(result.notes)), aspect=5.4 / 9))
     if "sperm_concentration" in present:
         figure = Figure(figsize=(9, 4.6))
-        result = build_sperm_recovery_chart(journal, units=options.units, figure=figure)
+        result = build_sperm_recovery_chart(sperm_chart_data(journal), units=options.units,
+                                            figure=figure)
         images["chart-sperm.png"] = figure
         charts.append(ChartImage("chart-sperm.png", "Sperm concentration against the published "
                                  "recovery after stopping testosterone", " ".join(result.notes),
@@ -89,8 +92,9 @@ def _verdicts(journal: Journal, data: ReportData, options: ReportOptions
     expected", with their numbers), the rest each with the expectation and its origin."""
     import re
 
-    from hpgjournal.charts import assess_journal, default_knowledge
     from hpgjournal.domain.knowledge import marker_short
+    from hpgjournal.services.chartdata import assess_journal
+    from hpgjournal.services.knowledge import default_knowledge
 
     knowledge = default_knowledge()
     wanted = set(data.markers) | {"t_e2_ratio", "sperm_concentration", "testicular_volume"}

@@ -125,34 +125,40 @@ def _in(stamp: str, start: str, end: str) -> bool:
 
 
 def gather(journal: Journal, options: ReportOptions, today: date | None = None) -> ReportData:
+    """What the report says, from one read of the journal through the services."""
+    from hpgjournal.services.records import read_records
+
     today = today or date.today()
     start, end = options.span(today)
-    all_results, left_out = usable(journal.lab_results())
+    journal_records = read_records(journal)
+    all_phases, all_medications = journal_records.phases, journal_records.medications
+    all_results, left_out = usable(journal_records.results)
     results = [r for r in all_results if _in(r.taken_at, start, end)]
-    phases = [p for p in journal.all(Phase)
+    phases = [p for p in all_phases
               if p.start_date <= end and (p.end_date is None or p.end_date >= start)]
-    medications = [m for m in journal.all(Medication)
+    medications = [m for m in all_medications
                    if m.start_date <= end and (m.end_date is None or m.end_date >= start)]
-    doses = journal.all(Dose)
+    doses = journal_records.doses
     present = {r.analyte for r in results}
     markers = list(options.markers) or [k for k in analytes.KEY_MARKERS if k in present]
     data = ReportData(
-        start=start, end=end, today=today.isoformat(), profile=journal.profile(),
+        start=start, end=end, today=today.isoformat(), profile=journal_records.profile,
         results=results, all_results=all_results, phases=phases, medications=medications,
         doses=[d for d in doses if _in(d.taken_at, start, end)],
-        notes=[n for n in journal.all(Note) if _in(n.noted_at, start, end)],
-        measures=[m for m in journal.all(Measure) if _in(m.measured_at, start, end)],
-        questionnaires=[q for q in journal.all(Questionnaire) if _in(q.taken_at, start, end)],
+        notes=[n for n in journal_records.notes if _in(n.noted_at, start, end)],
+        measures=[m for m in journal_records.measures if _in(m.measured_at, start, end)],
+        questionnaires=[q for q in journal_records.questionnaires
+                        if _in(q.taken_at, start, end)],
         alerts=find_alerts([r for r in all_results if r.taken_at[:10] <= end],
-                           journal.all(Phase), journal.all(Medication)),
-        markers=markers, clock=DoseClock(doses, journal.all(Medication)),
+                           all_phases, all_medications),
+        markers=markers, clock=DoseClock(doses, all_medications),
         left_out=left_out,
     )
     as_of = date.fromisoformat(end)
     age = age_on(data.profile.get("birth_date", ""), as_of)
-    data.history = sorted(journal.all(Medication), key=lambda m: (m.start_date, m.id or 0))
+    data.history = sorted(all_medications, key=lambda m: (m.start_date, m.id or 0))
     data.all_doses = doses
-    data.due = due_tests(journal.all(Phase), [r for r in all_results if r.taken_at[:10] <= end],
+    data.due = due_tests(all_phases, [r for r in all_results if r.taken_at[:10] <= end],
                          as_of, age)
     data.sources = sorted({a.source for a in data.alerts})
     return data

@@ -547,6 +547,18 @@ class Journal:
             params.append(end)
         return self._select(LabResult, clauses, params)
 
+    # --- for services (issue 20)
+
+    def dose_table(self) -> list[tuple[str, str, int | None, float | None, str]]:
+        """(taken_at, drug, medication_id, amount, unit) of every dose, in time order.
+
+        A light query of its own (no record objects): ten years of daily doses are thousands
+        of rows, and a chart only needs these columns.
+        """
+        rows = self.conn.execute(
+            "SELECT taken_at, drug, medication_id, amount, unit FROM doses ORDER BY taken_at, id")
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
     def latest_results(self, analyte: str, n: int = 2, method: str | None = None
                        ) -> list[LabResult]:
         """The newest ``n`` results of a marker (of one method if given), newest first."""

@@ -259,21 +259,20 @@ class ChartPage(QWidget):
         start, end = self._period()
         try:
             if self.marker.currentData() == SPERM:
+                from hpgjournal.services.chartdata import sperm_chart_data
+
                 self.result = build_sperm_recovery_chart(
-                    self.journal, units=units, knowledge=self.knowledge, figure=self.figure)
+                    sperm_chart_data(self.journal), units=units, knowledge=self.knowledge,
+                    figure=self.figure)
             else:
                 keys = self.markers()
-                if keys not in self.data_cache:
-                    from hpgjournal.charts import load_chart_data
-
-                    self.data_cache[keys] = load_chart_data(self.journal, list(keys))
                 self.result = build_marker_chart(
-                    self.journal, list(keys), start=start, end=end, units=units,
+                    self._chart_data(keys), list(keys), start=start, end=end, units=units,
                     show_ranges=self.toggles["ranges"].isChecked(),
                     show_phases=self.toggles["phases"].isChecked(),
                     show_expected=self.toggles["expected"].isChecked(),
                     show_doses=self.toggles["doses"].isChecked(),
-                    knowledge=self.knowledge, figure=self.figure, data=self.data_cache[keys])
+                    knowledge=self.knowledge, figure=self.figure)
         except ValueError as exc:
             self.figure.clear()
             self.figure.text(0.5, 0.5, str(exc), ha="center", va="center", wrap=True)
@@ -282,6 +281,14 @@ class ChartPage(QWidget):
         self.drawn_width = self.canvas.width()
         self.canvas.draw_idle()
         self._show_verdicts()
+
+    def _chart_data(self, keys: tuple[str, ...]) -> Any:
+        """What a chart of ``keys`` draws, read once through the services and kept."""
+        if keys not in self.data_cache:
+            from hpgjournal.services.chartdata import load_chart_data
+
+            self.data_cache[keys] = load_chart_data(self.journal, list(keys))
+        return self.data_cache[keys]
 
     def _fit_canvas(self) -> None:
         """A panel's canvas is as tall as its file (``chart_size``); the scroll area shows it."""
@@ -409,17 +416,19 @@ class ChartPage(QWidget):
 
         units = self.prefs.system if self.prefs else "us"
         if self.marker.currentData() == SPERM:
-            return build_sperm_recovery_chart(self.journal, units=units,
+            from hpgjournal.services.chartdata import sperm_chart_data
+
+            return build_sperm_recovery_chart(sperm_chart_data(self.journal), units=units,
                                               knowledge=self.knowledge).figure
         keys = self.markers()
         start, end = self._period()
         return build_marker_chart(
-            self.journal, list(keys), start=start, end=end, units=units,
+            self._chart_data(keys), list(keys), start=start, end=end, units=units,
             show_ranges=self.toggles["ranges"].isChecked(),
             show_phases=self.toggles["phases"].isChecked(),
             show_expected=self.toggles["expected"].isChecked(),
             show_doses=self.toggles["doses"].isChecked(), knowledge=self.knowledge,
-            data=self.data_cache.get(keys), size=chart_size(len(keys)), footnote=True).figure
+            size=chart_size(len(keys)), footnote=True).figure
 
     def export(self, kind: str, path: Path | None = None) -> Path | None:
         if self.result is None:
@@ -433,7 +442,7 @@ class ChartPage(QWidget):
                 return None
             path = Path(chosen if chosen.lower().endswith(f".{kind}") else f"{chosen}.{kind}")
         try:
-            from hpgjournal.charts.result import save_figure
+            from hpgjournal.services.files import save_figure
 
             save_figure(self.file_figure(), path, kind)
         except OSError as exc:

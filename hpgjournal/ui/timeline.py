@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPain
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from hpgjournal.charts.style import SHORT_PHASE_LABELS, TINY_PHASE_LABELS
-from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps, phase_label
+from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps, phase_label, phase_lanes
 from hpgjournal.domain.records import Phase
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.actions import RecordActions
@@ -24,24 +24,6 @@ AXIS_HEIGHT = 22
 EDGE = 6  # pixels from a span's end that grab the edge instead of the body
 KEYS_HELP = ("Left and Right go from phase to phase, Enter edits the phase, Alt+Left and "
              "Alt+Right move it by a day, with Shift by a week")
-
-
-def assign_lanes(phases: Sequence[Phase], today: date) -> dict[int, int]:
-    """Overlapping phases go on separate lanes; each phase gets the first free lane."""
-    lanes: list[date] = []  # last day used on each lane
-    placed: dict[int, int] = {}
-    for phase in sorted(phases, key=lambda p: (p.start_date, p.id or 0)):
-        start = date.fromisoformat(phase.start_date)
-        end = date.fromisoformat(phase.end_date) if phase.end_date else max(today, start)
-        for lane, last in enumerate(lanes):
-            if last < start:
-                lanes[lane] = end
-                placed[phase.id or 0] = lane
-                break
-        else:
-            lanes.append(end)
-            placed[phase.id or 0] = len(lanes) - 1
-    return placed
 
 
 class PhaseTimeline(QWidget):
@@ -71,7 +53,9 @@ class PhaseTimeline(QWidget):
         self.phases = list(phases)
         if self.current not in {p.id for p in self.phases}:
             self.current = None
-        self.lanes = assign_lanes(self.phases, self.today)
+        # the chart's lane layout (domain.phases.phase_lanes), by phase id
+        self.lanes = {(self.phases[i].id or 0): lane
+                      for i, lane in phase_lanes(self.phases, self.today).items()}
         if self.phases:
             starts = [date.fromisoformat(p.start_date) for p in self.phases]
             ends = [date.fromisoformat(p.end_date) if p.end_date else self.today

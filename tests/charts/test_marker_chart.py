@@ -14,11 +14,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
 
-from hpgjournal.charts.data import PANEL_MARKERS, load_chart_data
+from hpgjournal.charts.data import PANEL_MARKERS
 from hpgjournal.charts.marker import build_marker_chart, chart_size, layout_lanes
 from hpgjournal.domain.derived import calculated_free_testosterone
 from hpgjournal.domain.records import Dose, Phase
 from hpgjournal.domain.results import make_result
+from hpgjournal.services.chartdata import load_chart_data
 from hpgjournal.store.journal import Journal
 from tests.ticks import tick_label_problems
 
@@ -31,12 +32,18 @@ def demo(demo_template: Path):
         yield journal
 
 
+def chart(journal: Journal, markers, **options):
+    """A chart as the window draws it: the services read the journal, the builder draws."""
+    data = load_chart_data(journal, list(markers), with_doses=options.get("show_doses", True))
+    return build_marker_chart(data, markers, **options)
+
+
 def lines(ax) -> list[Line2D]:
     return [a for a in ax.get_lines()]
 
 
 def test_one_marker_with_every_overlay(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["testosterone_total"])
+    result = chart(demo, ["testosterone_total"])
     assert isinstance(result.figure, Figure)
     assert tuple(result.figure.get_size_inches()) == (10.0, 6.0)
     assert list(result.marker_axes) == ["testosterone_total"]
@@ -63,7 +70,7 @@ def test_one_marker_with_every_overlay(demo: Journal) -> None:
 
 
 def test_seed_bands_are_stronger_than_literature_only_bands(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["lh"])
+    result = chart(demo, ["lh"])
     by_kind = {e.kind: e for e in result.envelopes}
     assert set(by_kind) == {"trt", "hcg", "recovery"}
     assert not by_kind["trt"].literature_only and by_kind["recovery"].literature_only
@@ -75,7 +82,7 @@ def test_seed_bands_are_stronger_than_literature_only_bands(demo: Journal) -> No
 
 
 def test_censored_values_are_open_markers_at_the_limit_with_arrows(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["lh"])
+    result = chart(demo, ["lh"])
     ax = result.marker_axes["lh"]
     censored = [p for p in result.points if p.censored]
     printed = [r.reported_value for r in demo.lab_results("lh")]
@@ -92,7 +99,7 @@ def test_censored_values_are_open_markers_at_the_limit_with_arrows(demo: Journal
 
 
 def test_overlapping_phases_get_their_own_lane(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["estradiol"])
+    result = chart(demo, ["estradiol"])
     lanes = {s.kind: s.lane for s in result.phase_spans}
     assert lanes["aromatase_inhibitor"] == 1
     assert {k for k, v in lanes.items() if v == 0} == {"baseline", "trt", "washout", "hcg",
@@ -114,7 +121,7 @@ def test_layout_lanes_first_fit() -> None:
 
 
 def test_methods_are_separate_series(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["estradiol"])
+    result = chart(demo, ["estradiol"])
     methods = {p.method for p in result.points}
     assert methods == {"immunoassay", "sensitive"}
     series = {p.method: p.series for p in result.points}
@@ -130,7 +137,7 @@ def test_methods_are_separate_series(demo: Journal) -> None:
 
 
 def test_doses_are_ticks_one_row_per_drug(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["testosterone_total"])
+    result = chart(demo, ["testosterone_total"])
     ax = result.dose_axes
     assert ax is not None
     names = [t.get_text() for t in ax.texts]
@@ -146,7 +153,7 @@ def test_doses_are_ticks_one_row_per_drug(demo: Journal) -> None:
 
 
 def test_si_units_and_date_range(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["testosterone_total"], units="si", start="2025-01-01",
+    result = chart(demo, ["testosterone_total"], units="si", start="2025-01-01",
                                 end="2025-12-31")
     assert result.marker_axes["testosterone_total"].get_ylabel() == "nmol/L"
     days = {p.taken_at[:10] for p in result.points}
@@ -159,7 +166,7 @@ def test_si_units_and_date_range(demo: Journal) -> None:
 
 
 def test_hover_and_click_maps(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["lh"])
+    result = chart(demo, ["lh"])
     FigureCanvasAgg(result.figure).draw()
     ax = result.marker_axes["lh"]
     target = next(p for p in result.points if p.taken_at.startswith(
@@ -177,7 +184,7 @@ def test_hover_and_click_maps(demo: Journal) -> None:
 
 
 def test_panel_stacks_markers_on_one_time_axis(demo: Journal) -> None:
-    result = build_marker_chart(demo, list(PANEL_MARKERS))
+    result = chart(demo, list(PANEL_MARKERS))
     assert list(result.marker_axes) == list(PANEL_MARKERS)
     axes = list(result.marker_axes.values())
     assert all(a.get_shared_x_axes().joined(axes[0], a) for a in axes)
@@ -189,13 +196,13 @@ def test_panel_stacks_markers_on_one_time_axis(demo: Journal) -> None:
 
 
 def test_derived_series(demo: Journal) -> None:
-    free = build_marker_chart(demo, ["free_t_calculated"])
+    free = chart(demo, ["free_t_calculated"])
     # TT, SHBG and albumin share three draws in the demo: days 0, 336 and 672
     assert len(free.points) == 3 and all(p.derived and p.result_id is None for p in free.points)
     first = min(free.points, key=lambda p: p.taken_at)
     # day 0: TT 268 ng/dL, SHBG 31 nmol/L, albumin 4.5 g/dL
     assert first.y == pytest.approx(calculated_free_testosterone(268, 31, 4.5).free_pg_ml, abs=0.01)
-    ratio = build_marker_chart(demo, ["t_e2_ratio"])
+    ratio = chart(demo, ["t_e2_ratio"])
     first_ratio = min(ratio.points, key=lambda p: p.taken_at)
     assert first_ratio.y == pytest.approx(268 / 17.9)
     ax = ratio.marker_axes["t_e2_ratio"]
@@ -207,17 +214,17 @@ def test_derived_series(demo: Journal) -> None:
 def test_toggles_and_reusing_a_figure(demo: Journal) -> None:
     figure = Figure(figsize=(8, 5))
     data = load_chart_data(demo, ["lh"])
-    bare = build_marker_chart(None, ["lh"], data=data, figure=figure, show_ranges=False,
+    bare = build_marker_chart(data, ["lh"], figure=figure, show_ranges=False,
                               show_phases=False, show_expected=False, show_doses=False)
     assert bare.figure is figure
     assert bare.lane_axes is None and bare.dose_axes is None and bare.envelopes == []
     assert not bare.marker_axes["lh"].collections  # no range, no band
-    again = build_marker_chart(None, ["lh"], data=data, figure=figure)
+    again = build_marker_chart(data, ["lh"], figure=figure)
     assert again.figure is figure and len(figure.axes) == 3
     with pytest.raises(ValueError, match="unknown marker 'lhh'"):
-        build_marker_chart(demo, ["lhh"])
+        chart(demo, ["lhh"])
     with pytest.raises(ValueError, match="units"):
-        build_marker_chart(demo, ["lh"], units="metric")
+        chart(demo, ["lh"], units="metric")
 
 
 def test_no_band_for_gonadorelin(journal: Journal) -> None:
@@ -227,7 +234,7 @@ def test_no_band_for_gonadorelin(journal: Journal) -> None:
         make_result("2026-02-10", "lh", "1.4", "IU/L", ref_text="1.7-8.6"),
         make_result("2026-03-20", "lh", "<0.5", "IU/L", ref_text="1.7-8.6"),
     ])
-    result = build_marker_chart(journal, ["lh"])
+    result = chart(journal, ["lh"])
     assert result.envelopes == []
     assert any(n.startswith("Gonadorelin, LH: no published figure") for n in result.notes)
     assert [a.verdict for a in result.assessments] == ["no_expectation"]
@@ -236,7 +243,7 @@ def test_no_band_for_gonadorelin(journal: Journal) -> None:
 
 
 def test_an_empty_journal_draws_an_empty_chart(journal: Journal) -> None:
-    result = build_marker_chart(journal, ["estradiol"])
+    result = chart(journal, ["estradiol"])
     assert result.points == [] and result.envelopes == []
     texts = [t.get_text() for t in result.marker_axes["estradiol"].texts]
     assert texts == ["no results in the journal"]
@@ -253,7 +260,7 @@ def test_charts_use_figures_never_pyplot() -> None:
 
 
 def test_bands_are_drawn_in_data_coordinates(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["testosterone_total"])
+    result = chart(demo, ["testosterone_total"])
     trt = next(e for e in result.envelopes if e.kind == "trt")
     path = trt.artist.get_paths()[0]
     ys = np.asarray(path.vertices)[:, 1]
@@ -261,12 +268,12 @@ def test_bands_are_drawn_in_data_coordinates(demo: Journal) -> None:
 
 
 def test_the_footnote_says_which_phases_have_no_band(demo: Journal) -> None:
-    result = build_marker_chart(demo, ["testosterone_total"], footnote=True)
+    result = chart(demo, ["testosterone_total"], footnote=True)
     (text,) = [t.get_text() for t in result.figure.texts]
     assert text == ("Bands: the range expected in a phase, from the value at its start. No band: "
                     "Washout (no published size); hCG (one published figure, no range); "
                     "Clomiphene, AI (started outside the studied levels).")
-    assert build_marker_chart(demo, ["testosterone_total"]).figure.texts == []
+    assert chart(demo, ["testosterone_total"]).figure.texts == []
 
 
 def test_a_direction_only_expectation_is_marked_from_the_first_day(tmp_path):
@@ -276,8 +283,8 @@ def test_a_direction_only_expectation_is_marked_from_the_first_day(tmp_path):
         journal.add(Phase(None, "hcg", "2026-11-20", None))
         journal.add_many([make_result("2026-11-18", "testosterone_total", "210", "ng/dL"),
                           make_result("2026-11-18", "lh", "<0.2", "IU/L")])
-        t = build_marker_chart(journal, ["testosterone_total"], end="2026-12-01")
-        lh = build_marker_chart(journal, ["lh"], end="2026-12-01")
+        t = chart(journal, ["testosterone_total"], end="2026-12-01")
+        lh = chart(journal, ["lh"], end="2026-12-01")
     assert t.envelopes == []  # one published figure: no band
     assert t.direction_marks == [("hcg", "testosterone_total", "\u2191 rises (documents)")]
     ax = t.marker_axes["testosterone_total"]
@@ -292,18 +299,18 @@ def test_a_short_phase_keeps_a_readable_lane_label(tmp_path):
                           Phase(None, "hcg", "2026-01-01", "2026-02-15"),
                           Phase(None, "recovery", "2026-02-16", None)])
         journal.add(make_result("2023-12-20", "testosterone_total", "300", "ng/dL"))
-        result = build_marker_chart(journal, ["testosterone_total"], end="2026-06-01")
+        result = chart(journal, ["testosterone_total"], end="2026-06-01")
     labels = [t.get_text() for t in result.lane_axes.texts]
     assert "hCG" in labels and "h" not in labels
 
 
 def test_the_chart_and_assess_give_the_same_verdicts(demo: Journal):
-    from hpgjournal.charts.data import review
+    from hpgjournal.services.chartdata import review
 
-    chart = build_marker_chart(demo, list(PANEL_MARKERS))
+    panel = chart(demo, list(PANEL_MARKERS))
     judged = {(a.phase_kind, a.analyte): a.verdict for a in review(demo).verdicts
               if a.analyte in PANEL_MARKERS}
-    on_chart = {(a.phase_kind, a.analyte): a.verdict for a in chart.assessments}
+    on_chart = {(a.phase_kind, a.analyte): a.verdict for a in panel.assessments}
     assert on_chart == judged and len(judged) > 20
 
 
@@ -311,7 +318,7 @@ def test_the_chart_and_assess_give_the_same_verdicts(demo: Journal):
 def test_the_panels_legend_takes_as_few_rows_as_fit_its_width(demo: Journal, width: float) -> None:
     """Entries fill a legend column by column: the columns are chosen for that order, so the
     legend is never wider than the figure and takes no more rows than it must."""
-    result = build_marker_chart(demo, list(PANEL_MARKERS), size=(width, 12.25))
+    result = chart(demo, list(PANEL_MARKERS), size=(width, 12.25))
     figure = result.figure
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
@@ -341,10 +348,23 @@ def test_the_panels_tick_labels_never_touch_whatever_the_span_and_width(tmp_path
                                      ("hematocrit", "45", "%"))])
         found = {}
         for width in (360, 450, 534, 700, 1000):
-            result = build_marker_chart(journal, list(PANEL_MARKERS),
+            result = chart(journal, list(PANEL_MARKERS),
                                         size=(width / 100, chart_size(len(PANEL_MARKERS))[1]))
             FigureCanvasAgg(result.figure).draw()
             problems = tick_label_problems(result.figure, result.figure.canvas.get_renderer())
             if problems:
                 found[width] = problems
     assert not found, found
+
+
+def test_the_chart_and_the_phases_strip_share_one_lane_layout() -> None:
+    """Issue 20: the strip on the phases page and the chart's lanes put phases on the same rows."""
+    from hpgjournal.domain.phases import phase_lanes
+
+    phases = [Phase(1, "trt", "2025-01-01", "2025-06-30"), Phase(2, "hcg", "2025-05-01", None),
+              Phase(3, "aromatase_inhibitor", "2025-05-15", "2025-05-30"),
+              Phase(4, "recovery", "2025-07-01", None)]
+    assert layout_lanes is phase_lanes
+    assert phase_lanes(phases, date(2025, 12, 31)) == {0: 0, 1: 1, 2: 2, 3: 0}
+    source = (CHARTS.parent / "ui" / "timeline.py").read_text(encoding="utf-8")
+    assert "phase_lanes(" in source and "def assign_lanes" not in source

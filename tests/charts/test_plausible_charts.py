@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hpgjournal.charts.data import PANEL_MARKERS, load_chart_data, review
+from hpgjournal.charts.data import PANEL_MARKERS
 from hpgjournal.charts.marker import build_marker_chart
 from hpgjournal.charts.sperm import build_sperm_recovery_chart
 from hpgjournal.cli import main
+from hpgjournal.services.chartdata import load_chart_data, review, sperm_chart_data
 from hpgjournal.store.journal import Journal
 from tests.conftest import DEMO_TODAY, IMPOSSIBLE_BY_SQL
 
@@ -51,8 +52,8 @@ def test_the_chart_data_keeps_only_usable_values_and_says_why(broken_demo_path):
 
 def test_the_marker_chart_notes_what_it_left_out(broken_demo_path):
     with Journal.open(broken_demo_path, readonly=True) as journal:
-        result = build_marker_chart(journal, list(PANEL_MARKERS))
-        sperm = build_sperm_recovery_chart(journal)
+        result = build_marker_chart(load_chart_data(journal, list(PANEL_MARKERS)), list(PANEL_MARKERS))
+        sperm = build_sperm_recovery_chart(sperm_chart_data(journal))
     notes = " ".join(result.notes)
     assert "Total T of" in notes and "1e+308 ng/dL is impossible" in notes
     assert "E2 of" in notes and "inf is not a finite number" in notes

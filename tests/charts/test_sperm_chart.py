@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from hpgjournal.charts.data import load_chart_data
 from hpgjournal.charts.sperm import build_sperm_recovery_chart, first_missed_dose
 from hpgjournal.domain.knowledge import DAYS_PER_MONTH
 from hpgjournal.domain.records import Dose, Phase
 from hpgjournal.domain.results import make_result
+from hpgjournal.services.chartdata import load_chart_data, sperm_chart_data
 from hpgjournal.store.journal import Journal
 
 
@@ -31,7 +31,7 @@ def test_time_counts_from_the_first_missed_dose(demo: Journal) -> None:
 
 
 def test_the_chart(demo: Journal) -> None:
-    result = build_sperm_recovery_chart(demo)
+    result = build_sperm_recovery_chart(sperm_chart_data(demo))
     assert result.x_is_date is False
     values, curve = result.marker_axes["sperm_concentration"], result.marker_axes["recovery_curve"]
     assert values.get_yscale() == "log"
@@ -58,6 +58,6 @@ def test_the_chart(demo: Journal) -> None:
 def test_without_any_testosterone_the_curve_is_not_drawn(journal: Journal) -> None:
     journal.add_many([Phase(None, "baseline", "2026-01-01", None),
                       make_result("2026-01-10", "sperm_concentration", "35", "million/mL")])
-    result = build_sperm_recovery_chart(journal)
+    result = build_sperm_recovery_chart(sperm_chart_data(journal))
     assert result.points == []
     assert result.notes and "no day to count the recovery from" in result.notes[0]

@@ -46,7 +46,7 @@ def one(found: list[Assessment], kind: str, key: str) -> Assessment:
 
 @pytest.fixture(scope="module")
 def demo_verdicts(demo_template: Path) -> list[Assessment]:
-    from hpgjournal.charts.data import assess_journal
+    from hpgjournal.services.chartdata import assess_journal
     from hpgjournal.store.journal import Journal
 
     with Journal.open(demo_template, readonly=True) as journal:
@@ -128,7 +128,7 @@ def test_demo_every_phase_is_judged_with_known_verdicts(demo_verdicts) -> None:
 
 
 def test_si_units_in_the_text(demo_template: Path, kb: Knowledge) -> None:
-    from hpgjournal.charts.data import assess_journal
+    from hpgjournal.services.chartdata import assess_journal
     from hpgjournal.store.journal import Journal
 
     with Journal.open(demo_template, readonly=True) as journal:

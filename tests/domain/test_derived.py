@@ -112,3 +112,66 @@ def test_t_e2_ratio() -> None:
 def test_t_e2_ratio_refuses_impossible_inputs(total: float, estradiol: float) -> None:
     with pytest.raises(ValueError):
         t_e2_ratio(total, estradiol)
+
+
+# --- one definition of "same draw" and of a censored ratio (issue 20, part 3)
+
+def _lab(key: str, value: float, taken_at: str, comparator: str = ""):
+    from hpgjournal.domain.records import LabResult
+    return LabResult(id=None, taken_at=taken_at, analyte=key, value=value, unit="",
+                     reported_value=f"{comparator}{value:g}", comparator=comparator)
+
+
+def test_t_and_e2_five_minutes_apart_give_both_an_alert_and_a_chart_point() -> None:
+    from hpgjournal.domain.alerts import find_alerts
+    from hpgjournal.domain.derived import t_e2_series
+
+    t = _lab("testosterone_total", 250.0, "2026-03-01T08:00")
+    e2 = _lab("estradiol", 40.0, "2026-03-01T08:05")
+    (point,) = t_e2_series([t], [e2])
+    assert point.value == pytest.approx(6.25) and point.comparator == ""
+    alerts = [a for a in find_alerts([t, e2]) if a.key == "te2"]
+    assert len(alerts) == 1 and "6.2" in alerts[0].title
+
+
+def test_results_of_different_days_are_not_one_draw() -> None:
+    from hpgjournal.domain.alerts import find_alerts
+    from hpgjournal.domain.derived import t_e2_series
+
+    t = _lab("testosterone_total", 250.0, "2026-03-01T23:30")
+    e2 = _lab("estradiol", 40.0, "2026-03-02T00:10")
+    assert t_e2_series([t], [e2]) == []
+    assert [a for a in find_alerts([t, e2]) if a.key == "te2"] == []
+
+
+def test_the_closest_partner_of_the_day_is_taken() -> None:
+    from hpgjournal.domain.derived import same_draw_pairs
+
+    early = _lab("testosterone_total", 300.0, "2026-03-01T08:00")
+    late = _lab("testosterone_total", 500.0, "2026-03-01T18:00")
+    e2 = _lab("estradiol", 40.0, "2026-03-01T17:50")
+    assert same_draw_pairs([early, late], [e2]) == [(late, e2)]
+
+
+@pytest.mark.parametrize(("t", "e2", "chart", "alerted"), [
+    (("", 300.0), ("<", 5.0), ">60", False),  # E2 below 5: ratio above 60, surely not low
+    (("", 30.0), ("<", 5.0), ">6", False),  # above 6: may or may not be low, not judged
+    (("", 300.0), (">", 50.0), "<6", True),  # E2 above 50: ratio below 6, surely low
+    (("<", 20.0), ("", 25.0), "<0.8", True),
+    (("", 300.0), (">", 20.0), "<15", False),  # below 15: not judged
+    (("<", 20.0), ("<", 5.0), None, False),  # both censored: no ratio anywhere
+])
+def test_a_censored_term_is_treated_the_same_by_the_alert_and_the_chart(t, e2, chart, alerted
+                                                                        ) -> None:
+    from hpgjournal.domain.alerts import find_alerts
+    from hpgjournal.domain.derived import t_e2_series
+
+    tt = _lab("testosterone_total", t[1], "2026-03-01T08:00", t[0])
+    ee = _lab("estradiol", e2[1], "2026-03-01T08:05", e2[0])
+    points = t_e2_series([tt], [ee])
+    shown = [f"{p.comparator}{p.value:g}" for p in points]
+    assert shown == ([chart] if chart else [])
+    alerts = [a for a in find_alerts([tt, ee]) if a.key == "te2"]
+    assert bool(alerts) is alerted
+    if alerted:
+        assert alerts[0].title.startswith(f"T/E2 ratio {points[0].comparator}")

@@ -45,3 +45,24 @@ def test_gels_have_hours_but_no_trough_and_other_drugs_do_not_count():
                        Dose(2, "2025-03-03T20:00", "hCG", 500, "IU", medication_id=3)], [GEL, HCG])
     timing = clock.timing("2025-03-03T21:00")
     assert timing.hours == 14 and timing.position == "" and timing.drug == "Testosterone gel"
+
+
+@pytest.mark.parametrize(("drug", "medication", "counts"), [
+    ("Testosterone cypionate", None, True),  # a drug of the list, by its class
+    ("Testosterone propionate", None, True),  # typed by hand: its name says testosterone
+    ("Nebido", Medication(1, "Nebido", "2025-01-01", "testosterone"), True),  # by the user's class
+    ("hCG", Medication(2, "hCG", "2025-01-01", "gonadotropin"), False),
+    ("Anastrozole", None, False),
+])
+def test_the_dose_clock_and_the_washout_times_agree_on_what_is_testosterone(drug, medication,
+                                                                            counts) -> None:
+    """One rule (domain.drugs.is_testosterone_dose) for the peak/trough clock and the chart's
+    washout and recovery anchor (issue 20)."""
+    from hpgjournal.domain.journal_data import therapy_times_of
+
+    dose = Dose(None, "2025-03-01T08:00", drug, medication_id=medication.id if medication else None)
+    clock = DoseClock([dose], [medication] if medication else [])
+    assert (clock.timing("2025-03-02T08:00") is not None) is counts
+    rows = [(dose.taken_at, dose.drug, dose.medication_id, None, "")]
+    times = therapy_times_of(rows, {medication.id: medication} if medication else {})
+    assert bool(times.trt_doses) is counts

@@ -186,7 +186,8 @@ def test_the_import_dialog_names_formats_in_words(window, tmp_path):
 def test_expectations_never_cite_an_internal_review_as_literature(demo_path):
     import json
 
-    from hpgjournal.charts.data import review, review_json
+    from hpgjournal.charts.data import review_json
+    from hpgjournal.services.chartdata import review
     from hpgjournal.store.journal import Journal
 
     with Journal.open(demo_path, readonly=True) as journal:
