@@ -35,6 +35,7 @@ from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps
 from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import SCORE_NAMES, Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.domain.results import make_result
+from hpgjournal.domain.semen import worked_out_total
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
 from hpgjournal.ui.lab_dialog import require_number
 from hpgjournal.ui.saving import SavesOnAccept
@@ -535,11 +536,8 @@ class SemenDialog(RecordDialog):
                     if exc.field == "taken_at":
                         raise
                     raise ValidationError(key, str(exc)) from None  # under its own field
-        by_key = {r.analyte: r for r in results}
-        volume, conc = by_key.get("semen_volume"), by_key.get("sperm_concentration")
-        if ("sperm_total_count" not in by_key and volume and conc and volume.value is not None
-                and conc.value is not None and not conc.comparator):
-            total = round(volume.value * conc.value, 1)
+        total = worked_out_total(results)
+        if total is not None:
             marker = analytes.get_analyte("sperm_total_count")
             try:
                 worked_out = make_result(stamp, "sperm_total_count", f"{total:g}", marker.unit,
