@@ -28,36 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal.domain import analytes
+from hpgjournal.domain.dosing import INJECTION_SITES, SCHEDULES, interval_days, next_site
 from hpgjournal.domain.drugs import DRUG_CLASSES, DRUGS, ROUTES, find_drug
 from hpgjournal.domain.errors import ValidationError
 from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps
 from hpgjournal.domain.plausible import judge_result
 from hpgjournal.domain.records import SCORE_NAMES, Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.domain.results import make_result
+from hpgjournal.domain.semen import worked_out_total
 from hpgjournal.ui.forms import DateTimeField, FieldErrors, form
 from hpgjournal.ui.lab_dialog import require_number
 from hpgjournal.ui.saving import SavesOnAccept
-
-SCHEDULES = {"daily": 1.0, "every other day": 2.0, "every 3.5 days": 3.5, "twice weekly": 3.5,
-             "three times weekly": 7 / 3, "every 7 days": 7.0, "weekly": 7.0,
-             "every 10 days": 10.0, "every 14 days": 14.0, "every 10 weeks": 70.0}
-INJECTION_SITES = ("left glute", "right glute", "left thigh", "right thigh", "left delt",
-                   "right delt", "abdomen left", "abdomen right")
-
-
-def interval_days(schedule: str) -> float | None:
-    """Days between doses implied by a schedule text ("every 3.5 days", "twice weekly")."""
-    text = schedule.strip().casefold()
-    if text in SCHEDULES:
-        return SCHEDULES[text]
-    match = re.fullmatch(r"every\s+(\d+(?:[.,]\d+)?)\s*(day|days|d|week|weeks|w)", text)
-    if match:
-        number = float(match.group(1).replace(",", "."))
-        return number * (7 if match.group(2).startswith("w") else 1)
-    match = re.fullmatch(r"(\d+)\s*(?:x|times)\s*(?:a|per)?\s*week(?:ly)?", text)
-    if match and int(match.group(1)) > 0:
-        return 7 / int(match.group(1))
-    return None
 
 
 def parse_number(text: str, field: str, what: str, *, required: bool = False,
@@ -287,15 +268,6 @@ class DoseDialog(RecordDialog):
         return Dose(self.original.id if self.original else None, self.when.stamp("taken_at"),
                     drug, amount, self.unit.currentText().strip(), self.site.currentText().strip(),
                     self.note.text().strip(), self.regimen.currentData())
-
-
-def next_site(last: str, route: str) -> str:
-    """The injection site after ``last`` in the rotation (subcutaneous: abdomen sides)."""
-    sites = [s for s in INJECTION_SITES if s.startswith("abdomen")] if route == "subq" else \
-        [s for s in INJECTION_SITES if not s.startswith("abdomen")]
-    if last in sites:
-        return sites[(sites.index(last) + 1) % len(sites)]
-    return sites[0]
 
 
 class PhaseDialog(RecordDialog):
@@ -564,11 +536,8 @@ class SemenDialog(RecordDialog):
                     if exc.field == "taken_at":
                         raise
                     raise ValidationError(key, str(exc)) from None  # under its own field
-        by_key = {r.analyte: r for r in results}
-        volume, conc = by_key.get("semen_volume"), by_key.get("sperm_concentration")
-        if ("sperm_total_count" not in by_key and volume and conc and volume.value is not None
-                and conc.value is not None and not conc.comparator):
-            total = round(volume.value * conc.value, 1)
+        total = worked_out_total(results)
+        if total is not None:
             marker = analytes.get_analyte("sperm_total_count")
             try:
                 worked_out = make_result(stamp, "sperm_total_count", f"{total:g}", marker.unit,
