@@ -20,6 +20,8 @@ def interval_days(schedule: str) -> float | None:
     match = re.fullmatch(r"every\s+(\d+(?:[.,]\d+)?)\s*(day|days|d|week|weeks|w)", text)
     if match:
         number = float(match.group(1).replace(",", "."))
+        if number <= 0:
+            return None  # "every 0 days" is no interval (the journal refuses one of 0)
         return number * (7 if match.group(2).startswith("w") else 1)
     match = re.fullmatch(r"(\d+)\s*(?:x|times)\s*(?:a|per)?\s*week(?:ly)?", text)
     if match and int(match.group(1)) > 0:

@@ -28,3 +28,8 @@ def test_next_site_keeps_subcutaneous_doses_on_the_abdomen() -> None:
     assert next_site("abdomen left", "subq") == "abdomen right"
     assert next_site("abdomen right", "subq") == "abdomen left"
     assert next_site("left glute", "subq") == "abdomen left"
+
+
+@pytest.mark.parametrize("schedule", ["every 0 days", "every 0 weeks", "every 0.0 d", "0x weekly"])
+def test_a_zero_interval_is_no_interval(schedule):
+    assert interval_days(schedule) is None
