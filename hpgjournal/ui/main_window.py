@@ -39,7 +39,7 @@ from hpgjournal.store.journal import Journal
 from hpgjournal.ui.actions import RecordActions
 from hpgjournal.ui.pages import WelcomePage
 from hpgjournal.ui.prefs import UnitPrefs
-from hpgjournal.ui.record_pages import PAGE_FACTORIES
+from hpgjournal.ui.record_pages import PAGE_FACTORIES, pages_showing
 from hpgjournal.ui.session import JournalSession
 
 log = logging.getLogger("hpgjournal.ui")
@@ -276,8 +276,9 @@ class MainWindow(QMainWindow):
         self.journal.close()
         self.journal = None
 
-    def refresh(self) -> None:
-        """Re-read the journal. Only the page on screen is filled now; the others when shown."""
+    def refresh(self, kinds: frozenset[type] | None = None) -> None:
+        """Re-read the journal. Only the page on screen is filled now; the others when shown.
+        With ``kinds``, only the pages showing those kinds of records are read again."""
         journal = self.journal
         if journal is None:
             return
@@ -287,7 +288,7 @@ class MainWindow(QMainWindow):
             key = item.data(Qt.ItemDataRole.UserRole)
             if key in PAGE_FACTORIES and key != "overview":
                 item.setHidden(empty)
-        self._stale = set(PAGE_FACTORIES)
+        self._stale |= set(PAGE_FACTORIES) if kinds is None else pages_showing(kinds)
         if empty:
             self.stack.setCurrentWidget(self.welcome)
             self.nav.setCurrentRow(-1)
@@ -314,7 +315,7 @@ class MainWindow(QMainWindow):
     def _journal_changed(self, kinds: frozenset[type]) -> None:
         """Something was written: every page showing those records reloads when next seen."""
         was_empty = self.stack.currentWidget() is self.welcome
-        self.refresh()
+        self.refresh(frozenset(kinds))
         if was_empty and self.journal is not None and not self.journal.is_empty():
             self.show_page("labs" if LabResult in kinds else "overview")
 

@@ -28,6 +28,7 @@ from hpgjournal.ui.actions import RecordActions
 from hpgjournal.ui.models import Column
 from hpgjournal.ui.pages import DashboardPage, TablePage
 from hpgjournal.ui.prefs import UnitPrefs
+from hpgjournal.ui.session import Profile
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -270,6 +271,28 @@ def _report_page(actions: RecordActions, prefs: UnitPrefs) -> QWidget:
 
 def overview_page(actions: RecordActions, prefs: UnitPrefs) -> DashboardPage:
     return DashboardPage(prefs, actions)
+
+
+# What each page reads from the journal: a change to other kinds leaves it as it is. None: it
+# reads a bit of everything (the overview's cards, alerts and tests due; the report's period),
+# so any change reloads it. The profile (session.Profile) counts where a page shows the age.
+PAGE_KINDS: dict[str, frozenset[type] | None] = {
+    "overview": None,
+    "labs": frozenset({LabResult}),
+    "medications": frozenset({Medication, Dose}),
+    "phases": frozenset({Phase}),
+    "symptoms": frozenset({Note, Questionnaire}),
+    "measures": frozenset({Measure}),
+    "charts": frozenset({LabResult, Dose, Medication, Phase, Measure, Profile}),
+    "report": None,
+}
+
+
+def pages_showing(kinds: frozenset[type]) -> set[str]:
+    """The pages a change to ``kinds`` makes out of date (all of them when it is not said)."""
+    if not kinds:
+        return set(PAGE_KINDS)
+    return {key for key, shown in PAGE_KINDS.items() if shown is None or shown & kinds}
 
 
 PAGE_FACTORIES: dict[str, Callable[[RecordActions, UnitPrefs], QWidget]] = {
