@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hpgjournal developer entry point. Two commands do all the set-up on a fresh Debian/Ubuntu clone:
 #   ./dev.sh run [ARGS...]   start the app (creates .venv, installs what is missing)
-#   ./dev.sh test [ARGS...]  run ruff and every test, headless
+#   ./dev.sh test [ARGS...]  run ruff, the import contracts and every test, headless
 # Also: ./dev.sh bench (print the benchmarks), ./dev.sh shot OUT.png (screenshot under Xvfb).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -74,7 +74,7 @@ ensure_venv() {  # creates .venv and installs the project with its test extras w
     say "installing Python packages into $VENV (first time takes about a minute)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
-    "$VENV/bin/python" -c 'import PySide6.QtWidgets, pandas, matplotlib, sqlite_utils, pytestqt, PyInstaller' || {
+    "$VENV/bin/python" -c 'import PySide6.QtWidgets, pandas, matplotlib, sqlite_utils, pytestqt, PyInstaller, importlinter' || {
       say "the Python packages did not install; see the messages above"; exit 1; }
     echo "$want" > "$stamp"
   fi
@@ -118,6 +118,7 @@ case "$cmd" in
     mapfile -t needs < <(printf '%s\n' "${needs[@]}" | sort -u | sed '/^$/d')
     apt_install "${needs[@]}"
     "$VENV/bin/ruff" check .
+    "$VENV/bin/lint-imports" --no-cache  # who may import whom: [tool.importlinter] in pyproject.toml
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
   bench)
     ensure_system; ensure_venv
