@@ -520,9 +520,9 @@ class _Builder:
                         [], [], linestyle="none", marker="o", markerfacecolor="white",
                         markeredgecolor="#333333", label="Beyond the test's limit"))
             several = len(methods) > 1
-            legend = ("Calculated here" if derived else
-                      "Your results" + (f", {method_label(method)} (assays kept apart)"
-                                        if method and several else ""))
+            # a ratio drawn for two estradiol assays is two series, each in the legend
+            legend = ("Calculated here" if derived else "Your results") + (
+                f", {method_label(method)} (assays kept apart)" if method and several else "")
             handles.setdefault(f"series:{legend}", Line2D(
                 [], [], color=colour, marker=symbol, linestyle="--" if derived else "-",
                 markersize=5, label=legend))

@@ -136,6 +136,16 @@ def test_methods_are_separate_series(demo: Journal) -> None:
                for n in result.notes)
 
 
+def test_a_ratio_of_two_estradiol_assays_names_both_in_the_legend(demo: Journal) -> None:
+    """The demo has a sensitive E2 on the day of a T: its ratio is a series of its own, and a
+    series drawn is a series the legend names."""
+    result = chart(demo, ["t_e2_ratio"])
+    assert {p.method for p in result.points} == {"immunoassay", "sensitive"}
+    labels = [t.get_text() for t in result.figure.legends[0].get_texts()]
+    assert "Calculated here, immunoassay (assays kept apart)" in labels
+    assert "Calculated here, sensitive (assays kept apart)" in labels
+
+
 def test_doses_are_ticks_one_row_per_drug(demo: Journal) -> None:
     result = chart(demo, ["testosterone_total"])
     ax = result.dose_axes
