@@ -167,6 +167,12 @@ def status(result: LabResult) -> str:
     return "in range"
 
 
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: "Lab results" -> "lab results"; a name whose
+    second letter is a capital keeps its first ("AMS questionnaires", "hCG")."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
 def count_of(n: int, word: str, words: str | None = None) -> str:
     """``1 record``, ``2 records``: a number and its noun, singular for one."""
     return f"{n} {word if n == 1 else (words or word + 's')}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections import defaultdict
 
-from hpgjournal.domain.display import marker_name
+from hpgjournal.domain.display import in_sentence, marker_name
 from hpgjournal.domain.knowledge import DAYS_PER_MONTH, Knowledge
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.provenance import cite_words
@@ -35,10 +35,6 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _lower(name: str) -> str:
-    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
-
-
 def _grid(headers: list[str], rows: list[tuple[str, ...]]) -> str:
     """A bordered table of plain cells (escaped here)."""
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
@@ -58,7 +54,7 @@ def supports(knowledge: Knowledge) -> dict[str, list[str]]:
     for kind, phase in knowledge.phases.items():
         label = phase_label(kind)
         for response in phase.responses:
-            add(response.sources, f"{label}: what {_lower(marker_name(response.analyte))} is expected "
+            add(response.sources, f"{label}: what {in_sentence(marker_name(response.analyte))} is expected "
                                     "to do")
         for group, title in ((phase.mechanism, "how it works"), (phase.practice, "practice"),
                              (phase.cautions, "cautions")):
@@ -66,7 +62,7 @@ def supports(knowledge: Knowledge) -> dict[str, list[str]]:
                 add(statement.sources, f"{label}: {title}")
         for reference in phase.references:
             add(reference.sources, f"{label}: typical values of "
-                                      f"{_lower(marker_name(reference.analyte))}")
+                                      f"{in_sentence(marker_name(reference.analyte))}")
     for curve in knowledge.curves.values():
         add(curve.sources, f"the recovery curve: {curve.title}")
     for table in knowledge.study_tables:
@@ -74,7 +70,7 @@ def supports(knowledge: Knowledge) -> dict[str, list[str]]:
     for row in (*knowledge.medication_classes, *knowledge.agents):
         add(row.sources, "the documents' medication tables")
     for variation in VARIATION.values():
-        add(variation.sources, f"how much {_lower(marker_name(variation.analyte))} varies on its own "
+        add(variation.sources, f"how much {in_sentence(marker_name(variation.analyte))} varies on its own "
                                "(what counts as a real change)")
     from hpgjournal.domain.alerts import SOURCE_IDS
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.display import count_of, series_name, status, trend, value_in
+from hpgjournal.domain.display import count_of, in_sentence, series_name, status, trend, value_in
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.plausible import left_out_note, usable
 from hpgjournal.domain.timestamps import days_between
@@ -505,13 +505,6 @@ class RecordFilter(QSortFilterProxyModel):
 FILTER_WIDTH = 240  # pixels: the narrowest a page's filter box gets
 COLUMN_WIDEST = 248  # pixels: a column of long texts (notes) is no wider; the rest scrolls
 FIT_ROWS = 1000  # rows measured when the columns are fitted (Qt's resizeContentsPrecision)
-
-
-def in_sentence(title: str) -> str:
-    """A title as it reads inside a sentence: "Lab results" -> "lab results", "AMS" kept."""
-    if len(title) > 1 and title[:2].isupper():
-        return title
-    return title[:1].lower() + title[1:]
 
 
 class TablePage(QWidget):
