@@ -195,6 +195,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
+    from hpgjournal.commands import SetProfile
     from hpgjournal.domain.errors import ValidationError
     from hpgjournal.domain.profile import FIELDS, check_profile, goal_words
     from hpgjournal.store.journal import Journal
@@ -210,7 +211,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
             option = {"birth_date": "--born"}.get(exc.field, f"--{exc.field}")
             raise UserError(f"{option}: {exc}") from None
         with Journal.open(path, create=False) as journal:
-            journal.set_profile(**values)
+            SetProfile(values).do(journal)  # the window's Journal > Profile, without undo
             profile = journal.profile()
     else:
         with Journal.open(path, readonly=True) as journal:

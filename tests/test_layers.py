@@ -11,13 +11,15 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "hpgjournal"
 QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "PySide2")
 # Which first-party packages each layer may import (DESIGN.md: ui -> report -> charts ->
-# services -> store -> domain; nothing points up). The charts draw plain data: they never
-# read the store (issue 20); the services read it for them and for the report.
+# services | commands -> store -> domain; nothing points up). The charts draw plain data: they
+# never read the store (issue 20); the services read it for them and for the report. The
+# commands are every edit of the journal, below Qt, for the window and the command line.
 ALLOWED_INTERNAL = {
     "domain": {"domain"},
     "store": {"domain", "store", "paths"},
     "importers": {"domain", "store", "importers", "paths"},
     "services": {"domain", "store", "services", "paths"},
+    "commands": {"domain", "store", "commands"},
     "charts": {"domain", "services", "importers", "charts", "paths"},
     "report": {"domain", "store", "services", "importers", "charts", "report", "paths"},
 }
@@ -39,12 +41,13 @@ def layer_files(layer: str) -> list[Path]:
 
 
 def test_every_layer_exists():
-    for layer in ("domain", "store", "importers", "services", "charts", "report", "ui"):
+    for layer in ("domain", "store", "importers", "services", "commands", "charts", "report",
+                  "ui"):
         assert (PACKAGE / layer / "__init__.py").exists(), layer
 
 
-@pytest.mark.parametrize("layer", ["domain", "store", "importers", "services", "charts",
-                                   "report"])
+@pytest.mark.parametrize("layer", ["domain", "store", "importers", "services", "commands",
+                                   "charts", "report"])
 def test_no_qtwidgets_below_ui(layer):
     for path in layer_files(layer):
         for name in imports_of(path):
@@ -54,7 +57,7 @@ def test_no_qtwidgets_below_ui(layer):
             assert not name.startswith(QT), f"{path.relative_to(PACKAGE)} imports {name}"
 
 
-@pytest.mark.parametrize("layer", ["domain", "store", "importers", "services"])
+@pytest.mark.parametrize("layer", ["domain", "store", "importers", "services", "commands"])
 def test_no_qt_at_all_in_core_layers(layer):
     for path in layer_files(layer):
         for name in imports_of(path):

@@ -27,7 +27,7 @@ from hpgjournal.domain.records import (
     Questionnaire,
 )
 
-__all__ = ["KINDS", "RecordKind", "kind_of", "kind_of_export", "kind_of_table"]
+__all__ = ["KINDS", "Profile", "RecordKind", "kind_of", "kind_of_export", "kind_of_table"]
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,8 @@ def kind_of_table(table: str) -> RecordKind:
 def kind_of_export(name: str) -> RecordKind:
     """The kind of an export name (``labs``, ``doses``...; KeyError for another name)."""
     return _BY_EXPORT[name]
+
+
+class Profile:
+    """Stands for the journal's profile (name, date of birth, clinician, goal) in a set of
+    changed kinds: it is not a record type, but the pages that show the age reload on it."""

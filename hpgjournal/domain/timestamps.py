@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from hpgjournal.domain.errors import ValidationError
 
@@ -43,3 +43,8 @@ def to_datetime(stamp: str) -> datetime:
 
 def days_between(earlier: str, later: str) -> float:
     return (to_datetime(later) - to_datetime(earlier)).total_seconds() / 86400.0
+
+
+def day_before(stamp: str) -> str:
+    """The calendar day before the day of ``stamp`` (a regimen ends the day before its change)."""
+    return (date.fromisoformat(stamp[:10]) - timedelta(days=1)).isoformat()

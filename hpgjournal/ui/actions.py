@@ -9,41 +9,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from hpgjournal.domain.display import marker_name
-from hpgjournal.domain.drugs import find_drug
-from hpgjournal.domain.errors import ValidationError
+from hpgjournal.commands import ChangeRegimen, LogDose, StartPhases, describe, phases_to_start
 from hpgjournal.domain.kinds import KINDS
 from hpgjournal.domain.phases import phase_label
-from hpgjournal.domain.records import (
-    Dose,
-    LabResult,
-    Measure,
-    Medication,
-    Note,
-    Phase,
-    Questionnaire,
-)
+from hpgjournal.domain.records import Dose, LabResult, Measure, Medication, Note, Phase
 from hpgjournal.ui.session import JournalSession
 
 KIND_NAMES = {k.record: k.short for k in KINDS if k.batched}
-
-
-def describe(record: Any) -> str:
-    if isinstance(record, LabResult):
-        return f"{marker_name(record.analyte)} {record.reported_value} on {record.taken_at[:10]}"
-    if isinstance(record, Medication):
-        return f"{record.drug} from {record.start_date}"
-    if isinstance(record, Dose):
-        return f"{record.drug} on {record.taken_at.replace('T', ' ')}"
-    if isinstance(record, Phase):
-        return f"{phase_label(record.kind)} from {record.start_date}"
-    if isinstance(record, Note):
-        return f"check-in of {record.noted_at.replace('T', ' ')}"
-    if isinstance(record, Measure):
-        return f"measures of {record.measured_at}"
-    if isinstance(record, Questionnaire):
-        return f"AMS questionnaire of {record.taken_at}"
-    return str(record)
 
 
 class RecordActions:
@@ -166,23 +138,15 @@ class RecordActions:
 
     def change_medication(self, medication: Medication) -> None:
         """A new dose or schedule from a date on: the old period ends, a new one starts."""
-        from hpgjournal.ui.record_dialogs import MedicationDialog, day_before
+        from hpgjournal.ui.record_dialogs import MedicationDialog
 
         dialog = MedicationDialog(self.window, replace(medication, id=None, end_date=None),
                                   start=date.today(), title=f"Change {medication.drug} from…")
         dialog.start.set_stamp(max(date.today().isoformat(), medication.start_date))
 
         def save() -> None:
-            if dialog.record is None:
-                return
-            new = replace(dialog.record, id=None, batch_id=None)  # the new period is the user's
-            if new.start_date <= medication.start_date:
-                raise ValidationError(
-                    "start_date", "The change must start after the current regimen began "
-                    f"({medication.start_date}); to correct the regimen itself, use Edit.")
-            ended = replace(medication, end_date=day_before(new.start_date))
-            self.session.edit_and_add([(medication, ended)], [new],
-                                      f"Change {medication.drug} from {new.start_date}")
+            if dialog.record is not None:
+                self.session.run(ChangeRegimen(medication, dialog.record))
 
         self._run(dialog, save)
 
@@ -209,20 +173,14 @@ class RecordActions:
         undoable step (the dialog stays one menu away: Journal > Log a dose)."""
         from datetime import datetime
 
-        from hpgjournal.domain.timestamps import normalise_timestamp
-        from hpgjournal.ui.record_dialogs import next_site
-
-        site = next_site(self._last_site(regimen.id), regimen.route) \
-            if regimen.route in ("im", "subq") else ""
-        dose = Dose(None, normalise_timestamp(datetime.now().strftime("%Y-%m-%d %H:%M"),
-                                              "taken_at"),
-                    regimen.drug, regimen.dose, regimen.unit, site, medication_id=regimen.id)
-        added = self.session.add([dose], f"Log {describe(dose)}")
-        if not added or added[0].id is None:  # it failed: the session has said why
+        command = LogDose(self.session.journal, regimen, datetime.now())
+        added = self.session.run(command).added
+        if not added:
             return None
         status = getattr(self.window, "statusBar", None)
         if callable(status):
-            status().showMessage(f"Logged {describe(dose)} — Edit > Undo removes it", 10000)
+            status().showMessage(f"Logged {describe(command.dose)} — Edit > Undo removes it",
+                                 10000)
         return added[0]
 
     def edit_dose(self, dose: Dose) -> None:
@@ -276,25 +234,19 @@ class RecordActions:
     def phases_from_regimens(self) -> None:
         """Start a phase for each active regimen's drug (e.g. hCG + clomiphene) from today."""
         today = date.today().isoformat()
-        running = {p.kind for p in self.session.journal.phases_at(today)}
-        kinds = []
-        for med in self.active_regimens():
-            drug = find_drug(med.drug)
-            if drug and drug.phase_kind not in running and drug.phase_kind not in kinds:
-                kinds.append(drug.phase_kind)
+        kinds = phases_to_start(self.session.journal, today)
         if not kinds:
             QMessageBox.information(
                 self.window, "Start phases from regimens",
                 "No active regimen starts a new phase today: add the regimens first "
                 "(Medications & doses), or add a phase by hand.")
             return
-        names = ", ".join(phase_label(k) for k in kinds)
+        command = StartPhases(kinds, today)
         answer = QMessageBox.question(
             self.window, "Start phases from regimens",
-            f"Start these phases today ({today}): {names}?")
+            f"Start these phases today ({today}): {command.names}?")
         if answer == QMessageBox.StandardButton.Yes:
-            self.session.add([Phase(None, k, today, None, "started from the active regimens")
-                              for k in kinds], f"Start {names}")
+            self.session.run(command)
 
     # ----------------------------------------------------------------- symptoms and measures
     def check_in(self) -> None:

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hpgjournal.commands import RemoveBatch
 from hpgjournal.domain.records import Batch
 from hpgjournal.importers.formats import format_label
-from hpgjournal.ui.session import JournalSession, RemoveBatchCommand
+from hpgjournal.ui.session import JournalSession
 
 
 class ImportHistoryDialog(QDialog):
@@ -80,5 +81,4 @@ class ImportHistoryDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
-            self.session.run(RemoveBatchCommand(self.session, batch.id,
-                                                f"Remove import of {batch.source}"))
+            self.session.run(RemoveBatch(batch.id, f"Remove import of {batch.source}"))

@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hpgjournal.commands import ImportBatch
 from hpgjournal.domain.analytes import CUSTOM_PREFIX, fold_name
 from hpgjournal.domain.display import count_of, series_name, value_in
 from hpgjournal.ui.lab_dialog import MarkerPicker
-from hpgjournal.ui.session import ImportBatchCommand, JournalSession
+from hpgjournal.ui.session import JournalSession
 from hpgjournal.ui.style import colour
 from hpgjournal.ui.tasks import run_task
 
@@ -544,8 +545,7 @@ class ImportDialog(QDialog):
         self.result = result
         if result.batch_id is not None:
             names = ", ".join(p.name for p in self.paths)
-            self.session.run(ImportBatchCommand(self.session, result.batch_id,
-                                                f"Import {names}"))
+            self.session.run(ImportBatch(result.batch_id, f"Import {names}"))
         self.accept()
 
     def _commit_failed(self, exc: BaseException) -> None:

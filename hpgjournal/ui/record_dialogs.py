@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -566,10 +566,6 @@ class SemenDialog(RecordDialog):
 
 def _limit_text(marker: analytes.Analyte) -> str:
     return f">={marker.ref_low:g}" if marker.ref_low is not None else ""
-
-
-def day_before(stamp: str) -> str:
-    return (date.fromisoformat(stamp[:10]) - timedelta(days=1)).isoformat()
 
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter, QWidget
 from hpgjournal.domain.ams import decode, score
 from hpgjournal.domain.display import marker_name, method_label, range_text, value_in
 from hpgjournal.domain.drugs import ROUTES
+from hpgjournal.domain.kinds import Profile
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.records import (
     SCORE_NAMES,
@@ -28,7 +29,6 @@ from hpgjournal.ui.actions import RecordActions
 from hpgjournal.ui.models import Column
 from hpgjournal.ui.pages import DashboardPage, TablePage
 from hpgjournal.ui.prefs import UnitPrefs
-from hpgjournal.ui.session import Profile
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -275,7 +275,7 @@ def overview_page(actions: RecordActions, prefs: UnitPrefs) -> DashboardPage:
 
 # What each page reads from the journal: a change to other kinds leaves it as it is. None: it
 # reads a bit of everything (the overview's cards, alerts and tests due; the report's period),
-# so any change reloads it. The profile (session.Profile) counts where a page shows the age.
+# so any change reloads it. The profile (domain.kinds.Profile) counts where a page shows the age.
 PAGE_KINDS: dict[str, frozenset[type] | None] = {
     "overview": None,
     "labs": frozenset({LabResult}),

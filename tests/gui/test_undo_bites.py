@@ -3,10 +3,10 @@ announced to the pages (issue 20, item 6)."""
 
 from __future__ import annotations
 
+from hpgjournal.commands import RemoveBatch
 from hpgjournal.domain.records import Batch, Dose, LabResult, Medication
 from hpgjournal.domain.results import make_result
 from hpgjournal.store.journal import Journal
-from hpgjournal.ui.session import RemoveBatchCommand
 
 
 def heard(session) -> list[frozenset]:
@@ -78,7 +78,7 @@ def test_the_history_counts_each_import_and_undo_announces_what_came_back(window
     rows = {dialog.table.item(r, 1).text(): dialog.table.item(r, 3).text() for r in range(2)}
     assert rows == {"first.csv": "3", "second.csv": "1"}
     said = heard(window.session)
-    window.session.run(RemoveBatchCommand(window.session, second, "Remove import of second.csv"))
+    window.session.run(RemoveBatch(second, "Remove import of second.csv"))
     assert window.journal.count(Medication) == 0 and window.journal.count(Dose) == 0
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 3).text() == "3"
     window.undo_group.undo()
