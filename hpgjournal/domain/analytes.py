@@ -16,7 +16,8 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from hpgjournal.domain.catalogue import CATEGORIES, Analyte, CatalogueError, read_catalogue
 
 __all__ = [
     "CATALOGUE",
@@ -42,37 +43,8 @@ __all__ = [
 
 CUSTOM_PREFIX = "custom:"
 
-CATEGORIES: tuple[str, ...] = (
-    "androgens", "estrogens", "gonadotropins", "binding", "blood", "prostate", "lipids",
-    "liver", "kidney", "thyroid", "adrenal", "metabolic", "pituitary", "fertility", "semen",
-    "body", "other",
-)
-
-
 class UnitError(ValueError):
     """A unit that does not fit a marker (or that no conversion is known for)."""
-
-
-@dataclass(frozen=True)
-class Analyte:
-    """One marker of the catalogue (or a custom marker the user's lab reported)."""
-
-    key: str
-    name: str
-    short: str
-    category: str
-    unit: str
-    si_unit: str
-    si_factor: float | None
-    loinc: str
-    alt_loinc: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    ref_low: float | None = None
-    ref_high: float | None = None
-    ref_source: str = ""
-    methods: tuple[str, ...] = ()
-    decimals: int = 1
-    key_marker: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -191,410 +163,22 @@ def is_known_unit(text: str) -> bool:
 # The catalogue
 # --------------------------------------------------------------------------------------------
 
-_LABCORP = "Labcorp adult male range printed on real reports"
-_QUEST = "Quest adult male range printed on real reports"
-_WHO = "WHO 2021 lower reference limit"
-
-_ANALYTES: tuple[Analyte, ...] = (
-    # ---- hormones -------------------------------------------------------------------------
-    Analyte(
-        key="testosterone_total", name="Total testosterone", short="Total T",
-        category="androgens", unit="ng/dL", si_unit="nmol/L", si_factor=0.03467,
-        loinc="2986-8", alt_loinc=("14913-8", "49041-7", "70239-9", "83116-4"),
-        aliases=(
-            "Testosterone", "Testosterone, Total", "Testosterone, Total, MS",
-            "Testosterone, Total, LC/MS/MS", "Testosterone, Total, Serum", "Testosterone,Total,S",
-            "Total Testosterone", "TT", "Testosteron",
-        ),
-        ref_low=264.0, ref_high=916.0,
-        ref_source="Labcorp, CDC-harmonised range (Travison et al., JCEM 2017)",
-        decimals=0, key_marker=True,
-    ),
-    Analyte(
-        key="testosterone_free", name="Free testosterone", short="Free T",
-        category="androgens", unit="pg/mL", si_unit="pmol/L", si_factor=3.467,
-        loinc="2991-8",
-        alt_loinc=("14914-6", "49042-5", "70240-7", "25987-9", "103227-5", "96559-0"),
-        aliases=(
-            "Testosterone, Free", "Free Testosterone", "Testosterone, Free (Dialysis)",
-            "Testosterone,Free,S", "FT", "Free Testosterone (Direct)",
-            "Free Testosterone, Direct", "Testosterone, Free, Direct",
-            "Free Testosterone (Calc)", "Calculated Free Testosterone",
-            "Testosterone, Free (Calculated)", "cFT", "Free testosterone calculated",
-        ),
-        ref_source=("none: free testosterone ranges depend on the method (direct, dialysis or "
-                    "calculated); use the lab's range"),
-        methods=("measured", "direct", "calculated"), decimals=1, key_marker=True,
-    ),
-    Analyte(
-        key="testosterone_bioavailable", name="Bioavailable testosterone", short="Bio T",
-        category="androgens", unit="ng/dL", si_unit="nmol/L", si_factor=0.03467,
-        loinc="2990-0", alt_loinc=("41018-3",),
-        aliases=("Testosterone, Bioavailable", "Bioavailable Testosterone", "BAT", "BioT"),
-        ref_low=110.0, ref_high=575.0, ref_source=_QUEST, decimals=0,
-    ),
-    Analyte(
-        key="dht", name="Dihydrotestosterone", short="DHT",
-        category="androgens", unit="ng/dL", si_unit="nmol/L", si_factor=0.03443,
-        loinc="1848-1", alt_loinc=("15057-3",),
-        aliases=("DHT", "Dihydrotestosterone, LC/MS/MS", "Androstanolone"),
-        ref_source="none: laboratory-specific", decimals=0,
-    ),
-    Analyte(
-        key="free_androgen_index", name="Free androgen index", short="FAI",
-        category="androgens", unit="%", si_unit="%", si_factor=1.0, loinc="",
-        aliases=("FAI",),
-        ref_source="none: laboratory-specific (100 x total T nmol/L / SHBG nmol/L)", decimals=1,
-    ),
-    Analyte(
-        key="estradiol", name="Estradiol", short="E2",
-        category="estrogens", unit="pg/mL", si_unit="pmol/L", si_factor=3.671,
-        loinc="2243-4", alt_loinc=("14715-7", "83096-8"),
-        aliases=(
-            "Estradiol, Serum", "Estradiol,S", "Estradiol (E2)", "Oestradiol", "Östradiol",
-            "Estradiol, Sensitive", "Estradiol, Sensitive (LC/MS/MS)",
-            "Estradiol, Ultrasensitive, LC/MS", "Estradiol, Ultrasensitive",
-            "Ultrasensitive Estradiol", "Estradiol, Serum, MS", "Oestradiol (Sensitive)",
-            "E2 sensitive",
-        ),
-        ref_low=7.6, ref_high=42.6, ref_source="Labcorp immunoassay (Roche) adult male range",
-        methods=("immunoassay", "sensitive"), decimals=1, key_marker=True,
-    ),
-    Analyte(
-        key="lh", name="Luteinizing hormone", short="LH",
-        category="gonadotropins", unit="IU/L", si_unit="IU/L", si_factor=1.0,
-        loinc="10501-5", alt_loinc=("83103-2",),
-        aliases=(
-            "Luteinizing Hormone (LH)", "Luteinizing Hormone (LH), S", "Lutropin",
-            "Luteinising hormone", "Luteinising hormone (LH)",
-        ),
-        ref_low=1.7, ref_high=8.6, ref_source=_LABCORP + " (Roche assay)", decimals=1,
-        key_marker=True,
-    ),
-    Analyte(
-        key="fsh", name="Follicle-stimulating hormone", short="FSH",
-        category="gonadotropins", unit="IU/L", si_unit="IU/L", si_factor=1.0,
-        loinc="15067-2", alt_loinc=("83098-4",),
-        aliases=(
-            "Follicle Stimulating Hormone (FSH)", "Follicle Stimulating Hormone (FSH), S",
-            "Follitropin",
-        ),
-        ref_low=1.5, ref_high=12.4, ref_source=_LABCORP + " (Roche assay)", decimals=1,
-        key_marker=True,
-    ),
-    Analyte(
-        key="shbg", name="Sex hormone-binding globulin", short="SHBG",
-        category="binding", unit="nmol/L", si_unit="nmol/L", si_factor=1.0,
-        loinc="13967-5",
-        aliases=(
-            "Sex Hormone Binding Globulin", "Sex Horm Binding Glob, Serum", "TeBG", "SSBG",
-        ),
-        ref_low=16.5, ref_high=55.9, ref_source=_LABCORP, decimals=1, key_marker=True,
-    ),
-    Analyte(
-        key="albumin", name="Albumin", short="Alb",
-        category="binding", unit="g/dL", si_unit="g/L", si_factor=10.0,
-        loinc="1751-7", alt_loinc=("2862-1",),
-        aliases=("Albumin Level", "Albumin, Serum"),
-        ref_low=3.6, ref_high=5.1, ref_source=_QUEST, decimals=1,
-    ),
-    Analyte(
-        key="prolactin", name="Prolactin", short="PRL",
-        category="pituitary", unit="ng/mL", si_unit="mIU/L", si_factor=21.2,
-        loinc="2842-3",
-        aliases=("Prolactin, Serum",),
-        ref_low=4.0, ref_high=15.2, ref_source="Labcorp (Roche) range from third-party catalogues",
-        decimals=1, key_marker=True,
-    ),
-    Analyte(
-        key="igf1", name="IGF-1", short="IGF-1",
-        category="pituitary", unit="ng/mL", si_unit="nmol/L", si_factor=0.1307,
-        loinc="2484-4",
-        aliases=("IGF 1, LC/MS", "IGF-I", "Somatomedin C", "Insulin-like growth factor 1"),
-        ref_source="none: depends on age", decimals=0,
-    ),
-    Analyte(
-        key="inhibin_b", name="Inhibin B", short="Inh B",
-        category="fertility", unit="pg/mL", si_unit="ng/L", si_factor=1.0,
-        loinc="34319-4",
-        aliases=("Inhibin B, Serum",),
-        ref_source="none: laboratory-specific", decimals=0,
-    ),
-    Analyte(
-        key="amh", name="Anti-Müllerian hormone", short="AMH",
-        category="fertility", unit="ng/mL", si_unit="pmol/L", si_factor=7.14,
-        loinc="38476-8",
-        aliases=("AMH", "Anti-Mullerian Hormone", "Müllerian-inhibiting substance", "MIS"),
-        ref_source="none: laboratory-specific", decimals=2,
-    ),
-    Analyte(
-        key="tsh", name="Thyroid-stimulating hormone", short="TSH",
-        category="thyroid", unit="uIU/mL", si_unit="mIU/L", si_factor=1.0,
-        loinc="3016-3", alt_loinc=("11579-0", "11580-8"),
-        aliases=("Thyroid Stimulating Hormone", "Thyrotropin"),
-        ref_low=0.45, ref_high=4.5, ref_source=_LABCORP, decimals=2,
-    ),
-    Analyte(
-        key="free_t4", name="Free thyroxine (FT4)", short="FT4",
-        category="thyroid", unit="ng/dL", si_unit="pmol/L", si_factor=12.87,
-        loinc="3024-7", alt_loinc=("14920-3", "6892-4"),
-        aliases=(
-            "T4, Free (Direct)", "T4,Free(Direct)", "T4, Free", "Free T4", "Free Thyroxine",
-        ),
-        ref_low=0.82, ref_high=1.77, ref_source=_LABCORP, decimals=2,
-    ),
-    Analyte(
-        key="cortisol", name="Cortisol", short="Cortisol",
-        category="adrenal", unit="ug/dL", si_unit="nmol/L", si_factor=27.59,
-        loinc="2143-6", alt_loinc=("14675-3", "9813-7", "14679-5"),
-        aliases=("Cortisol, Total", "Cortisol, Total, LC/MS", "Cortisol - AM"),
-        ref_low=6.2, ref_high=19.4,
-        ref_source="Labcorp morning range from a third-party table (depends on the hour)",
-        decimals=1,
-    ),
-    Analyte(
-        key="dhea_s", name="DHEA sulfate", short="DHEA-S",
-        category="adrenal", unit="ug/dL", si_unit="umol/L", si_factor=0.02714,
-        loinc="2191-5", alt_loinc=("14688-6",),
-        aliases=(
-            "DHEA Sulfate", "DHEA-Sulfate", "DHEAS", "DHEA-Sulfate, LCMS", "DHEA Sulphate",
-            "Dehydroepiandrosterone sulfate",
-        ),
-        ref_source="none: depends on age", decimals=0,
-    ),
-    Analyte(
-        key="progesterone", name="Progesterone", short="Prog",
-        category="other", unit="ng/mL", si_unit="nmol/L", si_factor=3.180,
-        loinc="2839-9", alt_loinc=("14890-8",),
-        aliases=("Progesterone, LC/MS",),
-        ref_source="none: no verified adult male range", decimals=2,
-    ),
-    # ---- blood ----------------------------------------------------------------------------
-    Analyte(
-        key="hematocrit", name="Hematocrit", short="Hct",
-        category="blood", unit="%", si_unit="L/L", si_factor=0.01,
-        loinc="4544-3", alt_loinc=("20570-8", "31100-1", "4545-0"),
-        aliases=("HCT", "HCT, Auto", "Haematocrit", "PCV", "Hämatokrit"),
-        ref_low=37.5, ref_high=51.0, ref_source=_LABCORP, decimals=1, key_marker=True,
-    ),
-    Analyte(
-        key="hemoglobin", name="Hemoglobin", short="Hgb",
-        category="blood", unit="g/dL", si_unit="g/L", si_factor=10.0,
-        loinc="718-7",
-        aliases=("HGB", "Hb", "Haemoglobin"),
-        ref_low=13.0, ref_high=17.7, ref_source=_LABCORP, decimals=1,
-    ),
-    Analyte(
-        key="rbc", name="Red blood cells", short="RBC",
-        category="blood", unit="10^6/uL", si_unit="10^12/L", si_factor=1.0,
-        loinc="789-8",
-        aliases=("Red Blood Cell Count", "Erythrocytes"),
-        ref_low=4.14, ref_high=5.80, ref_source=_LABCORP, decimals=2,
-    ),
-    Analyte(
-        key="ferritin", name="Ferritin", short="Ferritin",
-        category="blood", unit="ng/mL", si_unit="ug/L", si_factor=1.0,
-        loinc="2276-4",
-        aliases=("Ferritin, Serum",),
-        ref_low=30.0, ref_high=400.0, ref_source=_LABCORP, decimals=0,
-    ),
-    # ---- the rest -------------------------------------------------------------------------
-    Analyte(
-        key="psa", name="Prostate-specific antigen", short="PSA",
-        category="prostate", unit="ng/mL", si_unit="ug/L", si_factor=1.0,
-        loinc="2857-1", alt_loinc=("35741-8",),
-        aliases=(
-            "PSA, Total", "Prostate Specific Ag", "Prostate Specific Ag, Serum",
-            "Prostate Specific Antigen", "PSA, ultrasensitive",
-        ),
-        ref_low=0.0, ref_high=4.0, ref_source=_LABCORP, decimals=2, key_marker=True,
-    ),
-    Analyte(
-        key="cholesterol_total", name="Total cholesterol", short="Chol",
-        category="lipids", unit="mg/dL", si_unit="mmol/L", si_factor=0.02586,
-        loinc="2093-3", alt_loinc=("14647-2",),
-        aliases=("Cholesterol, Total", "Cholesterol"),
-        ref_low=100.0, ref_high=199.0, ref_source=_LABCORP, decimals=0,
-    ),
-    Analyte(
-        key="hdl", name="HDL cholesterol", short="HDL",
-        category="lipids", unit="mg/dL", si_unit="mmol/L", si_factor=0.02586,
-        loinc="2085-9", alt_loinc=("14646-4",),
-        aliases=("HDL-C", "HDL-Cholesterol"),
-        ref_low=40.0, ref_source="Quest adult range (40 or more)", decimals=0,
-    ),
-    Analyte(
-        key="ldl", name="LDL cholesterol", short="LDL",
-        category="lipids", unit="mg/dL", si_unit="mmol/L", si_factor=0.02586,
-        loinc="13457-7", alt_loinc=("39469-2", "2089-1", "22748-8", "18262-6", "69419-0"),
-        aliases=(
-            "LDL Chol Calc (NIH)", "LDL-Cholesterol", "LDL-C", "LDL Direct",
-            "LDL Cholesterol Calc",
-        ),
-        ref_low=0.0, ref_high=99.0, ref_source=_LABCORP, decimals=0,
-    ),
-    Analyte(
-        key="triglycerides", name="Triglycerides", short="Trig",
-        category="lipids", unit="mg/dL", si_unit="mmol/L", si_factor=0.01129,
-        loinc="2571-8", alt_loinc=("14927-8",),
-        aliases=("Triglyceride",),
-        ref_low=0.0, ref_high=149.0, ref_source=_LABCORP, decimals=0,
-    ),
-    Analyte(
-        key="alt", name="Alanine aminotransferase (ALT)", short="ALT",
-        category="liver", unit="U/L", si_unit="U/L", si_factor=1.0,
-        loinc="1742-6",
-        aliases=("ALT (SGPT)", "SGPT", "Alanine aminotransferase"),
-        ref_low=0.0, ref_high=44.0, ref_source=_LABCORP, decimals=0,
-    ),
-    Analyte(
-        key="ast", name="Aspartate aminotransferase (AST)", short="AST",
-        category="liver", unit="U/L", si_unit="U/L", si_factor=1.0,
-        loinc="1920-8",
-        aliases=("AST (SGOT)", "SGOT", "Aspartate aminotransferase"),
-        ref_low=0.0, ref_high=40.0, ref_source=_LABCORP, decimals=0,
-    ),
-    Analyte(
-        key="creatinine", name="Creatinine", short="Creat",
-        category="kidney", unit="mg/dL", si_unit="umol/L", si_factor=88.4,
-        loinc="2160-0", alt_loinc=("14682-9",),
-        aliases=("Creatinine, Serum", "Creatinine Level"),
-        ref_low=0.76, ref_high=1.27, ref_source=_LABCORP, decimals=2,
-    ),
-    Analyte(
-        key="egfr", name="Estimated glomerular filtration rate", short="eGFR",
-        category="kidney", unit="mL/min/1.73m2", si_unit="mL/min/1.73m2", si_factor=1.0,
-        loinc="98979-8",
-        alt_loinc=("33914-3", "48642-3", "48643-1", "62238-1", "88293-6", "88294-4"),
-        aliases=("eGFR If NonAfricn Am", "eGFR Non-Afr. American", "Estimated GFR"),
-        ref_low=60.0, ref_source="Quest adult range (60 or more)", decimals=0,
-    ),
-    Analyte(
-        key="hba1c", name="HbA1c (glycated hemoglobin)", short="HbA1c",
-        category="metabolic", unit="%", si_unit="mmol/mol", si_factor=None,
-        loinc="4548-4", alt_loinc=("17856-6", "59261-8"),
-        aliases=("Hemoglobin A1c", "A1c", "Glycated haemoglobin", "Glycated hemoglobin"),
-        ref_low=4.8, ref_high=5.6, ref_source=_LABCORP, decimals=1,
-    ),
-    Analyte(
-        key="glucose", name="Glucose", short="Glucose",
-        category="metabolic", unit="mg/dL", si_unit="mmol/L", si_factor=0.05551,
-        loinc="2345-7", alt_loinc=("14749-6", "1558-6", "14771-0"),
-        aliases=("Glucose Level", "Fasting Glucose"),
-        ref_low=65.0, ref_high=99.0, ref_source="Labcorp and Quest adult range", decimals=0,
-    ),
-    # Whole-blood (venous or capillary, meter) glucose reads lower than serum or plasma
-    # glucose of the same draw: a marker of its own, found by its LOINC codes (issue 14).
-    Analyte(
-        key="glucose_blood", name="Glucose (whole blood)", short="Glucose (blood)",
-        category="metabolic", unit="mg/dL", si_unit="mmol/L", si_factor=0.05551,
-        loinc="2339-0", alt_loinc=("32016-8", "41653-7", "2340-8", "2341-6", "15074-8",
-                                   "14743-9"),
-        aliases=("Glucose, whole blood", "Whole blood glucose", "Glucose, capillary",
-                 "Capillary glucose", "Capillary blood glucose", "Glucose Bld"),
-        ref_source="none: whole-blood ranges depend on the sample and the meter", decimals=0,
-    ),
-    Analyte(
-        key="vitamin_d", name="Vitamin D (25-OH)", short="Vit D",
-        category="other", unit="ng/mL", si_unit="nmol/L", si_factor=2.496,
-        loinc="62292-8", alt_loinc=("35365-6",),
-        aliases=(
-            "Vitamin D, 25-Hydroxy", "VITAMIN D,25-OH,TOTAL,IA", "Vitamin D 25-OH", "25(OH)D",
-            "Calcidiol", "Vitamin D", "25-Hydroxyvitamin D",
-        ),
-        ref_low=30.0, ref_high=100.0, ref_source="Labcorp and Quest adult range", decimals=0,
-    ),
-    Analyte(
-        key="testicular_volume", name="Testicular volume", short="Testis vol",
-        category="body", unit="mL", si_unit="mL", si_factor=1.0, loinc="",
-        aliases=("Testis volume", "Testes volume", "Orchidometer volume"),
-        ref_source="none: measured by orchidometer or ultrasound", decimals=0,
-    ),
-    # ---- semen analysis -------------------------------------------------------------------
-    Analyte(
-        key="semen_volume", name="Semen volume", short="Semen vol",
-        category="semen", unit="mL", si_unit="mL", si_factor=1.0,
-        loinc="3160-9", alt_loinc=("40692-6",),
-        aliases=("Ejaculate volume",),
-        ref_low=1.4, ref_source=_WHO, decimals=1,
-    ),
-    Analyte(
-        key="sperm_concentration", name="Sperm concentration", short="Sperm conc",
-        category="semen", unit="million/mL", si_unit="10^6/mL", si_factor=1.0,
-        loinc="9780-8", alt_loinc=("38544-3",),
-        aliases=("Sperm Count", "Sperm Density"),
-        ref_low=16.0, ref_source=_WHO, decimals=1, key_marker=True,
-    ),
-    Analyte(
-        key="sperm_total_count", name="Total sperm count", short="Sperm total",
-        category="semen", unit="million", si_unit="10^6", si_factor=1.0, loinc="",
-        aliases=("Total Sperm Number", "Total sperm count per ejaculate"),
-        ref_low=39.0, ref_source=_WHO, decimals=0,
-    ),
-    Analyte(
-        key="sperm_motility", name="Sperm motility (total)", short="Motility",
-        category="semen", unit="%", si_unit="%", si_factor=1.0,
-        loinc="6800-7", alt_loinc=("38540-1",),
-        aliases=("Total Motility", "Sperm Motility", "PR+NP"),
-        ref_low=42.0, ref_source=_WHO, decimals=0,
-    ),
-    Analyte(
-        key="sperm_progressive_motility", name="Progressive motility", short="Prog motility",
-        category="semen", unit="%", si_unit="%", si_factor=1.0,
-        loinc="14194-5",
-        aliases=("Sperm progressive motility",),
-        ref_low=30.0, ref_source=_WHO, decimals=0,
-    ),
-    Analyte(
-        key="sperm_morphology", name="Sperm morphology (normal forms)", short="Morphology",
-        category="semen", unit="%", si_unit="%", si_factor=1.0,
-        loinc="10622-9",
-        aliases=("Normal Forms", "Strict (Kruger) Morphology", "Sperm Morphology"),
-        ref_low=4.0, ref_source=_WHO, decimals=0,
-    ),
-)
-
+_CATALOGUE = read_catalogue()
+_ANALYTES: tuple[Analyte, ...] = _CATALOGUE.analytes
 CATALOGUE: dict[str, Analyte] = {a.key: a for a in _ANALYTES}
 KEY_MARKERS: tuple[str, ...] = tuple(a.key for a in _ANALYTES if a.key_marker)
 
 # Units each marker accepts besides its canonical and SI units: unit -> factor, such that
 # canonical value x factor = value in that unit.
-_EXTRA_UNITS: dict[str, tuple[tuple[str, float], ...]] = {
-    "testosterone_total": (("ng/mL", 0.01),),
-    "testosterone_free": (("ng/dL", 0.1), ("nmol/L", 0.003467), ("ng/L", 1.0)),
-    "dht": (("pg/mL", 10.0), ("pmol/L", 34.43)),
-    "estradiol": (("ng/L", 1.0),),
-    "lh": (("mIU/mL", 1.0), ("U/L", 1.0), ("mU/mL", 1.0)),
-    "fsh": (("mIU/mL", 1.0), ("U/L", 1.0), ("mU/mL", 1.0)),
-    "prolactin": (("ug/L", 1.0), ("mU/L", 21.2), ("uIU/mL", 21.2)),
-    "igf1": (("ug/L", 1.0),),
-    "amh": (("ug/L", 1.0),),
-    "tsh": (("mU/L", 1.0), ("uU/mL", 1.0)),
-    "hemoglobin": (("mmol/L", 0.6206),),
-    "alt": (("IU/L", 1.0), ("ukat/L", 0.01667)),
-    "ast": (("IU/L", 1.0), ("ukat/L", 0.01667)),
-    "vitamin_d": (("ug/L", 1.0),),
-}
+_EXTRA_UNITS: dict[str, tuple[tuple[str, float], ...]] = _CATALOGUE.units
 
 # HbA1c: NGSP percent <-> IFCC mmol/mol is affine, not a factor.
 _HBA1C_OFFSET = 2.15
 _HBA1C_SLOPE = 10.929
 
 # Default ranges for markers whose range depends on the method. method -> (low, high, source).
-_METHOD_RANGES: dict[str, dict[str, tuple[float | None, float | None, str]]] = {
-    "testosterone_free": {
-        "measured": (35.0, 155.0, "Quest free testosterone by dialysis, adult male range"),
-        "direct": (6.8, 21.5, "Labcorp free testosterone (direct), adult male range"),
-        "calculated": (
-            70.7, 226.4,
-            "Vermeulen calculated free T in healthy men 20-45 (Ho et al. 2006: "
-            "0.245-0.785 nmol/L)",
-        ),
-    },
-    "estradiol": {
-        "sensitive": (8.0, 35.0, "Labcorp estradiol by LC/MS, adult male range"),
-    },
-}
+_METHOD_RANGES: dict[str, dict[str, tuple[float | None, float | None, str]]] = \
+    _CATALOGUE.method_ranges
 
 
 def _conversions(analyte: Analyte) -> dict[str, float]:
@@ -606,6 +190,17 @@ def _conversions(analyte: Analyte) -> dict[str, float]:
         table.setdefault(normalise_unit(unit), factor)
     return table
 
+
+def _unknown_units() -> list[str]:
+    """Units the catalogue file names that no spelling above knows (each would never match)."""
+    return [f"{a.key}: {unit!r}" for a in _ANALYTES
+            for unit in (a.unit, a.si_unit, *(u for u, _ in _EXTRA_UNITS.get(a.key, ())))
+            if not is_known_unit(unit)]
+
+
+if _unknown_units():
+    raise CatalogueError("hpgjournal/resources/catalogue/analytes.toml names units this "
+                         f"version cannot read: {', '.join(_unknown_units())}")
 
 _CONVERSIONS: dict[str, dict[str, float]] = {a.key: _conversions(a) for a in _ANALYTES}
 
@@ -839,9 +434,7 @@ def _build_loinc_index() -> dict[str, tuple[str, str]]:
         for code in (analyte.loinc, *analyte.alt_loinc):
             if code:
                 index[code] = (analyte.key, "")
-    # Codes defined as "by calculation" say which method was used.
-    index["103227-5"] = ("testosterone_free", "calculated")
-    index["96559-0"] = ("testosterone_free", "calculated")
+    index.update(_CATALOGUE.loinc_methods)  # codes defined "by calculation" name the method
     return index
 
 
@@ -868,16 +461,7 @@ def _method_from(analyte_key: str, tokens: Iterable[str]) -> str | None:
 # marker is stored by mass, IFCC mmol/mol): a value printed under such a code without a unit
 # is in this unit. A printed unit always wins over the code (eMERGE codes HDL in moles and
 # prints mg/dL): the number and its unit travel together.
-_LOINC_UNITS: dict[str, tuple[str, str]] = {
-    "14913-8": ("testosterone_total", "nmol/L"), "14914-6": ("testosterone_free", "pmol/L"),
-    "14715-7": ("estradiol", "pmol/L"), "14920-3": ("free_t4", "pmol/L"),
-    "14675-3": ("cortisol", "nmol/L"), "14890-8": ("progesterone", "nmol/L"),
-    "14647-2": ("cholesterol_total", "mmol/L"), "14646-4": ("hdl", "mmol/L"),
-    "14927-8": ("triglycerides", "mmol/L"), "14682-9": ("creatinine", "umol/L"),
-    "14749-6": ("glucose", "mmol/L"), "14771-0": ("glucose", "mmol/L"),
-    "15074-8": ("glucose_blood", "mmol/L"), "14743-9": ("glucose_blood", "mmol/L"),
-    "59261-8": ("hba1c", "mmol/mol"),
-}
+_LOINC_UNITS: dict[str, tuple[str, str]] = _CATALOGUE.loinc_units
 
 
 def loinc_unit(code: str, key: str) -> str:
