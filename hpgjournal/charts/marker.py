@@ -30,13 +30,12 @@ from hpgjournal.charts.layout import Row, StackLayout, text_width_in
 from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain import analytes
 from hpgjournal.domain.assessment import TherapyTimes, anchor_for, assess, pushes_against
-from hpgjournal.domain.display import method_label, value_in
+from hpgjournal.domain.display import marker_name, method_label, value_in
 from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
     DERIVED_MARKERS,
     Knowledge,
     marker_decimals,
-    marker_name,
     marker_short,
     marker_to_system,
     marker_unit,

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from hpgjournal.domain import analytes
-from hpgjournal.domain.display import value_in
+from hpgjournal.domain.display import marker_name, value_in
 from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
     DAYS_PER_MONTH,
@@ -57,7 +57,6 @@ from hpgjournal.domain.knowledge import (
     ExpectedResponse,
     Knowledge,
     marker_decimals,
-    marker_name,
     marker_short,
     marker_to_system,
     marker_unit,

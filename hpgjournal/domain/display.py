@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.kinds import KINDS
+from hpgjournal.domain.knowledge.markers import DERIVED_MARKERS  # the derived series: T/E2, cFT
 from hpgjournal.domain.records import LabResult
 from hpgjournal.domain.values import format_number
 
@@ -73,8 +74,6 @@ def marker_name(key: str) -> str:
         return analytes.get_analyte(key).name
     except KeyError:
         pass
-    from hpgjournal.domain.knowledge import DERIVED_MARKERS  # the derived series: T/E2, cFT
-
     derived = DERIVED_MARKERS.get(key)
     return derived.name if derived else key
 
