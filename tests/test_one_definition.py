@@ -16,7 +16,8 @@ ONCE = ("same_draw_pairs", "draw_day", "censored_ratio", "t_e2_of", "t_e2_series
         "testicular_volume_series", "is_testosterone_dose", "unit_like", "_unit_like",
         "flag_code", "load_chart_data", "assess_journal", "review", "default_knowledge",
         "save_figure", "dose_table", "_last_testosterone", "phase_lanes", "layout_lanes",
-        "assign_lanes")
+        "assign_lanes", "marker_name", "marker_short", "interval_days", "next_site", "day_before",
+        "worked_out_total", "phases_to_start")
 
 
 @cache
