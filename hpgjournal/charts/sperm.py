@@ -27,9 +27,10 @@ from hpgjournal.charts.layout import Row, StackLayout
 from hpgjournal.charts.marker import DEFAULT_SIZE, layout_lanes
 from hpgjournal.charts.result import ChartResult, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain.assessment import assess
-from hpgjournal.domain.knowledge import DAYS_PER_MONTH, Knowledge, marker_unit
+from hpgjournal.domain.knowledge import DAYS_PER_MONTH, Knowledge, RecoveryCurve, marker_unit
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.plausible import left_out_note
+from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.timestamps import to_datetime
 from hpgjournal.domain.values import format_number
 
@@ -101,14 +102,7 @@ def build_sperm_recovery_chart(data: ChartData, *, units: str = "us",
     ax_values.set_title("Sperm concentration after stopping testosterone", loc="left",
                         fontsize=style.TITLE_SIZE, pad=3, y=1.0)
     if anchor_found is None:
-        result.notes.append("No testosterone dose or TRT phase is in the journal, so there is no "
-                            "day to count the recovery from.")
-        for ax in axes:
-            ax.set_axis_off()
-        ax_values.text(0.5, 0.5, "No testosterone dose or TRT phase in the journal:\n"
-                       "the recovery curve counts from the first missed dose.",
-                       transform=ax_values.transAxes, ha="center", va="center",
-                       fontsize=style.FONT_SIZE + 1, color="#555555")
+        _no_anchor(result, list(axes))
         return result
     anchor, anchor_how = anchor_found
     months = np.array([_months(r.taken_at, anchor) for r in results])
@@ -118,96 +112,12 @@ def build_sperm_recovery_chart(data: ChartData, *, units: str = "us",
     start_month = min(-1.0, float(months.min()) - 0.5 if len(months) else 0.0)
     result.x_range = (start_month, end_month)
 
-    # ---- the user's values ------------------------------------------------------------------
-    ax = ax_values
-    ax.set_yscale("log")
-    floor = 0.05
-    shown = np.maximum(values, floor)
-    colour = style.SERIES_COLOURS[0]
-    ax.axhline(curve.threshold, color=style.phase_colour("recovery"), linewidth=1.2, linestyle="--")
-    lab_low = next((r.ref_low for r in reversed(results) if r.ref_low is not None), None)
-    handles = [Line2D([], [], color=colour, marker="o", label="Your results"),
-               Line2D([], [], color=style.phase_colour("recovery"), linestyle="--",
-                      label=f"{format_number(curve.threshold, 0)} {unit}: the study's recovery mark")]
-    if lab_low is not None:
-        ax.axhline(lab_low, color=style.REFERENCE_FACE, linewidth=1.0, linestyle=":")
-        handles.append(Line2D([], [], color=style.REFERENCE_FACE, linestyle=":",
-                              label=f"Lab's lower limit ({format_number(lab_low, 0)})"))
-    if len(results):
-        ax.plot(months, shown, color=colour, linewidth=1.1, alpha=0.55, zorder=3)
-        exact = np.array([not r.comparator for r in results], dtype=bool)
-        below = np.array([r.comparator.startswith("<") for r in results], dtype=bool)
-        ax.plot(months[exact], shown[exact], "o", color=colour, markersize=5, zorder=5)
-        if below.any():
-            ax.plot(months[below], shown[below], "o", markerfacecolor="white",
-                    markeredgecolor=colour, markeredgewidth=1.3, markersize=6, zorder=6)
-            ax.plot(months[below], shown[below], linestyle="none", color=colour,
-                    marker=MarkerStyle(style.censored_arrow("down"), fillstyle="none"),
-                    markersize=20, markeredgecolor=colour, markeredgewidth=1.2, zorder=6)
-            handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
-                                  markeredgecolor="#333333", label="Beyond the test's limit"))
-    top = max(100.0, float(shown.max()) * 2 if len(shown) else 0.0)
-    ax.set_ylim(floor * 0.4, top)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0 if v >= 1 else 1)))
-    ax.set_ylabel(unit, fontsize=style.FONT_SIZE)
-    ax.tick_params(labelsize=style.FONT_SIZE)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    for r, x, y in zip(results, months, shown, strict=True):
-        result.points.append(PointInfo(
-            marker=KEY, method=r.method, series="Sperm concentration", result_id=r.id,
-            taken_at=r.taken_at, x=float(x), y=float(y),
-            value_text=r.comparator + format_number(r.value or 0.0, 1), unit=unit,
-            censored=bool(r.comparator), derived=False, lab=r.lab,
-            note=f"{x:.1f} months after {anchor_how}",
-            phases=tuple(PhaseDay(p.id, p.kind, phase_label(p.kind),
-                                  (to_datetime(r.taken_at).date()
-                                   - date.fromisoformat(p.start_date)).days)
-                         for p in data.phases
-                         if p.start_date <= r.taken_at[:10] <= (p.end_date or "9999")),
-        ))
-
-    # ---- the published curve ----------------------------------------------------------------
-    ax = ax_curve
-    points = curve.points
-    px = np.array([p.month for p in points])
-    py = np.array([p.share for p in points])
-    curve_colour = style.phase_colour("recovery")
-    # a step: between two published figures the share is the last one reached, nothing drawn
-    # between them as if it had been measured
-    ax.plot(px, py, color=curve_colour, linewidth=1.6, zorder=3, drawstyle="steps-post")
-    with_ci = [p for p in points if p.ci_low is not None and p.ci_high is not None]
-    if with_ci:
-        ax.errorbar([p.month for p in with_ci], [p.share for p in with_ci],
-                    yerr=[[p.share - (p.ci_low or 0) for p in with_ci],
-                          [(p.ci_high or 0) - p.share for p in with_ci]],
-                    fmt="o", color=curve_colour, markersize=4, capsize=3, linewidth=1, zorder=4)
-    if curve.median_months:
-        ax.plot([curve.median_months], [50], "D", color=curve_colour, markersize=4, zorder=4)
-        ax.annotate(f"median {format_number(curve.median_months, 1)} months",
-                    (curve.median_months, 50), xytext=(8, -3), textcoords="offset points",
-                    fontsize=style.FONT_SIZE - 0.5, color="#333333")
-    for x in months:
-        if x >= 0:
-            reached = curve.published_by(float(x) * DAYS_PER_MONTH)
-            share = reached.share if reached else 0.0
-            ax.plot([x, x], [0, share], color=colour, linewidth=0.8, linestyle=":", zorder=2)
-            ax.plot([x], [share], "o", markerfacecolor="white", markeredgecolor=colour,
-                    markersize=5, zorder=5)
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("% of men", fontsize=style.FONT_SIZE)
-    ax.set_title(f"Men back to {format_number(curve.threshold, 0)} {unit} by month "
-                 f"({knowledge.short_names(curve.sources)}; contraceptive-trial volunteers, "
-                 "likely faster than after long TRT)", loc="left", fontsize=style.FONT_SIZE + 0.5,
-                 pad=3, y=1.0)
-    ax.tick_params(labelsize=style.FONT_SIZE)
-    ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    handles = _draw_values(ax_values, result, results, months, values, curve, unit)
+    result.points.extend(_points(results, months, np.maximum(values, _FLOOR), unit, anchor_how,
+                                 data.phases))
+    _draw_curve(ax_curve, curve, months, unit, knowledge)
     for target in (ax_values, ax_curve):
         target.axvline(0, color=style.BOUNDARY_COLOUR, linewidth=0.8, linestyle="--")
-
-    # ---- lanes and axis ---------------------------------------------------------------------
     if n_lanes and result.lane_axes is not None:
         _draw_lanes(result.lane_axes, result, data.phases, lanes, n_lanes, anchor, last_day)
     bottom = axes[-1]
@@ -226,7 +136,123 @@ def build_sperm_recovery_chart(data: ChartData, *, units: str = "us",
     return result
 
 
-def _draw_lanes(ax: Axes, result: ChartResult, phases: Sequence, lanes: dict[int, int],
+_FLOOR = 0.05  # the lowest concentration drawn on the log axis (a zero is drawn there)
+
+
+def _no_anchor(result: ChartResult, axes: Sequence[Axes]) -> None:
+    """No day to count from: empty axes that say why."""
+    result.notes.append("No testosterone dose or TRT phase is in the journal, so there is no "
+                        "day to count the recovery from.")
+    for ax in axes:
+        ax.set_axis_off()
+    axes[0].text(0.5, 0.5, "No testosterone dose or TRT phase in the journal:\n"
+                 "the recovery curve counts from the first missed dose.",
+                 transform=axes[0].transAxes, ha="center", va="center",
+                 fontsize=style.FONT_SIZE + 1, color="#555555")
+
+
+def _plain(ax: Axes, *sides: str) -> None:
+    """Small tick labels and no frame on ``sides``."""
+    ax.tick_params(labelsize=style.FONT_SIZE)
+    for side in sides:
+        ax.spines[side].set_visible(False)
+
+
+def _draw_values(ax: Axes, result: ChartResult, results: Sequence[LabResult],
+                 months: np.ndarray, values: np.ndarray, curve: RecoveryCurve,
+                 unit: str) -> list[Line2D]:
+    """The user's concentrations on a log axis, the study's mark and the lab's lower limit;
+    returns the legend's entries."""
+    ax.set_yscale("log")
+    shown = np.maximum(values, _FLOOR)
+    colour = style.SERIES_COLOURS[0]
+    ax.axhline(curve.threshold, color=style.phase_colour("recovery"), linewidth=1.2,
+               linestyle="--")
+    lab_low = next((r.ref_low for r in reversed(results) if r.ref_low is not None), None)
+    handles = [Line2D([], [], color=colour, marker="o", label="Your results"),
+               Line2D([], [], color=style.phase_colour("recovery"), linestyle="--",
+                      label=f"{format_number(curve.threshold, 0)} {unit}: the study's "
+                            "recovery mark")]
+    if lab_low is not None:
+        ax.axhline(lab_low, color=style.REFERENCE_FACE, linewidth=1.0, linestyle=":")
+        handles.append(Line2D([], [], color=style.REFERENCE_FACE, linestyle=":",
+                              label=f"Lab's lower limit ({format_number(lab_low, 0)})"))
+    if len(results):
+        ax.plot(months, shown, color=colour, linewidth=1.1, alpha=0.55, zorder=3)
+        exact = np.array([not r.comparator for r in results], dtype=bool)
+        below = np.array([r.comparator.startswith("<") for r in results], dtype=bool)
+        ax.plot(months[exact], shown[exact], "o", color=colour, markersize=5, zorder=5)
+        if below.any():
+            ax.plot(months[below], shown[below], "o", markerfacecolor="white",
+                    markeredgecolor=colour, markeredgewidth=1.3, markersize=6, zorder=6)
+            ax.plot(months[below], shown[below], linestyle="none", color=colour,
+                    marker=MarkerStyle(style.censored_arrow("down"), fillstyle="none"),
+                    markersize=20, markeredgecolor=colour, markeredgewidth=1.2, zorder=6)
+            handles.append(Line2D([], [], linestyle="none", marker="o", markerfacecolor="white",
+                                  markeredgecolor="#333333", label="Beyond the test's limit"))
+    top = max(100.0, float(shown.max()) * 2 if len(shown) else 0.0)
+    ax.set_ylim(_FLOOR * 0.4, top)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0 if v >= 1 else 1)))
+    ax.set_ylabel(unit, fontsize=style.FONT_SIZE)
+    _plain(ax, "top", "right")
+    return handles
+
+
+def _points(results: Sequence[LabResult], months: np.ndarray, shown: np.ndarray, unit: str,
+            anchor_how: str, phases: Sequence[Phase]) -> list[PointInfo]:
+    """What hovering over each of the user's samples tells."""
+    return [PointInfo(
+        marker=KEY, method=r.method, series="Sperm concentration", result_id=r.id,
+        taken_at=r.taken_at, x=float(x), y=float(y),
+        value_text=r.comparator + format_number(r.value or 0.0, 1), unit=unit,
+        censored=bool(r.comparator), derived=False, lab=r.lab,
+        note=f"{x:.1f} months after {anchor_how}",
+        phases=tuple(PhaseDay(p.id, p.kind, phase_label(p.kind),
+                              (to_datetime(r.taken_at).date()
+                               - date.fromisoformat(p.start_date)).days)
+                     for p in phases if p.start_date <= r.taken_at[:10] <= (p.end_date or "9999")),
+    ) for r, x, y in zip(results, months, shown, strict=True)]
+
+
+def _draw_curve(ax: Axes, curve: RecoveryCurve, months: np.ndarray, unit: str,
+                knowledge: Knowledge) -> None:
+    """The published share of men recovered by month, with its confidence intervals and the
+    user's samples tied to it at their month."""
+    points = curve.points
+    curve_colour = style.phase_colour("recovery")
+    # a step: between two published figures the share is the last one reached, nothing drawn
+    # between them as if it had been measured
+    ax.plot(np.array([p.month for p in points]), np.array([p.share for p in points]),
+            color=curve_colour, linewidth=1.6, zorder=3, drawstyle="steps-post")
+    with_ci = [p for p in points if p.ci_low is not None and p.ci_high is not None]
+    if with_ci:
+        ax.errorbar([p.month for p in with_ci], [p.share for p in with_ci],
+                    yerr=[[p.share - (p.ci_low or 0) for p in with_ci],
+                          [(p.ci_high or 0) - p.share for p in with_ci]],
+                    fmt="o", color=curve_colour, markersize=4, capsize=3, linewidth=1, zorder=4)
+    if curve.median_months:
+        ax.plot([curve.median_months], [50], "D", color=curve_colour, markersize=4, zorder=4)
+        ax.annotate(f"median {format_number(curve.median_months, 1)} months",
+                    (curve.median_months, 50), xytext=(8, -3), textcoords="offset points",
+                    fontsize=style.FONT_SIZE - 0.5, color="#333333")
+    colour = style.SERIES_COLOURS[0]
+    for x in months[months >= 0]:
+        reached = curve.published_by(float(x) * DAYS_PER_MONTH)
+        share = reached.share if reached else 0.0
+        ax.plot([x, x], [0, share], color=colour, linewidth=0.8, linestyle=":", zorder=2)
+        ax.plot([x], [share], "o", markerfacecolor="white", markeredgecolor=colour,
+                markersize=5, zorder=5)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of men", fontsize=style.FONT_SIZE)
+    ax.set_title(f"Men back to {format_number(curve.threshold, 0)} {unit} by month "
+                 f"({knowledge.short_names(curve.sources)}; contraceptive-trial volunteers, "
+                 "likely faster than after long TRT)", loc="left", fontsize=style.FONT_SIZE + 0.5,
+                 pad=3, y=1.0)
+    ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+    _plain(ax, "top", "right")
+
+
+def _draw_lanes(ax: Axes, result: ChartResult, phases: Sequence[Phase], lanes: dict[int, int],
                 n_lanes: int, anchor: datetime, last_day: date) -> None:
     for i, phase in enumerate(phases):
         start = date.fromisoformat(phase.start_date)
@@ -246,7 +272,5 @@ def _draw_lanes(ax: Axes, result: ChartResult, phases: Sequence, lanes: dict[int
                                             end, lanes[i], x0, x1, colour, phase.note, rect))
     ax.set_ylim(n_lanes - 0.5, -0.5)
     ax.set_yticks([])
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
     ax.set_ylabel("Phases", fontsize=style.FONT_SIZE, rotation=0, ha="right", va="center")
-    ax.tick_params(labelsize=style.FONT_SIZE)
+    _plain(ax, "top", "right", "left")
