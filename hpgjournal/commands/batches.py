@@ -52,7 +52,8 @@ class _BatchStep(Command):
         return Change.of(self._kinds(), self.records)
 
     def _kinds(self) -> set[type]:
-        return {Batch, *(type(r) for r in self.records)} | ({Dose} if self.linked else set())
+        kinds: set[type] = {Batch, *(type(r) for r in self.records)}
+        return kinds | ({Dose} if self.linked else set())
 
 
 class ImportBatch(_BatchStep):

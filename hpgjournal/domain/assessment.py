@@ -47,6 +47,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.display import marker_name, value_in
@@ -54,6 +55,7 @@ from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
     DAYS_PER_MONTH,
     VERDICTS,
+    CurvePoint,
     ExpectedResponse,
     Knowledge,
     marker_decimals,
@@ -188,6 +190,43 @@ class Assessment:
     def origin_key(self) -> str:
         """documents, literature, both or assumption (``assess --json``)."""
         return origin_key(self.origin)
+
+
+class _Base(TypedDict):
+    """The fields of an :class:`Assessment` known before anything is compared."""
+
+    phase_id: int | None
+    phase_kind: str
+    analyte: str
+    direction: str
+    origin: str
+    tag: str
+    source_ids: tuple[str, ...]
+    phase_start: str
+    expectation: str
+
+
+class _Numbers(TypedDict, total=False):
+    """The numbers of an :class:`Assessment`, filled in as the comparison goes."""
+
+    observed_value: float | None
+    observed_comparator: str
+    observed_taken_at: str
+    observed_result_id: int | None
+    days_into_phase: float | None
+    days_from_anchor: float | None
+    confounders: tuple[str, ...]
+    compared: tuple[tuple[str, float | None, str], ...]
+    reference_value: float | None
+    reference_comparator: str
+    reference_taken_at: str
+    change_percent: float | None
+    change_at_least: float | None
+    change_at_most: float | None
+    expected_low: float | None
+    expected_high: float | None
+    share_recovered: float | None
+    cautions: tuple[str, ...]
 
 
 def interval(result: LabResult) -> tuple[float, float]:
@@ -501,10 +540,10 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
         lows = [r for r in inside if r.taken_at < obs.taken_at and r.value is not None
                 and o_lo > interval(r)[1] * (1 + up)]
         if lows:
-            low = min(lows, key=lambda r: interval(r)[1])
-            return "in_expected_direction", "", (f"it climbed from its low of {low.comparator}"
-                                                 f"{_number(key, low.value or 0, 'us')} on "
-                                                 f"{low.taken_at[:10]}")
+            lowest = min(lows, key=lambda r: interval(r)[1])
+            return "in_expected_direction", "", (f"it climbed from its low of {lowest.comparator}"
+                                                 f"{_number(key, lowest.value or 0, 'us')} on "
+                                                 f"{lowest.taken_at[:10]}")
         if change.kind == "fall":
             return "in_expected_direction", "", "the low point comes first"
         if change.kind == "rise":
@@ -664,10 +703,11 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
                 knowledge: Knowledge, phases: Sequence[Phase], times: TherapyTimes, system: str,
                 until: date | None) -> Assessment:
     key = response.analyte
-    base = {"phase_id": phase.id, "phase_kind": phase.kind, "analyte": key,
-            "direction": response.direction, "origin": response.origin, "tag": response.tag,
-            "source_ids": response.sources, "phase_start": phase.start_date,
-            "expectation": expectation_words(response, knowledge, system)}
+    base: _Base = {
+        "phase_id": phase.id, "phase_kind": phase.kind, "analyte": key,
+        "direction": response.direction, "origin": response.origin, "tag": response.tag,
+        "source_ids": response.sources, "phase_start": phase.start_date,
+        "expectation": expectation_words(response, knowledge, system)}
     label = _label(key)
     phrase = PHASE_PHRASES.get(phase.kind, phase.kind)
     method, ref, inside = _pick_series(phase, results, until)
@@ -694,10 +734,11 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     days_in = (obs_time - start).total_seconds() / 86400
     since_anchor = (obs_time - anchor).total_seconds() / 86400
     compared = tuple((r.taken_at, r.value, r.comparator) for r in (ref, obs) if r is not None)
-    numbers = {"observed_value": obs.value, "observed_comparator": obs.comparator,
-               "observed_taken_at": obs.taken_at, "observed_result_id": obs.id,
-               "days_into_phase": days_in, "days_from_anchor": since_anchor,
-               "confounders": confounders, "compared": compared}
+    numbers: _Numbers = {
+        "observed_value": obs.value, "observed_comparator": obs.comparator,
+        "observed_taken_at": obs.taken_at, "observed_result_id": obs.id,
+        "days_into_phase": days_in, "days_from_anchor": since_anchor,
+        "confounders": confounders, "compared": compared}
     extras = _extras(phase, response, knowledge, confounders, label, later)
 
     if response.size == "recovery_curve":
@@ -710,9 +751,9 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
                                f"{base['expectation']}", **base, **numbers)
 
     change = _change(key, ref, obs, system)
-    numbers.update(reference_value=ref.value, reference_comparator=ref.comparator,
-                   reference_taken_at=ref.taken_at, change_percent=change.percent,
-                   change_at_least=change.at_least, change_at_most=change.at_most)
+    numbers.update({"reference_value": ref.value, "reference_comparator": ref.comparator,
+                    "reference_taken_at": ref.taken_at, "change_percent": change.percent,
+                    "change_at_least": change.at_least, "change_at_most": change.at_most})
     lab_range = reference_range(obs)
     no_band = no_band_reason(response, ref.value, ref.comparator, lab_range, system)
     band = None
@@ -722,7 +763,7 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
                                   reference=ref.value, anchor=anchor,
                                   reference_range=lab_range)
         band = envelope.at((obs_time.date() - start.date()).days)  # the band on that day
-        numbers.update(expected_low=band[0], expected_high=band[1])
+        numbers.update({"expected_low": band[0], "expected_high": band[1]})
 
     remark = ""
     if confounders:
@@ -746,7 +787,9 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     limit_note = ""
     if key == "hematocrit" and phase.kind == "trt":
         verdict, limit_note = _hematocrit_levels(obs, verdict)
-    cautions = tuple(c.text for c in knowledge.phase(phase.kind).cautions_for(key, verdict))
+    phase_knowledge = knowledge.phase(phase.kind)
+    assert phase_knowledge is not None, "assess_phase only assesses phases the knowledge base has"
+    cautions = tuple(c.text for c in phase_knowledge.cautions_for(key, verdict))
     numbers["cautions"] = cautions
 
     when = _when(phase.kind, days_in)
@@ -845,8 +888,8 @@ def _extras(phase: Phase, response: ExpectedResponse, knowledge: Knowledge,
 
 
 def _assess_curve(response: ExpectedResponse, obs: LabResult, since_anchor: float,
-                  anchor_how: str, knowledge: Knowledge, system: str, base: dict,
-                  method: str, numbers: dict, extras: list[str]) -> Assessment:
+                  anchor_how: str, knowledge: Knowledge, system: str, base: _Base,
+                  method: str, numbers: _Numbers, extras: list[str]) -> Assessment:
     curve = knowledge.curve_for(response)
     key = response.analyte
     label = _label(key)
@@ -866,9 +909,9 @@ def _assess_curve(response: ExpectedResponse, obs: LabResult, since_anchor: floa
     o_lo, _ = interval(obs)
     first = next((p for p in curve.points if p.share > 0), curve.points[-1])
 
-    def by(p: object) -> str:
+    def by(p: CurvePoint | None) -> str:
         assert p is not None
-        return f"{p.share:.0f} % of men by {p.month:g} months"  # type: ignore[attr-defined]
+        return f"{p.share:.0f} % of men by {p.month:g} months"
 
     if o_lo >= curve.threshold:
         verdict = "as_expected"

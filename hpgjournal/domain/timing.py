@@ -65,6 +65,6 @@ class DoseClock:
         hours = (when - dose_time).total_seconds() / 3600
         if hours > MAX_LOOKBACK_DAYS * 24:
             return None
-        injectable = med is not None and med.route in ("im", "subq") and med.interval_days
-        position = position_in_interval(hours, med.interval_days) if injectable else ""
+        interval = med.interval_days if med is not None and med.route in ("im", "subq") else None
+        position = position_in_interval(hours, interval) if interval else ""
         return DoseTiming(hours, dose.drug, position)

@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,7 +156,7 @@ def _outcome(result: CommitResult | None, args: argparse.Namespace,
 def _error_fields(error: UserError) -> dict[str, Any]:
     """``error``: the one-line message; ``file``: the file it is about (None: no one file)."""
     path = getattr(error, "path", None)
-    paths = getattr(error, "paths", ())
+    paths: Sequence[Any] = getattr(error, "paths", ())
     if path is None and len(paths) == 1:
         path = paths[0]
     return {"error": str(error), "file": None if path is None else str(path)}

@@ -178,7 +178,7 @@ def _insert_records(journal: Journal, records: list[PlannedRecord],
 
     A dose whose medication is already in the journal points to that medication.
     """
-    medication_ids: dict[int, int] = {}
+    medication_ids: dict[int, int | None] = {}
     known = {record_key(m): m.id for m in journal.all(Medication)}
     for other in planned:
         if other.table == "medications" and other.record is not None and \

@@ -93,6 +93,7 @@ def resolve_name(marker: str, method: str = "", loinc: str = "") -> Resolved:
     full = " ".join(marker.split())
     bare, name_unit = split_name_unit(full)
     method = " ".join(method.split())
+    hit: tuple[analytes.Analyte, str] | None
     if not bare:
         if loinc and (hit := find_analyte(loinc.strip())) is not None:
             return Resolved(hit[0].key, hit[1], name_unit, "")
@@ -100,7 +101,6 @@ def resolve_name(marker: str, method: str = "", loinc: str = "") -> Resolved:
     if bare.startswith(CUSTOM_PREFIX) and len(bare) > len(CUSTOM_PREFIX):
         return Resolved(bare, "", name_unit, "")
     note = ""
-    hit: tuple[analytes.Analyte, str] | None
     if bare in CATALOGUE:
         hit = (CATALOGUE[bare], method if method in CATALOGUE[bare].methods else "")
         if method and not hit[1]:
@@ -356,7 +356,7 @@ class Normaliser:
             low, high = self._range(key, unit_text or stored_unit, ref_text)
         lab = lab.strip() or self.lab
         note = "; ".join(notes)
-        template = {
+        template: dict[str, object] = {
             "id": None, "taken_at": "", "analyte": key, "value": None, "unit": stored_unit,
             "reported_value": "", "reported_unit": unit, "method": resolved.method,
             "comparator": "", "ref_low": low, "ref_high": high, "ref_text": ref_text, "flag": "",
@@ -371,7 +371,7 @@ class Normaliser:
         made = self.prepare(candidate.date, candidate.time, candidate.value,
                             context_cells(candidate))
         if made.__class__ is tuple:
-            context, stamp, text, _number = made  # type: ignore[misc]
+            context, stamp, text, _number = made
             return context.result(stamp, text)
         return made  # type: ignore[return-value]
 

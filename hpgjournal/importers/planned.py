@@ -21,7 +21,7 @@ from datetime import date
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from hpgjournal.domain.plausible import (
     EARLIEST_DATE,
@@ -99,13 +99,14 @@ class PlannedRow(tuple):
 
 
 def _planned_row(items: tuple[object, ...]) -> PlannedRow:
-    return _row(PlannedRow, items)  # type: ignore[no-any-return]
+    return _row(PlannedRow, items)
 
 
 def _result_of(made: Any, stamp: str | None, text: str | None) -> LabResult | None:
     if made.__class__ is Context:
-        return made.result(stamp, text)  # type: ignore[no-any-return]
-    return made  # type: ignore[no-any-return]
+        assert stamp is not None and text is not None, "a plain result keeps its stamp and text"
+        return made.result(stamp, text)
+    return made
 
 
 class PlannedRows(Sequence[PlannedRow]):
@@ -169,7 +170,7 @@ class PlannedRows(Sequence[PlannedRow]):
             yield self._view(index)
 
     def _view(self, i: int) -> PlannedRow:
-        return _row(PlannedRow, (  # type: ignore[no-any-return]
+        return _row(PlannedRow, (
             self._files[self._file[i]], self._line[i], _NAMES[self._status[i]], self._made[i],
             self._reason[i], self._raw[i], self._stamp[i], self._text[i],
             self._warnings.get(i, "")))
@@ -192,7 +193,7 @@ class PlannedRows(Sequence[PlannedRow]):
         """The fields of row ``index``'s result (``vars(rows[index].result)``), made cheaply."""
         made = self._made[index]
         if made.__class__ is Context:
-            return made.fields(self._stamp[index], self._text[index])  # type: ignore[no-any-return]
+            return made.fields(self._stamp[index], self._text[index])
         if made is None:
             raise ValueError(f"row {index} has no result: {self._reason[index]}")
         return vars(made)
@@ -201,7 +202,7 @@ class PlannedRows(Sequence[PlannedRow]):
         """The duplicate key of row ``index``'s result (:func:`result_key`), made cheaply."""
         made = self._made[index]
         if made.__class__ is Context:
-            return made.duplicate_key(self._stamp[index], self._text[index])  # type: ignore[no-any-return]
+            return made.duplicate_key(self._stamp[index], self._text[index])
         if made is None:
             raise ValueError(f"row {index} has no result: {self._reason[index]}")
         return result_key(made)
@@ -340,6 +341,8 @@ class PlannedRows(Sequence[PlannedRow]):
         note, maybe, bitmap, mask = seen.hashes.append, seen.maybe.append, seen.bitmap, seen.mask
         today = date.today()
         last_day, spans, warnings = latest_date(today), PLAUSIBLE_SPANS, self._warnings
+        value: float | None
+        key: tuple[object, ...]
         for index in range(start, end):
             if not (index - start + 1) % every:
                 tick(every)
@@ -361,13 +364,16 @@ class PlannedRows(Sequence[PlannedRow]):
             if made.__class__ is tuple:  # a plain number: its context, stamp and text
                 context, stamp, text, number = made
                 analyte, value, day = context.key, number, stamp[:10]
-            else:
-                analyte, value, day = made.analyte, made.value, made.taken_at[:10]
+            else:  # a LabResult (mypy narrows only the tuple side of a ``__class__`` test, and
+                # isinstance would cost this once-a-row loop more)
+                result = cast(LabResult, made)
+                analyte, value, day = result.analyte, result.value, result.taken_at[:10]
             # judge_result's common case decided inline (a plausible number on a possible day)
             span = spans.get(analyte)
             if span is None or value is None or not span[0] <= value <= span[1] or \
                     not EARLIEST_DATE <= day <= last_day:
-                result = made if made.__class__ is not tuple else context.result(stamp, text)
+                if made.__class__ is tuple:
+                    result = context.result(stamp, text)
                 verdict = judge_result(result, today=today)
                 if value is None and not verdict.refused:  # text: a catalogue marker needs digits
                     verdict = judge_text(analyte, result.reported_value)
@@ -383,11 +389,11 @@ class PlannedRows(Sequence[PlannedRow]):
                 key = (stamp, context.key, context.method, "", round(number, 6))
                 made_at[index], stamp_at[index], text_at[index] = context, stamp, text
             else:
-                made_at[index] = made
+                made_at[index] = result
                 stamp_at[index] = text_at[index] = None
-                value = made.value  # result_key(result), inlined for the common case
-                key = (made.taken_at, made.analyte, made.method, made.comparator,
-                       round(value, 6)) if value is not None else result_key(made)
+                value = result.value  # result_key(result), inlined for the common case
+                key = (result.taken_at, result.analyte, result.method, result.comparator,
+                       round(value, 6)) if value is not None else result_key(result)
             if key in existing:
                 status[index] = _DUPLICATE
                 reason_at[index] = "already in the journal"

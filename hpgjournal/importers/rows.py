@@ -43,7 +43,7 @@ class Candidate:
 def cells_by_name(raw: dict[str, str] | tuple[Any, ...]) -> dict[str, str]:
     """A row's cells by column name, from a dict or from ``(column names, *cells)``."""
     if raw.__class__ is tuple:
-        return dict(zip(raw[0], raw[1:], strict=False))  # type: ignore[index]
+        return dict(zip(raw[0], raw[1:], strict=False))
     return raw  # type: ignore[return-value]
 
 

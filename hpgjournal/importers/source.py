@@ -75,7 +75,7 @@ def _human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
 
 
-def _refuse_non_text(path: Path, head: bytes) -> None:
+def _refuse_non_text(path: Path, head: bytes | bytearray) -> None:
     """Raise a clear error when the first bytes show a known binary kind of file."""
     name = path.name
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -111,7 +111,7 @@ def _refuse_non_text(path: Path, head: bytes) -> None:
             raise BinaryFileError(path, f"{name} is {what}, not a CSV file: {fix}")
 
 
-def _looks_utf16(head: bytes) -> str | None:
+def _looks_utf16(head: bytes | bytearray) -> str | None:
     """``utf-16-le``/``-be`` for BOM-less UTF-16 text (every other byte zero), else None."""
     sample = head[:4096]
     if len(sample) < 8:
@@ -124,7 +124,8 @@ def _looks_utf16(head: bytes) -> str | None:
     return None
 
 
-def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, str]:
+def decode(path: Path, data: bytes | bytearray, encoding: str | None = None
+           ) -> tuple[str, str]:
     """Decode ``data`` by the chain described above; return ``(text, encoding used)``.
 
     ``encoding`` names the user's choice; it must decode the whole file without errors.

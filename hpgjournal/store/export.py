@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 LAB_COLUMNS = ("taken_at", "analyte", "method", "loinc", "value", "comparator", "unit",
                "reported_value", "reported_unit", "ref_low", "ref_high", "flag", "lab", "source",
                "note")
-TABLES: dict[str, type] = {k.export_name: k.record for k in KINDS}
+TABLES: dict[str, type[Any]] = {k.export_name: k.record for k in KINDS}
 EXPORT_NAMES = (*TABLES, "all")
 FORMAT_NAME = "hpgjournal-export"
 FORMAT_VERSION = 1

@@ -57,7 +57,8 @@ _RECORD_TABLES: dict[type, str] = {k.record: k.table for k in KINDS}
 _ORDER = {k.table: ", ".join(k.order) for k in KINDS}
 # ``hpgjournal check`` lists the counts in this order (questionnaires came last, in version 3)
 _COUNTED = tuple(sorted(KINDS, key=lambda k: k.record is Questionnaire))
-_BATCHED = tuple(k.record for k in KINDS if k.batched)  # lab results first, regimens before doses
+# lab results first, regimens before doses
+_BATCHED: tuple[type[Any], ...] = tuple(k.record for k in KINDS if k.batched)
 
 _RUNNING_ON = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)"  # a phase, a regimen
 _CLEARED_TABLES = (*_ORDER, "profile")  # every record, then what the profile holds
@@ -557,7 +558,7 @@ class Journal:
         """
         rows = self.conn.execute(
             "SELECT taken_at, drug, medication_id, amount, unit FROM doses ORDER BY taken_at, id")
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [tuple(r) for r in rows]
 
     def latest_results(self, analyte: str, n: int = 2, method: str | None = None
                        ) -> list[LabResult]:
@@ -730,7 +731,7 @@ class Journal:
         Every row passes the same guard as :meth:`add` first: an impossible value or date
         raises :class:`RecordRefused` with the reason, and none of the rows is written.
         """
-        values = []
+        values: list[tuple[object, ...]] = []
         append = values.append
         check = _bulk_refusal(date.today())
         for number, row in enumerate(rows):

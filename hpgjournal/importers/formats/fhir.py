@@ -306,7 +306,7 @@ class ObservationReader:
                 self.report_dates.setdefault(key, date)
 
     def date_from_report(self, resource: dict[str, Any], full_url: str = "") -> str:
-        keys = []
+        keys: list[str] = []
         if full_url:
             keys += _reference_keys(full_url)
         if _text(resource.get("id")):
@@ -356,7 +356,9 @@ class ObservationReader:
         range_text, range_note = _range(ranged, units)
         raw["range"] = range_text
         flag = _flag(part) or (_flag(resource) if part is not resource else "")
-        method = part.get("method") if isinstance(part.get("method"), dict) else {}
+        method = part.get("method")
+        if not isinstance(method, dict):
+            method = {}
         notes = _notes(resource) + ([range_note] if range_note else [])
         self.lab_results += 1
         return Candidate(line, raw, date, name, value, loinc=loinc, method=_text(method.get("text")),

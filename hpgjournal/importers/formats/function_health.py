@@ -61,7 +61,9 @@ class FunctionHealthFormat(Format):
             if not isinstance(record, dict):
                 yield Failed(index, {"entry": where}, "not a biomarker record")
                 continue
-            biomarker = record.get("biomarker") if isinstance(record.get("biomarker"), dict) else {}
+            biomarker = record.get("biomarker")
+            if not isinstance(biomarker, dict):
+                biomarker = {}
             name = _text(biomarker.get("name")) or _text(record.get("name"))
             results = record.get("biomarkerResults")
             if not isinstance(results, list) or not results:

@@ -169,8 +169,9 @@ class HpgjournalLabsFormat(Format):
                 continue
             if len(kept) > SHARED_TEXTS:
                 kept.clear()
-            raw = (LAB_COLUMNS, *[keep(cell, cell) for cell in cells])
-            fields = {k: unneutralise(v) for k, v in zip(LAB_COLUMNS, raw[1:], strict=True)}
+            shared = [keep(cell, cell) for cell in cells]
+            raw = (LAB_COLUMNS, *shared)
+            fields = {k: unneutralise(v) for k, v in zip(LAB_COLUMNS, shared, strict=True)}
             try:
                 yield Ready(line, raw, own_result(fields))
             except RowError as exc:

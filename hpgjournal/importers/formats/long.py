@@ -136,7 +136,8 @@ class LongFormat(Format):
             line, labels, found = header
         if self.packed:
             found.pop("unit", None)
-        used = ColumnMapping(**{f: labels[i] for f, i in found.items()}, header_line=line)
+        used = ColumnMapping(**{f: labels[i] for f, i in found.items()}, markers=(),
+                             header_line=line)
         file_date = "" if "date" in found else _preamble_date(table, line)
         reading = Reading(items=(), layout=self.label, columns=tuple(labels), header_line=line,
                           mapping=used)
@@ -168,6 +169,7 @@ class LongFormat(Format):
         kept: dict[str, str] = {}
         keep = kept.setdefault
         pending: tuple[int, str] | None = None
+        raw: dict[str, str] | tuple[Any, ...]
         last_date = file_date
         filled = 0
         for line, cells in table.rows(header_line):
@@ -206,7 +208,7 @@ class LongFormat(Format):
                     yield Ignored(line, " ".join(c for c in cells if c),
                                   "no marker and no value (a note or footnote)")
                 continue
-            raw: dict[str, str] | tuple[Any, ...] = (names, *cells)
+            raw = (names, *cells)
             if pending is not None:
                 joined = f"{pending[1]} {marker}".strip()
                 if not marker or find_analyte(joined) is not None:

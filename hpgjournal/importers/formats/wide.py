@@ -193,7 +193,7 @@ class WideFormat(Format):
     def _by_marker(self, table: Table, line: int, labels: list[str], found: dict[str, int],
                    dates: list[int]) -> Reading:
         used = ColumnMapping(**{f: labels[i] for f, i in found.items()}, layout="wide",
-                             header_line=line)
+                             markers=(), header_line=line)
         reading = Reading(items=(), layout="Wide table turned (one row per marker, one column "
                                            "per date)", columns=tuple(labels), header_line=line,
                           mapping=used)
