@@ -109,7 +109,7 @@ SQL_LEAKS_PENDING: set[str] = set()
 
 def sql_leaks(path: Path) -> list[str]:
     """What a module does that only the store may: import sqlite3, touch a ``.conn``
-    attribute, or call ``execute``/``executemany``/``executescript`` on anything."""
+    or ``._conn`` attribute, or call ``execute``/``executemany``/``executescript`` on anything."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
@@ -119,8 +119,8 @@ def sql_leaks(path: Path) -> list[str]:
                       if a.name.split(".")[0] == "sqlite3"]
         elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "sqlite3":
             found.append(f"{where}: from {node.module} import")
-        elif isinstance(node, ast.Attribute) and node.attr == "conn":
-            found.append(f"{where}: .conn")
+        elif isinstance(node, ast.Attribute) and node.attr in ("conn", "_conn"):
+            found.append(f"{where}: .{node.attr}")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                 node.func.attr in ("execute", "executemany", "executescript"):
             found.append(f"{where}: .{node.func.attr}(...)")

@@ -102,7 +102,7 @@ def _checked_copy(journal: Journal, out: Path) -> None:
     from hpgjournal.store.faults import damaged, is_damage
 
     try:
-        _copy(journal.conn, out)
+        _copy(journal._conn, out)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             raise damaged(journal.path, f"{exc}; no backup was made") from None
@@ -127,7 +127,7 @@ def _summary(path: Path) -> str | None:
 
     try:
         with Journal.open(path, readonly=True) as copy:
-            if integrity_problems(copy.conn):
+            if integrity_problems(copy._conn):
                 return None
             results = copy.count_of("lab_results")
     except (UserError, sqlite3.Error, OSError):
@@ -228,7 +228,7 @@ def restore(backup_path: Path, journal_path: Path) -> Restored:
             try:
                 with Journal.open(journal_path, create=False, locked=lock) as current:
                     before = backup(current, reason="before-restore")
-                    current.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    current._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except JournalError as exc:  # damaged, empty or newer: keep it as it is, beside
                 log.info("restore: the journal there is kept aside: %s", exc)
                 label = "newer" if isinstance(exc, JournalTooNew) else "damaged"
@@ -246,10 +246,10 @@ def restore(backup_path: Path, journal_path: Path) -> Restored:
             else:
                 kept.append(_aside(leftover, "stale"))  # changes of a journal that is gone
         with Journal.open(backup_path, readonly=True) as source:
-            _copy(source.conn, journal_path)
+            _copy(source._conn, journal_path)
             expected = source.count_of("lab_results")
         with Journal.open(journal_path, create=False, locked=lock) as restored:
-            problems = integrity_problems(restored.conn, quick=False)
+            problems = integrity_problems(restored._conn, quick=False)
             results = restored.count_of("lab_results")
         if problems or results != expected:
             raise JournalError(f"the restored journal {journal_path} does not match the backup "

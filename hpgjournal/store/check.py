@@ -35,7 +35,7 @@ class Problem:
 
 def check(journal: Journal) -> list[Problem]:
     """Every problem found; an empty list means the journal is sound."""
-    conn = journal.conn
+    conn = journal._conn
     problems: list[Problem] = []
     try:
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]

@@ -228,7 +228,7 @@ class Journal:
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: JournalLock | None) -> None:
         self.path = path
-        self.conn = conn
+        self._conn = conn
         self._lock = lock
         self._savepoints = itertools.count(1)
 
@@ -292,13 +292,13 @@ class Journal:
         from hpgjournal.store.backup import integrity_problems
         from hpgjournal.store.faults import damaged
 
-        problems = integrity_problems(self.conn)
+        problems = integrity_problems(self._conn)
         if problems:
-            self.conn.close()
+            self._conn.close()
             raise damaged(self.path, problems[0])
 
     def _prepare(self, *, migrate: bool, readonly: bool) -> None:
-        conn = self.conn
+        conn = self._conn
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -348,16 +348,16 @@ class Journal:
             if number <= version:
                 continue
             log.info("upgrading %s to version %d (%s)", self.path, number, name)
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                step_conn = self.conn
+                step_conn = self._conn
                 for statement in _split_script(step, step_conn):
                     step_conn.execute(statement)
                 step_conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
                 step_conn.execute(f"PRAGMA user_version = {number}")
                 step_conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._conn.execute("ROLLBACK")
                 raise
 
     def sibling(self) -> Journal:
@@ -373,7 +373,7 @@ class Journal:
 
     def close(self) -> None:
         try:
-            self.conn.close()
+            self._conn.close()
         finally:
             if self._lock:
                 self._lock.release()
@@ -387,7 +387,7 @@ class Journal:
 
     @property
     def version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     # ----------------------------------------------------------------- transactions
     @contextmanager
@@ -399,7 +399,7 @@ class Journal:
         damaged disk as the :class:`UserError` of :func:`~hpgjournal.store.faults.explain`;
         anything else stays as it is (a bug).
         """
-        conn = self.conn
+        conn = self._conn
         if conn.in_transaction:
             name = f"hpgjournal_{next(self._savepoints)}"
             conn.execute(f"SAVEPOINT {name}")
@@ -454,7 +454,7 @@ class Journal:
         _guard(record)
         row = {k: v for k, v in asdict(record).items() if k != "id"}
         with self.transaction():
-            cursor = self.conn.execute(
+            cursor = self._conn.execute(
                 f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
             )
@@ -468,7 +468,7 @@ class Journal:
         table = _RECORD_TABLES[type(record)]
         row = asdict(record)
         with self.transaction():
-            self.conn.execute(
+            self._conn.execute(
                 f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
             )
@@ -488,7 +488,7 @@ class Journal:
             _guard(record)
         row = {k: v for k, v in asdict(record).items() if k != "id"}
         with self.transaction():
-            cursor = self.conn.execute(
+            cursor = self._conn.execute(
                 f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
                 [*row.values(), record.id],
             )
@@ -498,11 +498,11 @@ class Journal:
     def delete(self, kind: type, record_id: int) -> None:
         table = _RECORD_TABLES[kind]
         with self.transaction():
-            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", [record_id])
+            self._conn.execute(f"DELETE FROM {table} WHERE id = ?", [record_id])
 
     def get(self, kind: type[R], record_id: int) -> R | None:
         table = _RECORD_TABLES[kind]
-        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id]).fetchone()
+        row = self._conn.execute(f"SELECT * FROM {table} WHERE id = ?", [record_id]).fetchone()
         return _record(kind, row) if row else None
 
     def all(self, kind: type[R], *, batch_id: int | None = None) -> list[R]:
@@ -523,7 +523,7 @@ class Journal:
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += f" ORDER BY {_ORDER[table]}"
-        return [_record(kind, r) for r in self.conn.execute(sql, params or [])]
+        return [_record(kind, r) for r in self._conn.execute(sql, params or [])]
 
     def count(self, kind: type) -> int:
         return self.count_of(_RECORD_TABLES[kind])
@@ -531,7 +531,7 @@ class Journal:
     def count_of(self, table: str) -> int:
         if table not in _ORDER:
             raise KeyError(table)
-        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # ----------------------------------------------------------------- lab results
     def lab_results(self, analyte: str | None = None, start: str | None = None,
@@ -556,7 +556,7 @@ class Journal:
         A light query of its own (no record objects): ten years of daily doses are thousands
         of rows, and a chart only needs these columns.
         """
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT taken_at, drug, medication_id, amount, unit FROM doses ORDER BY taken_at, id")
         return [tuple(r) for r in rows]
 
@@ -568,30 +568,30 @@ class Journal:
         if method is not None:
             sql += " AND method = ?"
             params.append(method)
-        rows = self.conn.execute(sql + " ORDER BY taken_at DESC, id DESC LIMIT ?", [*params, n])
+        rows = self._conn.execute(sql + " ORDER BY taken_at DESC, id DESC LIMIT ?", [*params, n])
         return [_record(LabResult, r) for r in rows]
 
     def labs_named(self) -> list[str]:
         """The labs the journal's results name, sorted (for an entry field's suggestions)."""
-        rows = self.conn.execute("SELECT DISTINCT lab FROM lab_results WHERE lab != '' "
+        rows = self._conn.execute("SELECT DISTINCT lab FROM lab_results WHERE lab != '' "
                                  "ORDER BY lab")
         return [r[0] for r in rows]
 
     def results_per_batch(self) -> dict[int, int]:
         """How many lab results each import batch holds now."""
-        return dict(self.conn.execute(
+        return dict(self._conn.execute(
             "SELECT batch_id, count(*) FROM lab_results WHERE batch_id IS NOT NULL "
             "GROUP BY batch_id").fetchall())
 
     def last_site(self, medication_id: int | None) -> str:
         """The injection site of the newest dose of a regimen (or of doses without one)."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT site FROM doses WHERE medication_id IS ? AND site != '' "
             "ORDER BY taken_at DESC LIMIT 1", [medication_id]).fetchone()
         return row[0] if row else ""
 
     def analytes_present(self) -> list[str]:
-        rows = self.conn.execute("SELECT DISTINCT analyte FROM lab_results ORDER BY analyte")
+        rows = self._conn.execute("SELECT DISTINCT analyte FROM lab_results ORDER BY analyte")
         return [r[0] for r in rows]
 
     # ----------------------------------------------------------------- import batches
@@ -609,10 +609,10 @@ class Journal:
     def undo_batch(self, batch_id: int) -> int:
         """Remove a whole import batch and all it added; return how many results went."""
         with self.transaction():
-            n = self.conn.execute(
+            n = self._conn.execute(
                 "SELECT count(*) FROM lab_results WHERE batch_id = ?", [batch_id]
             ).fetchone()[0]
-            self.conn.execute("DELETE FROM batches WHERE id = ?", [batch_id])
+            self._conn.execute("DELETE FROM batches WHERE id = ?", [batch_id])
         return int(n)
 
     # ----------------------------------------------------------------- phases and medications
@@ -630,17 +630,17 @@ class Journal:
         if drug_class:
             sql += " AND m.drug_class = ?"
             params.append(drug_class)
-        row = self.conn.execute(sql + " ORDER BY d.taken_at DESC LIMIT 1", params).fetchone()
+        row = self._conn.execute(sql + " ORDER BY d.taken_at DESC LIMIT 1", params).fetchone()
         return from_row(Dose, dict(row)) if row else None
 
     # ----------------------------------------------------------------- profile
     def profile(self) -> dict[str, str]:
-        return {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM profile")}
+        return {r["key"]: r["value"] for r in self._conn.execute("SELECT key, value FROM profile")}
 
     def set_profile(self, **values: str) -> None:
         with self.transaction():
             for key, value in values.items():
-                self.conn.execute(
+                self._conn.execute(
                     "INSERT INTO profile (key, value) VALUES (?, ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     [key, value],
@@ -649,7 +649,7 @@ class Journal:
     # ----------------------------------------------------------------- marker names
     def marker_names(self) -> dict[str, tuple[str, str]]:
         """Names the user mapped to a known marker: folded name -> (analyte key, method)."""
-        return {fold_name(r["name"]): (r["analyte"], r["method"]) for r in self.conn.execute(
+        return {fold_name(r["name"]): (r["analyte"], r["method"]) for r in self._conn.execute(
             "SELECT name, analyte, method FROM marker_names ORDER BY name")}
 
     def remember_marker_names(self, names: Mapping[str, tuple[str, str] | None]) -> None:
@@ -661,10 +661,10 @@ class Journal:
             for name, meaning in names.items():
                 folded = fold_name(name)
                 if meaning is None:
-                    self.conn.execute("DELETE FROM marker_names WHERE name = ?", [folded])
+                    self._conn.execute("DELETE FROM marker_names WHERE name = ?", [folded])
                     continue
                 analyte, method = meaning
-                self.conn.execute(
+                self._conn.execute(
                     "INSERT INTO marker_names (name, analyte, method, set_at) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (name) DO UPDATE SET analyte = excluded.analyte, "
                     "method = excluded.method, set_at = excluded.set_at",
@@ -684,7 +684,7 @@ class Journal:
         domain.plausible) are left out, so that one wrong year in an old journal does not
         stretch every chart over centuries.
         """
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT min(d), max(d) FROM ("
             " SELECT substr(taken_at, 1, 10) AS d FROM lab_results"
             "  WHERE substr(taken_at, 1, 10) <= ?"
@@ -701,12 +701,12 @@ class Journal:
         rewrites its own journal this way). Remembered marker names stay."""
         with self.transaction():
             for table in _CLEARED_TABLES:
-                self.conn.execute(f"DELETE FROM {table}")
+                self._conn.execute(f"DELETE FROM {table}")
 
     def result_keys(self) -> Iterator[tuple[Any, ...]]:
         """The parts of every lab result's duplicate key, as stored: ``(taken_at, analyte,
         method, comparator, value, reported_value)``, one tuple a result, read lazily."""
-        cursor = self.conn.cursor()
+        cursor = self._conn.cursor()
         cursor.row_factory = None  # plain tuples, made fast
         yield from cursor.execute(
             "SELECT taken_at, analyte, method, comparator, value, reported_value FROM lab_results")
@@ -714,12 +714,12 @@ class Journal:
     def batch_checksums(self) -> list[tuple[int, str]]:
         """Each import batch's id and its files' SHA-256 checksums (comma-separated)."""
         return [(int(r[0]), r[1] or "") for r in
-                self.conn.execute("SELECT id, sha256 FROM batches ORDER BY id")]
+                self._conn.execute("SELECT id, sha256 FROM batches ORDER BY id")]
 
     def set_batch_rows(self, batch_id: int, rows: int) -> None:
         """Record how many lab results an import batch wrote."""
         with self.transaction():
-            cursor = self.conn.execute("UPDATE batches SET rows = ? WHERE id = ?",
+            cursor = self._conn.execute("UPDATE batches SET rows = ? WHERE id = ?",
                                        [int(rows), int(batch_id)])
         if cursor.rowcount != 1:
             raise JournalError(f"import batch {batch_id} no longer exists")
@@ -743,7 +743,7 @@ class Journal:
                                     field)
             append(_LAB_VALUES(row))
         with self.transaction():
-            self.conn.executemany(_LAB_INSERT.format(batch_id=int(batch_id)), values)
+            self._conn.executemany(_LAB_INSERT.format(batch_id=int(batch_id)), values)
         return len(values)
 
 

@@ -68,11 +68,11 @@ def test_check_lists_text_an_older_import_stored_and_says_how_to_correct_it(tmp_
         for day in (1, 2, 3):
             opened.add(make_result(f"2024-03-0{day}", "lh", "4.2", "mIU/mL"))
         # what the importers before issue 13 kept: the text as printed, no number
-        opened.conn.execute("UPDATE lab_results SET analyte = 'testosterone_total', value = NULL, "
+        opened._conn.execute("UPDATE lab_results SET analyte = 'testosterone_total', value = NULL, "
                             "reported_value = '4OO', reported_unit = 'ng/dL' WHERE id = 1")
-        opened.conn.execute("UPDATE lab_results SET value = NULL, reported_value = 'QNS' "
+        opened._conn.execute("UPDATE lab_results SET value = NULL, reported_value = 'QNS' "
                             "WHERE id = 2")
-        opened.conn.commit()
+        opened._conn.commit()
     proc = run("check", "--journal", str(journal))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()

@@ -29,7 +29,7 @@ def test_every_record_class_has_exactly_one_kind():
 
 
 def test_the_tables_are_the_journals(journal):
-    tables = {r[0] for r in journal.conn.execute(
+    tables = {r[0] for r in journal._conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {k.table for k in KINDS} <= tables
     assert set(schema.BATCHED_TABLES) == {k.table for k in KINDS if k.batched} - {"lab_results"}

@@ -166,9 +166,9 @@ def test_the_semen_dialog_shows_each_problem_under_its_own_field(opened, qtbot):
 def test_an_impossible_stored_value_can_be_corrected_and_the_correction_undone(opened, qtbot):
     journal = opened.journal
     target = journal.lab_results("testosterone_total")[0]
-    journal.conn.execute("UPDATE lab_results SET value = -5, reported_value = '-5' WHERE id = ?",
+    journal._conn.execute("UPDATE lab_results SET value = -5, reported_value = '-5' WHERE id = ?",
                          [target.id])
-    journal.conn.commit()
+    journal._conn.commit()
     old = journal.get(LabResult, target.id)
 
     def play(dialog):

@@ -178,7 +178,7 @@ def test_the_command_line_imports_a_bundle_and_undo_takes_it_back(journal_path):
     assert "nothing new to import" in again.stdout
     with Journal.open(journal_path) as journal:
         journal.undo_batch(1)
-        assert journal.conn.execute("SELECT count(*) FROM lab_results").fetchone()[0] == 0
+        assert journal._conn.execute("SELECT count(*) FROM lab_results").fetchone()[0] == 0
 
 
 @needs_real

@@ -251,7 +251,7 @@ def test_the_plan_only_reads_the_journal(journal_path):
     before = journal_path.read_bytes()
     with Journal.open(journal_path) as journal:
         plan_file(journal, "long_preamble.csv")
-        assert not journal.conn.in_transaction
+        assert not journal._conn.in_transaction
     conn = sqlite3.connect(journal_path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()

@@ -125,7 +125,7 @@ def test_the_apps_own_exports_are_judged_too(tmp_path, capsys):
     assert [row[1:3] for row in stored(journal)] == [("lh", 3.0), ("psa", 20000.0)]
     with Journal.open(journal, readonly=True) as opened:
         assert opened.count(LabResult) == 2 and opened.all(LabResult)[1].value == 20000.0
-        assert opened.conn.execute("SELECT count(*) FROM doses").fetchone()[0] == 0
+        assert opened._conn.execute("SELECT count(*) FROM doses").fetchone()[0] == 0
 
 
 def test_the_apps_own_csv_export_is_judged_too(tmp_path, capsys):

@@ -47,16 +47,16 @@ def test_restore_brings_back_the_backup(tmp_path):
 def test_check_finds_a_wrong_canonical_value(journal):
     journal.add(make_result("2025-01-02", "testosterone_total", "20", "nmol/L"))
     assert check(journal) == []
-    journal.conn.execute("UPDATE lab_results SET value = 20")  # as if stored unconverted
-    journal.conn.commit()
+    journal._conn.execute("UPDATE lab_results SET value = 20")  # as if stored unconverted
+    journal._conn.commit()
     problems = check(journal)
     assert len(problems) == 1 and "gives" in problems[0].message
 
 
 def test_check_finds_unknown_marker_and_bad_date(journal):
-    journal.conn.execute("INSERT INTO lab_results (taken_at, analyte, value, unit) "
+    journal._conn.execute("INSERT INTO lab_results (taken_at, analyte, value, unit) "
                          "VALUES ('31/12/2024', 'unobtainium', 1, 'x')")
-    journal.conn.commit()
+    journal._conn.commit()
     messages = " ".join(str(p) for p in check(journal))
     assert "unknown marker 'unobtainium'" in messages and "bad date '31/12/2024'" in messages
 
@@ -65,7 +65,7 @@ def test_check_reports_a_damaged_file(tmp_path):
     path = tmp_path / "j.hpgjournal"
     with Journal.open(path) as journal:
         journal.add_many([Note(None, f"2025-01-{d:02d}", text="x" * 3000) for d in range(1, 29)])
-        journal.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        journal._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
     page = 4096
     data[page * 2: page * 2 + 200] = b"\x07" * 200  # scribble over a page

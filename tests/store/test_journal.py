@@ -23,8 +23,8 @@ def test_new_journal_is_private_wal_with_foreign_keys(tmp_path):
     path = tmp_path / "new" / "j.hpgjournal"
     with Journal.open(path) as journal:
         assert journal.version == schema.CURRENT_VERSION
-        assert journal.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert journal.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert journal._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert journal._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         journal.add(make_result("2025-01-02", "lh", "3.1", "IU/L"))
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -22,7 +22,7 @@ def old_journal(tmp_path):
             journal.add(make_result(f"2024-03-{day:02d}", "testosterone_total", "500", "ng/dL"))
         journal.add(make_result("2024-03-12", "hematocrit", "48", "%"))
         journal.add(make_result("2024-03-13", "custom:Base excess", "-2", "mmol/L"))
-        conn = journal.conn
+        conn = journal._conn
         for sql in (
             "UPDATE lab_results SET value = 1e308, reported_value = '1e308' WHERE id = 1",
             "UPDATE lab_results SET value = 9e999 WHERE id = 2",

@@ -185,19 +185,19 @@ def test_a_failing_read_is_the_stores_error(journal, read):
 
     from hpgjournal.domain.errors import JournalDamaged, StorageError
 
-    real = journal.conn
+    real = journal._conn
     try:
-        journal.conn = _FailingConnection(sqlite3.OperationalError("database or disk is full"))
+        journal._conn = _FailingConnection(sqlite3.OperationalError("database or disk is full"))
         with pytest.raises(StorageError, match=r"disk .* is full"):
             read(journal)
-        journal.conn = _FailingConnection(sqlite3.DatabaseError("database disk image is malformed"))
+        journal._conn = _FailingConnection(sqlite3.DatabaseError("database disk image is malformed"))
         with pytest.raises(JournalDamaged, match="is damaged"):
             read(journal)
-        journal.conn = _FailingConnection(sqlite3.ProgrammingError("a bug"))
+        journal._conn = _FailingConnection(sqlite3.ProgrammingError("a bug"))
         with pytest.raises(sqlite3.ProgrammingError):  # not a fault a user can act on
             read(journal)
     finally:
-        journal.conn = real
+        journal._conn = real
 
 
 def test_a_busy_journal_is_the_stores_error(journal):
@@ -205,14 +205,14 @@ def test_a_busy_journal_is_the_stores_error(journal):
 
     from hpgjournal.domain.errors import StorageError
 
-    real = journal.conn
+    real = journal._conn
     try:
-        journal.conn = _FailingConnection(sqlite3.OperationalError("database is locked"))
-        journal.conn.error.sqlite_errorname = "SQLITE_BUSY"
+        journal._conn = _FailingConnection(sqlite3.OperationalError("database is locked"))
+        journal._conn.error.sqlite_errorname = "SQLITE_BUSY"
         with pytest.raises(StorageError, match="busy"):
             journal.add(Note(None, "2025-01-01", text="x"))
     finally:
-        journal.conn = real
+        journal._conn = real
     assert journal.count(Note) == 0
 
 

@@ -22,10 +22,10 @@ def old_journal(tmp_path):
         for day in range(1, len(texts) + 2):
             journal.add(make_result(f"2024-03-{day:02d}", "estradiol", "25", "pg/mL"))
         for number, (key, text, unit) in enumerate(texts, 1):
-            journal.conn.execute(
+            journal._conn.execute(
                 "UPDATE lab_results SET analyte = ?, value = NULL, reported_value = ?, "
                 "reported_unit = ?, comparator = '' WHERE id = ?", (key, text, unit, number))
-        journal.conn.commit()
+        journal._conn.commit()
     return path
 
 
