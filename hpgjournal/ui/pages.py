@@ -581,7 +581,7 @@ class TablePage(QWidget):
         self.between: list[QWidget] = []
 
     # ----------------------------------------------------------------- actions
-    def add_button(self, text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
+    def add_button(self, text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
         button = QPushButton(text)
         button.clicked.connect(lambda: slot())
         if tip:
