@@ -85,9 +85,9 @@ class RecordActions:
         dialog = LabResultDialog(self.window, labs=self._labs())
 
         def save() -> LabResult | None:
-            if dialog.result is None:
+            if dialog.lab_result is None:
                 return None
-            return self.session.add([dialog.result], f"Add {describe(dialog.result)}")[0]
+            return self.session.add([dialog.lab_result], f"Add {describe(dialog.lab_result)}")[0]
 
         return dialog.saved if self._run(dialog, save) else None
 
@@ -109,8 +109,8 @@ class RecordActions:
         dialog = LabResultDialog(self.window, result, labs=self._labs())
 
         def save() -> None:
-            if dialog.result is not None:
-                self.session.edit(result, dialog.result, f"Correct {describe(result)}")
+            if dialog.lab_result is not None:
+                self.session.edit(result, dialog.lab_result, f"Correct {describe(result)}")
 
         self._run(dialog, save)
 
@@ -217,8 +217,8 @@ class RecordActions:
                               f"Move {describe(old)} to {_span(new)}?\n\n"
                               + "\n".join(f"{c}." for c in clashes), parent=self.window)
             move = box.addButton("&Move it", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("&Keep it where it was", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(box.buttons()[-1])
+            keep = box.addButton("&Keep it where it was", QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
             box.exec()
             if box.clickedButton() is not move:
                 return False

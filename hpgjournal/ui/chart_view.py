@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -105,14 +106,14 @@ class ChartPage(QWidget):
         left_layout.addWidget(self.toolbar)
         # a panel keeps its natural height (the command line's file) and scrolls; a single
         # marker fills what is visible
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.canvas)
-        self.scroll.setAccessibleName("Chart")  # a Tab stop: the arrow keys scroll a panel
+        self.chart_scroll = QScrollArea()
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.chart_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.chart_scroll.setWidget(self.canvas)
+        self.chart_scroll.setAccessibleName("Chart")  # a Tab stop: the arrow keys scroll a panel
         self.canvas.setAccessibleName("Chart")
-        left_layout.addWidget(self.scroll, 1)
+        left_layout.addWidget(self.chart_scroll, 1)
         self.hover = QLabel(" ")
         self.hover.setProperty("role", "muted")
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
@@ -152,7 +153,9 @@ class ChartPage(QWidget):
     def _one_row_width(self) -> int:
         spacing = max(0, self.bar_top.spacing())
         widgets = self._controls()
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None, "__init__ gives the page its layout"
+        margins = layout.contentsMargins()
         return (sum(w.minimumSizeHint().width() if w is self.marker else w.sizeHint().width()
                     for w in widgets) + spacing * (len(widgets) + 1)
                 + margins.left() + margins.right() + 40)
@@ -195,7 +198,7 @@ class ChartPage(QWidget):
     def _marker_tip(self, *args: object) -> None:
         self.marker.setToolTip(f"Marker or panel to show: {self.marker.currentText()}")
         self.canvas.setAccessibleName(f"Chart of {self.marker.currentText()}")
-        self.scroll.setAccessibleName(f"Chart of {self.marker.currentText()}")
+        self.chart_scroll.setAccessibleName(f"Chart of {self.marker.currentText()}")
 
     # ----------------------------------------------------------------- data
     def load(self, journal: Journal) -> None:
@@ -287,6 +290,7 @@ class ChartPage(QWidget):
         if keys not in self.data_cache:
             from hpgjournal.services.chartdata import load_chart_data
 
+            assert self.journal is not None, "only a page with a journal draws"
             self.data_cache[keys] = load_chart_data(self.journal, list(keys))
         return self.data_cache[keys]
 
@@ -418,6 +422,7 @@ class ChartPage(QWidget):
         if self.marker.currentData() == SPERM:
             from hpgjournal.services.chartdata import sperm_chart_data
 
+            assert self.journal is not None, "a chart on show was drawn from a journal"
             return build_sperm_recovery_chart(sperm_chart_data(self.journal), units=units,
                                               knowledge=self.knowledge).figure
         keys = self.markers()
@@ -450,6 +455,7 @@ class ChartPage(QWidget):
 
             QMessageBox.warning(self, "Export", str(cannot_write(path, exc)))
             return None
-        if hasattr(self.window(), "statusBar"):  # the feedback: where the chart went
-            self.window().statusBar().showMessage(f"Chart exported to {path}", 10000)
+        window = self.window()
+        if isinstance(window, QMainWindow):  # the feedback: where the chart went
+            window.statusBar().showMessage(f"Chart exported to {path}", 10000)
         return path

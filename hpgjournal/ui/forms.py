@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from datetime import date
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
+    QBoxLayout,
     QCalendarWidget,
     QComboBox,
     QFormLayout,
@@ -82,7 +84,10 @@ class FieldErrors:
             button = QPushButton()
             button.setObjectName(f"offer-{name}")
             button.clicked.connect(lambda _checked=False, n=name: self._take(n))
-            message.parentWidget().layout().addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            holder = message.parentWidget()
+            layout = holder.layout() if holder is not None else None
+            assert isinstance(layout, QBoxLayout), "the message's holder has a box layout"
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
             self.offers[name] = button
         self._actions[name] = action
         button.setText(caption)
@@ -110,7 +115,9 @@ class FieldErrors:
         message.setText(text)
         message.show()
         window = message.window()
-        window.layout().activate()
+        layout = window.layout()
+        assert layout is not None, "a message shows in a laid-out dialog"
+        layout.activate()
         window.adjustSize()  # grow so that the message never overlaps the fields
 
     def confirm_warnings(self, warnings: dict[str, str], fallback: str = "") -> bool:
@@ -209,13 +216,13 @@ class DateEdit(QLineEdit):
             return QDate()
         return QDate(day.year, day.month, day.day)
 
-    def setDate(self, value: QDate | date) -> None:
+    def setDate(self, value: QDate | dt.date) -> None:  # dt: date here is the method
         if isinstance(value, QDate):
             value = date(value.year(), value.month(), value.day())
         self.setText(value.isoformat())
         self._announce()
 
-    def setMinimumDate(self, value: date) -> None:
+    def setMinimumDate(self, value: dt.date) -> None:
         self._minimum = value
 
     def _tidy(self) -> None:
@@ -242,7 +249,9 @@ class DateEdit(QLineEdit):
         if not current.isValid():
             current = QDate.currentDate()
         moved = current.addDays(days).addMonths(months)
-        if moved.toPython() >= self._minimum:
+        moved_day = moved.toPython()
+        assert isinstance(moved_day, date), "QDate.toPython() gives a date"
+        if moved_day >= self._minimum:
             self.setDate(moved)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -360,7 +369,7 @@ CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractSlider, QAbstractIte
 def controls_in(widget: QWidget) -> list[QWidget]:
     """The controls a user can reach with Tab in ``widget`` (itself included), in the order
     they were made (an editable box's own line edit is part of the box)."""
-    found = [widget] if isinstance(widget, CONTROLS) else []
+    found: list[QWidget] = [widget] if isinstance(widget, CONTROLS) else []
     for child in widget.findChildren(QWidget):
         if isinstance(child, CONTROLS) and not isinstance(child.parent(), QComboBox) \
                 and child.focusPolicy() & Qt.FocusPolicy.TabFocus:

@@ -61,7 +61,7 @@ class ImportHistoryDialog(QDialog):
         for row, batch in enumerate(self.batches):
             cells = [batch.imported_at.replace("T", " "), batch.source,
                      ", ".join(format_label(n) for n in batch.format.split(", ")),
-                     str(counts.get(batch.id, 0)), batch.note]
+                     str(counts.get(batch.id, 0) if batch.id is not None else 0), batch.note]
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -81,4 +81,5 @@ class ImportHistoryDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         if answer == QMessageBox.StandardButton.Yes:
+            assert batch.id is not None, "a batch read from the journal has an id"
             self.session.run(RemoveBatch(batch.id, f"Remove import of {batch.source}"))

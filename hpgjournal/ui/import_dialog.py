@@ -294,19 +294,23 @@ class ImportDialog(QDialog):
     def _make_name_rows(self, names: list[str], renamed: dict[str, tuple[str, str]]) -> None:
         while self.names_grid.count():
             item = self.names_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            assert item is not None, "count() said there is one more"
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
         self.name_choices, self.name_notes = {}, {}
         for row, name in enumerate(names):
             combo = MarkerPicker()
             combo.setMinimumWidth(360)
             combo.setObjectName(f"name-{name}")
             combo.setAccessibleName(f"Marker for {name}")
-            combo.lineEdit().setPlaceholderText("Type the marker it is (blank: own marker)")
+            edit = combo.lineEdit()
+            assert edit is not None, "a MarkerPicker is editable"
+            edit.setPlaceholderText("Type the marker it is (blank: own marker)")
             meaning = renamed.get(name)
             if meaning is not None:
                 combo.set_key(meaning[0])
-            combo.lineEdit().editingFinished.connect(
+            edit.editingFinished.connect(
                 lambda c=combo: c.currentText().strip() or c.setCurrentIndex(-1))
             combo.currentIndexChanged.connect(lambda _i, n=name, c=combo: self._name_chosen(n, c))
             label = QLabel(name)
@@ -405,10 +409,17 @@ class ImportDialog(QDialog):
         self.message.setStyleSheet("")
         self.message.setText("Reading…")
         self.task = run_task(self, work, "Import", "Reading the file…")
-        self.task.finished.connect(
-            lambda plan: generation == self._generation and self._planned(plan))
-        self.task.failed.connect(
-            lambda exc: generation == self._generation and self._plan_failed(exc))
+
+        def planned(plan: Any) -> None:
+            if generation == self._generation:
+                self._planned(plan)
+
+        def plan_failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._plan_failed(exc)
+
+        self.task.finished.connect(planned)
+        self.task.failed.connect(plan_failed)
 
     def _busy(self, busy: bool) -> None:
         for widget in (self.reread, self.format, self.encoding, self.date_order):

@@ -63,8 +63,10 @@ class MarkerPicker(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.activated.connect(self._completed)
         self.setCompleter(completer)
-        self.lineEdit().editingFinished.connect(self._typed)
-        self.lineEdit().setPlaceholderText("Type a name, e.g. Oestradiol, TT, Free T (Direct)")
+        edit = self.lineEdit()
+        assert edit is not None, "an editable box has a line edit"
+        edit.editingFinished.connect(self._typed)
+        edit.setPlaceholderText("Type a name, e.g. Oestradiol, TT, Free T (Direct)")
         self.setCurrentIndex(-1)
 
     def _completed(self, text: str) -> None:
@@ -179,7 +181,7 @@ class LabResultDialog(SavesOnAccept, QDialog):
                  labs: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.original = result
-        self.result: LabResult | None = None
+        self.lab_result: LabResult | None = None  # not result: that is QDialog.result()
         self.setWindowTitle("Correct a lab result" if result else "Add a lab result")
         self.setMinimumWidth(520)
         self.errors = FieldErrors()
@@ -392,7 +394,7 @@ class LabResultDialog(SavesOnAccept, QDialog):
                 offer_canonical(self.errors, "value", self.value, self.unit, result.analyte,
                                 verdict.suggestion)
             return
-        self.result = result
+        self.lab_result = result
         super().accept()
 
 
@@ -474,7 +476,7 @@ class PanelDialog(SavesOnAccept, QDialog):
                 self.errors.show(ValidationError(f"row-{row}", str(unit_not_chosen(key, wanted))))
 
         def unit_chosen(text: str) -> None:
-            if text and self._unit_missing.pop(row, None):
+            if text and self._unit_missing.pop(row, ""):
                 error.clear()
                 error.hide()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QWidget,
@@ -63,9 +65,23 @@ NAV = (
 )
 
 
+def recent_journals(settings: QSettings) -> list[str]:
+    """File > Open recent's paths, the newest first."""
+    recent = settings.value("recent", [], list)
+    assert isinstance(recent, list), "QSettings.value(..., list) gives a list"
+    return recent
+
+
+def setting_text(settings: QSettings, key: str, default: str) -> str:
+    """A setting the window stores as text (a folder), or ``default`` when it has none."""
+    value = settings.value(key, default)
+    assert isinstance(value, str), f"the setting {key} is stored as text"
+    return value
+
+
 def last_journal(settings: QSettings) -> Path | None:
     """The journal used last: the first of File > Open recent that still exists."""
-    for path in settings.value("recent", [], list):
+    for path in recent_journals(settings):
         if Path(path).is_file():
             return Path(path)
     return None
@@ -101,7 +117,7 @@ class MainWindow(QMainWindow):
         self._stale: set[str] = set()
         self.settings = settings if settings is not None else QSettings()
         self.prefs = UnitPrefs(self.settings, self)
-        self.actions = RecordActions(self, lambda: self.session)
+        self.record_actions = RecordActions(self, lambda: self.session)
         self.undo_group = QUndoGroup(self)
         self.setWindowTitle(APP_TITLE)
         self._fit_to_screen()
@@ -132,7 +148,7 @@ class MainWindow(QMainWindow):
         self.welcome.open_demo.connect(self.open_demo)
         self.welcome.import_file.connect(self.choose_import)
         self.setAcceptDrops(True)
-        self.welcome.add_result.connect(self.actions.add_lab)
+        self.welcome.add_result.connect(self.record_actions.add_lab)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menus()
@@ -191,20 +207,22 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = undo, redo
         self.undo_keys = JournalUndoKeys([undo, redo], self)
         journal_menu = self.menuBar().addMenu("&Journal")
-        self.record_actions = [
-            self._action(journal_menu, "Add a lab &result…", lambda: self.actions.add_lab(),
-                         "Ctrl+R"),
+        self.journal_menu_actions = [
+            self._action(journal_menu, "Add a lab &result…",
+                         lambda: self.record_actions.add_lab(), "Ctrl+R"),
             self._action(journal_menu, "Add a &blood test (several markers)…",
-                         self.actions.add_panel, "Ctrl+Shift+R"),
-            self._action(journal_menu, "Add a &semen analysis…", self.actions.add_semen),
-            self._action(journal_menu, "&Log a dose…", lambda: self.actions.log_dose(), "Ctrl+D"),
-            self._action(journal_menu, "Add a re&gimen…", self.actions.add_medication),
-            self._action(journal_menu, "Add a &phase…", lambda: self.actions.add_phase()),
-            self._action(journal_menu, "&Check in (how I feel)…", self.actions.check_in, "Ctrl+K"),
-            self._action(journal_menu, "Add body &measures…", self.actions.add_measure),
+                         self.record_actions.add_panel, "Ctrl+Shift+R"),
+            self._action(journal_menu, "Add a &semen analysis…", self.record_actions.add_semen),
+            self._action(journal_menu, "&Log a dose…", lambda: self.record_actions.log_dose(),
+                         "Ctrl+D"),
+            self._action(journal_menu, "Add a re&gimen…", self.record_actions.add_medication),
+            self._action(journal_menu, "Add a &phase…", lambda: self.record_actions.add_phase()),
+            self._action(journal_menu, "&Check in (how I feel)…", self.record_actions.check_in,
+                         "Ctrl+K"),
+            self._action(journal_menu, "Add body &measures…", self.record_actions.add_measure),
         ]
         journal_menu.addSeparator()
-        self.record_actions.append(self._action(journal_menu, "Pro&file…", self.edit_profile))
+        self.journal_menu_actions.append(self._action(journal_menu, "Pro&file…", self.edit_profile))
         view = self.menuBar().addMenu("&View")
         for n, (key, text, available) in enumerate(NAV):
             if available:
@@ -234,12 +252,13 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&About hpgjournal", self.about)
         self._refresh_recent()
 
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: Callable[..., object],
+                shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
-        menu.addAction(action)  # type: ignore[attr-defined]
+        menu.addAction(action)
         return action
 
     # ----------------------------------------------------------------- journal
@@ -305,7 +324,7 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         """The page for a navigation key, built the first time it is asked for."""
         if key not in self.pages:
-            widget = PAGE_FACTORIES[key](self.actions, self.prefs)
+            widget = PAGE_FACTORIES[key](self.record_actions, self.prefs)
             for box in widget.findChildren(QLineEdit):  # the pages' filter boxes
                 box.installEventFilter(self.undo_keys)
             self.pages[key] = widget
@@ -376,13 +395,13 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self.page(key))
 
     def _remember(self, path: Path) -> None:
-        recent = [p for p in self.settings.value("recent", [], list) if p != str(path)]
+        recent = [p for p in recent_journals(self.settings) if p != str(path)]
         self.settings.setValue("recent", [str(path), *recent][:MAX_RECENT])
         self._refresh_recent()
 
     def _refresh_recent(self) -> None:
         self.recent_menu.clear()
-        recent = [p for p in self.settings.value("recent", [], list) if Path(p).exists()]
+        recent = [p for p in recent_journals(self.settings) if Path(p).exists()]
         for n, path in enumerate(recent):
             self._action(self.recent_menu, f"&{n + 1} {path}",
                          lambda _=False, p=path: self._try_open(Path(p)))
@@ -546,7 +565,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         table, fmt = dialog.choice
-        start = Path(self.settings.value("export/folder", str(Path.home())))
+        start = Path(setting_text(self.settings, "export/folder", str(Path.home())))
         path, _ = QFileDialog.getSaveFileName(
             self, "Export to which file?", str(start / f"{table}.{fmt}"),
             f"{fmt.upper()} files (*.{fmt});;All files (*)")
@@ -575,7 +594,7 @@ class MainWindow(QMainWindow):
     def choose_import(self) -> None:
         if self.session is None:
             return
-        start = self.settings.value("import/folder", str(Path.home()))
+        start = setting_text(self.settings, "import/folder", str(Path.home()))
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import lab results", start,
             "Lab exports (*.csv *.tsv *.txt *.json *.ndjson *.xml *.zip);;All files (*)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,6 +33,10 @@ from hpgjournal.domain.timestamps import days_between
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.models import SORT_ROLE, Column, RecordTableModel
 from hpgjournal.ui.style import colour
+
+if TYPE_CHECKING:
+    from hpgjournal.ui.actions import RecordActions
+    from hpgjournal.ui.prefs import UnitPrefs
 
 
 def label(text: str, role: str = "", *, wrap: bool = False) -> QLabel:
@@ -101,11 +105,11 @@ class WelcomePage(QWidget):
 class DashboardPage(QWidget):
     """The first page on a journal with records: where you are now and the latest results."""
 
-    def __init__(self, prefs: Any = None, actions: Any = None,
+    def __init__(self, prefs: UnitPrefs | None = None, actions: RecordActions | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.prefs = prefs
-        self.actions = actions
+        self.record_actions = actions
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -123,15 +127,17 @@ class DashboardPage(QWidget):
         layout = self.layout_
         while layout.count():
             item = layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            assert item is not None, "count() said there is one more"
+            widget = item.widget()
+            if widget:
+                widget.deleteLater()
         name = journal.profile().get("name", "")
         layout.addWidget(page_header("Overview", f"{name + ' · ' if name else ''}"
                                                  f"as of {today.isoformat()}"))
         # impossible stored values (an old journal, a hand-edited file) are left out, and said so
         results, left_out = usable(journal.lab_results())
         layout.addWidget(self._now_card(journal, today))
-        if self.actions is not None:
+        if self.record_actions is not None:
             layout.addLayout(self._quick_buttons(journal, today))
         layout.addWidget(label("Worth discussing", "section"))
         layout.addWidget(self._alerts(journal, results))
@@ -150,16 +156,18 @@ class DashboardPage(QWidget):
         layout.addStretch(1)
 
     def _quick_buttons(self, journal: Journal, today: date) -> QHBoxLayout:
+        actions = self.record_actions
+        assert actions is not None, "the buttons are only built with the record actions"
         row = QHBoxLayout()
         for med in journal.active_medications(today.isoformat()):
             amount = f" {med.dose:g} {med.unit}" if med.dose is not None else ""
             button = QPushButton(f"Log today's {med.drug}{amount}")
             button.setObjectName(f"log-{med.id}")
             button.setToolTip("Logs it now, with the next site; Edit > Undo removes it")
-            button.clicked.connect(lambda _=False, m=med: self.actions.log_dose_now(m))
+            button.clicked.connect(lambda _=False, m=med: actions.log_dose_now(m))
             row.addWidget(button)
         check_in = QPushButton("Check in: how I feel today")
-        check_in.clicked.connect(lambda: self.actions.check_in())
+        check_in.clicked.connect(lambda: actions.check_in())
         row.addWidget(check_in)
         row.addStretch(1)
         return row
@@ -573,7 +581,7 @@ class TablePage(QWidget):
         self.between: list[QWidget] = []
 
     # ----------------------------------------------------------------- actions
-    def add_button(self, text: str, slot: Callable[[], None], tip: str = "") -> QPushButton:
+    def add_button(self, text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
         button = QPushButton(text)
         button.clicked.connect(lambda: slot())
         if tip:

@@ -112,6 +112,8 @@ def _optional_date_field(checked: bool) -> tuple[QWidget, QCheckBox, DateTimeFie
 class MedicationDialog(RecordDialog):
     """A regimen: drug, dose, schedule and the period it ran."""
 
+    record: Medication | None  # what build() made, once saved
+
     def __init__(self, parent: QWidget | None = None, medication: Medication | None = None,
                  *, start: date | None = None, title: str = "") -> None:
         super().__init__(title or ("Edit regimen" if medication else "Add a regimen"), parent)
@@ -120,7 +122,9 @@ class MedicationDialog(RecordDialog):
         self.drug.setEditable(True)
         self.drug.addItems([d.name for d in DRUGS])
         self.drug.setCurrentIndex(-1)
-        self.drug.lineEdit().setPlaceholderText("choose or type a drug")
+        drug_edit = self.drug.lineEdit()
+        assert drug_edit is not None, "an editable box has a line edit"
+        drug_edit.setPlaceholderText("choose or type a drug")
         self.row("&Drug", "drug", self.drug)
         self.drug_class = QComboBox()
         for key, text in DRUG_CLASSES.items():
@@ -522,7 +526,7 @@ class SemenDialog(RecordDialog):
         self.outer.addWidget(hint)
         self.add_buttons()
 
-    def build(self) -> list[LabResult]:  # type: ignore[override]
+    def build(self) -> list[LabResult]:
         stamp = self.when.stamp("taken_at")
         results = []
         for key, edit in self.values.items():

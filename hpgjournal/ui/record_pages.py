@@ -112,7 +112,8 @@ class LabsPage(TablePage):
 
     def load(self, journal: Journal) -> None:
         self.clock = DoseClock(journal.all(Dose), journal.all(Medication))
-        self.batches = {b.id: f"import #{b.id}: {b.source}" for b in journal.all(Batch)}
+        self.batches = {b.id: f"import #{b.id}: {b.source}" for b in journal.all(Batch)
+                        if b.id is not None}  # a stored batch always has one
         self.set_records(journal.lab_results())
         current = self.marker_filter.currentData()
         self.marker_filter.blockSignals(True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -26,11 +28,20 @@ from hpgjournal.store.journal import Journal
 from hpgjournal.ui.forms import DateEdit, tie_labels
 from hpgjournal.ui.pages import page_header
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPagedPaintDevice, QResizeEvent
+    from PySide6.QtPrintSupport import QPrinter
+
+    from hpgjournal.report.content import ReportData
+    from hpgjournal.report.pdf import ReportDocument
+    from hpgjournal.ui.actions import RecordActions
+    from hpgjournal.ui.prefs import UnitPrefs
+
 
 class ReportPage(QWidget):
-    def __init__(self, actions: object, prefs: object) -> None:
+    def __init__(self, actions: RecordActions, prefs: UnitPrefs) -> None:
         super().__init__()
-        self.actions = actions
+        self.record_actions = actions
         self.prefs = prefs
         self.journal: Journal | None = None
         self.last_saved: Path | None = None
@@ -109,14 +120,16 @@ class ReportPage(QWidget):
         for n, box in enumerate(self.sections.values()):
             self.section_grid.addWidget(box, n // columns, n % columns)
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self._place_sections(self._section_columns_for(self.width()))
-        super().resizeEvent(event)  # type: ignore[arg-type]
+        super().resizeEvent(event)
 
     def _section_columns_for(self, width: int) -> int:
         """3, 2 or 1: the most columns whose boxes fit whole beside the "Sections" label."""
         boxes = list(self.sections.values())
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None, "__init__ gives the page its layout"
+        margins = layout.contentsMargins()
         label = self.form.labelForField(self.section_grid)
         spacing = max(self.form.horizontalSpacing(), 6)
         room = (width - margins.left() - margins.right() - spacing
@@ -193,13 +206,13 @@ class ReportPage(QWidget):
         journal_path = self.journal.path
         parent_journal = self.journal
 
-        def work(progress: object, cancelled: object) -> int:
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
             from hpgjournal.report.build import write_report
 
             sibling = parent_journal.sibling()  # this thread's own connection
             try:
-                return write_report(sibling, path, options, progress=progress,  # type: ignore
-                                    cancelled=cancelled)  # type: ignore[arg-type]
+                return write_report(sibling, path, options, progress=progress,
+                                    cancelled=cancelled)
             finally:
                 sibling.close()
 
@@ -228,15 +241,16 @@ class ReportPage(QWidget):
         self.status.setText(f"The report could not be written: {message}")
         QMessageBox.warning(self, "Doctor report", f"The report could not be written: {message}")
 
-    def _document(self, device: object) -> object:
+    def _document(self, device: QPagedPaintDevice) -> tuple[ReportDocument, ReportData]:
         from hpgjournal.report.build import prepare
         from hpgjournal.report.pdf import body_size, build_document
 
-        data, html, images = prepare(self.journal, self.options())  # type: ignore[arg-type]
-        width, height = body_size(device)  # type: ignore[arg-type]
-        return build_document(html, images, width, height), data  # type: ignore[arg-type]
+        assert self.journal is not None, "only a page with a journal prints"
+        data, html, images = prepare(self.journal, self.options())
+        width, height = body_size(device)
+        return build_document(html, images, width, height), data
 
-    def _printer(self) -> object:
+    def _printer(self) -> QPrinter:
         from PySide6.QtCore import QMarginsF
         from PySide6.QtGui import QPageLayout
         from PySide6.QtPrintSupport import QPrinter
@@ -249,7 +263,7 @@ class ReportPage(QWidget):
         printer.setDocName("Hormone journal report")
         return printer
 
-    def _paint(self, printer: object) -> None:
+    def _paint(self, printer: QPrinter) -> None:
         from hpgjournal.report.pdf import paint_pages
 
         doc, data = self._document(printer)
@@ -279,7 +293,7 @@ class ReportPage(QWidget):
         if self._checked_options() is None:
             return
         printer = self._printer()
-        dialog = QPrintDialog(printer, self)  # type: ignore[arg-type]
+        dialog = QPrintDialog(printer, self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             self._paint(printer)
             self.status.setText("Sent to the printer.")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 log = logging.getLogger("hpgjournal.ui")
 
@@ -56,10 +56,11 @@ class SavesOnAccept:
                 if message is None:
                     raise
                 log.warning("not saved: %s", message)
+                assert isinstance(self, QWidget), "SavesOnAccept is mixed into a QDialog"
                 box = QMessageBox(QMessageBox.Icon.Warning, "Not saved",
                                   f"{message}\n\nNothing was saved. What you entered is still in "
                                   "the form: fix the cause, then press Save again, or Cancel.",
-                                  parent=self)  # type: ignore[arg-type]
+                                  parent=self)
                 box.setObjectName("not-saved")
                 box.exec()
                 return

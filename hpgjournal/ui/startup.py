@@ -22,7 +22,9 @@ class _FirstPaint(QObject):
 
     def finish(self) -> None:
         print(f"startup: first paint after {time.perf_counter() - self.t0:.3f} s", flush=True)
-        QApplication.instance().quit()
+        app = QApplication.instance()
+        assert app is not None, "a window paints only in a running application"
+        app.quit()
 
 
 def quit_after_first_paint(window: QWidget, t0: float) -> None:
@@ -31,5 +33,11 @@ def quit_after_first_paint(window: QWidget, t0: float) -> None:
     # Offscreen platforms may paint before the filter is installed; a full repaint makes sure.
     window.update()
     # Never hang a smoke test: give up after 30 s with a failure status.
-    QTimer.singleShot(30_000, lambda: (print("startup: no paint within 30 s", flush=True),
-                                       QApplication.instance().exit(1)))
+    QTimer.singleShot(30_000, _give_up)
+
+
+def _give_up() -> None:
+    print("startup: no paint within 30 s", flush=True)
+    app = QApplication.instance()
+    assert app is not None, "the timer runs only in a running application"
+    app.exit(1)

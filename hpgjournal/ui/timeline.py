@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from hpgjournal.charts.style import SHORT_PHASE_LABELS, TINY_PHASE_LABELS
 from hpgjournal.domain.phases import PHASE_KINDS, new_overlaps, phase_label, phase_lanes
@@ -343,7 +343,9 @@ class PhasesPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.table = phases_table()
         self.timeline = PhaseTimeline()
-        self.table.layout().insertWidget(2, self.timeline)  # under the toolbar, over the table
+        table_layout = self.table.layout()
+        assert isinstance(table_layout, QBoxLayout), "a TablePage is laid out in a column"
+        table_layout.insertWidget(2, self.timeline)  # under the toolbar, over the table
         self.table.add_button("&Add phase…", lambda: actions.add_phase())
         self.table.add_button("&Start phases from regimens…", actions.phases_from_regimens,
                               "e.g. hCG + clomiphene: a phase for each active regimen, from today")
@@ -353,7 +355,7 @@ class PhasesPage(QWidget):
         self.drag_info.setWordWrap(True)
         self.drag_info.setTextFormat(Qt.TextFormat.PlainText)
         self.drag_info.hide()
-        self.table.layout().insertWidget(3, self.drag_info)
+        table_layout.insertWidget(3, self.drag_info)
         self.timeline.drag_info.connect(self._show_drag)
         self.table.between.append(self.timeline)  # Tab: the toolbar, the timeline, the table
         self.timeline.phase_activated.connect(actions.edit_phase)

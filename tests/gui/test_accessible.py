@@ -58,7 +58,7 @@ def test_a_form_labels_alt_letter_moves_the_cursor_into_its_field(opened, qtbot)
                          dialog.when.date.accessibleName(), dialog.when.time.accessibleName())
         dialog.reject()
 
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     assert seen["value"] and seen["range"] and seen["date"]
     assert seen["names"] == ("Value", "Unit", "Date and time", "Time")
 
@@ -75,7 +75,7 @@ def test_the_blood_test_panel_names_each_rows_fields_after_its_marker(opened, qt
         seen["after"] = (value.accessibleName(), unit.accessibleName(), ref.accessibleName())
         dialog.reject()
 
-    with_modal(opened.actions.add_panel, play)
+    with_modal(opened.record_actions.add_panel, play)
     assert seen["before"].endswith(": value")
     assert seen["after"] == ("LH: value", "LH: unit", "LH: reference range")
 

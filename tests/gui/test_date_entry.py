@@ -47,7 +47,7 @@ def test_a_typed_date_is_saved_as_typed(opened, qtbot, typed, stored):
         seen["shown"] = dialog.when.date.text()
         press_save(qtbot, dialog)
 
-    added = with_modal(opened.actions.add_lab, play)
+    added = with_modal(opened.record_actions.add_lab, play)
     assert seen["shown"] == stored[:10]
     assert added is not None and added.taken_at == stored
     assert opened.journal.get(LabResult, added.id).taken_at == stored
@@ -69,7 +69,7 @@ def test_a_date_that_reads_two_ways_is_refused_with_both_readings(opened, qtbot)
         seen["nonsense"] = dialog.errors.text("taken_at")
         dialog.reject()
 
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     assert seen["open"] and "2025-03-04 or 2025-04-03" in seen["error"]
     assert "YYYY-MM-DD" in seen["error"]
     assert seen["words"] == ""  # no day is shown as understood
@@ -93,7 +93,7 @@ def test_arrow_keys_step_the_day_and_page_keys_the_month(opened, qtbot):
         seen["words"] = dialog.when.day_words.text()
         dialog.reject()
 
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     assert seen["up"] == "2025-02-01"
     assert seen["down"] == "2025-01-30"
     assert seen["month"] == "2025-02-28"  # the last day of a shorter month
@@ -121,7 +121,7 @@ def test_the_calendar_opens_from_the_keyboard_and_enter_takes_the_day(opened, qt
         seen["escaped"] = not calendar.isVisible() and edit.text() == "2025-06-11"
         dialog.reject()
 
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     assert seen["open"] and seen["shows"] == QDate(2025, 6, 10)
     assert seen["closed"] and seen["text"] == "2025-06-11" and seen["focus_back"]
     assert seen["escaped"]

@@ -69,7 +69,7 @@ def test_problems_are_shown_next_to_their_field(opened, qtbot):
         close_with_save(dialog)
 
     before = len(results(opened, "hematocrit"))
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     assert "not a known marker" in messages[0]
     assert "empty" in messages[1]
     added = results(opened, "hematocrit")
@@ -86,7 +86,7 @@ def test_censored_value_and_alias_search(opened, qtbot):
         assert "below the range" in dialog.preview.text()
         close_with_save(dialog)
 
-    added = with_modal(opened.actions.add_lab, play)
+    added = with_modal(opened.record_actions.add_lab, play)
     assert (added.analyte, added.comparator, added.value, added.flag) == ("lh", "<", 0.2, "L")
 
 
@@ -141,7 +141,7 @@ def test_panel_entry_adds_a_whole_blood_test(opened, qtbot):
         rows["estradiol"][1].setCurrentText("pmol/L")
         close_with_save(dialog)
 
-    with_modal(opened.actions.add_panel, play)
+    with_modal(opened.record_actions.add_panel, play)
     added = opened.journal.lab_results(start="2026-11-15", end="2026-11-15")
     assert {r.analyte for r in added} == {"testosterone_total", "lh", "estradiol"}
     e2 = next(r for r in added if r.analyte == "estradiol")
@@ -183,7 +183,7 @@ def test_changing_a_dose_starts_a_new_period(window, qtbot, tmp_path):
         dialog.dose.setText("120")
         close_with_save(dialog)
 
-    with_modal(lambda: page._change(window.actions), play)
+    with_modal(lambda: page._change(window.record_actions), play)
     old, new = window.journal.all(Medication)
     assert (old.dose, old.end_date) == (100, "2026-02-28")  # history kept
     assert (new.dose, new.start_date, new.end_date) == (120, "2026-03-01", None)
@@ -220,7 +220,7 @@ def test_check_in_is_saved_with_scores(opened, qtbot):
         close_with_save(dialog)
 
     before = opened.journal.count(Note)
-    with_modal(opened.actions.check_in, play)
+    with_modal(opened.record_actions.check_in, play)
     note = opened.journal.all(Note)[-1] if opened.journal.count(Note) > before else None
     newest = max(opened.journal.all(Note), key=lambda n: n.id)
     assert note is not None
@@ -240,7 +240,7 @@ def test_measures_validation_then_save(opened, qtbot):
         close_with_save(dialog)
 
     before = opened.journal.count(Measure)
-    with_modal(opened.actions.add_measure, play)
+    with_modal(opened.record_actions.add_measure, play)
     assert "systolic" in seen[0]
     assert opened.journal.count(Measure) == before + 1
 
@@ -253,7 +253,7 @@ def test_semen_analysis_works_out_the_total_count(opened, qtbot):
         dialog.values["sperm_motility"].setText("45")
         close_with_save(dialog)
 
-    with_modal(opened.actions.add_semen, play)
+    with_modal(opened.record_actions.add_semen, play)
     added = {r.analyte: r for r in opened.journal.lab_results(start="2026-11-10",
                                                                 end="2026-11-10")}
     assert added["sperm_total_count"].value == 30
@@ -268,7 +268,7 @@ def test_overview_follows_a_new_result(opened, qtbot):
         dialog.value.setText("777")
         close_with_save(dialog)
 
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     opened.show_page("overview")
     texts = "\n".join(w.text() for w in opened.page("overview").findChildren(QLabel))
     assert "777 ng/dL" in texts
@@ -328,7 +328,7 @@ def test_ams_questionnaire_is_scored_and_stored(opened, qtbot):
         close_with_save(dialog)
 
     before = opened.journal.count(Questionnaire)
-    with_modal(opened.actions.ams, play)
+    with_modal(opened.record_actions.ams, play)
     assert "17" in seen[0]
     assert seen[1].startswith("Score 38 (moderate symptoms")
     stored = opened.journal.all(Questionnaire)

@@ -381,7 +381,7 @@ def test_an_unexpected_error_shows_the_crash_dialog_and_logs_the_traceback(
     def add_lab_with_a_bug():
         raise RuntimeError("injected bug 4711 behind Ctrl+R")
 
-    monkeypatch.setattr(window.actions, "add_lab", add_lab_with_a_bug)
+    monkeypatch.setattr(window.record_actions, "add_lab", add_lab_with_a_bug)
     seen: dict[str, str] = {}
 
     def read_box(box):

@@ -102,7 +102,7 @@ def test_the_phase_dialog_warns_before_it_keeps_a_washout_inside_trt(opened, qtb
         seen["stored_meanwhile"] = len(opened.journal.all(Phase))
         press_save(qtbot, dialog)  # seen: keep it
 
-    with_modal(lambda: opened.actions.add_phase(), play)
+    with_modal(lambda: opened.record_actions.add_phase(), play)
     assert seen["open"] and seen["stored_meanwhile"] == before
     assert ("Washout would share 2024-05-01 to 2024-05-20 (20 days) with TRT"
             in seen["warning"]), seen["warning"]

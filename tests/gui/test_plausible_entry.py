@@ -44,7 +44,7 @@ def test_an_impossible_value_is_an_error_on_the_value_field(opened, qtbot, value
         seen["shown"] = dialog.findChild(type(dialog.preview), "error-value").isVisible()
         dialog.reject()
 
-    assert with_modal(opened.actions.add_lab, play) is None
+    assert with_modal(opened.record_actions.add_lab, play) is None
     assert seen["open"] and seen["shown"] and words in seen["error"], seen
     assert count(opened) == before
 
@@ -69,7 +69,7 @@ def test_a_date_before_1900_and_a_future_one_are_refused(opened, qtbot):
         seen["error"] = dialog.errors.text("taken_at")
         dialog.reject()
 
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     assert "0001-03-01 is before 1900: check the year" in seen["old"]
     assert seen["open"] and "is in the future" in seen["error"]
     assert count(opened) == before
@@ -88,7 +88,7 @@ def test_an_implausible_hematocrit_is_saved_only_after_its_warning_was_seen(open
         seen["stored_meanwhile"] = count(opened)
         press_save(qtbot, dialog)  # seen it: keep it
 
-    added = with_modal(opened.actions.add_lab, play)
+    added = with_modal(opened.record_actions.add_lab, play)
     assert seen["open"] and seen["stored_meanwhile"] == before
     assert "Hematocrit 0.51 % is implausible" in seen["warning"]
     assert "fraction 0.51, that is 51 %" in seen["warning"]
@@ -111,7 +111,7 @@ def test_changing_the_value_after_a_warning_asks_again(opened, qtbot):
         type_result(qtbot, dialog, "testosterone_total", "700", "ng/dL")
         press_save(qtbot, dialog)  # plausible: saved at once
 
-    added = with_modal(opened.actions.add_lab, play)
+    added = with_modal(opened.record_actions.add_lab, play)
     assert seen["open"] and "7,000 ng/dL is implausible" in seen["warning"]
     assert added.value == 700
 
@@ -135,7 +135,7 @@ def test_the_blood_test_panel_refuses_and_warns_row_by_row(opened, qtbot):
         seen["warned"] = (dialog.isVisible(), h_label.text(), count(opened))
         press_save(qtbot, dialog)
 
-    with_modal(opened.actions.add_panel, play)
+    with_modal(opened.record_actions.add_panel, play)
     assert seen["refused"][0] and "cannot be below 0" in seen["refused"][1]
     assert seen["warned"][0] and "fraction 0.51" in seen["warned"][1]
     assert seen["warned"][2] == before
@@ -157,7 +157,7 @@ def test_the_semen_dialog_shows_each_problem_under_its_own_field(opened, qtbot):
         seen["warning"] = (dialog.isVisible(), dialog.errors.text("semen_volume"))
         press_save(qtbot, dialog)
 
-    with_modal(opened.actions.add_semen, play)
+    with_modal(opened.record_actions.add_semen, play)
     assert "a percentage cannot be above 100" in seen["error"]
     assert seen["warning"][0] and "45 mL is implausible" in seen["warning"][1]
     assert count(opened) == before + 2
@@ -176,7 +176,7 @@ def test_an_impossible_stored_value_can_be_corrected_and_the_correction_undone(o
         qtbot.keyClicks(dialog.value, "512")
         press_save(qtbot, dialog)
 
-    with_modal(lambda: opened.actions.edit_lab(old), play)
+    with_modal(lambda: opened.record_actions.edit_lab(old), play)
     assert journal.get(LabResult, target.id).value == 512
     opened.undo_group.undo()  # puts back what was there, impossible or not
     assert journal.get(LabResult, target.id) == old

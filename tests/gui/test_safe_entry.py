@@ -39,7 +39,7 @@ def test_changing_an_own_marker_to_total_testosterone_keeps_its_nmol_per_litre(o
         seen["unit"] = dialog.unit.currentText()
         press_save(qtbot, dialog)
 
-    with_modal(lambda: opened.actions.edit_lab(stored(opened, own_id)), play)
+    with_modal(lambda: opened.record_actions.edit_lab(stored(opened, own_id)), play)
     after = stored(opened, own_id)
     assert seen["unit"] == "nmol/L"
     assert (after.analyte, after.reported_value, after.reported_unit) == (
@@ -66,7 +66,7 @@ def test_a_unit_the_new_marker_does_not_accept_must_be_chosen(opened, qtbot):
         seen["chosen"] = dialog.unit.currentText()
         press_save(qtbot, dialog)
 
-    with_modal(lambda: opened.actions.edit_lab(stored(opened, result_id)), play)
+    with_modal(lambda: opened.record_actions.edit_lab(stored(opened, result_id)), play)
     assert seen["unit"] == ""
     assert "choose the unit: ng/dL is not a unit of Luteinizing hormone" in seen["error at once"]
     assert seen["open"] and "choose the unit" in seen["error"]
@@ -99,7 +99,7 @@ def test_the_panel_refuses_letter_o_for_zero_and_offers_the_number(opened, qtbot
         seen["filled"] = value.text()
         press_save(qtbot, dialog)
 
-    with_modal(opened.actions.add_panel, play)
+    with_modal(opened.record_actions.add_panel, play)
     assert seen["open"] and seen["stored meanwhile"] == before
     assert "4OO is not a number: did you mean 400?" in seen["error"]
     assert seen["offer"] == (True, "Use 400")
@@ -125,7 +125,7 @@ def test_the_panel_offers_51_percent_for_a_hematocrit_of_0_51_percent(opened, qt
         seen["filled"] = (value.text(), label.isVisible(), button.isVisible())
         press_save(qtbot, dialog)  # 51 %: plausible, saved at once
 
-    with_modal(opened.actions.add_panel, play)
+    with_modal(opened.record_actions.add_panel, play)
     assert seen["warning"][0] and "fraction 0.51, that is 51 %" in seen["warning"][1]
     assert seen["offer"] == (True, "Store 51 %")
     assert seen["filled"] == ("51", False, False)
@@ -154,7 +154,7 @@ def test_the_single_result_dialog_refuses_text_where_a_number_belongs(opened, qt
         qtbot.keyClicks(dialog.value, "TNP")  # a text the lab printed is kept as text
         press_save(qtbot, dialog)
 
-    added = with_modal(opened.actions.add_lab, play)
+    added = with_modal(opened.record_actions.add_lab, play)
     assert seen["open"] and words in seen["error"], seen
     assert seen["stored meanwhile"] == before
     assert added is not None and (added.reported_value, added.value) == ("TNP", None)
@@ -172,7 +172,7 @@ def test_the_single_result_dialog_offers_51_percent_for_a_hematocrit_of_0_51(ope
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         press_save(qtbot, dialog)
 
-    added = with_modal(opened.actions.add_lab, play)
+    added = with_modal(opened.record_actions.add_lab, play)
     assert seen["offer"] == (True, "Store 51 %")
     assert added is not None and added.value == 51
 
@@ -194,7 +194,7 @@ def test_a_check_in_with_only_a_note_stores_no_scores(opened, qtbot):
         seen["shown"] = {name: label.text() for name, label in dialog.shown.items()}
         press_save(qtbot, dialog)
 
-    with_modal(opened.actions.check_in, play)
+    with_modal(opened.record_actions.check_in, play)
     note = newest_note(opened)
     assert note.text == "Felt flat after the gym"
     assert {name: getattr(note, name) for name in SCORE_NAMES} == dict.fromkeys(SCORE_NAMES)
@@ -217,7 +217,7 @@ def test_a_score_the_user_moves_is_rated_and_the_others_are_not(opened, qtbot):
         seen["shown"] = (dialog.shown["energy"].text(), dialog.shown["mood"].text())
         press_save(qtbot, dialog)
 
-    with_modal(opened.actions.check_in, play)
+    with_modal(opened.record_actions.check_in, play)
     note = newest_note(opened)
     assert (note.energy, note.sleep, note.libido, note.mood, note.erections) == (
         7, 5, None, None, None)
@@ -238,7 +238,7 @@ def test_enter_in_the_note_starts_a_new_line_and_ctrl_enter_saves(opened, qtbot)
         qtbot.keyClicks(dialog.text, "woke at 4")
         qtbot.keyClick(dialog.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    with_modal(opened.actions.check_in, play)
+    with_modal(opened.record_actions.check_in, play)
     assert seen["after enter"] == (True, before)
     assert opened.journal.count(Note) == before + 1
     assert newest_note(opened).text == "Slept badly\nwoke at 4"
@@ -256,7 +256,7 @@ def test_the_semen_dialog_refuses_letter_o_for_zero_under_its_field(opened, qtbo
         qtbot.keyClicks(dialog.values["sperm_concentration"], "40")
         press_save(qtbot, dialog)
 
-    with_modal(opened.actions.add_semen, play)
+    with_modal(opened.record_actions.add_semen, play)
     assert seen["error"][0] and "4O is not a number: did you mean 40?" in seen["error"][1]
     assert opened.journal.count(LabResult) == before + 1
 
@@ -287,7 +287,7 @@ def test_a_panel_row_keeps_its_unit_when_its_marker_is_changed(opened, qtbot):
         press_save(qtbot, dialog)
 
     before = len(opened.journal.lab_results("testosterone_free"))
-    with_modal(opened.actions.add_panel, play)
+    with_modal(opened.record_actions.add_panel, play)
     assert seen["lh"][0] == "" and "choose the unit: nmol/L is not a unit of" in seen["lh"][1]
     assert seen["open"] and seen["free"] == ("nmol/L", False)
     added = opened.journal.lab_results("testosterone_free")
@@ -307,7 +307,7 @@ def test_correcting_a_result_stored_as_nmol_per_l_lower_case_keeps_its_unit(open
         qtbot.keyClicks(dialog.note, "checked")  # correct only the note
         press_save(qtbot, dialog)
 
-    with_modal(lambda: opened.actions.edit_lab(stored(opened, result_id)), play)
+    with_modal(lambda: opened.record_actions.edit_lab(stored(opened, result_id)), play)
     after = stored(opened, result_id)
     assert seen["unit"] == "nmol/L"
     assert after.note == "checked"
@@ -329,7 +329,7 @@ def test_the_offered_reading_comes_with_its_unit(opened, qtbot):
         seen["filled"] = (dialog.value.text(), dialog.unit.currentText())
         press_save(qtbot, dialog)
 
-    added = with_modal(opened.actions.add_lab, play)
+    added = with_modal(opened.record_actions.add_lab, play)
     assert seen["offer"] == "Store 51 %"
     assert seen["filled"] == ("51", "%")  # not 51 L/L, which would be 5,100 %
     assert added is not None and added.value == 51

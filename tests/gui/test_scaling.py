@@ -28,6 +28,6 @@ def test_a_single_chart_scrolls_rather_than_squashing_in_a_short_window(opened, 
     opened.show_page("charts")
     page = opened.page("charts")
     page.select("testosterone_total")
-    page.scroll.resize(page.scroll.width(), 300)  # what is left of a 470-pixel window
+    page.chart_scroll.resize(page.chart_scroll.width(), 300)  # what is left of a 470-pixel window
     assert page.canvas.minimumHeight() == SMALL_CANVAS_HEIGHT
     assert page.canvas.height() >= SMALL_CANVAS_HEIGHT >= 440

@@ -123,15 +123,15 @@ def assert_round(seen: dict) -> None:
 
 
 DIALOGS = {
-    "add a result": lambda w: w.actions.add_lab,
-    "blood-test panel": lambda w: w.actions.add_panel,
-    "semen analysis": lambda w: w.actions.add_semen,
-    "regimen": lambda w: w.actions.add_medication,
-    "dose": lambda w: w.actions.log_dose,
-    "phase": lambda w: w.actions.add_phase,
-    "check-in": lambda w: w.actions.check_in,
-    "AMS questionnaire": lambda w: w.actions.ams,
-    "body measure": lambda w: w.actions.add_measure,
+    "add a result": lambda w: w.record_actions.add_lab,
+    "blood-test panel": lambda w: w.record_actions.add_panel,
+    "semen analysis": lambda w: w.record_actions.add_semen,
+    "regimen": lambda w: w.record_actions.add_medication,
+    "dose": lambda w: w.record_actions.log_dose,
+    "phase": lambda w: w.record_actions.add_phase,
+    "check-in": lambda w: w.record_actions.check_in,
+    "AMS questionnaire": lambda w: w.record_actions.ams,
+    "body measure": lambda w: w.record_actions.add_measure,
     "profile": lambda w: w.edit_profile,
     "export": lambda w: w.choose_export,
     "import history": lambda w: w.import_history,
@@ -187,7 +187,7 @@ def test_tab_leaves_the_date_then_the_time_and_a_typed_date_is_kept(opened, qtbo
         seen["marker"] = dialog.marker
         dialog.reject()
 
-    with_modal(opened.actions.add_lab, play)
+    with_modal(opened.record_actions.add_lab, play)
     assert seen["after_one_tab"] is seen["time_box"]
     assert seen["after_two_tabs"] is seen["marker"]
     assert seen["date_text"] == "2026-03-14"  # a dotted date is day first
