@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import asdict, fields
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any
 
 from hpgjournal import __version__
 from hpgjournal.domain import analytes
@@ -68,7 +68,7 @@ def _lab_row(result: LabResult) -> list[str]:
     return [format_cell(row[c]) for c in LAB_COLUMNS]
 
 
-def export(journal: Journal, table: str, fmt: str, out: TextIO) -> int:
+def export(journal: Journal, table: str, fmt: str, out: IO[str]) -> int:
     """Write a table (or ``all``) to ``out``; return the number of records written."""
     if table not in EXPORT_NAMES:
         raise UserError(f"unknown table {table!r}: choose one of {', '.join(EXPORT_NAMES)}")
@@ -91,7 +91,7 @@ def export(journal: Journal, table: str, fmt: str, out: TextIO) -> int:
     return len(records)
 
 
-def _export_json(journal: Journal, tables: list[str], out: TextIO) -> int:
+def _export_json(journal: Journal, tables: list[str], out: IO[str]) -> int:
     document: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
