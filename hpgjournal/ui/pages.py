@@ -138,7 +138,7 @@ class DashboardPage(QWidget):
         results, left_out = usable(journal.lab_results())
         layout.addWidget(self._now_card(journal, today))
         if self.record_actions is not None:
-            layout.addLayout(self._quick_buttons(journal, today))
+            layout.addWidget(self._quick_buttons(journal, today))
         layout.addWidget(label("Worth discussing", "section"))
         layout.addWidget(self._alerts(journal, results))
         layout.addWidget(label("Tests the sources describe as due", "section"))
@@ -155,10 +155,13 @@ class DashboardPage(QWidget):
             "decisions belong to you and your clinician.", "muted", wrap=True))
         layout.addStretch(1)
 
-    def _quick_buttons(self, journal: Journal, today: date) -> QHBoxLayout:
+    def _quick_buttons(self, journal: Journal, today: date) -> QWidget:
+        """The one-click buttons, in a widget of their own so that a reload deletes them."""
         actions = self.record_actions
         assert actions is not None, "the buttons are only built with the record actions"
-        row = QHBoxLayout()
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
         for med in journal.active_medications(today.isoformat()):
             amount = f" {med.dose:g} {med.unit}" if med.dose is not None else ""
             button = QPushButton(f"Log today's {med.drug}{amount}")
@@ -170,7 +173,7 @@ class DashboardPage(QWidget):
         check_in.clicked.connect(lambda: actions.check_in())
         row.addWidget(check_in)
         row.addStretch(1)
-        return row
+        return box
 
     def _alerts(self, journal: Journal, results: Sequence[Any]) -> QWidget:
         from hpgjournal.domain.alerts import find_alerts

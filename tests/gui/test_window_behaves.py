@@ -237,6 +237,14 @@ def test_log_todays_dose_is_one_click_and_one_undo(window, qtbot, tmp_path):
     assert message.startswith("Logged ") and "Edit > Undo removes it" in message
     window.undo_group.undo()
     assert window.journal.count(Dose) == before
+    # each reload of the overview replaces its one-click buttons (they once piled up)
+    overview = window.page("overview")
+
+    def shown(text: str) -> int:
+        return sum(1 for b in overview.findChildren(QPushButton) if b.text().startswith(text))
+
+    qtbot.waitUntil(lambda: shown("Log today's") == 1 and shown("Check in") == 1, timeout=3000)
+    assert overview.findChild(QPushButton, f"log-{med.id}").isVisible()
 
 
 def test_file_export_writes_a_table_and_says_how_many(window, qtbot, demo_path, tmp_path,
