@@ -341,7 +341,10 @@ def default_range(key: str, method: str = "") -> tuple[float | None, float | Non
 # --------------------------------------------------------------------------------------------
 
 # Specimen and filler words that never change what was measured.
-_NOISE = frozenset({"serum", "ser", "plasma", "level"})
+_NOISE = frozenset({"serum", "ser", "plasma", "level",
+                    # "serum" in other languages (issue 15): French "sérique", Italian
+                    # "sierico", Spanish "suero", Spanish/Portuguese "sérica", Polish "surowica"
+                    "serique", "sierico", "suero", "serica", "surowica"})
 # Assay techniques: dropped for markers without methods, read as a method for the others.
 _TECHNIQUE = frozenset({
     "ms", "lc", "lcms", "msms", "lcmsms", "gcms", "hplc", "ia", "immunoassay", "eclia", "ecl",
@@ -358,6 +361,14 @@ _METHOD_WORDS: dict[str, dict[str, str]] = {
         "measured": "measured", "ultrafiltration": "measured", "uf": "measured",
         "ms": "measured", "lc": "measured", "lcms": "measured", "msms": "measured",
         "lcmsms": "measured",
+        # the same methods in other languages (issue 15): "calculated" in German, French,
+        # Spanish/Portuguese, Italian, Dutch and Polish; "dialysis" in German/French/Dutch,
+        # Spanish, Italian, Portuguese and Polish (words are compared folded: é -> e)
+        "berechnet": "calculated", "calculee": "calculated", "calcule": "calculated",
+        "calculada": "calculated", "calculado": "calculated", "calcolato": "calculated",
+        "berekend": "calculated", "obliczony": "calculated", "wyliczony": "calculated",
+        "dialyse": "measured", "dialisis": "measured", "dialisi": "measured",
+        "dialise": "measured", "dializa": "measured",
     },
     "estradiol": {
         "sensitive": "sensitive", "ultrasensitive": "sensitive", "ultra": "sensitive",
@@ -378,13 +389,20 @@ _METHODISH = frozenset(_TECHNIQUE).union(*(words for words in _METHOD_WORDS.valu
 _EXPANSIONS: dict[str, tuple[str, ...]] = {"cft": ("calculated", "free", "testosterone")}
 
 _SUPERSCRIPTS = str.maketrans("", "", "¹²³⁰⁴⁵⁶⁷⁸⁹*†‡")
+# Letters NFKD does not take apart into a base letter and an accent: without this table they
+# would vanish from a name (French "Œstradiol" read as "stradiol", Polish "całkowity" as
+# "ca kowity", German "ß" dropped). Issue 15.
+_LETTERS = str.maketrans({
+    "Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l",
+    "ß": "ss", "ẞ": "SS", "Đ": "D", "đ": "d",
+})
 _TOKEN_RE = re.compile(r"[a-z0-9]+|%")
 _TRAILING_PAREN_RE = re.compile(r"\(([^()]*)\)\s*$")
 _LOINC_RE = re.compile(r"\d{1,8}-\d")
 
 
 def _tokens(name: str) -> list[str]:
-    text = name.translate(_SUPERSCRIPTS).replace("\u00b5", "u").replace("\u03bc", "u")
+    text = name.translate(_SUPERSCRIPTS).translate(_LETTERS).replace("\u00b5", "u").replace("\u03bc", "u")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     tokens: list[str] = []

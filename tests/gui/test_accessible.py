@@ -95,16 +95,16 @@ def test_the_report_page_mnemonics_do_not_clash(opened, qtbot):
 
 def test_every_control_of_the_import_preview_has_a_name(opened, qtbot, tmp_path):
     path = tmp_path / "befund.csv"
-    path.write_text("Datum,Test,Ergebnis,Einheit\n2026-03-04,Testosteron gesamt,18.9,nmol/L\n",
+    path.write_text("Datum,Test,Ergebnis,Einheit\n2026-03-04,Testo gesamt,18.9,nmol/L\n",
                     encoding="utf-8")
     seen = {}
 
     def play(dialog):
         qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
         seen["unnamed"] = unnamed(dialog)
-        seen["name box"] = dialog.name_choices["Testosteron gesamt"].accessibleName()
+        seen["name box"] = dialog.name_choices["Testo gesamt"].accessibleName()
         dialog.reject()
 
     with_modal(lambda: opened.import_files([path]), play)
     assert seen["unnamed"] == []
-    assert seen["name box"] == "Marker for Testosteron gesamt"
+    assert seen["name box"] == "Marker for Testo gesamt"

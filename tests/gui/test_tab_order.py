@@ -155,7 +155,7 @@ def test_tab_goes_round_every_dialog_in_reading_order(opened, qtbot, name):
 def test_tab_goes_round_the_import_preview(opened, qtbot, tmp_path):
     path = tmp_path / "labs.csv"
     path.write_text("Date,Test,Result,Units\n2026-03-04,Testosterone,612,ng/dL\n"
-                    "2026-03-04,Testosteron gesamt,20.1,nmol/L\n", encoding="utf-8")
+                    "2026-03-04,Testo gesamt,20.1,nmol/L\n", encoding="utf-8")
     seen: dict = {}
 
     def play(dialog):

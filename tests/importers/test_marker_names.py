@@ -9,8 +9,8 @@ from hpgjournal.domain.records import LabResult
 from hpgjournal.importers import commit_plan, plan_import
 
 GERMAN = ("Datum,Test,Ergebnis,Einheit\n"
-          "2026-03-04,Testosteron gesamt,18.9,nmol/L\n"
-          "2026-06-04,Testosteron gesamt,20.4,nmol/L\n"
+          "2026-03-04,Testo gesamt,18.9,nmol/L\n"
+          "2026-06-04,Testo gesamt,20.4,nmol/L\n"
           "2026-06-04,Haematokrit-Wert X,47,%\n"
           "2026-06-04,Testosterone,545,ng/dL\n")
 
@@ -24,34 +24,34 @@ def german(tmp_path):
 
 def test_unknown_names_are_listed_with_their_rows_and_a_warning(journal, german):
     plan = plan_import([german], journal)
-    assert plan.unknown_names() == {"Haematokrit-Wert X": 1, "Testosteron gesamt": 2}
+    assert plan.unknown_names() == {"Haematokrit-Wert X": 1, "Testo gesamt": 2}
     warning = plan.files[0].names_warning()
     assert warning.startswith("2 marker names not recognised, kept as own markers")
-    assert "Testosteron gesamt (2 rows)" in warning and "File > Import" in warning
+    assert "Testo gesamt (2 rows)" in warning and "File > Import" in warning
     assert {r.result.analyte for r in plan.rows} == {
-        "custom:Testosteron gesamt", "custom:Haematokrit-Wert X", "testosterone_total"}
+        "custom:Testo gesamt", "custom:Haematokrit-Wert X", "testosterone_total"}
 
 
 def test_a_mapped_name_becomes_its_marker_with_the_unit_converted(journal, german):
     plan = plan_import([german], journal,
-                       names={"testosteron  GESAMT": ("testosterone_total", "")})
+                       names={"testo  GESAMT": ("testosterone_total", "")})
     assert plan.unknown_names() == {"Haematokrit-Wert X": 1}
-    assert plan.renamed() == {"Testosteron gesamt": ("testosterone_total", "")}
+    assert plan.renamed() == {"Testo gesamt": ("testosterone_total", "")}
     mapped = [r.result for r in plan.rows if "printed as" in r.result.note]
     assert [(r.analyte, r.reported_value, r.reported_unit, round(r.value, 1)) for r in mapped] == [
         ("testosterone_total", "18.9", "nmol/L", 545.1),
         ("testosterone_total", "20.4", "nmol/L", 588.4)]
-    assert mapped[0].note == "printed as Testosteron gesamt"
+    assert mapped[0].note == "printed as Testo gesamt"
 
 
 def test_the_journal_remembers_a_mapping_for_the_next_import(journal, german):
-    journal.remember_marker_names({"Testosteron gesamt": ("testosterone_total", "")})
-    assert journal.marker_names() == {"testosteron gesamt": ("testosterone_total", "")}
+    journal.remember_marker_names({"Testo gesamt": ("testosterone_total", "")})
+    assert journal.marker_names() == {"testo gesamt": ("testosterone_total", "")}
     result = commit_plan(plan_import([german], journal), journal)
     assert result.added == 4
     totals = [r for r in journal.all(LabResult) if r.analyte == "testosterone_total"]
     assert len(totals) == 3
-    journal.remember_marker_names({"TESTOSTERON GESAMT": None})  # forgotten
+    journal.remember_marker_names({"TESTO GESAMT": None})  # forgotten
     assert journal.marker_names() == {}
 
 
@@ -66,9 +66,9 @@ def test_a_mapped_name_whose_printed_unit_does_not_fit_is_an_error_row(journal, 
 
 def test_an_own_marker_written_as_one_is_not_listed_or_mapped(journal, tmp_path):
     path = tmp_path / "own.csv"
-    path.write_text("Date,Test,Result,Unit\n2026-03-04,custom:Testosteron gesamt,18.9,nmol/L\n",
+    path.write_text("Date,Test,Result,Unit\n2026-03-04,custom:Testo gesamt,18.9,nmol/L\n",
                     encoding="utf-8")
     plan = plan_import([path], journal,
-                       names={"testosteron gesamt": ("testosterone_total", "")})
+                       names={"testo gesamt": ("testosterone_total", "")})
     assert plan.unknown_names() == {}
-    assert [r.result.analyte for r in plan.rows] == ["custom:Testosteron gesamt"]
+    assert [r.result.analyte for r in plan.rows] == ["custom:Testo gesamt"]
