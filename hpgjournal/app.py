@@ -35,7 +35,12 @@ def run_gui(journal_path: Path | None, *, exit_after_startup: bool = False, t0: 
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     _private_settings()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    if existing is None:
+        app = QApplication(sys.argv[:1])
+    else:  # the window is widgets: an application already there must be a QApplication
+        assert isinstance(existing, QApplication), "widgets need a QApplication"
+        app = existing
     app.setApplicationDisplayName(APP_TITLE)
     _set_icon(app)
     from hpgjournal.report.fonts import ensure_font

@@ -108,7 +108,8 @@ def _results(recipe: dict[str, Any], stamp: Any) -> list[Any]:
     for draw in recipe["draws"]:
         for key, value in draw.items():
             if key in units:
-                add(draw["day"], draw["time"], key, value, *units[key], recipe["lab"],
+                unit, rng = units[key]
+                add(draw["day"], draw["time"], key, value, unit, rng, recipe["lab"],
                     methods.get(key, ""))
         for extra in draw.get("extra", []):
             add(draw["day"], draw["time"], extra["analyte"], extra["value"], extra["unit"],
@@ -117,7 +118,8 @@ def _results(recipe: dict[str, Any], stamp: Any) -> list[Any]:
         first = True
         for key, value in sample.items():
             if key in units:
-                add(sample["day"], sample["time"], key, value, *units[key], sample["lab"],
+                unit, rng = units[key]
+                add(sample["day"], sample["time"], key, value, unit, rng, sample["lab"],
                     note=sample.get("note", "") if first else "")
                 first = False
     return out
@@ -139,7 +141,8 @@ def _notes(recipe: dict[str, Any], day: Any, stamp: Any) -> list[Note]:
         scores = [max(0, min(10, s + rng.choice((-1, 0, 0, 0, 1)))) for s in base]
         extra = next((written.pop(d) for d in list(written) if n <= d < n + 14), None)
         when = extra["day"] if extra else n
-        notes.append(Note(None, stamp(when, "21:30"), *scores,
+        energy, libido, mood, sleep, erections = scores  # one per _SCORE_KEYS
+        notes.append(Note(None, stamp(when, "21:30"), energy, libido, mood, sleep, erections,
                           text=extra["text"] if extra else "",
                           for_doctor=bool(extra and extra.get("for_doctor"))))
     return notes

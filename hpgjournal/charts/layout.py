@@ -83,5 +83,5 @@ class StackLayout(LayoutEngine):
             size = row.height if row.height is not None else max(row.minimum,
                                                                  free * row.weight / weights)
             y -= size
-            row.axes.set_position([m["left"] / width, y / height, axes_width / width,
-                                   size / height])
+            row.axes.set_position((m["left"] / width, y / height, axes_width / width,
+                                   size / height))

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, TickHelper
 
 from hpgjournal.charts import style
 from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
@@ -74,6 +75,12 @@ def chart_size(n_markers: int) -> tuple[float, float]:
 # ---------------------------------------------------------------------------------------------
 
 
+def _ticked_axes(helper: TickHelper) -> Axes:
+    """The axes whose axis ``helper`` ticks (these locators are only set on a real Axis)."""
+    assert isinstance(helper.axis, Axis), "set on an Axis of an Axes, not a dummy axis"
+    return helper.axis.axes
+
+
 class _NonNegativeLocator(MaxNLocator):
     """Ticks at 0 and above only: the axis may dip below 0 to leave room for censored arrows.
 
@@ -86,13 +93,14 @@ class _NonNegativeLocator(MaxNLocator):
         self.most = most
         self.size = size
 
-    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:
+    # matplotlib's stub says Sequence[float]; its locators return (and it indexes) arrays
+    def tick_values(self, vmin: float, vmax: float) -> np.ndarray:  # type: ignore[override]
         if self.axis is not None:
-            axes = self.axis.axes
+            axes = _ticked_axes(self)
             height = axes.get_window_extent().height
             line = 1.5 * self.size / 72.0 * axes.figure.dpi
             self.set_params(nbins=max(1, min(self.most, int(height // line))))
-        ticks = super().tick_values(vmin, vmax)
+        ticks = np.asarray(super().tick_values(vmin, vmax))  # already an array: no copy
         return ticks[ticks >= 0]
 
 
@@ -118,7 +126,7 @@ class _FittingDateLocator(mdates.AutoDateLocator):
 
     def fitting(self) -> int:
         """How many labels fit across the axes (at most ``most``)."""
-        axes = self.axis.axes
+        axes = _ticked_axes(self)
         label = max(text_width_in(text, self.size) for text in self.WIDEST)
         step = (label + self.size / 72.0) * axes.figure.dpi
         return max(2, min(self.most, int(axes.get_window_extent().width // step)))
@@ -469,6 +477,7 @@ class _Builder:
                 out += [lo, hi]
             else:
                 edge = lo if lo is not None else hi
+                assert edge is not None, "segments without either bound were left out above"
                 ax.plot([x_start, x_end], [edge, edge], color=style.REFERENCE_FACE, linewidth=1.0,
                         linestyle="--", zorder=1)
                 out.append(edge)

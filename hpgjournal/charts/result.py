@@ -120,7 +120,9 @@ class ChartResult:
 
         Pass ``event.inaxes, event.x, event.y`` of a matplotlib mouse event.
         """
-        marker = self.axes_marker(axes) if axes is not None else None
+        if axes is None:
+            return None
+        marker = self.axes_marker(axes)
         if marker is None:
             return None
         candidates = [p for p in self.points if p.marker == marker]

@@ -8,7 +8,7 @@ colours that stand apart from every phase colour.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from hpgjournal.domain.phases import PHASE_KINDS
 
@@ -23,7 +23,7 @@ BOUNDARY_COLOUR = "#a0a0a0"
 
 # Expected bands: the source documents' statements are drawn stronger than literature-only ones.
 ENVELOPE_ALPHA = {"seed": 0.30, "literature": 0.14}
-ENVELOPE_EDGE = {"seed": "-", "literature": "--"}
+ENVELOPE_EDGE: dict[str, Literal["-", "--"]] = {"seed": "-", "literature": "--"}
 LEGEND_ENVELOPE_FACE = {"seed": "#b3b3b3", "literature": "#e3e3e3"}
 
 FONT_SIZE = 8.5

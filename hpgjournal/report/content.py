@@ -326,8 +326,8 @@ def _recent_draws(data: ReportData, options: ReportOptions) -> str:
         unit = value_in(latest, options.units)[1]
         cells = []
         for d in days:
-            r = by_day.get(d)
-            cells.append(_flagged(value_in(r, options.units)[0], r.flag) if r else "")
+            drawn = by_day.get(d)
+            cells.append(_flagged(value_in(drawn, options.units)[0], drawn.flag) if drawn else "")
         name = esc(marker_name(key)) + (f" ({esc(method_label(latest.method))})"
                                          if latest.method else "")
         rows.append([f"{name}<br><span class='muted'>{esc(unit)}</span>", *cells,

@@ -8,8 +8,9 @@ there is no display).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
@@ -32,6 +33,9 @@ from hpgjournal.domain.errors import UserError
 from hpgjournal.report.content import DISCLAIMER, SPLIT, TABLE_MARK, TableRows
 from hpgjournal.report.fonts import ensure_font
 from hpgjournal.report.qtpaint import paint_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LAYOUT_DPI = 96  # the document is laid out at this resolution, then scaled to the device
 FOOTER_MM = 9
@@ -75,9 +79,9 @@ class VectorImage:
     drawn over it as vectors and text by :func:`paint_pages` (a QTextDocument holds only raster
     images)."""
 
-    def __init__(self, figure: object) -> None:
+    def __init__(self, figure: Figure) -> None:
         self.figure = figure
-        width, height = figure.get_size_inches()  # type: ignore[attr-defined]
+        width, height = figure.get_size_inches()
         self.aspect = float(height) / float(width)
 
     def placeholder(self) -> QImage:
@@ -85,6 +89,10 @@ class VectorImage:
         image = QImage(1, 1, QImage.Format.Format_ARGB32)
         image.fill(Qt.GlobalColor.transparent)
         return image
+
+
+# what the report's HTML names: an image, a figure drawn as vectors, or the appendix's table
+Resource = QImage | VectorImage | TableRows
 
 
 def _vector_places(doc: QTextDocument) -> list[tuple[QRectF, VectorImage]]:
@@ -109,7 +117,9 @@ def _vector_places(doc: QTextDocument) -> list[tuple[QRectF, VectorImage]]:
                     offset = fragment.position() - block.position()
                     line = layout.lineForTextPosition(offset)
                     origin = layout.position()
-                    x = origin.x() + line.cursorToX(offset)[0]
+                    found = line.cursorToX(offset)  # (x, position); the stub says object
+                    assert isinstance(found, tuple), "PySide6 returns a tuple"
+                    x = origin.x() + found[0]
                     y = origin.y() + line.y() + line.ascent() - height
                     places.append((QRectF(x, y, width, height), vector))
             it += 1
@@ -216,14 +226,14 @@ def _layout_device() -> QImage:
 class ReportDocument:
     """The report as one or more laid-out documents, paged one after another (see SPLIT)."""
 
-    def __init__(self, docs: list[QTextDocument]) -> None:
+    def __init__(self, docs: list[QTextDocument | PaintedTable]) -> None:
         self.docs = docs
 
     def pageCount(self) -> int:
         return sum(d.pageCount() for d in self.docs)
 
 
-def build_document(html: str, images: dict[str, QImage | VectorImage], width_px: float,
+def build_document(html: str, images: Mapping[str, Resource], width_px: float,
                    height_px: float) -> ReportDocument:
     """The report laid out in pages of the given body size; at each SPLIT mark a new document
     starts on a new page (the appendix's tables, which Qt lays out slowly as one document)."""
@@ -241,7 +251,7 @@ def build_document(html: str, images: dict[str, QImage | VectorImage], width_px:
     return ReportDocument(docs)
 
 
-def _document(html: str, images: dict[str, QImage | VectorImage], width_px: float,
+def _document(html: str, images: Mapping[str, Resource], width_px: float,
               height_px: float) -> QTextDocument:
     """A paged document of the given page body size (in LAYOUT_DPI pixels).
 
@@ -286,9 +296,8 @@ def paint_pages(report: ReportDocument | QTextDocument, device: QPagedPaintDevic
         footer_font = _text_font(7)
         paint_rect = layout.paintRectPixels(device.logicalDpiX())
         for doc in docs:
-            painted = isinstance(doc, PaintedTable)
-            page_height = 0.0 if painted else doc.pageSize().height()
-            places = [] if painted else _vector_places(doc)
+            page_height = 0.0 if isinstance(doc, PaintedTable) else doc.pageSize().height()
+            places = [] if isinstance(doc, PaintedTable) else _vector_places(doc)
             for index in range(doc.pageCount()):
                 if cancelled and cancelled():
                     return number
@@ -296,7 +305,7 @@ def paint_pages(report: ReportDocument | QTextDocument, device: QPagedPaintDevic
                     device.newPage()
                 painter.save()
                 painter.scale(scale, scale)
-                if painted:
+                if isinstance(doc, PaintedTable):
                     doc.paint(painter, index)
                 else:
                     painter.translate(0, -index * page_height)
@@ -304,7 +313,7 @@ def paint_pages(report: ReportDocument | QTextDocument, device: QPagedPaintDevic
                                                      doc.pageSize().width(), page_height))
                     for rect, vector in places:
                         if index * page_height <= rect.top() < (index + 1) * page_height:
-                            paint_figure(vector.figure, painter, rect)  # type: ignore[arg-type]
+                            paint_figure(vector.figure, painter, rect)
                 painter.restore()
                 number += 1
                 _footer(painter, paint_rect, device, scale, footer_font, title, number, pages)
@@ -339,7 +348,7 @@ def body_size(device: QPagedPaintDevice) -> tuple[float, float]:
     return width, height
 
 
-def write_pdf(html: str, images: dict[str, QImage], out: Path, *, paper: str = "a4",
+def write_pdf(html: str, images: Mapping[str, Resource], out: Path, *, paper: str = "a4",
               title: str = "Hormone journal report",
               progress: Callable[[int, int], None] | None = None,
               cancelled: Callable[[], bool] | None = None) -> int:

@@ -10,12 +10,15 @@ window shows.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
+import numpy as np
 from matplotlib.backend_bases import FigureCanvasBase, GraphicsContextBase, RendererBase
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Affine2DBase
+from numpy.typing import ArrayLike
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
@@ -50,8 +53,14 @@ class _Renderer(RendererBase):
     def get_canvas_width_height(self) -> tuple[float, float]:
         return self.width, self.height
 
-    def points_to_pixels(self, points: float) -> float:
-        return points * self.dpi / 72.0
+    @overload
+    def points_to_pixels(self, points: float) -> float: ...
+    @overload
+    def points_to_pixels(self, points: ArrayLike) -> ArrayLike: ...
+    def points_to_pixels(self, points: ArrayLike) -> ArrayLike:
+        if isinstance(points, (int, float)):
+            return points * self.dpi / 72.0
+        return np.asarray(points) * self.dpi / 72.0
 
     def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple:
         return self._measure.get_text_width_height_descent(s, prop, ismath)
@@ -85,7 +94,8 @@ class _Renderer(RendererBase):
                                 Qt.ClipOperation.IntersectClip)
         clip_path, clip_transform = gc.get_clip_path()
         if clip_path is not None:
-            painter.setClipPath(self._qpath(clip_path, clip_transform),
+            # the stub says TransformedPath; matplotlib returns that one's Path (see its docstring)
+            painter.setClipPath(self._qpath(clip_path, clip_transform),  # type: ignore[arg-type]
                                 Qt.ClipOperation.IntersectClip)
 
     def _pen(self, gc: GraphicsContextBase) -> QPen:
@@ -97,9 +107,11 @@ class _Renderer(RendererBase):
         pen.setCapStyle(_CAPS.get(gc.get_capstyle(), Qt.PenCapStyle.FlatCap))
         pen.setJoinStyle(_JOINS.get(gc.get_joinstyle(), Qt.PenJoinStyle.MiterJoin))
         offset, dashes = gc.get_dashes()
-        if dashes is not None and len(dashes) and width > 0:
-            pen.setDashPattern([max(0.01, self.points_to_pixels(d) / width) for d in dashes])
-            pen.setDashOffset(self.points_to_pixels(offset or 0) / width)
+        if dashes is not None:
+            lengths = np.asarray(dashes, dtype=float)  # set_dashes keeps the sequence as given
+            if len(lengths) and width > 0:
+                pen.setDashPattern([max(0.01, self.points_to_pixels(d) / width) for d in lengths])
+                pen.setDashOffset(self.points_to_pixels(offset or 0) / width)
         return pen
 
     # -------------------------------------------------------------------- drawing
@@ -119,9 +131,12 @@ class _Renderer(RendererBase):
             painter.drawPath(shape)
         painter.restore()
 
-    def draw_image(self, gc: GraphicsContextBase, x: float, y: float, im: Any) -> None:
-        rows, cols = im.shape[:2]
-        data = im.astype("uint8").tobytes()
+    def draw_image(self, gc: GraphicsContextBase, x: float, y: float, im: ArrayLike,
+                   transform: Affine2DBase | None = None) -> None:
+        # transform: never passed, as option_scale_image() is False (the image comes scaled)
+        pixels = np.asarray(im)  # matplotlib hands an RGBA array: no copy
+        rows, cols = pixels.shape[:2]
+        data = pixels.astype("uint8").tobytes()
         image = QImage(data, cols, rows, cols * 4, QImage.Format.Format_RGBA8888).copy()
         painter = self.painter
         painter.save()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from typing import Protocol
 
 from hpgjournal.domain.display import in_sentence, marker_name
 from hpgjournal.domain.knowledge import DAYS_PER_MONTH, Knowledge
@@ -29,6 +30,13 @@ STATUS_WORDS = {
     "closest_match": "not found as cited; the closest match is below",
     "not_found": "not found in any index searched", "not_checked": "not checked",
 }
+
+
+class _Cited(Protocol):
+    """A row of the knowledge base that cites sources (a medication class, an agent)."""
+
+    @property
+    def sources(self) -> tuple[str, ...]: ...
 
 
 def esc(text: object) -> str:
@@ -67,7 +75,8 @@ def supports(knowledge: Knowledge) -> dict[str, list[str]]:
         add(curve.sources, f"the recovery curve: {curve.title}")
     for table in knowledge.study_tables:
         add(table.sources, f"the documents' study table: {table.title}")
-    for row in (*knowledge.medication_classes, *knowledge.agents):
+    rows: tuple[_Cited, ...] = (*knowledge.medication_classes, *knowledge.agents)
+    for row in rows:
         add(row.sources, "the documents' medication tables")
     for variation in VARIATION.values():
         add(variation.sources, f"how much {in_sentence(marker_name(variation.analyte))} varies on its own "
