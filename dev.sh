@@ -119,6 +119,7 @@ case "$cmd" in
     apt_install "${needs[@]}"
     "$VENV/bin/ruff" check .
     "$VENV/bin/lint-imports" --no-cache  # who may import whom: [tool.importlinter] in pyproject.toml
+    "$VENV/bin/mypy"  # the types, zero errors: [tool.mypy] in pyproject.toml
     QT_QPA_PLATFORM=offscreen exec "$VENV/bin/python" -m pytest "$@" ;;
   bench)
     ensure_system; ensure_venv

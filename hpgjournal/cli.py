@@ -7,7 +7,6 @@ Exit status: 0 success, 1 failure (one line on stderr saying what and how to fix
 from __future__ import annotations
 
 import argparse
-import io
 import logging
 import sys
 import time
@@ -140,8 +139,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         try:
             with atomic_write(args.output, "w", encoding="utf-8", newline="") as out:
-                # atomic_write yields IO[Any]; opened in text mode it is a TextIOWrapper
-                assert isinstance(out, io.TextIOWrapper), "a text-mode file"
                 n = export(journal, args.table, fmt, out)
         except OSError as exc:
             raise cannot_write(args.output, exc) from None
