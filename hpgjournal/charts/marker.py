@@ -22,13 +22,14 @@ from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, TickHelper
 
 from hpgjournal.charts import style
 from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
+from hpgjournal.charts.lanes import draw_phase_lanes
 from hpgjournal.charts.layout import Row, StackLayout, text_width_in
-from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
+from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PointInfo
 from hpgjournal.domain import analytes
 from hpgjournal.domain.assessment import TherapyTimes, anchor_for, assess, pushes_against
 from hpgjournal.domain.display import marker_name, method_label, value_in
@@ -689,38 +690,10 @@ class _Builder:
         ax.set_ylabel("Doses", fontsize=style.FONT_SIZE, rotation=0, ha="right", va="center")
 
     def _draw_lanes(self, ax: Axes, lanes: dict[int, int], n_lanes: int) -> None:
-        result = self.result
-        assert result is not None
-        px_per_unit = self.axes_width_px / max(1.0, self.x1 - self.x0)
-        size = style.FONT_SIZE - 0.5
-        for i, phase in enumerate(self.phases):
-            lane = lanes[i]
-            start = date.fromisoformat(phase.start_date)
-            end = _as_date(phase.end_date)
-            x0 = max(_day_num(start), self.x0)
-            x1 = min(_day_num((end or self.end) + timedelta(days=1)), self.x1)
-            colour = style.phase_colour(phase.kind)
-            rect = Rectangle((x0, lane - 0.4), x1 - x0, 0.8, facecolor=colour, edgecolor="white",
-                             linewidth=0.8, zorder=2)
-            ax.add_patch(rect)
-            label = phase_label(phase.kind) + ("" if end else " \u2192")
-            room = (x1 - x0) * px_per_unit - 6
-            short = style.SHORT_PHASE_LABELS.get(phase.kind, "")
-            # a short phase keeps a readable name at a smaller size before a single letter
-            for text, points in ((label, size), (short, size), (short, size - 1.5),
-                                 (style.TINY_PHASE_LABELS.get(phase.kind, ""), size)):
-                if text and text_width_in(text, points) * 100 <= room:
-                    ax.text((x0 + x1) / 2, lane, text, ha="center", va="center", clip_on=True,
-                            fontsize=points, color=style.text_colour_on(colour), zorder=3)
-                    break
-            result.phase_spans.append(PhaseSpan(phase.id, phase.kind, phase_label(phase.kind), start,
-                                                end, lane, x0, x1, colour, phase.note, rect))
-        ax.set_ylim(n_lanes - 0.5, -0.5)
-        ax.set_yticks([])
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.set_ylabel("Phases", fontsize=style.FONT_SIZE, rotation=0, ha="right", va="center")
-        ax.tick_params(labelsize=style.FONT_SIZE)
+        assert self.result is not None
+        draw_phase_lanes(ax, self.result, self.phases, lanes, n_lanes, x_of=_day_num,
+                         x_range=(self.x0, self.x1), axes_width_px=self.axes_width_px,
+                         last_day=self.end)
 
     # ----------------------------------------------------------------- legend and verdicts
     def _legend(self, figure: Figure, handles: dict[str, Any]) -> float:

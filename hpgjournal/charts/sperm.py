@@ -18,14 +18,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
-from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from hpgjournal.charts import style
 from hpgjournal.charts.data import ChartData, default_knowledge
+from hpgjournal.charts.lanes import draw_phase_lanes, plain_axes
 from hpgjournal.charts.layout import Row, StackLayout
 from hpgjournal.charts.marker import DEFAULT_SIZE, layout_lanes
-from hpgjournal.charts.result import ChartResult, PhaseDay, PhaseSpan, PointInfo
+from hpgjournal.charts.result import ChartResult, PhaseDay, PointInfo
 from hpgjournal.domain.assessment import assess
 from hpgjournal.domain.knowledge import DAYS_PER_MONTH, Knowledge, RecoveryCurve, marker_unit
 from hpgjournal.domain.phases import phase_label
@@ -91,7 +91,8 @@ def build_sperm_recovery_chart(data: ChartData, *, units: str = "us",
     rows = [Row(axes[0], weight=0.55, gap_above=0.3), Row(axes[1], weight=0.45, gap_above=0.32)]
     if n_lanes:
         rows.append(Row(axes[2], height=0.04 + 0.25 * n_lanes, gap_above=0.08))
-    figure.set_layout_engine(StackLayout(rows, left=0.85, top=0.35, bottom=0.55))
+    engine = StackLayout(rows, left=0.85, top=0.35, bottom=0.55)
+    figure.set_layout_engine(engine)
     ax_values, ax_curve = axes[0], axes[1]
     result = ChartResult(figure=figure, units=units,
                          marker_axes={KEY: ax_values, "recovery_curve": ax_curve},
@@ -119,7 +120,10 @@ def build_sperm_recovery_chart(data: ChartData, *, units: str = "us",
     for target in (ax_values, ax_curve):
         target.axvline(0, color=style.BOUNDARY_COLOUR, linewidth=0.8, linestyle="--")
     if n_lanes and result.lane_axes is not None:
-        _draw_lanes(result.lane_axes, result, data.phases, lanes, n_lanes, anchor, last_day)
+        draw_phase_lanes(result.lane_axes, result, data.phases, lanes, n_lanes,
+                         x_of=lambda day: _months(day, anchor), x_range=result.x_range,
+                         axes_width_px=engine.axes_width_in(figure.get_figwidth()) * 100,
+                         last_day=last_day)
     bottom = axes[-1]
     bottom.set_xlim(start_month, end_month)
     bottom.xaxis.set_major_locator(MultipleLocator(3))
@@ -149,13 +153,6 @@ def _no_anchor(result: ChartResult, axes: Sequence[Axes]) -> None:
                  "the recovery curve counts from the first missed dose.",
                  transform=axes[0].transAxes, ha="center", va="center",
                  fontsize=style.FONT_SIZE + 1, color="#555555")
-
-
-def _plain(ax: Axes, *sides: str) -> None:
-    """Small tick labels and no frame on ``sides``."""
-    ax.tick_params(labelsize=style.FONT_SIZE)
-    for side in sides:
-        ax.spines[side].set_visible(False)
 
 
 def _draw_values(ax: Axes, result: ChartResult, results: Sequence[LabResult],
@@ -194,7 +191,7 @@ def _draw_values(ax: Axes, result: ChartResult, results: Sequence[LabResult],
     ax.set_ylim(_FLOOR * 0.4, top)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, 0 if v >= 1 else 1)))
     ax.set_ylabel(unit, fontsize=style.FONT_SIZE)
-    _plain(ax, "top", "right")
+    plain_axes(ax, "top", "right")
     return handles
 
 
@@ -249,28 +246,4 @@ def _draw_curve(ax: Axes, curve: RecoveryCurve, months: np.ndarray, unit: str,
                  "likely faster than after long TRT)", loc="left", fontsize=style.FONT_SIZE + 0.5,
                  pad=3, y=1.0)
     ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
-    _plain(ax, "top", "right")
-
-
-def _draw_lanes(ax: Axes, result: ChartResult, phases: Sequence[Phase], lanes: dict[int, int],
-                n_lanes: int, anchor: datetime, last_day: date) -> None:
-    for i, phase in enumerate(phases):
-        start = date.fromisoformat(phase.start_date)
-        end = date.fromisoformat(phase.end_date) if phase.end_date else None
-        x0 = _months(start, anchor)
-        x1 = _months((end or last_day) + timedelta(days=1), anchor)
-        colour = style.phase_colour(phase.kind)
-        rect = Rectangle((x0, lanes[i] - 0.4), x1 - x0, 0.8, facecolor=colour, edgecolor="white",
-                         linewidth=0.8)
-        ax.add_patch(rect)
-        label = style.SHORT_PHASE_LABELS.get(phase.kind, phase.kind)
-        if x1 - x0 > len(label) * 0.45:
-            ax.text(max(x0, result.x_range[0]) / 2 + min(x1, result.x_range[1]) / 2, lanes[i], label,
-                    ha="center", va="center", fontsize=style.FONT_SIZE - 0.5, clip_on=True,
-                    color=style.text_colour_on(colour))
-        result.phase_spans.append(PhaseSpan(phase.id, phase.kind, phase_label(phase.kind), start,
-                                            end, lanes[i], x0, x1, colour, phase.note, rect))
-    ax.set_ylim(n_lanes - 0.5, -0.5)
-    ax.set_yticks([])
-    ax.set_ylabel("Phases", fontsize=style.FONT_SIZE, rotation=0, ha="right", va="center")
-    _plain(ax, "top", "right", "left")
+    plain_axes(ax, "top", "right")
