@@ -38,7 +38,10 @@ How a verdict is reached:
 * Direction ``variable`` or ``unknown`` without a band, or a GAP, gives **no expectation**; a
   missing start or observation gives **not enough data**.
 
-The texts say what the documents and data show; they give no advice.
+This module judges; the words of the texts (labels, numbers, durations, sentences, and
+:data:`VERDICT_WORDS` and :data:`PHASE_PHRASES`, re-exported here) are made in
+:mod:`hpgjournal.domain.assessment_words`. The texts say what the documents and data show;
+they give no advice.
 """
 
 from __future__ import annotations
@@ -49,19 +52,32 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypedDict
 
-from hpgjournal.domain import analytes
-from hpgjournal.domain.display import marker_name, value_in
+from hpgjournal.domain.assessment_words import (
+    _INTO_PHASES,
+    PHASE_PHRASES,
+    VERDICT_WORDS,
+    _band_text,
+    _capital,
+    _duration,
+    _extras,
+    _fold,
+    _label,
+    _lower,
+    _number,
+    _percent,
+    _points,
+    _unit,
+    _value,
+    _variation_words,
+    _when,
+    _with_unit,
+)
 from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
-    DAYS_PER_MONTH,
     VERDICTS,
     CurvePoint,
     ExpectedResponse,
     Knowledge,
-    marker_decimals,
-    marker_short,
-    marker_to_system,
-    marker_unit,
 )
 from hpgjournal.domain.provenance import expectation_words, origin_key
 from hpgjournal.domain.records import LabResult, Phase
@@ -72,6 +88,7 @@ from hpgjournal.domain.values import format_number
 from hpgjournal.domain.variation import Variation, variation_for
 
 __all__ = [
+    "PHASE_PHRASES",
     "VERDICTS",
     "VERDICT_WORDS",
     "Assessment",
@@ -83,13 +100,6 @@ __all__ = [
     "pushes_against",
 ]
 
-VERDICT_WORDS = {
-    "as_expected": "as expected", "in_expected_direction": "in the expected direction",
-    "no_clear_change": "no clear change", "less_than_expected": "less than expected",
-    "more_than_expected": "more than expected", "opposite": "the opposite way",
-    "not_judged": "not judged", "not_enough_data": "not enough data",
-    "no_expectation": "no expectation",
-}
 # A marker with no published variation figure: a change counts only beyond a doubling or a
 # halving (the app's assumption), and no negative verdict rests on it.
 ASSUMED_UP, ASSUMED_DOWN = 1.0, 0.5
@@ -97,13 +107,6 @@ HEMATOCRIT_GUIDELINE = 54.0  # % (Endocrine Society 2010 table; AUA 2018): thera
 HEMATOCRIT_BEFORE = 50.0  # % (AUA 2018 Table 7): the level to be under before starting
 HEMATOCRIT_WATCH = 52.0  # % (Wheeler 2017): a research definition of polycythemia on TRT
 
-PHASE_PHRASES = {
-    "baseline": "baseline", "trt": "TRT", "washout": "the washout", "hcg": "hCG",
-    "serm_clomiphene": "clomiphene", "serm_tamoxifen": "tamoxifen",
-    "aromatase_inhibitor": "the aromatase inhibitor", "gonadorelin": "gonadorelin",
-    "recovery": "recovery monitoring",
-}
-_INTO_PHASES = ("washout", "recovery")  # "12 days into the washout" rather than "in 12 days of"
 _SLOWER_THAN_SHARE = 90.0  # % of men recovered by then, beyond which not recovering is "less"
 
 
@@ -241,85 +244,6 @@ def interval(result: LabResult) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Words
-# ---------------------------------------------------------------------------------------------
-
-
-_ABBREVIATED = ("lh", "fsh", "shbg", "psa", "dht", "tsh")
-
-
-def _label(key: str) -> str:
-    if key == "t_e2_ratio":
-        return "T/E2 ratio"
-    return marker_short(key) if key in _ABBREVIATED else marker_name(key)
-
-
-def _lower(label: str) -> str:
-    return label if label.split()[0].isupper() or "/" in label else label.lower()
-
-
-def _value(result: LabResult, system: str) -> str:
-    if result.analyte in analytes.CATALOGUE:
-        text, _ = value_in(result, system)
-        return text
-    assert result.value is not None
-    number = marker_to_system(result.analyte, result.value, system)
-    return result.comparator + format_number(number, marker_decimals(result.analyte))
-
-
-def _number(key: str, value: float, system: str) -> str:
-    shown = marker_to_system(key, value, system)
-    if shown == 0:
-        return "0"
-    size = abs(shown)
-    decimals = 0 if size >= 100 else max(marker_decimals(key), 1 if size >= 1 else 2)
-    return format_number(shown, decimals)
-
-
-def _unit(key: str, system: str) -> str:
-    unit = marker_unit(key, system)
-    return "" if unit in ("ratio", "ratio (SI)") else unit
-
-
-def _with_unit(number: str, unit: str) -> str:
-    return f"{number} {unit}" if unit else number
-
-
-def _points(key: str) -> bool:
-    """True for markers measured in % (hematocrit), whose changes read as percentage points."""
-    return marker_unit(key, "us") == "%"
-
-
-def _duration(days: float) -> str:
-    if days < 14:
-        whole = max(1, round(days))
-        return f"{whole} day{'s' if whole != 1 else ''}"
-    if days < 84:
-        return f"{round(days / 7)} weeks"
-    months = days / DAYS_PER_MONTH
-    return f"{round(months)} months"
-
-
-def _when(kind: str, days: float) -> str:
-    phrase = PHASE_PHRASES.get(kind, kind)
-    if kind in _INTO_PHASES:
-        return f"{_duration(days)} into {phrase}"
-    return f"in {_duration(days)} of {phrase}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _fold(ratio: float) -> str:
-    return f"{ratio:.1f}-fold" if ratio < 10 else f"{ratio:.0f}-fold"
-
-
-def _percent(value: float) -> str:
-    return f"{abs(value):.0f} %"
-
-
-# ---------------------------------------------------------------------------------------------
 # Change between two results
 # ---------------------------------------------------------------------------------------------
 
@@ -403,14 +327,6 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
     else:
         amount = f"by at least {_with_unit(_number(key, abs(at_least), system), unit)}"
     return made(f"{label} {verb} {amount} ({span})")
-
-
-def _variation_words(key: str) -> str:
-    variation = variation_for(key)
-    if variation is None:
-        return ("No study of how much this marker varies on its own was found, so a change "
-                "counts only beyond a doubling or a halving (the app's assumption).")
-    return _capital(variation.words()) + "."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -826,21 +742,6 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
                       confidence=confidence, **base, **numbers)
 
 
-def _band_text(response: ExpectedResponse, key: str, system: str, band: tuple[float, float]
-               ) -> str:
-    unit = _unit(key, system)
-    low, high = band
-    if math.isinf(high):
-        span = f"{_with_unit(_number(key, low, system), unit)} or more"
-    else:
-        span = f"{_number(key, low, system)} to {_with_unit(_number(key, high, system), unit)}"
-    if response.size == "reference_range":
-        return f"Expected by this point: {span} (the lab's reference range)."
-    if response.size == "absolute":
-        return f"Expected by this point: {span}."
-    return f"Expected by this point, from the starting value: {span}."
-
-
 def _hematocrit_levels(obs: LabResult, verdict: str) -> tuple[str, str]:
     """On TRT, hematocrit against the guideline levels: never plainly as expected above 54 %."""
     o_lo, _ = interval(obs)
@@ -860,31 +761,6 @@ def _hematocrit_levels(obs: LabResult, verdict: str) -> tuple[str, str]:
                          "guideline asks to be under before starting, and below the "
                          f"{HEMATOCRIT_GUIDELINE:g} % at which therapy is reviewed.")
     return verdict, ""
-
-
-def _extras(phase: Phase, response: ExpectedResponse, knowledge: Knowledge,
-            confounders: Sequence[str], label: str, later: Sequence[Phase] = ()) -> list[str]:
-    out = []
-    for kind in confounders:
-        other = knowledge.response(kind, response.analyte)
-        if other is None:
-            continue
-        out.append(f"{_capital(PHASE_PHRASES.get(kind, kind))} ran at the same time and is "
-                   f"expected to push {_lower(label)} {other.direction}.")
-    for other_phase in later:
-        other = knowledge.response(other_phase.kind, response.analyte)
-        if other is None:
-            continue
-        out.append(f"Later results are not judged against this expectation: "
-                   f"{PHASE_PHRASES.get(other_phase.kind, other_phase.kind)}, started "
-                   f"{other_phase.start_date}, is expected to push {_lower(label)} "
-                   f"{other.direction}.")
-    for table, row in knowledge.study_rows(phase.kind, response.analyte):
-        status = "" if table.verified else "; its study could not be traced"
-        months = round(table.after_days / DAYS_PER_MONTH)
-        out.append(f"The source document's own table shows {row.change_percent:+.0f} % after "
-                   f"{months} months{status}.")
-    return out
 
 
 def _assess_curve(response: ExpectedResponse, obs: LabResult, since_anchor: float,
