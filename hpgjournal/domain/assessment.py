@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypedDict
 
+from hpgjournal.domain import assessment_words as words
 from hpgjournal.domain.assessment_words import (
     _INTO_PHASES,
     PHASE_PHRASES,
@@ -60,12 +61,9 @@ from hpgjournal.domain.assessment_words import (
     _capital,
     _duration,
     _extras,
-    _fold,
     _label,
     _lower,
     _number,
-    _percent,
-    _points,
     _unit,
     _value,
     _variation_words,
@@ -84,7 +82,6 @@ from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.timestamps import to_datetime
 from hpgjournal.domain.timing import position_in_interval
-from hpgjournal.domain.values import format_number
 from hpgjournal.domain.variation import Variation, variation_for
 
 __all__ = [
@@ -271,9 +268,6 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
     r_lo, r_hi = interval(ref)
     o_lo, o_hi = interval(obs)
     up, down, variation = _limits(key)
-    unit = _unit(key, system)
-    span = f"{_value(ref, system)} to {_with_unit(_value(obs, system), unit)}"
-    label = _label(key)
     if not math.isinf(r_hi) and o_lo > r_hi * (1 + up) and o_lo > 0:
         kind = "rise"
     elif not math.isinf(o_hi) and o_hi < r_lo * (1 - down):
@@ -286,47 +280,14 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
     assumed = variation is None
     at_least = o_lo - r_hi if kind == "rise" else (r_lo - o_hi if kind == "fall" else None)
     at_most = (o_hi - r_lo) if kind == "rise" else (r_hi - o_lo if kind == "fall" else None)
-
-    def made(phrase: str, percent: float | None = None) -> _Change:
-        return _Change(kind, percent, at_least, at_most, phrase, beyond, assumed)
-
+    percent = None
     if not censored:
         assert ref.value is not None and obs.value is not None
         percent = (obs.value - ref.value) / ref.value * 100 if ref.value else None
-        difference = obs.value - ref.value
-        if kind == "none":
-            if _points(key):
-                shown = f", {format_number(difference, 1)} points"
-            else:
-                shown = f", {percent:+.0f} %" if percent is not None else ""
-            return made(f"{label} changed little ({span}{shown})", percent)
-        verb = "rose" if kind == "rise" else "fell"
-        if _points(key):
-            amount = f"{format_number(abs(difference), 1)} points"
-        elif kind == "rise" and percent is not None and percent >= 200:
-            amount = _fold(obs.value / ref.value)
-        elif percent is not None:
-            amount = _percent(percent)
-        else:
-            amount = ""
-        return made(f"{label} {verb} {amount} ({span})", percent)
-    if kind == "none":
-        if beyond:
-            where = "below" if obs.comparator.startswith("<") else "above"
-            return made(f"{label} stayed {where} the test's limit ({span})")
-        return made(f"{label} showed no clear change ({span})")
-    verb = "rose" if kind == "rise" else "fell"
-    assert at_least is not None
-    ref_top = r_hi if kind == "rise" else r_lo
-    if ref_top > 0 and not math.isinf(ref_top):
-        bound = abs(at_least) / ref_top * 100
-        if kind == "rise" and bound >= 200:
-            amount = f"at least {_fold((ref_top + at_least) / ref_top)}"
-        else:
-            amount = f"by at least {_percent(bound)}"
-    else:
-        amount = f"by at least {_with_unit(_number(key, abs(at_least), system), unit)}"
-    return made(f"{label} {verb} {amount} ({span})")
+    phrase = words.change_phrase(key, ref, obs, system, kind=kind, percent=percent,
+                                 at_least=at_least, ref_top=r_hi if kind == "rise" else r_lo,
+                                 beyond=beyond)
+    return _Change(kind, percent, at_least, at_most, phrase, beyond, assumed)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.values import format_number
 from hpgjournal.domain.variation import variation_for
 
-__all__ = ["PHASE_PHRASES", "VERDICT_WORDS"]
+__all__ = ["PHASE_PHRASES", "VERDICT_WORDS", "change_phrase"]
 
 VERDICT_WORDS = {
     "as_expected": "as expected", "in_expected_direction": "in the expected direction",
@@ -122,6 +122,55 @@ def _fold(ratio: float) -> str:
 
 def _percent(value: float) -> str:
     return f"{abs(value):.0f} %"
+
+
+def change_phrase(key: str, ref: LabResult, obs: LabResult, system: str, *, kind: str,
+                  percent: float | None, at_least: float | None, ref_top: float,
+                  beyond: bool) -> str:
+    """How a marker moved from ``ref`` to ``obs``: "Estradiol rose 35 % (20 to 27 pg/mL)".
+
+    ``kind`` is the judged change (rise, fall or none), ``percent`` the change of two uncensored
+    values, ``at_least`` the smallest change a censored pair allows, ``ref_top`` the edge of the
+    first result it is counted from and ``beyond`` whether both results lie beyond the same limit.
+    """
+    unit = _unit(key, system)
+    span = f"{_value(ref, system)} to {_with_unit(_value(obs, system), unit)}"
+    label = _label(key)
+    if not (ref.comparator or obs.comparator):
+        assert ref.value is not None and obs.value is not None
+        difference = obs.value - ref.value
+        if kind == "none":
+            if _points(key):
+                shown = f", {format_number(difference, 1)} points"
+            else:
+                shown = f", {percent:+.0f} %" if percent is not None else ""
+            return f"{label} changed little ({span}{shown})"
+        verb = "rose" if kind == "rise" else "fell"
+        if _points(key):
+            amount = f"{format_number(abs(difference), 1)} points"
+        elif kind == "rise" and percent is not None and percent >= 200:
+            amount = _fold(obs.value / ref.value)
+        elif percent is not None:
+            amount = _percent(percent)
+        else:
+            amount = ""
+        return f"{label} {verb} {amount} ({span})"
+    if kind == "none":
+        if beyond:
+            where = "below" if obs.comparator.startswith("<") else "above"
+            return f"{label} stayed {where} the test's limit ({span})"
+        return f"{label} showed no clear change ({span})"
+    verb = "rose" if kind == "rise" else "fell"
+    assert at_least is not None
+    if ref_top > 0 and not math.isinf(ref_top):
+        bound = abs(at_least) / ref_top * 100
+        if kind == "rise" and bound >= 200:
+            amount = f"at least {_fold((ref_top + at_least) / ref_top)}"
+        else:
+            amount = f"by at least {_percent(bound)}"
+    else:
+        amount = f"by at least {_with_unit(_number(key, abs(at_least), system), unit)}"
+    return f"{label} {verb} {amount} ({span})"
 
 
 def _variation_words(key: str) -> str:
