@@ -370,21 +370,19 @@ def _due(response: ExpectedResponse, since_anchor: float, band: tuple[float, flo
     if band is not None:
         r_lo, r_hi = interval(ref)
         if band[0] <= r_hi and r_lo <= band[1]:
-            return False, "by this point the expected band still includes the starting value"
-        return True, "by this point the expected band has moved away from the starting value"
+            return False, words.BAND_INCLUDES_START
+        return True, words.BAND_LEFT_START
     if onset is not None:
         if since_anchor < onset[0]:
-            return False, f"no change is expected before day {onset[0]:g}"
+            return False, words.not_before_day(onset[0])
         if since_anchor < onset[1]:
-            return False, (f"too early to tell: the change usually shows between days "
-                           f"{onset[0]:g} and {onset[1]:g}")
-        return True, f"the change usually shows by day {onset[1]:g}"
+            return False, words.too_early_between_days(*onset)
+        return True, words.shows_by_day(onset[1])
     if plateau is not None:
         if since_anchor < plateau[0]:
-            return False, (f"too early to tell: the change usually takes {_duration(plateau[0])} "
-                           f"to {_duration(plateau[1])}")
-        return True, f"the change is usually complete by {_duration(plateau[1])}"
-    return False, "no time frame is published for this change"
+            return False, words.too_early_takes(*plateau)
+        return True, words.complete_by(plateau[1])
+    return False, words.NO_TIME_FRAME
 
 
 def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float] | None,

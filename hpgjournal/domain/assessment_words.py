@@ -173,6 +173,32 @@ def change_phrase(key: str, ref: LabResult, obs: LabResult, system: str, *, kind
     return f"{label} {verb} {amount} ({span})"
 
 
+# When the expected change should show (the remarks of assessment._due)
+BAND_INCLUDES_START = "by this point the expected band still includes the starting value"
+BAND_LEFT_START = "by this point the expected band has moved away from the starting value"
+NO_TIME_FRAME = "no time frame is published for this change"
+
+
+def not_before_day(day: float) -> str:
+    return f"no change is expected before day {day:g}"
+
+
+def too_early_between_days(first: float, last: float) -> str:
+    return f"too early to tell: the change usually shows between days {first:g} and {last:g}"
+
+
+def shows_by_day(day: float) -> str:
+    return f"the change usually shows by day {day:g}"
+
+
+def too_early_takes(shortest: float, longest: float) -> str:
+    return f"too early to tell: the change usually takes {_duration(shortest)} to {_duration(longest)}"
+
+
+def complete_by(days: float) -> str:
+    return f"the change is usually complete by {_duration(days)}"
+
+
 def _variation_words(key: str) -> str:
     variation = variation_for(key)
     if variation is None:
