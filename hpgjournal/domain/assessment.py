@@ -395,11 +395,10 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
         if change.kind == "none":
             return "as_expected", "", ""
         if change.assumed:
-            return "not_judged", ("it changed where little change is expected, but no study says "
-                                  "how much it varies on its own"), ""
+            return "not_judged", words.CHANGED_WHERE_FLAT, ""
         return "more_than_expected", "", ""
     if change.both_beyond_limit:
-        return "not_judged", "both results are beyond the test's limit, so no change can be seen", ""
+        return "not_judged", words.BOTH_BEYOND_LIMIT, ""
     if band is not None and response.size == "absolute":  # a target: the level itself is judged
         low, high = _widened(key, *band)
         if o_hi >= low and o_lo <= high:
@@ -408,30 +407,26 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
             return "more_than_expected", "", ""
         if response.timing_origin == "literature":
             return "less_than_expected", "", ""
-        return "no_clear_change", "", ("short of the expected level, but when it should be reached "
-                                       "is the app's own reading, so it is not called less")
+        return "no_clear_change", "", words.SHORT_OF_TARGET_OWN_TIMING
     if direction == "down_then_up":
         up, _, _ = _limits(key)
         lows = [r for r in inside if r.taken_at < obs.taken_at and r.value is not None
                 and o_lo > interval(r)[1] * (1 + up)]
         if lows:
             lowest = min(lows, key=lambda r: interval(r)[1])
-            return "in_expected_direction", "", (f"it climbed from its low of {lowest.comparator}"
-                                                 f"{_number(key, lowest.value or 0, 'us')} on "
-                                                 f"{lowest.taken_at[:10]}")
+            return "in_expected_direction", "", words.climbed_from_low(
+                key, lowest.comparator, lowest.value or 0, lowest.taken_at[:10])
         if change.kind == "fall":
-            return "in_expected_direction", "", "the low point comes first"
+            return "in_expected_direction", "", words.LOW_POINT_FIRST
         if change.kind == "rise":
-            return "not_judged", ("it rose, but no lower result earlier in the phase shows the "
-                                  "low point that comes first"), ""
+            return "not_judged", words.ROSE_WITHOUT_LOW_POINT, ""
         return "no_clear_change", "", ""
     if direction not in ("up", "down"):
         return "no_expectation", "", ""
     wanted = "rise" if direction == "up" else "fall"
     if change.kind not in (wanted, "none"):
         if change.assumed:
-            return "not_judged", ("it moved the other way, but no study says how much it varies "
-                                  "on its own"), ""
+            return "not_judged", words.OTHER_WAY_ASSUMED, ""
         return "opposite", "", ""
     if change.kind == wanted:
         if band is None:
@@ -444,14 +439,12 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
             return "more_than_expected", "", ""
         if response.timing_origin == "literature" and not change.assumed:
             return "less_than_expected", "", ""
-        return "in_expected_direction", "", ("short of the expected band, but when the full effect "
-                                             "shows is the app's own reading, so it is not called "
-                                             "less")
+        return "in_expected_direction", "", words.SHORT_OF_BAND_OWN_TIMING
     due, remark = _due(response, since_anchor, band, ref)
     if due and response.timing_origin == "literature" and not change.assumed:
         return "less_than_expected", "", remark
     if due and response.timing_origin != "literature":
-        remark += "; that time frame is the app's own reading, so it is not called less"
+        remark += words.OWN_TIME_FRAME
     return "no_clear_change", "", remark
 
 

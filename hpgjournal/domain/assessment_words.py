@@ -173,6 +173,26 @@ def change_phrase(key: str, ref: LabResult, obs: LabResult, system: str, *, kind
     return f"{label} {verb} {amount} ({span})"
 
 
+# Why a change is not judged, or what the verdict leaves out (assessment._judge)
+CHANGED_WHERE_FLAT = ("it changed where little change is expected, but no study says how much it "
+                      "varies on its own")
+BOTH_BEYOND_LIMIT = "both results are beyond the test's limit, so no change can be seen"
+SHORT_OF_TARGET_OWN_TIMING = ("short of the expected level, but when it should be reached is the "
+                              "app's own reading, so it is not called less")
+LOW_POINT_FIRST = "the low point comes first"
+ROSE_WITHOUT_LOW_POINT = ("it rose, but no lower result earlier in the phase shows the low point "
+                          "that comes first")
+OTHER_WAY_ASSUMED = "it moved the other way, but no study says how much it varies on its own"
+SHORT_OF_BAND_OWN_TIMING = ("short of the expected band, but when the full effect shows is the "
+                            "app's own reading, so it is not called less")
+OWN_TIME_FRAME = "; that time frame is the app's own reading, so it is not called less"
+
+
+def climbed_from_low(key: str, comparator: str, value: float, day: str) -> str:
+    """A washout's climb from its low point (the number in US units, as it always was)."""
+    return f"it climbed from its low of {comparator}{_number(key, value, 'us')} on {day}"
+
+
 # When the expected change should show (the remarks of assessment._due)
 BAND_INCLUDES_START = "by this point the expected band still includes the starting value"
 BAND_LEFT_START = "by this point the expected band has moved away from the starting value"
