@@ -454,13 +454,9 @@ LONG_USE_DAYS = 365  # the app's reading of "longer use slows recovery" (Kohn 20
 def _slower_recovery(times: TherapyTimes) -> str:
     """Why the published recovery windows may be too short for this man (or '')."""
     if times.long_acting:
-        return ("after long-acting testosterone (undecanoate, pellets) recovery takes 9 to more "
-                "than 12 months, so a slow change is not called less than expected")
+        return words.LONG_ACTING_RECOVERY
     if times.trt_days is not None and times.trt_days > LONG_USE_DAYS:
-        years = times.trt_days / 365.25
-        return (f"after {years:.1f} years of testosterone recovery is slower than in the shorter "
-                "use the published windows come from (Kohn 2017), so a slow change is not "
-                "called less than expected")
+        return words.long_use_recovery(times.trt_days)
     return ""
 
 

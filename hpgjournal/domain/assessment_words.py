@@ -193,6 +193,18 @@ def climbed_from_low(key: str, comparator: str, value: float, day: str) -> str:
     return f"it climbed from its low of {comparator}{_number(key, value, 'us')} on {day}"
 
 
+# Why a slow recovery is not called less than expected (assessment._slower_recovery)
+LONG_ACTING_RECOVERY = ("after long-acting testosterone (undecanoate, pellets) recovery takes 9 to "
+                        "more than 12 months, so a slow change is not called less than expected")
+
+
+def long_use_recovery(trt_days: float) -> str:
+    years = trt_days / 365.25
+    return (f"after {years:.1f} years of testosterone recovery is slower than in the shorter "
+            "use the published windows come from (Kohn 2017), so a slow change is not "
+            "called less than expected")
+
+
 # When the expected change should show (the remarks of assessment._due)
 BAND_INCLUDES_START = "by this point the expected band still includes the starting value"
 BAND_LEFT_START = "by this point the expected band has moved away from the starting value"
