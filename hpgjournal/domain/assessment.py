@@ -482,9 +482,7 @@ def _draw_timing_problem(response: ExpectedResponse, obs: LabResult, times: Ther
     hours = (drawn - dose).total_seconds() / 3600
     position = position_in_interval(hours, times.dosing_interval_days)
     if position in ("peak", "trough"):
-        return (f"it was drawn {_duration(hours / 24)} after the last injection, near the "
-                f"{position} of a {times.dosing_interval_days:g}-day interval, and the target "
-                "applies to a draw midway between two doses")
+        return words.drawn_off_mid_interval(hours / 24, position, times.dosing_interval_days)
     return ""
 
 

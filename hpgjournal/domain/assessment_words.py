@@ -205,6 +205,13 @@ def long_use_recovery(trt_days: float) -> str:
             "called less than expected")
 
 
+def drawn_off_mid_interval(days_after_dose: float, position: str, interval_days: float) -> str:
+    """Why a draw near the peak or trough is not judged (assessment._draw_timing_problem)."""
+    return (f"it was drawn {_duration(days_after_dose)} after the last injection, near the "
+            f"{position} of a {interval_days:g}-day interval, and the target "
+            "applies to a draw midway between two doses")
+
+
 # When the expected change should show (the remarks of assessment._due)
 BAND_INCLUDES_START = "by this point the expected band still includes the starting value"
 BAND_LEFT_START = "by this point the expected band has moved away from the starting value"
