@@ -694,18 +694,11 @@ def _hematocrit_levels(obs: LabResult, verdict: str) -> tuple[str, str]:
     if o_lo > HEMATOCRIT_GUIDELINE:
         if verdict in ("as_expected", "in_expected_direction", "no_clear_change"):
             verdict = "more_than_expected"
-        return verdict, (f"It is above {HEMATOCRIT_GUIDELINE:g} %, the level at which the "
-                         "Endocrine Society's 2010 monitoring table stops therapy until it falls "
-                         "(the AUA's 2018 guideline keeps it below the same level).")
+        return verdict, words.above_guideline_hematocrit(HEMATOCRIT_GUIDELINE)
     if o_lo > HEMATOCRIT_WATCH:
-        return verdict, (f"It is above {HEMATOCRIT_WATCH:g} %, the level a study of men on TRT "
-                         "used to define polycythemia (Wheeler 2017; a research definition, not "
-                         f"a guideline's), and below the {HEMATOCRIT_GUIDELINE:g} % at which "
-                         "therapy is reviewed.")
+        return verdict, words.above_watch_hematocrit(HEMATOCRIT_WATCH, HEMATOCRIT_GUIDELINE)
     if o_lo > HEMATOCRIT_BEFORE:
-        return verdict, (f"It is above {HEMATOCRIT_BEFORE:g} %, the level the AUA's 2018 "
-                         "guideline asks to be under before starting, and below the "
-                         f"{HEMATOCRIT_GUIDELINE:g} % at which therapy is reviewed.")
+        return verdict, words.above_starting_hematocrit(HEMATOCRIT_BEFORE, HEMATOCRIT_GUIDELINE)
     return verdict, ""
 
 

@@ -212,6 +212,26 @@ def drawn_off_mid_interval(days_after_dose: float, position: str, interval_days:
             "applies to a draw midway between two doses")
 
 
+# Hematocrit on TRT against the guideline levels (assessment._hematocrit_levels), in %
+def above_guideline_hematocrit(guideline: float) -> str:
+    return (f"It is above {guideline:g} %, the level at which the "
+            "Endocrine Society's 2010 monitoring table stops therapy until it falls "
+            "(the AUA's 2018 guideline keeps it below the same level).")
+
+
+def above_watch_hematocrit(watch: float, guideline: float) -> str:
+    return (f"It is above {watch:g} %, the level a study of men on TRT "
+            "used to define polycythemia (Wheeler 2017; a research definition, not "
+            f"a guideline's), and below the {guideline:g} % at which "
+            "therapy is reviewed.")
+
+
+def above_starting_hematocrit(before: float, guideline: float) -> str:
+    return (f"It is above {before:g} %, the level the AUA's 2018 "
+            "guideline asks to be under before starting, and below the "
+            f"{guideline:g} % at which therapy is reviewed.")
+
+
 # When the expected change should show (the remarks of assessment._due)
 BAND_INCLUDES_START = "by this point the expected band still includes the starting value"
 BAND_LEFT_START = "by this point the expected band has moved away from the starting value"
