@@ -63,7 +63,6 @@ from hpgjournal.domain.assessment_words import (
     _extras,
     _label,
     _lower,
-    _number,
     _unit,
     _value,
     _variation_words,
@@ -73,7 +72,6 @@ from hpgjournal.domain.assessment_words import (
 from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
     VERDICTS,
-    CurvePoint,
     ExpectedResponse,
     Knowledge,
 )
@@ -707,49 +705,32 @@ def _assess_curve(response: ExpectedResponse, obs: LabResult, since_anchor: floa
                   method: str, numbers: _Numbers, extras: list[str]) -> Assessment:
     curve = knowledge.curve_for(response)
     key = response.analyte
-    label = _label(key)
-    unit = _unit(key, system)
     assert curve is not None
-    threshold = _with_unit(_number(key, curve.threshold, system), unit)
-    value = _with_unit(_value(obs, system), unit)
-    when = f"{_duration(since_anchor)} after {anchor_how}"
     study = knowledge.short_names(curve.sources)
     if since_anchor < 0:
-        reason = f"{_lower(label)} was measured before {anchor_how}"
-        text = f"{label} was {value} before {anchor_how}: the recovery curve does not apply yet."
+        reason, text = words.curve_not_yet(key, obs, system, anchor_how)
         return Assessment(method=method, verdict="not_enough_data", reason=reason, text=text,
                           **base, **numbers)
     point = curve.published_by(since_anchor)
     numbers["share_recovered"] = point.share if point else None
     o_lo, _ = interval(obs)
     first = next((p for p in curve.points if p.share > 0), curve.points[-1])
-
-    def by(p: CurvePoint | None) -> str:
-        assert p is not None
-        return f"{p.share:.0f} % of men by {p.month:g} months"
-
     if o_lo >= curve.threshold:
         verdict = "as_expected"
-        detail = (f"It has reached {threshold}; the study reported {by(point)} ({study})."
-                  if point else f"It has reached {threshold}, earlier than the study's first "
-                                f"figure, {by(first)} ({study}).")
+        detail = words.curve_reached(key, curve.threshold, system, point, first, study)
     elif point is None or point.share <= 0:
         verdict = "as_expected"
-        detail = (f"It is below {threshold}, but it is early: the study's first figure is "
-                  f"{by(first)} ({study}).")
+        detail = words.curve_early(key, curve.threshold, system, first, study)
     elif point.share >= _SLOWER_THAN_SHARE:
         verdict = "less_than_expected"
-        detail = (f"It is below {threshold}; the study reported {by(point)} ({study}), so "
-                  "recovery is slower than in nine in ten of its men.")
+        detail = words.curve_slower(key, curve.threshold, system, point, study)
     else:
         verdict = "as_expected"
-        detail = (f"It is below {threshold}; the study reported {by(point)} ({study}), so a "
-                  "slower recovery is within what was seen.")
+        detail = words.curve_within(key, curve.threshold, system, point, study)
     caveat = curve.caveats[0] if curve.caveats else ""
-    text = " ".join(s for s in (f"{label} was {value} {when}: {VERDICT_WORDS[verdict]}.", detail,
-                                "The study's figures are read as published; nothing between "
-                                "them was measured.", caveat, *extras) if s)
-    confidence = ("fair: a published recovery curve, although its men (contraceptive trials) "
-                  "recovered faster than most men stopping TRT")
-    return Assessment(method=method, verdict=verdict, text=text + f" Confidence: {confidence}.",
+    text = words.curve_text(key, obs, system, since_anchor, anchor_how, verdict, detail, caveat,
+                            extras)
+    confidence = words.CURVE_CONFIDENCE
+    return Assessment(method=method, verdict=verdict,
+                      text=text + " " + words.confidence_sentence(confidence),
                       confidence=confidence, **base, **numbers)

@@ -20,6 +20,7 @@ from hpgjournal.domain import analytes
 from hpgjournal.domain.display import marker_name, value_in
 from hpgjournal.domain.knowledge import (
     DAYS_PER_MONTH,
+    CurvePoint,
     ExpectedResponse,
     Knowledge,
     marker_decimals,
@@ -304,3 +305,62 @@ def _extras(phase: Phase, response: ExpectedResponse, knowledge: Knowledge,
         out.append(f"The source document's own table shows {row.change_percent:+.0f} % after "
                    f"{months} months{status}.")
     return out
+
+
+# A published recovery curve (assessment._assess_curve)
+CURVE_CONFIDENCE = ("fair: a published recovery curve, although its men (contraceptive trials) "
+                    "recovered faster than most men stopping TRT")
+
+
+def confidence_sentence(confidence: str) -> str:
+    return f"Confidence: {confidence}."
+
+
+def _threshold(key: str, threshold: float, system: str) -> str:
+    return _with_unit(_number(key, threshold, system), _unit(key, system))
+
+
+def _by(point: CurvePoint | None) -> str:
+    assert point is not None
+    return f"{point.share:.0f} % of men by {point.month:g} months"
+
+
+def curve_not_yet(key: str, obs: LabResult, system: str, anchor_how: str) -> tuple[str, str]:
+    """(reason, text) for a result taken before the curve starts counting."""
+    label = _label(key)
+    value = _with_unit(_value(obs, system), _unit(key, system))
+    return (f"{_lower(label)} was measured before {anchor_how}",
+            f"{label} was {value} before {anchor_how}: the recovery curve does not apply yet.")
+
+
+def curve_reached(key: str, threshold: float, system: str, point: CurvePoint | None,
+                  first: CurvePoint, study: str) -> str:
+    shown = _threshold(key, threshold, system)
+    return (f"It has reached {shown}; the study reported {_by(point)} ({study})."
+            if point else f"It has reached {shown}, earlier than the study's first "
+                          f"figure, {_by(first)} ({study}).")
+
+
+def curve_early(key: str, threshold: float, system: str, first: CurvePoint, study: str) -> str:
+    return (f"It is below {_threshold(key, threshold, system)}, but it is early: the study's "
+            f"first figure is {_by(first)} ({study}).")
+
+
+def curve_slower(key: str, threshold: float, system: str, point: CurvePoint, study: str) -> str:
+    return (f"It is below {_threshold(key, threshold, system)}; the study reported {_by(point)} "
+            f"({study}), so recovery is slower than in nine in ten of its men.")
+
+
+def curve_within(key: str, threshold: float, system: str, point: CurvePoint, study: str) -> str:
+    return (f"It is below {_threshold(key, threshold, system)}; the study reported {_by(point)} "
+            f"({study}), so a slower recovery is within what was seen.")
+
+
+def curve_text(key: str, obs: LabResult, system: str, since_anchor: float, anchor_how: str,
+               verdict: str, detail: str, caveat: str, extras: Sequence[str]) -> str:
+    """The text of a curve verdict, without its confidence sentence."""
+    value = _with_unit(_value(obs, system), _unit(key, system))
+    when = f"{_duration(since_anchor)} after {anchor_how}"
+    return " ".join(s for s in (f"{_label(key)} was {value} {when}: {VERDICT_WORDS[verdict]}.",
+                                detail, "The study's figures are read as published; nothing "
+                                "between them was measured.", caveat, *extras) if s)
