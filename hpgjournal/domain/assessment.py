@@ -490,12 +490,12 @@ def _confidence(response: ExpectedResponse, band: tuple | None, change: _Change,
         return ""
     assumed = change.assumed or response.timing_origin == "assumption"
     if assumed:
-        return "low: it rests partly on the app's own assumptions"
+        return words.CONFIDENCE_ASSUMED
     if response.tag in ("EXT-S", "DERIVED"):
-        return "moderate: the published figures were seen second-hand or worked out by the project"
+        return words.CONFIDENCE_SECOND_HAND
     if band is not None:
-        return "fair: a published range and the marker's published variation"
-    return "moderate: a published direction, without a published size"
+        return words.CONFIDENCE_BAND
+    return words.CONFIDENCE_DIRECTION
 
 
 def assess_phase(phase: Phase, knowledge: Knowledge, series: Mapping[str, Sequence[LabResult]], *,

@@ -307,6 +307,14 @@ def _extras(phase: Phase, response: ExpectedResponse, knowledge: Knowledge,
     return out
 
 
+# How sure a verdict is (assessment._confidence)
+CONFIDENCE_ASSUMED = "low: it rests partly on the app's own assumptions"
+CONFIDENCE_SECOND_HAND = ("moderate: the published figures were seen second-hand or worked out by "
+                          "the project")
+CONFIDENCE_BAND = "fair: a published range and the marker's published variation"
+CONFIDENCE_DIRECTION = "moderate: a published direction, without a published size"
+
+
 # A published recovery curve (assessment._assess_curve)
 CURVE_CONFIDENCE = ("fair: a published recovery curve, although its men (contraceptive trials) "
                     "recovered faster than most men stopping TRT")
