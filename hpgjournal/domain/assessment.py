@@ -62,7 +62,6 @@ from hpgjournal.domain.assessment_words import (
     _duration,
     _extras,
     _label,
-    _lower,
     _unit,
     _value,
     _variation_words,
@@ -574,12 +573,12 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
 
     if response.size != "recovery_curve" and (
             response.is_gap or (response.direction in ("variable", "unknown") and not response.has_band)):
-        text = f"No expectation for {_lower(label)} during {phrase}. {response.evidence}"
+        text = words.no_expectation(key, phase.kind, response.evidence)
         return Assessment(method=method, verdict="no_expectation", text=text, **base)
     if not inside:
-        reason = f"no result of {_lower(label)} during {phrase}"
-        return Assessment(method=method, verdict="not_enough_data", reason=reason,
-                          text=f"{_capital(reason)}, so it cannot be judged.", **base)
+        reason, text = words.no_result_during(key, phase.kind)
+        return Assessment(method=method, verdict="not_enough_data", reason=reason, text=text,
+                          **base)
 
     start = _day(phase.start_date)
     anchor, anchor_how = anchor_for(response, phase, phases, times)
@@ -605,10 +604,9 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
         return _assess_curve(response, obs, since_anchor, anchor_how, knowledge, system, base,
                              method, numbers, extras)
     if ref is None:
-        reason = f"no result of {_lower(label)} from before {phrase} began"
-        return Assessment(method=method, verdict="not_enough_data", reason=reason,
-                          text=f"{_capital(reason)}, so the change cannot be judged. "
-                               f"{base['expectation']}", **base, **numbers)
+        reason, text = words.no_result_before(key, phase.kind, base["expectation"])
+        return Assessment(method=method, verdict="not_enough_data", reason=reason, text=text,
+                          **base, **numbers)
 
     change = _change(key, ref, obs, system)
     numbers.update({"reference_value": ref.value, "reference_comparator": ref.comparator,
@@ -627,17 +625,14 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
 
     remark = ""
     if confounders:
-        others = " and ".join(PHASE_PHRASES.get(k, k) for k in confounders)
-        verdict, reason = "not_judged", (f"{phrase} and {others} push {_lower(label)} different "
-                                         "ways, and no result comes from a time without both")
+        verdict, reason = "not_judged", words.pushed_both_ways(key, phase.kind, confounders)
     elif problem := _draw_timing_problem(response, obs, times):
         verdict, reason = "not_judged", problem
     else:
         verdict, reason, remark = _judge(response, change, band, ref, obs, since_anchor, inside)
         if verdict in ("less_than_expected", "opposite") and _outside_population(response, ref):
-            verdict, remark = "no_clear_change" if change.kind == "none" else "not_judged", (
-                "the published figures come from men who started elsewhere, so they do not say "
-                "how much to expect here")
+            verdict = "no_clear_change" if change.kind == "none" else "not_judged"
+            remark = words.OUTSIDE_POPULATION
             if verdict == "not_judged":
                 reason, remark = remark, ""
     if verdict == "less_than_expected" and phase.kind in _INTO_PHASES:
@@ -655,11 +650,10 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     when = _when(phase.kind, days_in)
     if phase.kind in _INTO_PHASES and response.anchor != "phase_start":
         when += f" ({_duration(since_anchor)} after {anchor_how})"
-    words = VERDICT_WORDS[verdict]
     if verdict == "not_judged":
         sentences = [f"{change.phrase} {when}: not judged, because {reason}."]
     else:
-        sentences = [f"{change.phrase} {when}: {words}."]
+        sentences = [f"{change.phrase} {when}: {VERDICT_WORDS[verdict]}."]
     sentences.append(base["expectation"])
     if band is not None:
         sentences.append(_band_text(response, key, system, band))

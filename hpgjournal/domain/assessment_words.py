@@ -174,6 +174,34 @@ def change_phrase(key: str, ref: LabResult, obs: LabResult, system: str, *, kind
     return f"{label} {verb} {amount} ({span})"
 
 
+# What stops a verdict before anything is compared (assessment._assess_one)
+OUTSIDE_POPULATION = ("the published figures come from men who started elsewhere, so they do not "
+                      "say how much to expect here")
+
+
+def no_expectation(key: str, kind: str, evidence: str) -> str:
+    return f"No expectation for {_lower(_label(key))} during {PHASE_PHRASES.get(kind, kind)}. {evidence}"
+
+
+def no_result_during(key: str, kind: str) -> tuple[str, str]:
+    """(reason, text) when the phase holds no result of the marker."""
+    reason = f"no result of {_lower(_label(key))} during {PHASE_PHRASES.get(kind, kind)}"
+    return reason, f"{_capital(reason)}, so it cannot be judged."
+
+
+def no_result_before(key: str, kind: str, expectation: str) -> tuple[str, str]:
+    """(reason, text) when no result comes from before the phase."""
+    reason = f"no result of {_lower(_label(key))} from before {PHASE_PHRASES.get(kind, kind)} began"
+    return reason, f"{_capital(reason)}, so the change cannot be judged. {expectation}"
+
+
+def pushed_both_ways(key: str, kind: str, others: Sequence[str]) -> str:
+    """Why overlapping phases that push the marker other ways leave it not judged."""
+    together = " and ".join(PHASE_PHRASES.get(k, k) for k in others)
+    return (f"{PHASE_PHRASES.get(kind, kind)} and {together} push {_lower(_label(key))} different "
+            "ways, and no result comes from a time without both")
+
+
 # Why a change is not judged, or what the verdict leaves out (assessment._judge)
 CHANGED_WHERE_FLAT = ("it changed where little change is expected, but no study says how much it "
                       "varies on its own")
