@@ -57,16 +57,8 @@ from hpgjournal.domain.assessment_words import (
     _INTO_PHASES,
     PHASE_PHRASES,
     VERDICT_WORDS,
-    _band_text,
-    _capital,
-    _duration,
     _extras,
     _label,
-    _unit,
-    _value,
-    _variation_words,
-    _when,
-    _with_unit,
 )
 from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
@@ -568,7 +560,6 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
         "source_ids": response.sources, "phase_start": phase.start_date,
         "expectation": expectation_words(response, knowledge, system)}
     label = _label(key)
-    phrase = PHASE_PHRASES.get(phase.kind, phase.kind)
     method, ref, inside = _pick_series(phase, results, until)
 
     if response.size != "recovery_curve" and (
@@ -647,36 +638,16 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     cautions = tuple(c.text for c in phase_knowledge.cautions_for(key, verdict))
     numbers["cautions"] = cautions
 
-    when = _when(phase.kind, days_in)
-    if phase.kind in _INTO_PHASES and response.anchor != "phase_start":
-        when += f" ({_duration(since_anchor)} after {anchor_how})"
-    if verdict == "not_judged":
-        sentences = [f"{change.phrase} {when}: not judged, because {reason}."]
-    else:
-        sentences = [f"{change.phrase} {when}: {VERDICT_WORDS[verdict]}."]
-    sentences.append(base["expectation"])
-    if band is not None:
-        sentences.append(_band_text(response, key, system, band))
-    elif no_band is not None and response.has_band:
-        sentences.append(f"No band: {no_band}.")
-    if remark:
-        sentences.append(_capital(remark) + ".")
-    if limit_note:
-        sentences.append(limit_note)
-    sentences.append(f"Compared: {ref.taken_at[:10]} (before {phrase}) with {obs.taken_at[:10]}.")
-    if verdict not in ("not_judged",) or change.kind == "none":
-        sentences.append(_variation_words(key))
     own = _own_baseline(results, method, phases) if phase.kind in _INTO_PHASES else None
-    if own is not None:
-        unit = _unit(key, system)
-        sentences.append(f"Before treatment it was {_with_unit(_value(own, system), unit)} "
-                         f"({own.taken_at[:10]}).")
-    sentences.extend(extras)
-    sentences.extend(cautions)
     confidence = _confidence(response, band, change, verdict)
-    if confidence:
-        sentences.append(f"Confidence: {confidence}.")
-    return Assessment(method=method, verdict=verdict, text=" ".join(sentences), reason=reason,
+    text = words.verdict_text(
+        response, system, phase.kind, verdict, change_phrase=change.phrase,
+        change_kind=change.kind, days_in=days_in, since_anchor=since_anchor,
+        anchor_how=anchor_how, reason=reason, expectation=base["expectation"], band=band,
+        no_band=no_band, remark=remark, limit_note=limit_note, ref_day=ref.taken_at[:10],
+        obs_day=obs.taken_at[:10], own=own, extras=extras, cautions=cautions,
+        confidence=confidence)
+    return Assessment(method=method, verdict=verdict, text=text, reason=reason,
                       confidence=confidence, **base, **numbers)
 
 

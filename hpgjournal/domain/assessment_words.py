@@ -202,6 +202,49 @@ def pushed_both_ways(key: str, kind: str, others: Sequence[str]) -> str:
             "ways, and no result comes from a time without both")
 
 
+def verdict_text(response: ExpectedResponse, system: str, phase_kind: str, verdict: str, *,
+                 change_phrase: str, change_kind: str, days_in: float, since_anchor: float,
+                 anchor_how: str, reason: str, expectation: str,
+                 band: tuple[float, float] | None, no_band: str | None, remark: str,
+                 limit_note: str, ref_day: str, obs_day: str, own: LabResult | None,
+                 extras: Sequence[str], cautions: Sequence[str], confidence: str) -> str:
+    """The text of a verdict on a change between two results, from what the judging found.
+
+    ``no_band`` is why there is no expected band (said only when the response has one),
+    ``own`` the man's result from before treatment (shown in a washout or recovery).
+    """
+    key = response.analyte
+    phrase = PHASE_PHRASES.get(phase_kind, phase_kind)
+    when = _when(phase_kind, days_in)
+    if phase_kind in _INTO_PHASES and response.anchor != "phase_start":
+        when += f" ({_duration(since_anchor)} after {anchor_how})"
+    if verdict == "not_judged":
+        sentences = [f"{change_phrase} {when}: not judged, because {reason}."]
+    else:
+        sentences = [f"{change_phrase} {when}: {VERDICT_WORDS[verdict]}."]
+    sentences.append(expectation)
+    if band is not None:
+        sentences.append(_band_text(response, key, system, band))
+    elif no_band is not None and response.has_band:
+        sentences.append(f"No band: {no_band}.")
+    if remark:
+        sentences.append(_capital(remark) + ".")
+    if limit_note:
+        sentences.append(limit_note)
+    sentences.append(f"Compared: {ref_day} (before {phrase}) with {obs_day}.")
+    if verdict not in ("not_judged",) or change_kind == "none":
+        sentences.append(_variation_words(key))
+    if own is not None:
+        unit = _unit(key, system)
+        sentences.append(f"Before treatment it was {_with_unit(_value(own, system), unit)} "
+                         f"({own.taken_at[:10]}).")
+    sentences.extend(extras)
+    sentences.extend(cautions)
+    if confidence:
+        sentences.append(confidence_sentence(confidence))
+    return " ".join(sentences)
+
+
 # Why a change is not judged, or what the verdict leaves out (assessment._judge)
 CHANGED_WHERE_FLAT = ("it changed where little change is expected, but no study says how much it "
                       "varies on its own")
