@@ -115,11 +115,11 @@ class TherapyTimes:
         doses = [to_datetime(d) for d in self.trt_doses]
         earlier = [d for d in doses if d <= cutoff]
         if earlier:
-            return max(earlier), "the last testosterone dose"
+            return max(earlier), words.LAST_DOSE
         ends = [to_datetime(p.end_date) for p in phases
                 if p.kind == "trt" and p.end_date and to_datetime(p.end_date) <= cutoff]
         if ends:
-            return max(ends), "the end of the TRT phase (no dose logged)"
+            return max(ends), words.TRT_PHASE_END
         return None
 
 
@@ -331,16 +331,15 @@ def anchor_for(response: ExpectedResponse, phase: Phase, phases: Sequence[Phase]
     """When the response's windows start counting for ``phase``, and how that was found."""
     start = _day(phase.start_date)
     if response.anchor == "phase_start":
-        return start, "the start of the phase"
+        return start, words.PHASE_START
     found = times.last_dose_before(start.date(), phases)
     if found is None:
-        return start, "the start of the phase (no testosterone dose found)"
+        return start, words.PHASE_START_NO_DOSE
     when, how = found
     if response.anchor == "first_missed_dose":
         if times.dosing_interval_days:
-            return (when + timedelta(days=times.dosing_interval_days),
-                    "the first missed testosterone dose")
-        return when, f"{how} (the dosing interval is unknown)"
+            return when + timedelta(days=times.dosing_interval_days), words.FIRST_MISSED_DOSE
+        return when, words.interval_unknown(how)
     return when, how
 
 

@@ -174,6 +174,18 @@ def change_phrase(key: str, ref: LabResult, obs: LabResult, system: str, *, kind
     return f"{label} {verb} {amount} ({span})"
 
 
+# What a phase's windows count from (TherapyTimes.last_dose_before, assessment.anchor_for)
+LAST_DOSE = "the last testosterone dose"
+TRT_PHASE_END = "the end of the TRT phase (no dose logged)"
+PHASE_START = "the start of the phase"
+PHASE_START_NO_DOSE = "the start of the phase (no testosterone dose found)"
+FIRST_MISSED_DOSE = "the first missed testosterone dose"
+
+
+def interval_unknown(how: str) -> str:
+    return f"{how} (the dosing interval is unknown)"
+
+
 # What stops a verdict before anything is compared (assessment._assess_one)
 OUTSIDE_POPULATION = ("the published figures come from men who started elsewhere, so they do not "
                       "say how much to expect here")
