@@ -3,10 +3,14 @@
 :mod:`hpgjournal.domain.assessment` decides the verdicts; this module only says them. It holds the
 verdict and phase wording (:data:`VERDICT_WORDS`, :data:`PHASE_PHRASES`), how markers, values,
 numbers and durations are written (``_label``, ``_value``, ``_number``, ``_duration``,
-``_when``), and the sentences made from a verdict's numbers (the expected band, the marker's
-variation, the notes on overlapping phases and study tables). Nothing here judges: a function
-takes the numbers the judging has found and returns text. :mod:`hpgjournal.domain.assessment`
-re-exports the public names, so callers keep importing them from there.
+``_when``), and every sentence of a verdict: how the marker moved (:func:`change_phrase`), why it
+is not judged or what the verdict leaves out (the reasons and remarks of ``_judge``, ``_due``,
+``_slower_recovery``, ``_draw_timing_problem`` and ``_hematocrit_levels``), the expected band,
+the marker's variation, the notes on overlapping phases and study tables, the recovery curve's
+texts and the whole text of a verdict (:func:`verdict_text`). Nothing here judges: a function
+takes the numbers the judging has found and returns text, byte for byte what
+:mod:`hpgjournal.domain.assessment` wrote itself before. That module re-exports
+:data:`VERDICT_WORDS` and :data:`PHASE_PHRASES`, so callers keep importing them from there.
 
 The texts say what the documents and data show; they give no advice.
 """
@@ -32,7 +36,58 @@ from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.values import format_number
 from hpgjournal.domain.variation import variation_for
 
-__all__ = ["PHASE_PHRASES", "VERDICT_WORDS", "change_phrase"]
+__all__ = [
+    "BAND_INCLUDES_START",
+    "BAND_LEFT_START",
+    "BOTH_BEYOND_LIMIT",
+    "CHANGED_WHERE_FLAT",
+    "CONFIDENCE_ASSUMED",
+    "CONFIDENCE_BAND",
+    "CONFIDENCE_DIRECTION",
+    "CONFIDENCE_SECOND_HAND",
+    "CURVE_CONFIDENCE",
+    "FIRST_MISSED_DOSE",
+    "LAST_DOSE",
+    "LONG_ACTING_RECOVERY",
+    "LOW_POINT_FIRST",
+    "NO_TIME_FRAME",
+    "OTHER_WAY_ASSUMED",
+    "OUTSIDE_POPULATION",
+    "OWN_TIME_FRAME",
+    "PHASE_PHRASES",
+    "PHASE_START",
+    "PHASE_START_NO_DOSE",
+    "ROSE_WITHOUT_LOW_POINT",
+    "SHORT_OF_BAND_OWN_TIMING",
+    "SHORT_OF_TARGET_OWN_TIMING",
+    "TRT_PHASE_END",
+    "VERDICT_WORDS",
+    "above_guideline_hematocrit",
+    "above_starting_hematocrit",
+    "above_watch_hematocrit",
+    "change_phrase",
+    "climbed_from_low",
+    "complete_by",
+    "confidence_sentence",
+    "curve_early",
+    "curve_not_yet",
+    "curve_reached",
+    "curve_slower",
+    "curve_text",
+    "curve_within",
+    "drawn_off_mid_interval",
+    "interval_unknown",
+    "long_use_recovery",
+    "no_expectation",
+    "no_result_before",
+    "no_result_during",
+    "not_before_day",
+    "pushed_both_ways",
+    "shows_by_day",
+    "too_early_between_days",
+    "too_early_takes",
+    "verdict_text",
+]
 
 VERDICT_WORDS = {
     "as_expected": "as expected", "in_expected_direction": "in the expected direction",
