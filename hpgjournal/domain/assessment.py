@@ -38,7 +38,10 @@ How a verdict is reached:
 * Direction ``variable`` or ``unknown`` without a band, or a GAP, gives **no expectation**; a
   missing start or observation gives **not enough data**.
 
-The texts say what the documents and data show; they give no advice.
+This module judges; the words of the texts (labels, numbers, durations, sentences, and
+:data:`VERDICT_WORDS` and :data:`PHASE_PHRASES`, re-exported here) are made in
+:mod:`hpgjournal.domain.assessment_words`. The texts say what the documents and data show;
+they give no advice.
 """
 
 from __future__ import annotations
@@ -49,29 +52,29 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TypedDict
 
-from hpgjournal.domain import analytes
-from hpgjournal.domain.display import marker_name, value_in
+from hpgjournal.domain import assessment_words as words
+from hpgjournal.domain.assessment_words import (
+    _INTO_PHASES,
+    PHASE_PHRASES,
+    VERDICT_WORDS,
+    _extras,
+    _label,
+)
 from hpgjournal.domain.expected import build_envelope, no_band_reason
 from hpgjournal.domain.knowledge import (
-    DAYS_PER_MONTH,
     VERDICTS,
-    CurvePoint,
     ExpectedResponse,
     Knowledge,
-    marker_decimals,
-    marker_short,
-    marker_to_system,
-    marker_unit,
 )
 from hpgjournal.domain.provenance import expectation_words, origin_key
 from hpgjournal.domain.records import LabResult, Phase
 from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.timestamps import to_datetime
 from hpgjournal.domain.timing import position_in_interval
-from hpgjournal.domain.values import format_number
 from hpgjournal.domain.variation import Variation, variation_for
 
 __all__ = [
+    "PHASE_PHRASES",
     "VERDICTS",
     "VERDICT_WORDS",
     "Assessment",
@@ -83,13 +86,6 @@ __all__ = [
     "pushes_against",
 ]
 
-VERDICT_WORDS = {
-    "as_expected": "as expected", "in_expected_direction": "in the expected direction",
-    "no_clear_change": "no clear change", "less_than_expected": "less than expected",
-    "more_than_expected": "more than expected", "opposite": "the opposite way",
-    "not_judged": "not judged", "not_enough_data": "not enough data",
-    "no_expectation": "no expectation",
-}
 # A marker with no published variation figure: a change counts only beyond a doubling or a
 # halving (the app's assumption), and no negative verdict rests on it.
 ASSUMED_UP, ASSUMED_DOWN = 1.0, 0.5
@@ -97,13 +93,6 @@ HEMATOCRIT_GUIDELINE = 54.0  # % (Endocrine Society 2010 table; AUA 2018): thera
 HEMATOCRIT_BEFORE = 50.0  # % (AUA 2018 Table 7): the level to be under before starting
 HEMATOCRIT_WATCH = 52.0  # % (Wheeler 2017): a research definition of polycythemia on TRT
 
-PHASE_PHRASES = {
-    "baseline": "baseline", "trt": "TRT", "washout": "the washout", "hcg": "hCG",
-    "serm_clomiphene": "clomiphene", "serm_tamoxifen": "tamoxifen",
-    "aromatase_inhibitor": "the aromatase inhibitor", "gonadorelin": "gonadorelin",
-    "recovery": "recovery monitoring",
-}
-_INTO_PHASES = ("washout", "recovery")  # "12 days into the washout" rather than "in 12 days of"
 _SLOWER_THAN_SHARE = 90.0  # % of men recovered by then, beyond which not recovering is "less"
 
 
@@ -126,11 +115,11 @@ class TherapyTimes:
         doses = [to_datetime(d) for d in self.trt_doses]
         earlier = [d for d in doses if d <= cutoff]
         if earlier:
-            return max(earlier), "the last testosterone dose"
+            return max(earlier), words.LAST_DOSE
         ends = [to_datetime(p.end_date) for p in phases
                 if p.kind == "trt" and p.end_date and to_datetime(p.end_date) <= cutoff]
         if ends:
-            return max(ends), "the end of the TRT phase (no dose logged)"
+            return max(ends), words.TRT_PHASE_END
         return None
 
 
@@ -241,85 +230,6 @@ def interval(result: LabResult) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Words
-# ---------------------------------------------------------------------------------------------
-
-
-_ABBREVIATED = ("lh", "fsh", "shbg", "psa", "dht", "tsh")
-
-
-def _label(key: str) -> str:
-    if key == "t_e2_ratio":
-        return "T/E2 ratio"
-    return marker_short(key) if key in _ABBREVIATED else marker_name(key)
-
-
-def _lower(label: str) -> str:
-    return label if label.split()[0].isupper() or "/" in label else label.lower()
-
-
-def _value(result: LabResult, system: str) -> str:
-    if result.analyte in analytes.CATALOGUE:
-        text, _ = value_in(result, system)
-        return text
-    assert result.value is not None
-    number = marker_to_system(result.analyte, result.value, system)
-    return result.comparator + format_number(number, marker_decimals(result.analyte))
-
-
-def _number(key: str, value: float, system: str) -> str:
-    shown = marker_to_system(key, value, system)
-    if shown == 0:
-        return "0"
-    size = abs(shown)
-    decimals = 0 if size >= 100 else max(marker_decimals(key), 1 if size >= 1 else 2)
-    return format_number(shown, decimals)
-
-
-def _unit(key: str, system: str) -> str:
-    unit = marker_unit(key, system)
-    return "" if unit in ("ratio", "ratio (SI)") else unit
-
-
-def _with_unit(number: str, unit: str) -> str:
-    return f"{number} {unit}" if unit else number
-
-
-def _points(key: str) -> bool:
-    """True for markers measured in % (hematocrit), whose changes read as percentage points."""
-    return marker_unit(key, "us") == "%"
-
-
-def _duration(days: float) -> str:
-    if days < 14:
-        whole = max(1, round(days))
-        return f"{whole} day{'s' if whole != 1 else ''}"
-    if days < 84:
-        return f"{round(days / 7)} weeks"
-    months = days / DAYS_PER_MONTH
-    return f"{round(months)} months"
-
-
-def _when(kind: str, days: float) -> str:
-    phrase = PHASE_PHRASES.get(kind, kind)
-    if kind in _INTO_PHASES:
-        return f"{_duration(days)} into {phrase}"
-    return f"in {_duration(days)} of {phrase}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _fold(ratio: float) -> str:
-    return f"{ratio:.1f}-fold" if ratio < 10 else f"{ratio:.0f}-fold"
-
-
-def _percent(value: float) -> str:
-    return f"{abs(value):.0f} %"
-
-
-# ---------------------------------------------------------------------------------------------
 # Change between two results
 # ---------------------------------------------------------------------------------------------
 
@@ -347,9 +257,6 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
     r_lo, r_hi = interval(ref)
     o_lo, o_hi = interval(obs)
     up, down, variation = _limits(key)
-    unit = _unit(key, system)
-    span = f"{_value(ref, system)} to {_with_unit(_value(obs, system), unit)}"
-    label = _label(key)
     if not math.isinf(r_hi) and o_lo > r_hi * (1 + up) and o_lo > 0:
         kind = "rise"
     elif not math.isinf(o_hi) and o_hi < r_lo * (1 - down):
@@ -362,55 +269,14 @@ def _change(key: str, ref: LabResult, obs: LabResult, system: str) -> _Change:
     assumed = variation is None
     at_least = o_lo - r_hi if kind == "rise" else (r_lo - o_hi if kind == "fall" else None)
     at_most = (o_hi - r_lo) if kind == "rise" else (r_hi - o_lo if kind == "fall" else None)
-
-    def made(phrase: str, percent: float | None = None) -> _Change:
-        return _Change(kind, percent, at_least, at_most, phrase, beyond, assumed)
-
+    percent = None
     if not censored:
         assert ref.value is not None and obs.value is not None
         percent = (obs.value - ref.value) / ref.value * 100 if ref.value else None
-        difference = obs.value - ref.value
-        if kind == "none":
-            if _points(key):
-                shown = f", {format_number(difference, 1)} points"
-            else:
-                shown = f", {percent:+.0f} %" if percent is not None else ""
-            return made(f"{label} changed little ({span}{shown})", percent)
-        verb = "rose" if kind == "rise" else "fell"
-        if _points(key):
-            amount = f"{format_number(abs(difference), 1)} points"
-        elif kind == "rise" and percent is not None and percent >= 200:
-            amount = _fold(obs.value / ref.value)
-        elif percent is not None:
-            amount = _percent(percent)
-        else:
-            amount = ""
-        return made(f"{label} {verb} {amount} ({span})", percent)
-    if kind == "none":
-        if beyond:
-            where = "below" if obs.comparator.startswith("<") else "above"
-            return made(f"{label} stayed {where} the test's limit ({span})")
-        return made(f"{label} showed no clear change ({span})")
-    verb = "rose" if kind == "rise" else "fell"
-    assert at_least is not None
-    ref_top = r_hi if kind == "rise" else r_lo
-    if ref_top > 0 and not math.isinf(ref_top):
-        bound = abs(at_least) / ref_top * 100
-        if kind == "rise" and bound >= 200:
-            amount = f"at least {_fold((ref_top + at_least) / ref_top)}"
-        else:
-            amount = f"by at least {_percent(bound)}"
-    else:
-        amount = f"by at least {_with_unit(_number(key, abs(at_least), system), unit)}"
-    return made(f"{label} {verb} {amount} ({span})")
-
-
-def _variation_words(key: str) -> str:
-    variation = variation_for(key)
-    if variation is None:
-        return ("No study of how much this marker varies on its own was found, so a change "
-                "counts only beyond a doubling or a halving (the app's assumption).")
-    return _capital(variation.words()) + "."
+    phrase = words.change_phrase(key, ref, obs, system, kind=kind, percent=percent,
+                                 at_least=at_least, ref_top=r_hi if kind == "rise" else r_lo,
+                                 beyond=beyond)
+    return _Change(kind, percent, at_least, at_most, phrase, beyond, assumed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,16 +331,15 @@ def anchor_for(response: ExpectedResponse, phase: Phase, phases: Sequence[Phase]
     """When the response's windows start counting for ``phase``, and how that was found."""
     start = _day(phase.start_date)
     if response.anchor == "phase_start":
-        return start, "the start of the phase"
+        return start, words.PHASE_START
     found = times.last_dose_before(start.date(), phases)
     if found is None:
-        return start, "the start of the phase (no testosterone dose found)"
+        return start, words.PHASE_START_NO_DOSE
     when, how = found
     if response.anchor == "first_missed_dose":
         if times.dosing_interval_days:
-            return (when + timedelta(days=times.dosing_interval_days),
-                    "the first missed testosterone dose")
-        return when, f"{how} (the dosing interval is unknown)"
+            return when + timedelta(days=times.dosing_interval_days), words.FIRST_MISSED_DOSE
+        return when, words.interval_unknown(how)
     return when, how
 
 
@@ -493,21 +358,19 @@ def _due(response: ExpectedResponse, since_anchor: float, band: tuple[float, flo
     if band is not None:
         r_lo, r_hi = interval(ref)
         if band[0] <= r_hi and r_lo <= band[1]:
-            return False, "by this point the expected band still includes the starting value"
-        return True, "by this point the expected band has moved away from the starting value"
+            return False, words.BAND_INCLUDES_START
+        return True, words.BAND_LEFT_START
     if onset is not None:
         if since_anchor < onset[0]:
-            return False, f"no change is expected before day {onset[0]:g}"
+            return False, words.not_before_day(onset[0])
         if since_anchor < onset[1]:
-            return False, (f"too early to tell: the change usually shows between days "
-                           f"{onset[0]:g} and {onset[1]:g}")
-        return True, f"the change usually shows by day {onset[1]:g}"
+            return False, words.too_early_between_days(*onset)
+        return True, words.shows_by_day(onset[1])
     if plateau is not None:
         if since_anchor < plateau[0]:
-            return False, (f"too early to tell: the change usually takes {_duration(plateau[0])} "
-                           f"to {_duration(plateau[1])}")
-        return True, f"the change is usually complete by {_duration(plateau[1])}"
-    return False, "no time frame is published for this change"
+            return False, words.too_early_takes(*plateau)
+        return True, words.complete_by(plateau[1])
+    return False, words.NO_TIME_FRAME
 
 
 def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float] | None,
@@ -520,11 +383,10 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
         if change.kind == "none":
             return "as_expected", "", ""
         if change.assumed:
-            return "not_judged", ("it changed where little change is expected, but no study says "
-                                  "how much it varies on its own"), ""
+            return "not_judged", words.CHANGED_WHERE_FLAT, ""
         return "more_than_expected", "", ""
     if change.both_beyond_limit:
-        return "not_judged", "both results are beyond the test's limit, so no change can be seen", ""
+        return "not_judged", words.BOTH_BEYOND_LIMIT, ""
     if band is not None and response.size == "absolute":  # a target: the level itself is judged
         low, high = _widened(key, *band)
         if o_hi >= low and o_lo <= high:
@@ -533,30 +395,26 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
             return "more_than_expected", "", ""
         if response.timing_origin == "literature":
             return "less_than_expected", "", ""
-        return "no_clear_change", "", ("short of the expected level, but when it should be reached "
-                                       "is the app's own reading, so it is not called less")
+        return "no_clear_change", "", words.SHORT_OF_TARGET_OWN_TIMING
     if direction == "down_then_up":
         up, _, _ = _limits(key)
         lows = [r for r in inside if r.taken_at < obs.taken_at and r.value is not None
                 and o_lo > interval(r)[1] * (1 + up)]
         if lows:
             lowest = min(lows, key=lambda r: interval(r)[1])
-            return "in_expected_direction", "", (f"it climbed from its low of {lowest.comparator}"
-                                                 f"{_number(key, lowest.value or 0, 'us')} on "
-                                                 f"{lowest.taken_at[:10]}")
+            return "in_expected_direction", "", words.climbed_from_low(
+                key, lowest.comparator, lowest.value or 0, lowest.taken_at[:10])
         if change.kind == "fall":
-            return "in_expected_direction", "", "the low point comes first"
+            return "in_expected_direction", "", words.LOW_POINT_FIRST
         if change.kind == "rise":
-            return "not_judged", ("it rose, but no lower result earlier in the phase shows the "
-                                  "low point that comes first"), ""
+            return "not_judged", words.ROSE_WITHOUT_LOW_POINT, ""
         return "no_clear_change", "", ""
     if direction not in ("up", "down"):
         return "no_expectation", "", ""
     wanted = "rise" if direction == "up" else "fall"
     if change.kind not in (wanted, "none"):
         if change.assumed:
-            return "not_judged", ("it moved the other way, but no study says how much it varies "
-                                  "on its own"), ""
+            return "not_judged", words.OTHER_WAY_ASSUMED, ""
         return "opposite", "", ""
     if change.kind == wanted:
         if band is None:
@@ -569,14 +427,12 @@ def _judge(response: ExpectedResponse, change: _Change, band: tuple[float, float
             return "more_than_expected", "", ""
         if response.timing_origin == "literature" and not change.assumed:
             return "less_than_expected", "", ""
-        return "in_expected_direction", "", ("short of the expected band, but when the full effect "
-                                             "shows is the app's own reading, so it is not called "
-                                             "less")
+        return "in_expected_direction", "", words.SHORT_OF_BAND_OWN_TIMING
     due, remark = _due(response, since_anchor, band, ref)
     if due and response.timing_origin == "literature" and not change.assumed:
         return "less_than_expected", "", remark
     if due and response.timing_origin != "literature":
-        remark += "; that time frame is the app's own reading, so it is not called less"
+        remark += words.OWN_TIME_FRAME
     return "no_clear_change", "", remark
 
 
@@ -586,13 +442,9 @@ LONG_USE_DAYS = 365  # the app's reading of "longer use slows recovery" (Kohn 20
 def _slower_recovery(times: TherapyTimes) -> str:
     """Why the published recovery windows may be too short for this man (or '')."""
     if times.long_acting:
-        return ("after long-acting testosterone (undecanoate, pellets) recovery takes 9 to more "
-                "than 12 months, so a slow change is not called less than expected")
+        return words.LONG_ACTING_RECOVERY
     if times.trt_days is not None and times.trt_days > LONG_USE_DAYS:
-        years = times.trt_days / 365.25
-        return (f"after {years:.1f} years of testosterone recovery is slower than in the shorter "
-                "use the published windows come from (Kohn 2017), so a slow change is not "
-                "called less than expected")
+        return words.long_use_recovery(times.trt_days)
     return ""
 
 
@@ -618,9 +470,7 @@ def _draw_timing_problem(response: ExpectedResponse, obs: LabResult, times: Ther
     hours = (drawn - dose).total_seconds() / 3600
     position = position_in_interval(hours, times.dosing_interval_days)
     if position in ("peak", "trough"):
-        return (f"it was drawn {_duration(hours / 24)} after the last injection, near the "
-                f"{position} of a {times.dosing_interval_days:g}-day interval, and the target "
-                "applies to a draw midway between two doses")
+        return words.drawn_off_mid_interval(hours / 24, position, times.dosing_interval_days)
     return ""
 
 
@@ -630,12 +480,12 @@ def _confidence(response: ExpectedResponse, band: tuple | None, change: _Change,
         return ""
     assumed = change.assumed or response.timing_origin == "assumption"
     if assumed:
-        return "low: it rests partly on the app's own assumptions"
+        return words.CONFIDENCE_ASSUMED
     if response.tag in ("EXT-S", "DERIVED"):
-        return "moderate: the published figures were seen second-hand or worked out by the project"
+        return words.CONFIDENCE_SECOND_HAND
     if band is not None:
-        return "fair: a published range and the marker's published variation"
-    return "moderate: a published direction, without a published size"
+        return words.CONFIDENCE_BAND
+    return words.CONFIDENCE_DIRECTION
 
 
 def assess_phase(phase: Phase, knowledge: Knowledge, series: Mapping[str, Sequence[LabResult]], *,
@@ -709,17 +559,16 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
         "source_ids": response.sources, "phase_start": phase.start_date,
         "expectation": expectation_words(response, knowledge, system)}
     label = _label(key)
-    phrase = PHASE_PHRASES.get(phase.kind, phase.kind)
     method, ref, inside = _pick_series(phase, results, until)
 
     if response.size != "recovery_curve" and (
             response.is_gap or (response.direction in ("variable", "unknown") and not response.has_band)):
-        text = f"No expectation for {_lower(label)} during {phrase}. {response.evidence}"
+        text = words.no_expectation(key, phase.kind, response.evidence)
         return Assessment(method=method, verdict="no_expectation", text=text, **base)
     if not inside:
-        reason = f"no result of {_lower(label)} during {phrase}"
-        return Assessment(method=method, verdict="not_enough_data", reason=reason,
-                          text=f"{_capital(reason)}, so it cannot be judged.", **base)
+        reason, text = words.no_result_during(key, phase.kind)
+        return Assessment(method=method, verdict="not_enough_data", reason=reason, text=text,
+                          **base)
 
     start = _day(phase.start_date)
     anchor, anchor_how = anchor_for(response, phase, phases, times)
@@ -745,10 +594,9 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
         return _assess_curve(response, obs, since_anchor, anchor_how, knowledge, system, base,
                              method, numbers, extras)
     if ref is None:
-        reason = f"no result of {_lower(label)} from before {phrase} began"
-        return Assessment(method=method, verdict="not_enough_data", reason=reason,
-                          text=f"{_capital(reason)}, so the change cannot be judged. "
-                               f"{base['expectation']}", **base, **numbers)
+        reason, text = words.no_result_before(key, phase.kind, base["expectation"])
+        return Assessment(method=method, verdict="not_enough_data", reason=reason, text=text,
+                          **base, **numbers)
 
     change = _change(key, ref, obs, system)
     numbers.update({"reference_value": ref.value, "reference_comparator": ref.comparator,
@@ -767,17 +615,14 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
 
     remark = ""
     if confounders:
-        others = " and ".join(PHASE_PHRASES.get(k, k) for k in confounders)
-        verdict, reason = "not_judged", (f"{phrase} and {others} push {_lower(label)} different "
-                                         "ways, and no result comes from a time without both")
+        verdict, reason = "not_judged", words.pushed_both_ways(key, phase.kind, confounders)
     elif problem := _draw_timing_problem(response, obs, times):
         verdict, reason = "not_judged", problem
     else:
         verdict, reason, remark = _judge(response, change, band, ref, obs, since_anchor, inside)
         if verdict in ("less_than_expected", "opposite") and _outside_population(response, ref):
-            verdict, remark = "no_clear_change" if change.kind == "none" else "not_judged", (
-                "the published figures come from men who started elsewhere, so they do not say "
-                "how much to expect here")
+            verdict = "no_clear_change" if change.kind == "none" else "not_judged"
+            remark = words.OUTSIDE_POPULATION
             if verdict == "not_judged":
                 reason, remark = remark, ""
     if verdict == "less_than_expected" and phase.kind in _INTO_PHASES:
@@ -792,53 +637,17 @@ def _assess_one(phase: Phase, response: ExpectedResponse, results: Sequence[LabR
     cautions = tuple(c.text for c in phase_knowledge.cautions_for(key, verdict))
     numbers["cautions"] = cautions
 
-    when = _when(phase.kind, days_in)
-    if phase.kind in _INTO_PHASES and response.anchor != "phase_start":
-        when += f" ({_duration(since_anchor)} after {anchor_how})"
-    words = VERDICT_WORDS[verdict]
-    if verdict == "not_judged":
-        sentences = [f"{change.phrase} {when}: not judged, because {reason}."]
-    else:
-        sentences = [f"{change.phrase} {when}: {words}."]
-    sentences.append(base["expectation"])
-    if band is not None:
-        sentences.append(_band_text(response, key, system, band))
-    elif no_band is not None and response.has_band:
-        sentences.append(f"No band: {no_band}.")
-    if remark:
-        sentences.append(_capital(remark) + ".")
-    if limit_note:
-        sentences.append(limit_note)
-    sentences.append(f"Compared: {ref.taken_at[:10]} (before {phrase}) with {obs.taken_at[:10]}.")
-    if verdict not in ("not_judged",) or change.kind == "none":
-        sentences.append(_variation_words(key))
     own = _own_baseline(results, method, phases) if phase.kind in _INTO_PHASES else None
-    if own is not None:
-        unit = _unit(key, system)
-        sentences.append(f"Before treatment it was {_with_unit(_value(own, system), unit)} "
-                         f"({own.taken_at[:10]}).")
-    sentences.extend(extras)
-    sentences.extend(cautions)
     confidence = _confidence(response, band, change, verdict)
-    if confidence:
-        sentences.append(f"Confidence: {confidence}.")
-    return Assessment(method=method, verdict=verdict, text=" ".join(sentences), reason=reason,
+    text = words.verdict_text(
+        response, system, phase.kind, verdict, change_phrase=change.phrase,
+        change_kind=change.kind, days_in=days_in, since_anchor=since_anchor,
+        anchor_how=anchor_how, reason=reason, expectation=base["expectation"], band=band,
+        no_band=no_band, remark=remark, limit_note=limit_note, ref_day=ref.taken_at[:10],
+        obs_day=obs.taken_at[:10], own=own, extras=extras, cautions=cautions,
+        confidence=confidence)
+    return Assessment(method=method, verdict=verdict, text=text, reason=reason,
                       confidence=confidence, **base, **numbers)
-
-
-def _band_text(response: ExpectedResponse, key: str, system: str, band: tuple[float, float]
-               ) -> str:
-    unit = _unit(key, system)
-    low, high = band
-    if math.isinf(high):
-        span = f"{_with_unit(_number(key, low, system), unit)} or more"
-    else:
-        span = f"{_number(key, low, system)} to {_with_unit(_number(key, high, system), unit)}"
-    if response.size == "reference_range":
-        return f"Expected by this point: {span} (the lab's reference range)."
-    if response.size == "absolute":
-        return f"Expected by this point: {span}."
-    return f"Expected by this point, from the starting value: {span}."
 
 
 def _hematocrit_levels(obs: LabResult, verdict: str) -> tuple[str, str]:
@@ -847,44 +656,12 @@ def _hematocrit_levels(obs: LabResult, verdict: str) -> tuple[str, str]:
     if o_lo > HEMATOCRIT_GUIDELINE:
         if verdict in ("as_expected", "in_expected_direction", "no_clear_change"):
             verdict = "more_than_expected"
-        return verdict, (f"It is above {HEMATOCRIT_GUIDELINE:g} %, the level at which the "
-                         "Endocrine Society's 2010 monitoring table stops therapy until it falls "
-                         "(the AUA's 2018 guideline keeps it below the same level).")
+        return verdict, words.above_guideline_hematocrit(HEMATOCRIT_GUIDELINE)
     if o_lo > HEMATOCRIT_WATCH:
-        return verdict, (f"It is above {HEMATOCRIT_WATCH:g} %, the level a study of men on TRT "
-                         "used to define polycythemia (Wheeler 2017; a research definition, not "
-                         f"a guideline's), and below the {HEMATOCRIT_GUIDELINE:g} % at which "
-                         "therapy is reviewed.")
+        return verdict, words.above_watch_hematocrit(HEMATOCRIT_WATCH, HEMATOCRIT_GUIDELINE)
     if o_lo > HEMATOCRIT_BEFORE:
-        return verdict, (f"It is above {HEMATOCRIT_BEFORE:g} %, the level the AUA's 2018 "
-                         "guideline asks to be under before starting, and below the "
-                         f"{HEMATOCRIT_GUIDELINE:g} % at which therapy is reviewed.")
+        return verdict, words.above_starting_hematocrit(HEMATOCRIT_BEFORE, HEMATOCRIT_GUIDELINE)
     return verdict, ""
-
-
-def _extras(phase: Phase, response: ExpectedResponse, knowledge: Knowledge,
-            confounders: Sequence[str], label: str, later: Sequence[Phase] = ()) -> list[str]:
-    out = []
-    for kind in confounders:
-        other = knowledge.response(kind, response.analyte)
-        if other is None:
-            continue
-        out.append(f"{_capital(PHASE_PHRASES.get(kind, kind))} ran at the same time and is "
-                   f"expected to push {_lower(label)} {other.direction}.")
-    for other_phase in later:
-        other = knowledge.response(other_phase.kind, response.analyte)
-        if other is None:
-            continue
-        out.append(f"Later results are not judged against this expectation: "
-                   f"{PHASE_PHRASES.get(other_phase.kind, other_phase.kind)}, started "
-                   f"{other_phase.start_date}, is expected to push {_lower(label)} "
-                   f"{other.direction}.")
-    for table, row in knowledge.study_rows(phase.kind, response.analyte):
-        status = "" if table.verified else "; its study could not be traced"
-        months = round(table.after_days / DAYS_PER_MONTH)
-        out.append(f"The source document's own table shows {row.change_percent:+.0f} % after "
-                   f"{months} months{status}.")
-    return out
 
 
 def _assess_curve(response: ExpectedResponse, obs: LabResult, since_anchor: float,
@@ -892,49 +669,32 @@ def _assess_curve(response: ExpectedResponse, obs: LabResult, since_anchor: floa
                   method: str, numbers: _Numbers, extras: list[str]) -> Assessment:
     curve = knowledge.curve_for(response)
     key = response.analyte
-    label = _label(key)
-    unit = _unit(key, system)
     assert curve is not None
-    threshold = _with_unit(_number(key, curve.threshold, system), unit)
-    value = _with_unit(_value(obs, system), unit)
-    when = f"{_duration(since_anchor)} after {anchor_how}"
     study = knowledge.short_names(curve.sources)
     if since_anchor < 0:
-        reason = f"{_lower(label)} was measured before {anchor_how}"
-        text = f"{label} was {value} before {anchor_how}: the recovery curve does not apply yet."
+        reason, text = words.curve_not_yet(key, obs, system, anchor_how)
         return Assessment(method=method, verdict="not_enough_data", reason=reason, text=text,
                           **base, **numbers)
     point = curve.published_by(since_anchor)
     numbers["share_recovered"] = point.share if point else None
     o_lo, _ = interval(obs)
     first = next((p for p in curve.points if p.share > 0), curve.points[-1])
-
-    def by(p: CurvePoint | None) -> str:
-        assert p is not None
-        return f"{p.share:.0f} % of men by {p.month:g} months"
-
     if o_lo >= curve.threshold:
         verdict = "as_expected"
-        detail = (f"It has reached {threshold}; the study reported {by(point)} ({study})."
-                  if point else f"It has reached {threshold}, earlier than the study's first "
-                                f"figure, {by(first)} ({study}).")
+        detail = words.curve_reached(key, curve.threshold, system, point, first, study)
     elif point is None or point.share <= 0:
         verdict = "as_expected"
-        detail = (f"It is below {threshold}, but it is early: the study's first figure is "
-                  f"{by(first)} ({study}).")
+        detail = words.curve_early(key, curve.threshold, system, first, study)
     elif point.share >= _SLOWER_THAN_SHARE:
         verdict = "less_than_expected"
-        detail = (f"It is below {threshold}; the study reported {by(point)} ({study}), so "
-                  "recovery is slower than in nine in ten of its men.")
+        detail = words.curve_slower(key, curve.threshold, system, point, study)
     else:
         verdict = "as_expected"
-        detail = (f"It is below {threshold}; the study reported {by(point)} ({study}), so a "
-                  "slower recovery is within what was seen.")
+        detail = words.curve_within(key, curve.threshold, system, point, study)
     caveat = curve.caveats[0] if curve.caveats else ""
-    text = " ".join(s for s in (f"{label} was {value} {when}: {VERDICT_WORDS[verdict]}.", detail,
-                                "The study's figures are read as published; nothing between "
-                                "them was measured.", caveat, *extras) if s)
-    confidence = ("fair: a published recovery curve, although its men (contraceptive trials) "
-                  "recovered faster than most men stopping TRT")
-    return Assessment(method=method, verdict=verdict, text=text + f" Confidence: {confidence}.",
+    text = words.curve_text(key, obs, system, since_anchor, anchor_how, verdict, detail, caveat,
+                            extras)
+    confidence = words.CURVE_CONFIDENCE
+    return Assessment(method=method, verdict=verdict,
+                      text=text + " " + words.confidence_sentence(confidence),
                       confidence=confidence, **base, **numbers)
