@@ -482,9 +482,11 @@ def curve_not_yet(key: str, obs: LabResult, system: str, anchor_how: str) -> tup
 def curve_reached(key: str, threshold: float, system: str, point: CurvePoint | None,
                   first: CurvePoint, study: str) -> str:
     shown = _threshold(key, threshold, system)
+    # the curve's starting point (0 % at month 0) is no figure to compare with
     return (f"It has reached {shown}; the study reported {_by(point)} ({study})."
-            if point else f"It has reached {shown}, earlier than the study's first "
-                          f"figure, {_by(first)} ({study}).")
+            if point is not None and point.share > 0
+            else f"It has reached {shown}, earlier than the study's first "
+                 f"figure, {_by(first)} ({study}).")
 
 
 def curve_early(key: str, threshold: float, system: str, first: CurvePoint, study: str) -> str:

@@ -344,6 +344,21 @@ def test_the_recovery_curve_is_read_at_the_study_figures(kb, day, value, verdict
     assert "nothing between them was measured" in a.text
 
 
+@pytest.mark.parametrize(("day", "words"), [
+    # a month after the first missed dose: before the study's first figure (50 % by 3.4 months)
+    ("2026-01-10", "earlier than the study's first figure, 50 % of men by 3.4 months"),
+    ("2026-06-01", "the study reported 50 % of men by 3.4 months"),
+])
+def test_a_recovery_before_the_first_figure_is_said_to_be_early(kb, day, words) -> None:
+    recovery = Phase(5, "recovery", "2025-12-09", None)
+    times = TherapyTimes(("2025-12-01T08:00",), 7.0)  # first missed dose: 8 December
+    series = {"sperm_concentration": [lab(day, "sperm_concentration", 25.0)]}
+    (a,) = assess_phase(recovery, kb, series, phases=[recovery], times=times,
+                        until=date(2028, 1, 1))
+    assert a.verdict == "as_expected"
+    assert words in a.text and "0 % of men by 0 months" not in a.text
+
+
 def test_overlaps_in_assess_and_phase_order(kb: Knowledge) -> None:
     clomiphene = Phase(6, "serm_clomiphene", "2026-01-01", "2026-06-30")
     ai = Phase(7, "aromatase_inhibitor", "2026-02-01", "2026-04-30")
