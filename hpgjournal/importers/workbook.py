@@ -24,18 +24,22 @@ import io
 import math
 import os
 import stat
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hpgjournal.importers.errors import NotATableError, SpreadsheetFileError
-from hpgjournal.importers.source import _OPEN_FLAGS, SourceFile, _read_bytes
+from hpgjournal.importers.errors import FileTooLargeError, NotATableError, SpreadsheetFileError
+from hpgjournal.importers.source import _OPEN_FLAGS, MAX_FILE_BYTES, SourceFile, _read_bytes
 
-__all__ = ["SheetSource", "cell_text", "workbook_kind", "workbook_sources"]
+__all__ = ["MAX_UNPACKED_BYTES", "SheetSource", "cell_text", "workbook_kind", "workbook_sources"]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEAD = 65536
+# What the members of an .xlsx or .ods zip may unpack to: a workbook of results compresses
+# about tenfold; more than this is not a lab history (or is a zip bomb).
+MAX_UNPACKED_BYTES = 8 * MAX_FILE_BYTES
 _KINDS = {"xlsx": "an Excel workbook (.xlsx)", "ods": "an OpenDocument spreadsheet (.ods)",
           "xls": "an Excel 97-2003 workbook (.xls)"}
 _SAVE_AGAIN = ("open it in your spreadsheet program and save it again (or save the sheet as "
@@ -141,10 +145,28 @@ def _to_csv(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def _refuse_bomb(path: Path, data: bytes | bytearray, kind: str) -> None:
+    """Refuse a zipped workbook whose members unpack to more than MAX_UNPACKED_BYTES (a
+    damaged zip is left to the reader, which says it is damaged)."""
+    if kind not in ("xlsx", "ods"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileTooLargeError(path, f"{path.name} unpacks to {unpacked // (1024 * 1024):,} MB, "
+                                      "far larger than any lab history: check that it is the "
+                                      "right file, or save the results sheet as CSV and import "
+                                      "that")
+
+
 def _read_sheets(path: Path, data: bytes | bytearray, kind: str) -> dict[str, Any]:
     import pandas as pd  # lazily: startup time
 
     what = _KINDS[kind]
+    _refuse_bomb(path, data, kind)
     try:
         return pd.read_excel(io.BytesIO(bytes(data)), sheet_name=None, header=None,
                              engine="calamine", dtype=object, keep_default_na=False,

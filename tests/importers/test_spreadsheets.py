@@ -217,3 +217,32 @@ def test_import_command_reads_a_workbook(tmp_path, journal_path):
     assert "sheet 'Notes' holds no results table" in proc.stdout + proc.stderr
     assert "imported 7 results as batch 1" in proc.stdout
     assert journal_state(journal_path)[:2] == (7, 1)
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path, journal, monkeypatch):
+    from hpgjournal.importers import workbook
+
+    path = write_book(tmp_path / "big.xlsx", {"Labs": LONG})
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1000)
+    with pytest.raises(errors.FileTooLargeError) as caught:
+        plan_import([path], journal)
+    assert "unpacks to" in one_line(caught, "big.xlsx")
+
+
+def test_formulas_without_a_saved_value_and_merged_cells_read_as_empty(tmp_path, journal):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Labs"
+    sheet.append(["Date", "Marker", "Value", "Unit"])
+    sheet.append([dt.datetime(2024, 1, 2), "LH", 3.3, "IU/L"])
+    sheet.append([dt.datetime(2024, 1, 3), "FSH", "=C2*2", "IU/L"])  # openpyxl saves no value
+    sheet.append([dt.datetime(2024, 1, 4), "SHBG", 31, "nmol/L"])
+    sheet.merge_cells("D2:D3")
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    plan = plan_import([path], journal)
+    lh = [r.result for r in plan.rows if r.result is not None and r.result.analyte == "lh"]
+    assert lh and lh[0].value == 3.3 and lh[0].taken_at == "2024-01-02"
+    assert not any(r.result is not None and r.result.analyte == "fsh" and r.status == "new"
+                   for r in plan.rows)
