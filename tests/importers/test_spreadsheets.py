@@ -1,5 +1,5 @@
-"""Workbooks imported (issue 15): .xlsx, .xlsm and .ods sheets read as tables, .xls refused
-clearly when calamine cannot read it, damaged and password-protected workbooks refused."""
+"""Workbooks imported (issue 15): .xlsx, .xlsm, .ods and .xls sheets read as tables (an .xls
+calamine cannot read refused clearly), damaged and password-protected workbooks refused."""
 
 from __future__ import annotations
 
@@ -246,3 +246,26 @@ def test_formulas_without_a_saved_value_and_merged_cells_read_as_empty(tmp_path,
     assert lh and lh[0].value == 3.3 and lh[0].taken_at == "2024-01-02"
     assert not any(r.result is not None and r.result.analyte == "fsh" and r.status == "new"
                    for r in plan.rows)
+
+
+def test_xls_is_read_with_its_dates_and_numbers(tmp_path, journal):
+    xlwt = pytest.importorskip("xlwt")  # pandas writes no .xls: xlwt does
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Labs")
+    dated = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for column, title in enumerate(LONG):
+        sheet.write(0, column, title)
+    for row, (date, marker, value, unit) in enumerate(zip(*LONG.values(), strict=True), start=1):
+        sheet.write(row, 0, date, dated)
+        sheet.write(row, 1, marker)
+        sheet.write(row, 2, value)
+        sheet.write(row, 3, unit)
+    path = tmp_path / "old.xls"
+    book.save(str(path))
+    plan = plan_import([path], journal)
+    assert plan.count("new") == 3 and not plan.error_rows()
+    commit_plan(plan, journal)
+    found = stored(journal)
+    assert found[("2024-03-01", "testosterone_total")].reported_value == "14.2"
+    assert found[("2024-03-01", "estradiol")].comparator == "<"
+    assert found[("2024-06-03", "hematocrit")].value == 47.5
