@@ -56,6 +56,16 @@ class SheetSource(SourceFile):
     notes: tuple[str, ...] = ()
 
 
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _protected(path: Path) -> SpreadsheetFileError:
+    return SpreadsheetFileError(path, f"{path.name} is a workbook protected by a password: open "
+                                      "it in your spreadsheet program, remove the password "
+                                      "(Excel: File > Info > Protect Workbook > Encrypt with "
+                                      "Password, emptied) and save it, then import it again")
+
+
 def workbook_kind(head: bytes | bytearray) -> str | None:
     """``xlsx`` (also .xlsm), ``ods``, ``xls`` or ``encrypted`` from a file's first bytes;
     None for anything else (a Word document or another zip is not a workbook)."""
@@ -69,7 +79,7 @@ def workbook_kind(head: bytes | bytearray) -> str | None:
         return None
     if head.startswith(_OLE2):
         # an Excel file protected by a password is an OLE2 container of an EncryptedPackage
-        if "EncryptedPackage".encode("utf-16-le") in head or b"EncryptedPackage" in head:
+        if _ENCRYPTED in head or b"EncryptedPackage" in head:
             return "encrypted"
         return "xls"
     return None
@@ -178,6 +188,8 @@ def _read_sheets(path: Path, data: bytes | bytearray, kind: str) -> dict[str, An
                                          "import that") from None
     except Exception as exc:  # calamine's errors are its own classes, zip's and value errors
         reason = " ".join(str(exc).split())[:160] or exc.__class__.__name__
+        if "password" in reason.casefold() or "encrypt" in reason.casefold():
+            raise _protected(path) from None
         raise SpreadsheetFileError(path, f"{path.name} is {what} that cannot be read, damaged "
                                          f"or incomplete ({reason}): {_SAVE_AGAIN}") from None
 
@@ -200,12 +212,10 @@ def workbook_sources(path: Path) -> list[SourceFile] | None:
     if kind is None:
         return None
     if kind == "encrypted":
-        raise SpreadsheetFileError(path, f"{path.name} is a workbook protected by a password: "
-                                         "open it in your spreadsheet program, remove the "
-                                         "password (Excel: File > Info > Protect Workbook > "
-                                         "Encrypt with Password, emptied) and save it, then "
-                                         "import it again")
+        raise _protected(path)
     data = _read_bytes(path)  # the size limit, as for any file
+    if kind == "xls" and _ENCRYPTED in data:  # the container's directory past the first bytes
+        raise _protected(path)
     import hashlib
 
     checksum, size = hashlib.sha256(data).hexdigest(), len(data)

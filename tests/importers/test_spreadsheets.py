@@ -269,3 +269,12 @@ def test_xls_is_read_with_its_dates_and_numbers(tmp_path, journal):
     assert found[("2024-03-01", "testosterone_total")].reported_value == "14.2"
     assert found[("2024-03-01", "estradiol")].comparator == "<"
     assert found[("2024-06-03", "hematocrit")].value == 47.5
+
+
+def test_password_found_past_the_first_bytes_is_refused_clearly(tmp_path, journal):
+    path = tmp_path / "locked.xlsx"  # the container's directory far into the file
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200_000)
+                     + "EncryptedPackage".encode("utf-16-le") + bytes(500))
+    with pytest.raises(errors.SpreadsheetFileError) as caught:
+        plan_import([path], journal)
+    assert "protected by a password" in one_line(caught, "locked.xlsx")
