@@ -177,6 +177,8 @@ def smoke_test(exe: Path) -> list[str]:
         lab_file = home / "results.csv"
         lab_file.write_text("date,marker,value,unit\n2026-01-05,Testosterone,612,ng/dL\n",
                             encoding="utf-8")
+        workbook = home / "results.xlsx"  # pandas reads it through python_calamine
+        _write_workbook(workbook)
         chart, report = home / "chart.png", home / "report.pdf"
         # (arguments, what it must print or None, a file it must write or None)
         checks: list[tuple[list[str], str | None, Path | None]] = [
@@ -186,6 +188,7 @@ def smoke_test(exe: Path) -> list[str]:
             ([str(lab_file), "--exit-after-startup"], "startup: first paint after", None),
             # the lazily imported parts: pandas, numpy and matplotlib, Qt's PDF writer
             (["import", "--dry-run", "--journal", str(demo), str(lab_file)], None, None),
+            (["import", "--dry-run", "--journal", str(demo), str(workbook)], None, None),
             (["chart", "testosterone_total", "--journal", str(demo), "-o", str(chart)], None, chart),
             (["report", "--journal", str(demo), "-o", str(report)], None, report),
         ]
@@ -202,6 +205,14 @@ def smoke_test(exe: Path) -> list[str]:
             if written and not (written.is_file() and written.stat().st_size > 0):
                 raise BuildError(f"'hpgjournal {shown}' did not write {written.name}")
     return printed
+
+
+def _write_workbook(path: Path) -> None:
+    """A one-sheet .xlsx of one result (openpyxl is a test extra, as is this build)."""
+    import pandas as pd
+
+    pd.DataFrame({"date": ["2026-01-05"], "marker": ["Testosterone"], "value": [612],
+                  "unit": ["ng/dL"]}).to_excel(path, index=False)
 
 
 def _size(path: Path) -> int:

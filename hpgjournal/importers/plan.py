@@ -35,6 +35,7 @@ from hpgjournal.importers.planned import STATUSES, PlannedRow, PlannedRows, Seen
 from hpgjournal.importers.rows import Ignored, OtherRecord
 from hpgjournal.importers.source import SourceFile, read_source
 from hpgjournal.importers.table import delimiter_name
+from hpgjournal.importers.workbook import workbook_sources
 from hpgjournal.importers.xdm import xdm_sources
 from hpgjournal.store.export import TABLES
 from hpgjournal.store.journal import Journal
@@ -112,6 +113,7 @@ class FilePlan:
     unknown_names: tuple[tuple[str, int], ...] = ()
     renamed: tuple[tuple[str, str, str], ...] = ()
     contents: str = ""  # what the file holds, in words (FHIR, Apple Health); "" for tables
+    sheet: str = ""  # the sheet of a workbook the table is (issue 15); "" for other files
 
     def names_warning(self) -> str:
         """A sentence naming the names no marker is known by ("" when there are none)."""
@@ -134,9 +136,13 @@ class FilePlan:
         how_sure = f"confidence {self.confidence:.2f}"
         if names and self.confidence < 1.0:
             how_sure += f", as --format {self.format}"
-        parts = [f"{self.contents or self.format_label} ({how_sure})", f"encoding {self.encoding}"]
-        if self.delimiter is not None:
-            parts.append(f"{delimiter_name(self.delimiter)}-delimited")
+        parts = [f"{self.contents or self.format_label} ({how_sure})"]
+        if self.sheet:  # a workbook's cells have no encoding or delimiter
+            parts.append(f"sheet {self.sheet!r} of a workbook")
+        else:
+            parts.append(f"encoding {self.encoding}")
+            if self.delimiter is not None:
+                parts.append(f"{delimiter_name(self.delimiter)}-delimited")
         if self.decimal_comma:
             parts.append("decimal comma")
         order = {"mdy": "month first", "dmy": "day first", "ymd": "year first"}[self.date_order]
@@ -231,7 +237,7 @@ def _file_summary(plan: FilePlan) -> dict[str, Any]:
         "warnings": list(plan.warnings), "previous_batches": list(plan.previous_batches),
         "unknown_names": dict(plan.unknown_names),
         "renamed": {name: key for name, key, _method in plan.renamed},
-        "contents": plan.contents,
+        "contents": plan.contents, "sheet": plan.sheet,
     }
 
 
@@ -384,6 +390,7 @@ def _stage_file(source: SourceFile, wanted: Format | None, mapping: ColumnMappin
     probe = make_probe(source)
     fmt, confidence, alternatives = _choose(probe, wanted, mapping)
     reading = fmt.read(probe, mapping if fmt.takes_mapping else None)
+    reading.warnings.extend(getattr(source, "notes", ()))  # a workbook's sheets skipped
     if reading.expected is not None:  # a document's lines are no measure of its results
         ticker.total = max(ticker.total + 2 * (reading.expected - source.text.count("\n") - 1), 2)
     start = len(rows)
@@ -486,6 +493,8 @@ def plan_import(
     for path in paths:
         # C-CDA (issue 14, part 3): a MyChart IHE-XDM zip gives its documents, one source each
         documents = xdm_sources(Path(path), encoding)
+        if documents is None:  # issue 15: a workbook gives its sheets that hold a table
+            documents = workbook_sources(Path(path))
         sources.extend(documents if documents is not None else [read_source(Path(path), encoding)])
         ticker.check()
     # an archive (importers.archive) has no text: it says how many records it holds
@@ -540,7 +549,7 @@ def _compare(staged: list[_Staged], rows: PlannedRows, journal: Journal,
 def _batches_by_checksum(journal: Journal) -> dict[str, tuple[int, ...]]:
     found: dict[str, list[int]] = {}
     for batch_id, checksums in journal.batch_checksums():
-        for checksum in checksums.split(","):
+        for checksum in dict.fromkeys(checksums.split(",")):  # a workbook's sheets share one
             if checksum:
                 found.setdefault(checksum, []).append(batch_id)
     return {k: tuple(v) for k, v in found.items()}
@@ -594,5 +603,5 @@ def _file_plan(stage: _Staged, counts: dict[str, int], previous: tuple[int, ...]
         previous_batches=previous, unknown_names=unknown,
         renamed=tuple((name, key, method) for name, (key, method)
                       in sorted(stage.normaliser.renamed.items())),
-        contents=reading.contents,
+        contents=reading.contents, sheet=getattr(stage.source, "sheet", ""),
     )

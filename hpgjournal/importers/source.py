@@ -43,7 +43,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_SAVE_AS_CSV = "open it in your spreadsheet program and save it as CSV (File > Save As > CSV UTF-8)"
+# read_source reads text; a workbook's sheets are read by importers.workbook (issue 15)
+_SAVE_AS_CSV = "import it as a workbook (hpgjournal import reads its sheets), not as text"
 # Control characters that never occur in a text table (tab, newlines and form feed do).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -83,7 +84,7 @@ def _refuse_non_text(path: Path, head: bytes | bytearray) -> None:
             raise BinaryFileError(path, f"{name} is a Word document, not a CSV file: choose the CSV "
                                         "export of your results")
         if b"xl/" in head or b"[Content_Types].xml" in head:
-            raise SpreadsheetFileError(path, f"{name} is an Excel workbook (.xlsx), not a CSV file: "
+            raise SpreadsheetFileError(path, f"{name} is an Excel workbook (.xlsx), not a text file: "
                                              f"{_SAVE_AS_CSV}")
         if b"opendocument.spreadsheet" in head:
             raise SpreadsheetFileError(path, f"{name} is an OpenDocument spreadsheet (.ods), not a "

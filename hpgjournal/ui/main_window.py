@@ -597,7 +597,8 @@ class MainWindow(QMainWindow):
         start = setting_text(self.settings, "import/folder", str(Path.home()))
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import lab results", start,
-            "Lab exports (*.csv *.tsv *.txt *.json *.ndjson *.xml *.zip);;All files (*)")
+            "Lab exports (*.csv *.tsv *.txt *.json *.ndjson *.xml *.zip *.xlsx *.xlsm *.xls *.ods);;"
+            "All files (*)")
         if paths:
             self.settings.setValue("import/folder", str(Path(paths[0]).parent))
             self.import_files([Path(p) for p in paths])
