@@ -16,8 +16,17 @@ from hpgjournal.domain.drugs import find_drug, is_testosterone_dose
 from hpgjournal.domain.monitoring import Due
 from hpgjournal.domain.records import LabResult, Medication, Phase
 
-__all__ = ["LONG_ACTING_DAYS", "ChartData", "DoseMark", "DoseRow", "Review", "phase_kind_of",
-           "therapy_times_of", "trimmed_phases"]
+__all__ = [
+    "LONG_ACTING_DAYS",
+    "ChartData",
+    "DoseMark",
+    "DoseRow",
+    "Review",
+    "as_it_stood",
+    "phase_kind_of",
+    "therapy_times_of",
+    "trimmed_phases",
+]
 
 _CLASS_PHASES = {"testosterone": "trt", "gonadotropin": "hcg",
                  "aromatase_inhibitor": "aromatase_inhibitor", "gnrh": "gonadorelin"}
@@ -101,3 +110,14 @@ def trimmed_phases(phases: Sequence[Phase], as_of: date) -> list[Phase]:
             continue
         out.append(p if p.end_date is None or p.end_date <= day else replace(p, end_date=None))
     return out
+
+
+def as_it_stood(results: Sequence[LabResult], phases: Sequence[Phase],
+                medications: Sequence[Medication],
+                as_of: date) -> tuple[list[LabResult], list[Phase], list[Medication]]:
+    """What the journal held on ``as_of``: the results drawn by then, the phases as they stood
+    (:func:`trimmed_phases`) and the regimens begun by then. The safety flags and the tests
+    due of the overview, the command line and a report ending that day all read this."""
+    day = as_of.isoformat()
+    return ([r for r in results if r.taken_at[:10] <= day], trimmed_phases(phases, as_of),
+            [m for m in medications if m.start_date <= day])

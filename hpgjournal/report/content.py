@@ -21,6 +21,7 @@ from hpgjournal.domain.display import (
     value_in,
 )
 from hpgjournal.domain.drugs import ROUTES
+from hpgjournal.domain.journal_data import as_it_stood
 from hpgjournal.domain.monitoring import Due, due_tests
 from hpgjournal.domain.phases import phase_label
 from hpgjournal.domain.plausible import left_out_note, usable
@@ -149,8 +150,8 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
         measures=[m for m in journal_records.measures if _in(m.measured_at, start, end)],
         questionnaires=[q for q in journal_records.questionnaires
                         if _in(q.taken_at, start, end)],
-        alerts=find_alerts([r for r in all_results if r.taken_at[:10] <= end],
-                           all_phases, all_medications),
+        alerts=find_alerts(*as_it_stood(all_results, all_phases, all_medications,
+                                         date.fromisoformat(end))),
         markers=markers, clock=DoseClock(doses, all_medications),
         left_out=left_out,
     )
@@ -158,8 +159,8 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
     age = age_on(data.profile.get("birth_date", ""), as_of)
     data.history = sorted(all_medications, key=lambda m: (m.start_date, m.id or 0))
     data.all_doses = doses
-    data.due = due_tests(all_phases, [r for r in all_results if r.taken_at[:10] <= end],
-                         as_of, age)
+    then_results, then_phases, _ = as_it_stood(all_results, all_phases, (), as_of)
+    data.due = due_tests(then_phases, then_results, as_of, age)
     data.sources = sorted({a.source for a in data.alerts})
     return data
 

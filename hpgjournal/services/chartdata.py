@@ -22,6 +22,7 @@ from hpgjournal.domain.journal_data import (
     ChartData,
     DoseMark,
     Review,
+    as_it_stood,
     phase_kind_of,
     therapy_times_of,
     trimmed_phases,
@@ -145,8 +146,8 @@ def review(journal: Journal, knowledge: Knowledge | None = None, *, as_of: date 
     last = _last_day(journal)
     until = min(last, as_of) if last else as_of
     verdicts = assess(phases, knowledge, series, times=times, system=system, until=until)
-    results = [r for r in usable(journal.lab_results())[0] if r.taken_at[:10] <= day]
-    medications = [m for m in journal.all(Medication) if m.start_date <= day]
+    results, phases, medications = as_it_stood(usable(journal.lab_results())[0], data.phases,
+                                               journal.all(Medication), as_of)
     flags = find_alerts(results, phases, medications)
     age = age_on(journal.profile().get("birth_date", ""), as_of)
     return Review(as_of, verdicts, flags, due_tests(phases, results, as_of, age))
