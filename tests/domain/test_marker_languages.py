@@ -371,3 +371,10 @@ def test_a_german_lab_file_goes_in_as_catalogue_markers(journal, tmp_path) -> No
     assert free.unit == "pg/mL"
     assert stored[("2026-03-04", "shbg")].value == pytest.approx(31.2)
     assert stored[("2026-03-04", "hematocrit")].value == pytest.approx(47.5)
+    # and they are on the testosterone chart, as a man who imported the file would look
+    from hpgjournal.charts.marker import build_marker_chart
+    from hpgjournal.services.chartdata import load_chart_data
+
+    chart = build_marker_chart(load_chart_data(journal, [TT]), [TT])
+    drawn = sorted((p.taken_at[:10], round(p.y)) for p in chart.points if p.marker == TT)
+    assert drawn == [("2026-03-04", round(18.9 / 0.03467)), ("2026-06-13", round(20.4 / 0.03467))]
