@@ -507,6 +507,7 @@ class _Builder:
             symbol = style.DERIVED_MARKER if derived else style.SERIES_MARKERS[
                 n % len(style.SERIES_MARKERS)]
             x = to_num([r.taken_at for r in items])
+            # (type: ignore below: the items drawn are those with a value)
             y = np.array([marker_to_system(key, r.value, self.units) for r in items])  # type: ignore[arg-type]
             ys += y.tolist()
             label = _series_label(key, method, derived)

@@ -109,6 +109,7 @@ def range_text(result: LabResult, system: str = "us") -> str:
         return f"{fmt(result.ref_low)}–{fmt(result.ref_high)}"
     if result.ref_low is not None:
         return f"≥ {fmt(result.ref_low)}"
+    # (type: ignore below: one of the two limits is set here (none set returns earlier))
     return f"≤ {fmt(result.ref_high)}"  # type: ignore[arg-type]
 
 

@@ -10,6 +10,7 @@ T = TypeVar("T")
 
 def from_row(cls: type[T], row: dict[str, Any]) -> T:
     """Build a record from a database row, ignoring columns the record does not know."""
+    # (type: ignore below: cls is always a record dataclass)
     names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     return cls(**{k: v for k, v in row.items() if k in names})
 

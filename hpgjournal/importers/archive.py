@@ -117,6 +117,7 @@ def _head(file: Any) -> dict[str, str]:
 
     parser.StartElementHandler = start
     parser.EntityDeclHandler = refuse
+    # (type: ignore below: expat's stub types the handler's return as None; refusing raises)
     parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
     read = 0
     try:

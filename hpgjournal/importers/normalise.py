@@ -373,6 +373,7 @@ class Normaliser:
         if made.__class__ is tuple:
             context, stamp, text, _number = made
             return context.result(stamp, text)
+        # (type: ignore below: the hot path tells a tuple from a result by its class, (mypy cannot narrow it))
         return made  # type: ignore[return-value]
 
     def prepare(self, date: str, time: str, value: str, cells: tuple[str, ...]
@@ -467,6 +468,7 @@ class Context:
         """A plain number printed in ``unit``, in the stored unit."""
         number = float(text.replace(",", ".")) if self.decimal_comma else float(text)
         if self.converts:
+            # (type: ignore below: converts is True only when factor is set)
             number = number / self.factor  # type: ignore[operator]
         return number
 

@@ -44,6 +44,7 @@ def cells_by_name(raw: dict[str, str] | tuple[Any, ...]) -> dict[str, str]:
     """A row's cells by column name, from a dict or from ``(column names, *cells)``."""
     if raw.__class__ is tuple:
         return dict(zip(raw[0], raw[1:], strict=False))
+    # (type: ignore below: the hot path tells a tuple from a result by its class, which mypy cannot narrow)
     return raw  # type: ignore[return-value]
 
 

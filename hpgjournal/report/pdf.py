@@ -47,6 +47,7 @@ def ensure_gui_app() -> QGuiApplication:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QGuiApplication([])
+    # (type: ignore below: instance() is the QGuiApplication made here or before)
     return app  # type: ignore[return-value]
 
 
@@ -275,6 +276,7 @@ def _document(html: str, images: Mapping[str, Resource], width_px: float,
             vectors[name] = image
             image = image.placeholder()
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+    # (type: ignore below: the figures ride on the document until it is painted)
     doc._vectors = vectors  # type: ignore[attr-defined]
     doc.setPageSize(QSizeF(width_px, height_px))
     doc.setHtml(html)
@@ -329,6 +331,7 @@ def _footer(painter: QPainter, paint_rect: object, device: QPagedPaintDevice, sc
     painter.setFont(font)
     painter.setPen(Qt.GlobalColor.darkGray)
     height = FOOTER_MM / 25.4 * device.logicalDpiX()
+    # (type: ignore below: the paint rectangle is a QRectF; the stub offers a union)
     footer = QRectF(0, paint_rect.height() - height, paint_rect.width(), height)  # type: ignore[attr-defined]
     painter.drawLine(footer.topLeft(), footer.topRight())
     painter.drawText(footer.adjusted(0, 4 * scale, 0, 0),

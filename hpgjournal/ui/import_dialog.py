@@ -136,6 +136,7 @@ class ProblemFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, row: int, parent: Any) -> bool:
         if not self.only_problems:
             return True
+        # (type: ignore below: the source model is always the preview's model)
         planned = self.sourceModel().rows[row]  # type: ignore[attr-defined]
         return planned.status == "error" or bool(planned.warning and planned.status == "new")
 

@@ -375,6 +375,7 @@ class MainWindow(QMainWindow):
         if self.journal is None or key not in self._stale:
             return
         self._stale.discard(key)
+        # (type: ignore below: every page has load(journal); the stack's stub returns a QWidget)
         self.page(key).load(self.journal)  # type: ignore[attr-defined]
 
     def show_page(self, key: str) -> None:
@@ -456,6 +457,7 @@ class MainWindow(QMainWindow):
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
         if restore is not None and box.clickedButton() is restore:
+            # (type: ignore below: only JournalDamaged carries backup and path)
             self.restore_backup(Path(str(exc.backup)), Path(str(exc.path)))  # type: ignore[attr-defined]
 
     def choose_backup(self) -> None:

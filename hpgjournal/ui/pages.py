@@ -507,6 +507,7 @@ class RecordFilter(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, row: int, parent: Any) -> bool:
         if self.predicate is not None:
+            # (type: ignore below: the source model is always a RecordTableModel)
             record = self.sourceModel().record(row)  # type: ignore[attr-defined]
             if not self.predicate(record):
                 return False

@@ -43,7 +43,9 @@ class SavesOnAccept:
     def showEvent(self, event: Any) -> None:
         from hpgjournal.ui.forms import tie_labels
 
+        # (type: ignore below: a mixin: self is the QDialog it is mixed into)
         tie_labels(self)  # type: ignore[arg-type]
+        # (type: ignore below: a mixin: the next class in the MRO is a QDialog)
         super().showEvent(event)  # type: ignore[misc]
 
     def done(self, result: int) -> None:
@@ -64,4 +66,5 @@ class SavesOnAccept:
                 box.setObjectName("not-saved")
                 box.exec()
                 return
+        # (type: ignore below: a mixin: the next class in the MRO is a QDialog)
         super().done(result)  # type: ignore[misc]

@@ -74,6 +74,7 @@ def system_theme(app: QApplication | None = None) -> str:
     if scheme == Qt.ColorScheme.Light:
         return "light"
     if "system_dark" not in _system:  # the palette before this module styled the app
+        # (type: ignore below: a QApplication exists whenever a palette is asked for)
         palette = (app or QApplication.instance()).palette()  # type: ignore[union-attr]
         _system["system_dark"] = palette_is_dark(palette)
     return "dark" if _system["system_dark"] else "light"

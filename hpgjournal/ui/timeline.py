@@ -129,12 +129,14 @@ class PhaseTimeline(QWidget):
             self.current = (running or self.ordered())[-1].id
             self._announce()
         self.update()
+        # (type: ignore below: PySide6's stub names QFocusEvent where the override takes the event as given)
         super().focusInEvent(event)  # type: ignore[arg-type]
 
     def focusOutEvent(self, event: object) -> None:
         if self._drag is None:
             self.drag_info.emit("")
         self.update()
+        # (type: ignore below: PySide6's stub names QFocusEvent where the override takes the event as given)
         super().focusOutEvent(event)  # type: ignore[arg-type]
 
     def _announce(self) -> None:

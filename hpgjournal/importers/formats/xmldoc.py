@@ -92,6 +92,7 @@ def _declare_missing(text: str) -> tuple[str, list[str]]:
     missing = sorted(used - set(_DECLARED.findall(text)))
     if not missing:
         return text, []
+    # (type: ignore below: _PROLOG only has optional parts: it matches every text)
     root = _ROOT_NAME.match(text, _PROLOG.match(text).end())  # type: ignore[union-attr]
     if root is None:
         return text, []
