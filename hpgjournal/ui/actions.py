@@ -35,6 +35,8 @@ class RecordActions:
     def _run(self, dialog: QDialog, save: Callable[[], Any] | None = None) -> bool:
         """Run a dialog; ``save`` writes its record before it closes (a failure keeps it open)."""
         if save is not None:
+            # (type: ignore below: every entry dialog mixes in SavesOnAccept, which a QDialog
+            # annotation cannot say; a Protocol of "a dialog that saves" would)
             dialog.save_hook = save  # type: ignore[attr-defined]
             dialog.journal_path = self.session.journal.path  # type: ignore[attr-defined]
         return dialog.exec() == QDialog.DialogCode.Accepted

@@ -646,6 +646,7 @@ class MainWindow(QMainWindow):
 
         session = self.session
         dialog = ProfileDialog(self, session.journal.profile())
+        # (type: ignore below: the hook runs only after the dialog has checked and set its record)
         dialog.save_hook = lambda: session.set_profile(dialog.record)  # type: ignore[arg-type]
         dialog.journal_path = session.journal.path
         if dialog.exec() != ProfileDialog.DialogCode.Accepted:
