@@ -31,10 +31,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hpgjournal.charts.data import PANEL_MARKERS, load_chart_data
+from hpgjournal.charts.data import PANEL_MARKERS
 from hpgjournal.charts.marker import build_marker_chart, to_num
 from hpgjournal.domain.records import Dose, Medication, Phase
 from hpgjournal.domain.results import make_result
+from hpgjournal.services.chartdata import load_chart_data
 from hpgjournal.store.journal import Journal
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -128,7 +129,8 @@ def main() -> int:
             n_points = sum(len(x) for x, _ in points)
 
             def full() -> None:
-                result = build_marker_chart(journal, list(PANEL_MARKERS), size=SIZE)
+                chart_data = load_chart_data(journal, list(PANEL_MARKERS))
+                result = build_marker_chart(chart_data, list(PANEL_MARKERS), size=SIZE)
                 FigureCanvasAgg(result.figure).draw()
 
             def bare() -> None:

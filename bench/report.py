@@ -37,6 +37,7 @@ def main() -> int:
     from hpgjournal.report.build import REPORT_CHARTS
     from hpgjournal.report.content import SECTIONS, ReportOptions
     from hpgjournal.report.pdf import ensure_gui_app
+    from hpgjournal.services.chartdata import load_chart_data, sperm_chart_data
     from hpgjournal.store.journal import Journal
 
     ensure_gui_app()
@@ -60,12 +61,12 @@ def main() -> int:
                     for keys, _ in REPORT_CHARTS:
                         if any(k in present for k in keys):
                             figure = Figure(figsize=(9, 5.4))
-                            build_marker_chart(journal, list(keys), start=span[0], end=span[1],
-                                               figure=figure)
+                            build_marker_chart(load_chart_data(journal, list(keys)), list(keys),
+                                               start=span[0], end=span[1], figure=figure)
                             pdf.savefig(figure)
                     if "sperm_concentration" in present:
                         figure = Figure(figsize=(9, 4.6))
-                        build_sperm_recovery_chart(journal, figure=figure)
+                        build_sperm_recovery_chart(sperm_chart_data(journal), figure=figure)
                         pdf.savefig(figure)
 
             pages = report()  # warm caches (knowledge base, fonts) once each
