@@ -8,10 +8,19 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))
+    return names
+
+
 def from_row(cls: type[T], row: dict[str, Any]) -> T:
     """Build a record from a database row, ignoring columns the record does not know."""
-    # (type: ignore below: cls is always a record dataclass)
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)  # looked up once per record type: a journal reads thousands
     return cls(**{k: v for k, v in row.items() if k in names})
 
 
