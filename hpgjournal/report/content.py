@@ -142,6 +142,10 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
     doses = journal_records.doses
     present = {r.analyte for r in results}
     markers = list(options.markers) or [k for k in analytes.KEY_MARKERS if k in present]
+    as_of = date.fromisoformat(end)
+    # the flags and tests due of the report's last day, as the overview said them that day
+    then_results, then_phases, then_medications = as_it_stood(all_results, all_phases,
+                                                              all_medications, as_of)
     data = ReportData(
         start=start, end=end, today=today.isoformat(), profile=journal_records.profile,
         results=results, all_results=all_results, phases=phases, medications=medications,
@@ -150,16 +154,13 @@ def gather(journal: Journal, options: ReportOptions, today: date | None = None) 
         measures=[m for m in journal_records.measures if _in(m.measured_at, start, end)],
         questionnaires=[q for q in journal_records.questionnaires
                         if _in(q.taken_at, start, end)],
-        alerts=find_alerts(*as_it_stood(all_results, all_phases, all_medications,
-                                         date.fromisoformat(end))),
+        alerts=find_alerts(then_results, then_phases, then_medications),
         markers=markers, clock=DoseClock(doses, all_medications),
         left_out=left_out,
     )
-    as_of = date.fromisoformat(end)
     age = age_on(data.profile.get("birth_date", ""), as_of)
     data.history = sorted(all_medications, key=lambda m: (m.start_date, m.id or 0))
     data.all_doses = doses
-    then_results, then_phases, _ = as_it_stood(all_results, all_phases, (), as_of)
     data.due = due_tests(then_phases, then_results, as_of, age)
     data.sources = sorted({a.source for a in data.alerts})
     return data

@@ -25,7 +25,6 @@ from hpgjournal.domain.journal_data import (
     as_it_stood,
     phase_kind_of,
     therapy_times_of,
-    trimmed_phases,
 )
 from hpgjournal.domain.knowledge import DERIVED_MARKERS, Knowledge
 from hpgjournal.domain.monitoring import due_tests
@@ -141,13 +140,12 @@ def review(journal: Journal, knowledge: Knowledge | None = None, *, as_of: date 
     day = as_of.isoformat()
     data = _verdict_data(journal, knowledge)
     series = {k: [r for r in v if r.taken_at[:10] <= day] for k, v in data.series.items()}
-    phases = trimmed_phases(data.phases, as_of)
+    results, phases, medications = as_it_stood(usable(journal.lab_results())[0], data.phases,
+                                               journal.all(Medication), as_of)
     times = replace(data.times, trt_doses=tuple(t for t in data.times.trt_doses if t[:10] <= day))
     last = _last_day(journal)
     until = min(last, as_of) if last else as_of
     verdicts = assess(phases, knowledge, series, times=times, system=system, until=until)
-    results, phases, medications = as_it_stood(usable(journal.lab_results())[0], data.phases,
-                                               journal.all(Medication), as_of)
     flags = find_alerts(results, phases, medications)
     age = age_on(journal.profile().get("birth_date", ""), as_of)
     return Review(as_of, verdicts, flags, due_tests(phases, results, as_of, age))
