@@ -63,6 +63,17 @@ class Command(ABC):
         return f"<{type(self).__name__} {self.text!r}>"
 
 
+def doses_linked_to(journal: Journal, records: Iterable[Any], *,
+                    outside_batch: int | None = None) -> list[Dose]:
+    """The doses logged against the regimens among ``records`` (those of import batch
+    ``outside_batch`` left out): what taking the regimens away unlinks, and undo links again."""
+    regimens = {r.id for r in records if isinstance(r, Medication)}
+    if not regimens:
+        return []
+    return [d for d in journal.all(Dose) if d.medication_id in regimens
+            and (outside_batch is None or d.batch_id != outside_batch)]
+
+
 def describe(record: Any) -> str:
     """A record in the words of a menu item or a question: "Testosterone 14.2 on 2026-03-01"."""
     if isinstance(record, LabResult):

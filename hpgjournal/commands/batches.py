@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hpgjournal.commands.base import Change, Command
-from hpgjournal.domain.records import Batch, Dose, Medication
+from hpgjournal.commands.base import Change, Command, doses_linked_to
+from hpgjournal.domain.records import Batch, Dose
 from hpgjournal.store.journal import Journal
 
 
@@ -33,11 +33,8 @@ class _BatchStep(Command):
         return batch
 
     def _take_out(self, journal: Journal) -> Change:
-        regimens = {r.id for r in self.records if isinstance(r, Medication)}
         with journal.transaction():
-            self.linked = [d for d in journal.all(Dose)
-                           if d.medication_id in regimens and d.batch_id != self.batch_id] \
-                if regimens else []
+            self.linked = doses_linked_to(journal, self.records, outside_batch=self.batch_id)
             journal.undo_batch(self.batch_id)
         return Change.of(self._kinds())
 

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from hpgjournal.commands.base import Change, Command
+from hpgjournal.commands.base import Change, Command, doses_linked_to
 from hpgjournal.domain.kinds import Profile
-from hpgjournal.domain.records import Dose, Medication
+from hpgjournal.domain.records import Dose
 from hpgjournal.store.journal import Journal
 
 
@@ -108,10 +108,8 @@ class DeleteRecords(Command):
         return bool(self.records)
 
     def do(self, journal: Journal) -> Change:
-        regimens = {r.id for r in self.records if isinstance(r, Medication)}
         with journal.transaction():
-            self.linked = [d for d in journal.all(Dose) if d.medication_id in regimens] \
-                if regimens else []
+            self.linked = doses_linked_to(journal, self.records)
             for record in self.records:
                 journal.delete(type(record), record.id)
         return Change.of(self._kinds())
