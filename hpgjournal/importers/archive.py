@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import Any
 from xml.parsers import expat
 
 from hpgjournal.importers.errors import BinaryFileError
-from hpgjournal.importers.source import _OPEN_FLAGS, SourceFile
+from hpgjournal.importers.source import SourceFile, open_regular
 
 __all__ = ["ArchiveSource", "HealthArchive", "open_archive"]
 
@@ -146,20 +145,13 @@ def _is_clinical(name: str) -> bool:
 
 def open_archive(path: Path) -> ArchiveSource | None:
     """An Apple Health export read as a source, or None when ``path`` is not one."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(found.st_mode):
-        return None
-    try:  # opened as read_source opens files: a pipe swapped in must not block
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError:
+    file = open_regular(path)  # as read_source opens files: a pipe swapped in must not block
+    if file is None:
         return None
     try:
-        with open(fd, "rb", buffering=0) as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode) or \
-                    file.read(4) != b"PK\x03\x04":
+        with file:
+            size = os.fstat(file.fileno()).st_size
+            if file.read(4) != b"PK\x03\x04":
                 return None
             with zipfile.ZipFile(file) as archive:
                 names = archive.namelist()
@@ -178,6 +170,6 @@ def open_archive(path: Path) -> ArchiveSource | None:
     with open(path, "rb") as file:
         while chunk := file.read(_CHUNK):
             digest.update(chunk)
-    return ArchiveSource(path, "", "utf-8", digest.hexdigest(), found.st_size,  # JSON: UTF-8
+    return ArchiveSource(path, "", "utf-8", digest.hexdigest(), size,  # JSON: UTF-8
                          archive=HealthArchive(path, clinical, export_xml),
                          records=len(clinical))

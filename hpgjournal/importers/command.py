@@ -59,11 +59,13 @@ def add_import_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the ``import`` subcommand to the ``sub`` subparsers (``common`` gives --journal)."""
     p = sub.add_parser(
         "import", parents=[common],
-        help="import lab results from CSV, spreadsheet, FHIR, C-CDA or Apple Health files",
+        help="import lab results from CSV, spreadsheet, lab report PDF, FHIR, C-CDA or Apple "
+             "Health files",
         formatter_class=_LinesFormatter,
         description="Import lab results from CSV exports (long or wide tables, WHOOP, "
                     "Function Health, hpgjournal's own exports), spreadsheet workbooks (.xlsx, "
-                    ".xlsm, .ods, .xls: every sheet that holds a table), FHIR files (bundles, "
+                    ".xlsm, .ods, .xls: every sheet that holds a table), lab report PDFs with "
+                    "text (Quest, Labcorp, European labs; not scans), FHIR files (bundles, "
                     "observations, NDJSON bulk exports), C-CDA documents (CCDs, MyChart's "
                     "IHE-XDM zip) and Apple Health's export.zip as one batch. "
                     "Unreadable rows are listed and skipped (exit status 3); importing the same "

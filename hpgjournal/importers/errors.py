@@ -23,6 +23,7 @@ __all__ = [
     "LayoutNotRecognised",
     "NotAFileError",
     "NotATableError",
+    "PdfFileError",
     "SpreadsheetFileError",
     "StrictImportRefused",
     "UnknownFormatError",
@@ -118,3 +119,8 @@ class StrictImportRefused(ImportProblem):
     def __init__(self, message: str, rows: Sequence[object]) -> None:
         super().__init__(message)
         self.rows = tuple(rows)
+
+
+class PdfFileError(FileProblem):
+    """A PDF that cannot be read into lines: a scan (no text), protected by a password,
+    damaged, or far longer than a lab report."""

@@ -22,8 +22,14 @@ FORMAT_LABELS: dict[str, str] = {
     "wide": "Wide table (one row per date, one column per marker)",
     "packed": "Long table, value and unit in one cell",
     "long": "Long table (one result per row)",
+    "lab-pdf": "Lab report PDF (its text: Quest, Labcorp, European labs)",
 }
 FORMAT_NAMES: tuple[str, ...] = tuple(FORMAT_LABELS)
+# A lab report PDF's rows keep the line they were read from, and its page, under these names
+# (the import preview shows them beside each row).
+PDF_FORMAT = "lab-pdf"
+PDF_LINE = "PDF line"
+PDF_PAGE = "page"
 DATE_ORDER_CHOICES: tuple[str, ...] = ("auto", "mdy", "dmy", "ymd")
 
 # Tables of an ``export all`` document imported besides the lab results, in writing order

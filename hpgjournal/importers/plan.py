@@ -29,8 +29,9 @@ from hpgjournal.importers.errors import ImportCancelled, ImportProblem, UnknownF
 from hpgjournal.importers.formats import MIN_CONFIDENCE, Format, get_format, make_probe, rank
 from hpgjournal.importers.formats.base import Probe, Reading, not_recognised
 from hpgjournal.importers.mapping import ColumnMapping
-from hpgjournal.importers.names import DATE_ORDER_CHOICES, OTHER_TABLES
+from hpgjournal.importers.names import DATE_ORDER_CHOICES, OTHER_TABLES, PDF_FORMAT
 from hpgjournal.importers.normalise import Context, Normaliser, decide_decimal_comma, key_of
+from hpgjournal.importers.pdf import pdf_sources
 from hpgjournal.importers.planned import STATUSES, PlannedRow, PlannedRows, SeenResults
 from hpgjournal.importers.rows import Ignored, OtherRecord
 from hpgjournal.importers.source import SourceFile, read_source
@@ -139,7 +140,7 @@ class FilePlan:
         parts = [f"{self.contents or self.format_label} ({how_sure})"]
         if self.sheet:  # a workbook's cells have no encoding or delimiter
             parts.append(f"sheet {self.sheet!r} of a workbook")
-        else:
+        elif self.format != PDF_FORMAT:  # nor a PDF's lines
             parts.append(f"encoding {self.encoding}")
             if self.delimiter is not None:
                 parts.append(f"{delimiter_name(self.delimiter)}-delimited")
@@ -348,8 +349,8 @@ def _choose(probe: Probe, wanted: Format | None, mapping: ColumnMapping | None
     scores = dict(alternatives)
     if wanted is not None:
         if wanted.kind != probe.kind:
-            kind = {"json": "a JSON document", "zip": "a zip archive",
-                    "xml": "an XML document"}.get(probe.kind, "a table (CSV)")
+            kind = {"json": "a JSON document", "zip": "a zip archive", "xml": "an XML document",
+                    "pdf": "a PDF document"}.get(probe.kind, "a table (CSV)")
             raise UnknownFormatError(probe.source.path, f"{probe.source.name} is {kind}, and the "
                                      f"format {wanted.name} reads {wanted.kind.upper()} files: "
                                      "choose another format, or let hpgjournal detect it")
@@ -495,6 +496,8 @@ def plan_import(
         documents = xdm_sources(Path(path), encoding)
         if documents is None:  # issue 15: a workbook gives its sheets that hold a table
             documents = workbook_sources(Path(path))
+        if documents is None:  # issue 15: a lab report PDF gives its lines
+            documents = pdf_sources(Path(path), ticker.check)
         sources.extend(documents if documents is not None else [read_source(Path(path), encoding)])
         ticker.check()
     # an archive (importers.archive) has no text: it says how many records it holds

@@ -21,6 +21,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from hpgjournal.importers.errors import (
     BinaryFileError,
@@ -31,7 +32,17 @@ from hpgjournal.importers.errors import (
     UnreadableTextError,
 )
 
-__all__ = ["MAX_FILE_BYTES", "SourceFile", "decode", "leading_space", "read_source"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "OPEN_FLAGS",
+    "SourceFile",
+    "decode",
+    "leading_space",
+    "open_regular",
+    "read_bytes",
+    "read_head",
+    "read_source",
+]
 
 # A lab history of a lifetime is a few megabytes; the benchmark's 100,000 results are 7 MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -97,8 +108,8 @@ def _refuse_non_text(path: Path, head: bytes | bytearray) -> None:
         raise SpreadsheetFileError(path, f"{name} is an Excel 97-2003 workbook (.xls), not a CSV "
                                          f"file: {_SAVE_AS_CSV}")
     kinds = (
-        (b"%PDF", "a PDF document", "lab PDFs cannot be imported yet: type the results in by hand, "
-                                    "or ask the lab for a CSV export"),
+        (b"%PDF", "a PDF document", "import it as a lab report (hpgjournal import reads a "
+                                    "PDF's text), not as a CSV file"),
         (b"SQLite format 3\x00", "an SQLite database (perhaps a journal)",
          "to open a journal use --journal or File > Open; to import, choose a CSV file"),
         (b"\x89PNG", "a PNG image", "choose the CSV export of your results"),
@@ -214,12 +225,48 @@ def _too_large(path: Path, size: int) -> FileTooLargeError:
 
 # Opened without blocking (a pipe swapped in after the check would wait for a writer forever)
 # and without becoming the controlling terminal (a terminal swapped in); in binary on Windows.
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 _CHUNK = 1024 * 1024
 
 
-def _read_bytes(path: Path) -> bytearray:
+_HEAD = 65536
+
+
+def open_regular(path: Path) -> BinaryIO | None:
+    """``path`` opened for reading when it is a regular file, checked again once open (a
+    pipe or device swapped in meanwhile is not read, and a pipe never blocks the opening);
+    None otherwise, or when it cannot be opened (the reader that reads it says why). The
+    caller closes it."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, OPEN_FLAGS)
+    except OSError:
+        return None
+    file = open(fd, "rb", buffering=0)  # noqa: SIM115 - handed to the caller, which closes it
+    try:
+        if stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return file
+    except OSError:
+        pass
+    file.close()
+    return None
+
+
+def read_head(path: Path) -> bytes | None:
+    """The first 64 KB of a regular file (to tell what kind of file it is); None when the path
+    is not a regular file or cannot be read."""
+    file = open_regular(path)
+    if file is None:
+        return None
+    try:
+        with file:
+            return file.read(_HEAD)
+    except OSError:
+        return None
+
+def read_bytes(path: Path) -> bytearray:
     """The bytes of a regular file, never more than ``MAX_FILE_BYTES`` of them.
 
     The path is checked before it is opened (a pipe blocks the opening, a device never ends),
@@ -236,7 +283,7 @@ def _read_bytes(path: Path) -> bytearray:
     if found.st_size > MAX_FILE_BYTES:
         raise _too_large(path, found.st_size)
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, OPEN_FLAGS)
     except FileNotFoundError:
         raise EmptyFileError(path, f"there is no file {path}: check the name and folder") from None
     except OSError as exc:
@@ -268,7 +315,7 @@ def read_source(path: Path, encoding: str | None = None) -> SourceFile:
 
     if (archive := open_archive(path)) is not None:
         return archive
-    data = _read_bytes(path)
+    data = read_bytes(path)
     if not data or data.isspace():
         raise EmptyFileError(path, f"{path.name} is empty: export your results again, or choose "
                                    "another file")

@@ -22,8 +22,6 @@ import csv
 import datetime as dt
 import io
 import math
-import os
-import stat
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,12 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from hpgjournal.importers.errors import FileTooLargeError, NotATableError, SpreadsheetFileError
-from hpgjournal.importers.source import _OPEN_FLAGS, MAX_FILE_BYTES, SourceFile, _read_bytes
+from hpgjournal.importers.source import MAX_FILE_BYTES, SourceFile, read_bytes, read_head
 
 __all__ = ["MAX_UNPACKED_BYTES", "SheetSource", "cell_text", "workbook_kind", "workbook_sources"]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HEAD = 65536
 # What the members of an .xlsx or .ods zip may unpack to: a workbook of results compresses
 # about tenfold; more than this is not a lab history (or is a zip bomb).
 MAX_UNPACKED_BYTES = 8 * MAX_FILE_BYTES
@@ -83,22 +80,6 @@ def workbook_kind(head: bytes | bytearray) -> str | None:
             return "encrypted"
         return "xls"
     return None
-
-
-def _head(path: Path) -> bytes | None:
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        fd = os.open(path, _OPEN_FLAGS)
-    except OSError:
-        return None
-    try:
-        with open(fd, "rb", buffering=0) as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                return None
-            return file.read(_HEAD)
-    except OSError:
-        return None
 
 
 def cell_text(value: Any) -> str:
@@ -207,13 +188,13 @@ def workbook_sources(path: Path) -> list[SourceFile] | None:
     and NotATableError when no sheet holds a table.
     """
     path = Path(path)
-    head = _head(path)
+    head = read_head(path)
     kind = workbook_kind(head) if head else None
     if kind is None:
         return None
     if kind == "encrypted":
         raise _protected(path)
-    data = _read_bytes(path)  # the size limit, as for any file
+    data = read_bytes(path)  # the size limit, as for any file
     if kind == "xls" and _ENCRYPTED in data:  # the container's directory past the first bytes
         raise _protected(path)
     import hashlib

@@ -11,16 +11,13 @@ of a single file. Any other file gives None, for :func:`read_source` to read or 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
 from hpgjournal.importers.errors import BinaryFileError, FileTooLargeError, NoLabResultsError
-from hpgjournal.importers.source import _OPEN_FLAGS as OPEN_FLAGS
-from hpgjournal.importers.source import MAX_FILE_BYTES, SourceFile, decode
+from hpgjournal.importers.source import MAX_FILE_BYTES, SourceFile, decode, open_regular
 
 __all__ = ["MAX_DOCUMENTS", "xdm_sources"]
 
@@ -32,20 +29,13 @@ _RESULTS_MARKS = ("30954-2", "2.16.840.1.113883.10.20.22.2.3")
 
 
 def _open_zip(path: Path) -> BinaryIO | None:
-    """The file opened, when it is a regular file that starts as a zip; None otherwise.
-
-    Opened as read_source opens files (without waiting for a pipe's writer), and checked once
-    open: read_source then refuses what is not a regular file, with its reason.
-    """
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        fd = os.open(path, OPEN_FLAGS)
-    except OSError:
+    """The file opened, when it is a regular file that starts as a zip; None otherwise
+    (read_source then refuses what is not a regular file, with its reason)."""
+    file = open_regular(path)
+    if file is None:
         return None
-    file = open(fd, "rb")  # noqa: SIM115 - handed to the caller, which closes it
     try:
-        if stat.S_ISREG(os.fstat(file.fileno()).st_mode) and file.read(4) == b"PK\x03\x04":
+        if file.read(4) == b"PK\x03\x04":
             file.seek(0)
             return file
     except OSError:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from hpgjournal.commands import ImportBatch
 from hpgjournal.domain.analytes import CUSTOM_PREFIX, fold_name
 from hpgjournal.domain.display import count_of, series_name, value_in
+from hpgjournal.importers.names import PDF_FORMAT, PDF_LINE, PDF_PAGE
 from hpgjournal.ui.lab_dialog import MarkerPicker
 from hpgjournal.ui.session import JournalSession
 from hpgjournal.ui.style import colour
@@ -54,8 +55,16 @@ NOT_RECOGNISED = ("No marker is known by this name: it would be kept as your own
                   "it is above the table.")
 
 
+def printed(raw: dict[str, str]) -> str:
+    """The line of a PDF a row was read from, with its page ("" for other files)."""
+    line = raw.get(PDF_LINE, "")
+    return f"p. {raw.get(PDF_PAGE, '?')}: {line}" if line else ""
+
+
 class PlanModel(QAbstractTableModel):
-    HEADERS = ("File", "Line", "Status", "Date", "Marker", "Value", "Unit", "Reason")
+    HEADERS = ("File", "Line", "Status", "Date", "Marker", "Value", "Unit", "Reason",
+               "As printed in the PDF")
+    PRINTED = 8  # the column of a PDF's line, shown only when a PDF is imported
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -117,6 +126,8 @@ class PlanModel(QAbstractTableModel):
             status = STATUS_TEXT.get(row.status, row.status)
             return f"{status}, implausible" if row.warning and row.status == "new" else status
         if result is None:
+            if column == self.PRINTED:
+                return printed(row.raw)
             raw = " · ".join(f"{k}: {v}" for k, v in list(row.raw.items())[:4])
             return raw if column == 4 else row.reason if column == 7 else ""
         if column == 3:
@@ -127,6 +138,8 @@ class PlanModel(QAbstractTableModel):
         if column in (5, 6):
             value, unit = value_in(result)
             return value if column == 5 else unit
+        if column == self.PRINTED:
+            return printed(row.raw)
         return "; ".join(t for t in (row.reason, row.warning) if t)
 
 
@@ -433,6 +446,8 @@ class ImportDialog(QDialog):
         self.stack.setCurrentIndex(0)
         self.model.set_rows(plan.rows, set(plan.unknown_names()))
         self._show_names(plan)
+        self.table.setColumnHidden(PlanModel.PRINTED,
+                                   not any(p.format == PDF_FORMAT for p in plan.files))
         self.table.resizeColumnsToContents()
         lines = [f"{p.path.name}: {p.describe(names=False)}" for p in plan.files]
         for p in plan.files:

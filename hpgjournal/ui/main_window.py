@@ -599,7 +599,8 @@ class MainWindow(QMainWindow):
         start = setting_text(self.settings, "import/folder", str(Path.home()))
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import lab results", start,
-            "Lab exports (*.csv *.tsv *.txt *.json *.ndjson *.xml *.zip *.xlsx *.xlsm *.xls *.ods);;"
+            "Lab exports (*.csv *.tsv *.txt *.json *.ndjson *.xml *.zip *.xlsx *.xlsm *.xls *.ods "
+            "*.pdf);;"
             "All files (*)")
         if paths:
             self.settings.setValue("import/folder", str(Path(paths[0]).parent))

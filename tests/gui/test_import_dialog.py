@@ -209,3 +209,43 @@ def test_a_ccda_document_is_previewed_in_words_and_imported(empty_window, qtbot,
     assert (got["testosterone_total"].value, got["testosterone_total"].taken_at) == (
         612.0, "2025-03-04T08:15")
     assert (got["lh"].comparator, got["lh"].value) == ("<", 0.2)
+
+
+def test_a_pdf_preview_shows_the_line_each_row_came_from(empty_window, qtbot, tmp_path):
+    from tests.importers.pdf_reports import quest_pdf
+
+    path = quest_pdf(tmp_path / "quest.pdf")
+    seen = {}
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        printed = dialog.model.PRINTED
+        seen["header"] = dialog.model.headerData(printed, Qt.Orientation.Horizontal)
+        seen["hidden"] = dialog.table.isColumnHidden(printed)
+        seen["rows"] = {dialog.proxy.index(i, 4).data(): dialog.proxy.index(i, printed).data()
+                        for i in range(dialog.proxy.rowCount())}
+        seen["detected"] = dialog.detected.text()
+        dialog.import_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+
+    result = with_modal(lambda: empty_window.import_files([path]), play)
+    assert seen["header"] == "As printed in the PDF" and not seen["hidden"]
+    assert seen["rows"]["HbA1c (glycated hemoglobin)"] == \
+        "p. 2: HEMOGLOBIN A1c 5.3 <5.7 % 5.4 10/10/2024 UL"
+    assert seen["rows"]["Estradiol"].startswith("p. 1: ESTRADIOL 40 H")
+    assert "lab report PDF from Quest Diagnostics, 2 pages" in seen["detected"]
+    assert "pending" in seen["detected"]
+    assert result.added == 9
+
+
+def test_a_csv_preview_has_no_pdf_column(empty_window, qtbot, tmp_path):
+    path = write(tmp_path, "labs.csv", "Date,Test,Result,Units\n2025-03-04,LH,4.2,IU/L\n")
+    seen = {}
+
+    def play(dialog):
+        wait_planned(qtbot, dialog)
+        seen["hidden"] = dialog.table.isColumnHidden(dialog.model.PRINTED)
+        dialog.reject()
+
+    with_modal(lambda: empty_window.import_files([path]), play)
+    assert seen["hidden"]

@@ -61,7 +61,7 @@ def check(row: dict[str, str], value: float | None, unit: str, **fields: str) ->
 
 def test_the_registry_serves_the_names_the_command_line_offers():
     assert tuple(FORMATS) == FORMAT_NAMES
-    assert all(f.label and f.kind in ("csv", "json", "zip", "xml") for f in FORMATS.values())
+    assert all(f.label and f.kind in ("csv", "json", "zip", "xml", "pdf") for f in FORMATS.values())
 
 
 @pytest.mark.parametrize(("name", "format_name"), sorted(LAYOUT_FILES.items()))

@@ -106,7 +106,7 @@ def test_bom_less_utf16_is_recognised(tmp_path, journal):
     ("blank_lines.csv", errors.EmptyFileError, "is empty"),
     ("binary.csv", errors.BinaryFileError, "not a text file"),
     ("image_named.csv", errors.BinaryFileError, "PNG image"),
-    ("report_named.csv", errors.BinaryFileError, "PDF"),
+    ("report_named.csv", errors.PdfFileError, "is a PDF that cannot be read"),
     ("workbook_named.csv", errors.SpreadsheetFileError, "Excel workbook (.xlsx)"),
     ("old_workbook_named.csv", errors.SpreadsheetFileError, "Excel 97-2003"),
     ("ods_named.csv", errors.SpreadsheetFileError, "OpenDocument"),

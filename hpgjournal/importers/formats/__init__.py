@@ -1,7 +1,7 @@
 """The registry of source formats: each is sniffed with ``score()`` and read by its module.
 
 One module per source format. Detection scores every format of the file's kind (JSON or
-table or XML) and takes the most confident; the user can name a format instead.
+table or XML or PDF) and takes the most confident; the user can name a format instead.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from hpgjournal.importers.formats.fhir import FHIR
 from hpgjournal.importers.formats.function_health import FUNCTION_HEALTH
 from hpgjournal.importers.formats.hpgjournal_csv import HPGJOURNAL_LABS
 from hpgjournal.importers.formats.hpgjournal_json import HPGJOURNAL_JSON
+from hpgjournal.importers.formats.lab_pdf import LAB_PDF
 from hpgjournal.importers.formats.long import LONG, PACKED
 from hpgjournal.importers.formats.whoop import WHOOP
 from hpgjournal.importers.formats.wide import WIDE
@@ -23,7 +24,7 @@ __all__ = ["FORMATS", "Format", "Probe", "Reading", "format_label", "get_format"
 
 FORMATS: dict[str, Format] = {
     f.name: f for f in (HPGJOURNAL_JSON, HPGJOURNAL_LABS, FUNCTION_HEALTH, FHIR, APPLE_HEALTH,
-                        CCDA, WHOOP, WIDE, PACKED, LONG)
+                        CCDA, WHOOP, WIDE, PACKED, LONG, LAB_PDF)
 }
 if tuple(FORMATS) != FORMAT_NAMES or any(  # pragma: no cover - a developer's slip
         f.label != FORMAT_LABELS[n] for n, f in FORMATS.items()):

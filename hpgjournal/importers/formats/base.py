@@ -34,7 +34,7 @@ class Probe:
             return "csv"
         if isinstance(self.document, XmlDocument):  # C-CDA (issue 14): an XML document
             return "xml"
-        # an archive (importers.archive) says what it is: "zip"
+        # an archive (importers.archive) says what it is: "zip"; a PDF's lines: "pdf"
         return getattr(self.document, "probe_kind", "json")
 
 
@@ -43,6 +43,9 @@ def make_probe(source: SourceFile) -> Probe:
     archive = getattr(source, "archive", None)  # an export.zip (importers.archive)
     if archive is not None:
         return Probe(source, document=archive)
+    pdf = getattr(source, "pdf", None)  # a lab report PDF's lines (importers.pdf)
+    if pdf is not None:
+        return Probe(source, document=pdf)
     text = source.text
     start = leading_space(text)
     first = text[start:start + 1]
