@@ -422,11 +422,11 @@ def test_censored_and_far_draws_are_marked_not_dropped():
     assert next(d for d in fit.draws if d.draw == below).residual is None
 
 
-def test_a_far_draw_with_only_three_others_stays_in_the_fit():
+def test_a_far_draw_is_left_out_only_when_three_usable_draws_remain():
     doses, draws = synthetic(noise=0.02, offsets=OFFSETS[:3])
     outlier = pk.Draw(stamp(START + timedelta(days=7 * 35 + 3)), 3000.0)
     fit = pk.fit_levels(doses, [*draws, outlier])
-    # flagged only if three would remain; they would, so it is left out
+    # four usable draws: the far one is judged and three remain for the fit
     assert [d.status for d in fit.draws].count(FAR) == 1
     fit = pk.fit_levels(doses, [draws[0], draws[1], outlier])
     assert [d.status for d in fit.draws] == [USED] * 3  # three draws: no judging of outliers
@@ -588,3 +588,17 @@ def test_the_words_say_what_it_is_and_name_the_sources():
     assert "Behre 1999" in pk.sources_in_use(nebido) and "Nankin 1987" not in pk.describe(nebido)
     own = pk.fit_levels(WEEKLY, own=pk.OwnProduction(200.0))
     assert "the app's assumption" in pk.describe(own)
+
+
+def test_a_regimen_without_logged_doses_gives_its_doses():
+    gel = Medication(3, "Testosterone gel", "2025-01-01", "testosterone", "transdermal", 50, "mg",
+                     "daily", 1.0, end_date="2025-01-10")
+    doses = pk.regimen_doses(gel, "2025-03-01")
+    assert [d.taken_at for d in doses[:2]] == ["2025-01-01T00:00", "2025-01-02T00:00"]
+    assert len(doses) == 10 and doses[-1].taken_at == "2025-01-10T00:00"
+    assert all(d.medication_id == 3 and d.note == "from the regimen" for d in doses)
+    assert len(pk.regimen_doses(gel, "2025-01-05T12:00")) == 5
+    assert pk.regimen_doses(replace(gel, interval_days=None), "2025-03-01") == []
+    model = published(doses)
+    assert pk.level_at(model, "2025-01-05T12:00") == pytest.approx(420)
+    assert pk.level_at(model, "2025-01-11T00:00") == 0.0

@@ -27,6 +27,7 @@ from hpgjournal.domain.pk.model import (
     level_at,
     model_doses,
     own_production,
+    regimen_doses,
 )
 from hpgjournal.domain.pk.preparations import PREPARATIONS, Figure, Preparation, preparation_for
 from hpgjournal.domain.pk.questions import (
@@ -52,5 +53,5 @@ __all__ = ["CUTOFF", "MODEL_LABEL", "PREPARATIONS", "SCALE", "UNFITTED_LABEL", "
            "DrawFit", "Figure", "Fit", "IntervalPosition", "Model", "ModelDose", "OwnProduction",
            "Preparation", "TroughBefore", "Washout", "curve", "day_number", "describe",
            "draws_from_results", "exogenous_at", "figure_lines", "fit_levels", "interval_position",
-           "label", "level_at", "model_doses", "own_production", "preparation_for",
+           "label", "level_at", "model_doses", "own_production", "preparation_for", "regimen_doses",
            "sources_in_use", "trough_before_next", "washout"]

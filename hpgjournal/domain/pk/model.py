@@ -37,7 +37,7 @@ from hpgjournal.domain.timestamps import to_datetime
 
 __all__ = ["CUTOFF", "EPOCH", "SCALE", "Model", "ModelDose", "OwnProduction", "day_number",
            "exogenous_at", "fast_rate", "from_day", "level_at", "model_doses", "own_at",
-           "own_production", "sample"]
+           "own_production", "regimen_doses", "sample"]
 
 EPOCH = datetime(2000, 1, 1)
 CUTOFF = 1e-6  # of a dose's own peak: below it a dose no longer counts (see the module text)
@@ -107,6 +107,32 @@ def model_doses(doses: Iterable[Dose], medications: Sequence[Medication] = ()
                               dose))
     used.sort(key=lambda d: d.day)
     return tuple(used), tuple(left)
+
+
+def regimen_doses(medication: Medication, until: str | datetime) -> list[Dose]:
+    """The doses a regimen implies, every ``interval_days`` from its start to its end (or
+    ``until``, whichever comes first), for a man who logs the regimen but not each dose (a
+    daily gel). None when the regimen has no interval or no dose. They carry the regimen's
+    id and the note "from the regimen"; the caller decides whether to mix them with logged
+    doses."""
+    if not medication.interval_days or medication.interval_days <= 0 or not medication.dose:
+        return []
+    first = to_datetime(medication.start_date)
+    last = to_datetime(until) if isinstance(until, str) else until
+    if medication.end_date:
+        end = to_datetime(medication.end_date)
+        if "T" not in medication.end_date:
+            end += timedelta(days=1, minutes=-1)  # a regimen ending on a day runs through it
+        last = min(last, end)
+    step = timedelta(days=medication.interval_days)
+    doses: list[Dose] = []
+    moment = first
+    while moment <= last:
+        doses.append(Dose(None, moment.isoformat(timespec="minutes"), medication.drug,
+                          medication.dose, medication.unit, note="from the regimen",
+                          medication_id=medication.id))
+        moment = first + step * len(doses)
+    return doses
 
 
 @dataclass(frozen=True)
