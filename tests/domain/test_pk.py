@@ -417,6 +417,7 @@ def test_censored_and_far_draws_are_marked_not_dropped():
     assert fit.model.scale == pytest.approx(clean.model.scale, rel=1e-12)
     far = next(d for d in fit.draws if d.draw == outlier)
     assert far.z > 2.5 and far.percent > 200 and "left out of the fit" in far.words()
+    assert all(abs(d.z) < 2.5 for d in fit.draws if d.status == USED)
     words = {d.draw: d.words() for d in fit.draws}
     assert "does not agree" in words[below] and "which agrees" in words[above]
     assert next(d for d in fit.draws if d.draw == below).residual is None

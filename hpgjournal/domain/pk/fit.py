@@ -89,7 +89,8 @@ class DrawFit:
     predicted: float  # the fitted (or published) model at the draw, ng/dL
     status: str  # USED, FAR (left out of the fit), CENSORED, COMPARED (no fit), NO_DOSE
     in_band: bool  # whether the measured value lies within the band (censored: could)
-    z: float | None = None  # robust z of ln(measured/predicted), where a fit judged it
+    z: float | None = None  # robust z of ln(measured/predicted) against the first fit, where
+    # the draws were judged (four or more usable); beyond ±FAR_Z the draw is FAR
 
     @property
     def residual(self) -> float | None:
@@ -253,7 +254,8 @@ def fit_levels(doses: Iterable[Dose], draws: Iterable[Draw] = (),
     usable = [i for i, d in enumerate(ordered) if not d.censored and unit[i] > 0]
     model, fitted, note = published, False, ""
     half_life: tuple[str, float] | None = None
-    far: dict[int, float] = {}
+    far: set[int] = set()
+    judged: dict[int, float] = {}  # draw index -> robust z, where the draws were judged
     if not used_doses:
         note = "No logged testosterone dose the model knows: there is no curve from doses."
     elif len(usable) < MIN_DRAWS:
@@ -268,25 +270,26 @@ def fit_levels(doses: Iterable[Dose], draws: Iterable[Draw] = (),
             predicted = [model.scale * level + own_levels[n] for n, level in
                          enumerate(_unit_predictions(model, [days[i] for i in usable]))]
             z = _far([ordered[i].value for i in usable], predicted)
-            far = {i: z[n] for n, i in enumerate(usable) if abs(z[n]) > FAR_Z}
+            judged = {i: z[n] for n, i in enumerate(usable)}
+            far = {i for i in usable if abs(judged[i]) > FAR_Z}
             kept = [n for n, i in enumerate(usable) if i not in far]
             if far and len(kept) >= MIN_DRAWS:
                 model, half_life = _fit_on(published, [days[usable[n]] for n in kept],
                                            [y[n] for n in kept])
             elif far:
-                far = {}  # too few would be left: every usable draw stays in the fit
+                far = set()  # too few would be left: every usable draw stays in the fit
         fitted = model.scale > 0
         if not fitted:
             model, half_life = published, None
             note = ("The fitted scale came out at zero or below (the draws are under the "
                     "assumed own production): the curve is from published averages alone.")
-    return _answer(model, published, fitted, ordered, days, usable, far, half_life, note,
+    return _answer(model, published, fitted, ordered, days, usable, far, judged, half_life, note,
                    unmodelled)
 
 
 def _answer(model: Model, published: Model, fitted: bool, ordered: list[Draw], days: list[float],
-            usable: list[int], far: dict[int, float], half_life: tuple[str, float] | None,
-            note: str, unmodelled: tuple[Dose, ...]) -> Fit:
+            usable: list[int], far: set[int], judged: dict[int, float],
+            half_life: tuple[str, float] | None, note: str, unmodelled: tuple[Dose, ...]) -> Fit:
     fit_days = [days[i] for i in usable if i not in far]
     band = []
     for corner in _corners(model if fitted else published, fitted) if model.doses else []:
@@ -313,7 +316,7 @@ def _answer(model: Model, published: Model, fitted: bool, ordered: list[Draw], d
             measured_used.append(draw.value)
             if predicted > 0:
                 percents.append(abs(draw.value - predicted) / predicted * 100)
-        results.append(DrawFit(draw, predicted, status, in_band, far.get(i)))
+        results.append(DrawFit(draw, predicted, status, in_band, judged.get(i)))
     r_squared = None
     if fitted and len(measured_used) >= MIN_DRAWS:
         mean = statistics.fmean(measured_used)
