@@ -87,7 +87,8 @@ def draws_from_results(results: Iterable[LabResult]) -> list[Draw]:
 class DrawFit:
     draw: Draw
     predicted: float  # the fitted (or published) model at the draw, ng/dL
-    status: str  # USED, FAR (left out of the fit), CENSORED, COMPARED (no fit), NO_DOSE
+    status: str  # USED, FAR (left out of the fit), CENSORED, COMPARED (no fit), NO_DOSE (no
+    # logged dose before it, or none that still adds anything)
     in_band: bool  # whether the measured value lies within the band (censored: could)
     z: float | None = None  # robust z of ln(measured/predicted) against the first fit, where
     # the draws were judged (four or more usable); beyond ±FAR_Z the draw is FAR
@@ -115,7 +116,8 @@ class DrawFit:
         off = f" ({percent:+.0f} %)" if percent is not None else ""
         text = {USED: "used in the fit", FAR: "far from the model: left out of the fit",
                 COMPARED: "compared with the published curve (not enough draws for a fit)",
-                NO_DOSE: "no logged dose before it: it says nothing about the doses"}[self.status]
+                NO_DOSE: "the logged doses add nothing at that time, so it says nothing about "
+                         "them"}[self.status]
         return f"{shown}, {model}{off}: {text}."
 
 
@@ -280,7 +282,7 @@ def fit_levels(doses: Iterable[Dose], draws: Iterable[Draw] = (),
                 far = set()  # too few would be left: every usable draw stays in the fit
         fitted = model.scale > 0
         if not fitted:
-            model, half_life = published, None
+            model, half_life, far, judged = published, None, set(), {}
             note = ("The fitted scale came out at zero or below (the draws are under the "
                     "assumed own production): the curve is from published averages alone.")
     return _answer(model, published, fitted, ordered, days, usable, far, judged, half_life, note,
