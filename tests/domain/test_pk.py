@@ -423,6 +423,31 @@ def test_censored_and_far_draws_are_marked_not_dropped():
     assert next(d for d in fit.draws if d.draw == below).residual is None
 
 
+def test_a_draw_the_doses_barely_reach_is_neither_fitted_nor_judged():
+    """Months into a washout (or before the first dose) a level is his own production or a
+    dose not logged: the doses give under a tenth of it, so it is not used and not 'far'."""
+    doses, draws = synthetic(noise=0.05)
+    clean = pk.fit_levels(doses, draws)
+    late = pk.Draw(stamp(START + timedelta(days=7 * 39 + 60)), 600.0)  # 2 months after the last
+    fit = pk.fit_levels(doses, [*draws, late])
+    found = next(d for d in fit.draws if d.draw == late)
+    assert found.status == NO_DOSE and found.z is None and found.predicted < 60
+    assert "says little about them" in found.words() and "%" not in found.words()
+    assert fit.model.scale == pytest.approx(clean.model.scale, rel=1e-12)
+
+
+def test_a_fitted_band_keeps_his_scale_and_so_his_average():
+    doses, draws = synthetic(noise=0.05)
+    fit = pk.fit_levels(doses, draws)
+    assert len(fit.band) == 4 and {m.scale for m in fit.band} == {fit.model.scale}
+    week = START + timedelta(days=7 * 30)
+    central = hourly(fit.model, week, 7)
+    for corner in fit.band:
+        levels = hourly(corner, week, 7)
+        assert sum(levels) / len(levels) == pytest.approx(sum(central) / len(central), rel=0.01)
+    assert sum(1 for d in fit.draws if d.in_band) >= 6  # of 8 draws with 5 % noise
+
+
 def test_a_far_draw_is_left_out_only_when_three_usable_draws_remain():
     doses, draws = synthetic(noise=0.02, offsets=OFFSETS[:3])
     outlier = pk.Draw(stamp(START + timedelta(days=7 * 35 + 3)), 3000.0)

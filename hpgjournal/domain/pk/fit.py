@@ -6,8 +6,10 @@
 * With four or more usable draws, the release half-life of the preparation that contributes
   most to them is fitted too, within its published range: a golden-section search on the
   logarithm of the half-life, G refitted in closed form at each step.
-* A draw is usable when it is a plain number (not ``<x`` or ``>x``) and some dose comes before
-  it. Censored draws are compared, not fitted. With four or more usable draws a draw is "far"
+* A draw is usable when it is a plain number (not ``<x`` or ``>x``) and the logged doses give
+  at least a tenth of it by the published figures (a draw before the first dose, or months
+  into a washout, is his own production or a dose not logged: it says little about the doses).
+  Censored draws are compared, not fitted. With four or more usable draws a draw is "far"
   when ln(measured/predicted) lies more than 2.5 robust SDs from the median of the draws
   (robust SD: 1.4826 × the median absolute deviation, never below 0.17, the within-man and
   assay variation of total T: CV_I 16 %, Guldhaug; CV_A 5 %); the fit is then done again
@@ -15,9 +17,10 @@
 * Below three usable draws nothing is fitted: the curve is from the published figures alone
   and ``fitted`` is False.
 * The band is the lowest and highest of the curves at the ends of the published ranges (release
-  half-life, time to peak; unfitted also the scale and the fraction absorbed), each refitted to
-  his draws when there is a fit. It is the spread of the published figures, not a confidence
-  interval.
+  half-life, time to peak; unfitted also the scale and the fraction absorbed). With a fit the
+  scale stays his: the scale sets the average level whatever the rates, so the band shows how
+  the published rates could shape the same average into a larger or smaller swing. It is the
+  spread of the published figures, not a confidence interval.
 """
 
 from __future__ import annotations
@@ -40,12 +43,14 @@ from hpgjournal.domain.pk.model import (
 from hpgjournal.domain.pk.preparations import PREPARATIONS
 from hpgjournal.domain.records import Dose, LabResult, Medication
 
-__all__ = ["CENSORED", "COMPARED", "FAR", "FAR_Z", "MIN_DRAWS", "MIN_DRAWS_HALF_LIFE", "NO_DOSE",
-           "USED", "Draw", "DrawFit", "Fit", "draws_from_results", "fit_levels"]
+__all__ = ["CENSORED", "COMPARED", "DOSE_SHARE", "FAR", "FAR_Z", "MIN_DRAWS",
+           "MIN_DRAWS_HALF_LIFE", "NO_DOSE", "USED", "Draw", "DrawFit", "Fit",
+           "draws_from_results", "fit_levels"]
 
 MIN_DRAWS = 3  # usable draws for a fitted scale
 MIN_DRAWS_HALF_LIFE = 4  # and for a fitted half-life
 FAR_Z = 2.5
+DOSE_SHARE = 0.1  # a draw the doses explain less than a tenth of says little about them
 LOG_SD_FLOOR = 0.17  # sqrt(0.16² + 0.05²): total T's within-man CV (Guldhaug) and an assay's
 NMOL_TO_NG_DL = 1 / 0.03467
 
@@ -87,8 +92,8 @@ def draws_from_results(results: Iterable[LabResult]) -> list[Draw]:
 class DrawFit:
     draw: Draw
     predicted: float  # the fitted (or published) model at the draw, ng/dL
-    status: str  # USED, FAR (left out of the fit), CENSORED, COMPARED (no fit), NO_DOSE (no
-    # logged dose before it, or none that still adds anything)
+    status: str  # USED, FAR (left out of the fit), CENSORED, COMPARED (no fit), NO_DOSE (the
+    # doses give under DOSE_SHARE of the measured level: not fitted, not judged)
     in_band: bool  # whether the measured value lies within the band (censored: could)
     z: float | None = None  # robust z of ln(measured/predicted) against the first fit, where
     # the draws were judged (four or more usable); beyond ±FAR_Z the draw is FAR
@@ -112,12 +117,13 @@ class DrawFit:
             agrees = self.predicted <= self.draw.value if below else self.predicted >= self.draw.value
             return (f"{shown}: a limit, not a number, so not fitted; {model}, "
                     + ("which agrees with it." if agrees else "which does not agree with it."))
-        percent = self.percent
+        percent = self.percent if self.status != NO_DOSE else None
         off = f" ({percent:+.0f} %)" if percent is not None else ""
         text = {USED: "used in the fit", FAR: "far from the model: left out of the fit",
                 COMPARED: "compared with the published curve (not enough draws for a fit)",
-                NO_DOSE: "the logged doses add nothing at that time, so it says nothing about "
-                         "them"}[self.status]
+                NO_DOSE: "the logged doses give under a tenth of it by the published figures, "
+                         "so it says little about them (his own production, or a dose not "
+                         "logged)"}[self.status]
         return f"{shown}, {model}{off}: {text}."
 
 
@@ -253,7 +259,8 @@ def fit_levels(doses: Iterable[Dose], draws: Iterable[Draw] = (),
     ordered = sorted(draws, key=lambda d: day_number(d.taken_at))
     days = [day_number(d.taken_at) for d in ordered]
     unit = _unit_predictions(published, days)
-    usable = [i for i, d in enumerate(ordered) if not d.censored and unit[i] > 0]
+    usable = [i for i, d in enumerate(ordered)
+              if not d.censored and SCALE.value * unit[i] >= DOSE_SHARE * d.value]
     model, fitted, note = published, False, ""
     half_life: tuple[str, float] | None = None
     far: set[int] = set()
@@ -292,13 +299,7 @@ def fit_levels(doses: Iterable[Dose], draws: Iterable[Draw] = (),
 def _answer(model: Model, published: Model, fitted: bool, ordered: list[Draw], days: list[float],
             usable: list[int], far: set[int], judged: dict[int, float],
             half_life: tuple[str, float] | None, note: str, unmodelled: tuple[Dose, ...]) -> Fit:
-    fit_days = [days[i] for i in usable if i not in far]
-    band = []
-    for corner in _corners(model if fitted else published, fitted) if model.doses else []:
-        if fitted:
-            y = [ordered[i].value - own_at(model.own, days[i]) for i in usable if i not in far]
-            corner = replace(corner, scale=max(0.0, _scale(_unit_predictions(corner, fit_days), y)))
-        band.append(corner)
+    band = _corners(model if fitted else published, fitted) if model.doses else []
     terms = [_terms(m) for m in (model, *band)]
     results, errors, percents, measured_used = [], [], [], []
     for i, draw in enumerate(ordered):
