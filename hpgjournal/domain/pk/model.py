@@ -95,7 +95,8 @@ class ModelDose:
 def model_doses(doses: Iterable[Dose], medications: Sequence[Medication] = ()
                 ) -> tuple[tuple[ModelDose, ...], tuple[Dose, ...]]:
     """The doses the model can use, sorted by time, and those it cannot (no model for the drug,
-    no amount, a unit other than mg), which the caller shows as such."""
+    no amount, a unit other than mg), which the caller shows as such. A dose logged with a
+    date but no time is taken at midnight, as everywhere in the journal (``to_datetime``)."""
     routes = {m.id: m.route for m in medications}
     used: list[ModelDose] = []
     left: list[Dose] = []

@@ -98,15 +98,17 @@ _T_ITSELF = Figure(1.0, 1.0, 1.0, "", "testosterone itself (no ester)", "DERIVED
 # cross-over (Schulte-Beerbühl & Nieschlag 1980 [2ND]). The two half-lives on record (4.5 d for
 # enanthate, Behre & Nieschlag; "about 8 days" on the cypionate label) are the range; the
 # central figure is the shorter, which Nankin 1987 (cypionate 200 mg back to basal by day
-# 13-14) and Snyder & Lawrence 1980 (enanthate weekly: mid-normal by the next dose) support
-# better than 8 d does. His own draws, four or more, choose within the range.
+# 13-14) supports better than 8 d does, and which gives Snyder & Lawrence 1980's weekly
+# enanthate peak a day or two after the injection. His own draws, four or more, choose within
+# the range.
 _CYP_ENAN_HALF_LIFE = Figure(
     4.5, 4.5, 8.0, "d",
     "4.5 d: Behre & Nieschlag (enanthate, textbook chapter); 8 d: Depo-Testosterone label "
     "(cypionate), both as restated by others; one set for both esters after "
     "Schulte-Beerbühl & Nieschlag 1980", "2ND",
-    "The 8-day figure leaves a single 200 mg dose well above basal at day 14, where Nankin 1987 "
-    "(Fertil Steril) found the men back to basal.",
+    "Nankin 1987 (Fertil Steril) found the men back to basal by day 13-14 after 200 mg; the "
+    "model's tail is slower with either figure (a fifth of the peak left on day 14 with 4.5 d, "
+    "more than a third with 8 d), the shorter one less so.",
     ("Behre & Nieschlag", "Depo-Testosterone label", "Schulte-Beerbühl & Nieschlag 1980",
      "Nankin 1987"))
 _CYP_ENAN_TMAX = Figure(
