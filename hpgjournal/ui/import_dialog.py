@@ -58,7 +58,10 @@ NOT_RECOGNISED = ("No marker is known by this name: it would be kept as your own
 def printed(raw: dict[str, str]) -> str:
     """The line of a PDF a row was read from, with its page ("" for other files)."""
     line = raw.get(PDF_LINE, "")
-    return f"p. {raw.get(PDF_PAGE, '?')}: {line}" if line else ""
+    if not line:
+        return ""
+    pages = raw.get(PDF_PAGE, "?")
+    return f"{'pp.' if '-' in pages else 'p.'} {pages}: {line}"
 
 
 class PlanModel(QAbstractTableModel):
@@ -446,8 +449,9 @@ class ImportDialog(QDialog):
         self.stack.setCurrentIndex(0)
         self.model.set_rows(plan.rows, set(plan.unknown_names()))
         self._show_names(plan)
-        self.table.setColumnHidden(PlanModel.PRINTED,
-                                   not any(p.format == PDF_FORMAT for p in plan.files))
+        pdfs = [p.format == PDF_FORMAT for p in plan.files]
+        self.table.setColumnHidden(PlanModel.PRINTED, not any(pdfs))
+        self.encoding.setEnabled(not all(pdfs))  # a PDF's text has no encoding to choose
         self.table.resizeColumnsToContents()
         lines = [f"{p.path.name}: {p.describe(names=False)}" for p in plan.files]
         for p in plan.files:

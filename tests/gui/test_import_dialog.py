@@ -225,6 +225,7 @@ def test_a_pdf_preview_shows_the_line_each_row_came_from(empty_window, qtbot, tm
         seen["rows"] = {dialog.proxy.index(i, 4).data(): dialog.proxy.index(i, printed).data()
                         for i in range(dialog.proxy.rowCount())}
         seen["detected"] = dialog.detected.text()
+        seen["encoding"] = dialog.encoding.isEnabled()
         dialog.import_button.click()
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
 
@@ -235,6 +236,7 @@ def test_a_pdf_preview_shows_the_line_each_row_came_from(empty_window, qtbot, tm
     assert seen["rows"]["Estradiol"].startswith("p. 1: ESTRADIOL 40 H")
     assert "lab report PDF from Quest Diagnostics, 2 pages" in seen["detected"]
     assert "pending" in seen["detected"]
+    assert not seen["encoding"]  # a PDF has no encoding to choose
     assert result.added == 9
 
 

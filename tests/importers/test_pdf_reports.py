@@ -70,6 +70,9 @@ def test_labcorp_report_joins_a_name_wrapped_over_the_page_break(tmp_path, journ
     found = landed(journal)
     known = {k: v for k, v in printed(found).items() if not k[1].startswith("custom:")}
     assert known == LABCORP_EXPECTED
+    raw = {r.result.analyte: r.raw for r in plan.rows if r.result is not None}
+    assert raw["shbg"] == {"page": "1-2", "PDF line": "Sex Horm Binding Glob, / Serum 02 15.1 "
+                                                       "Low nmol/L 16.5-55.9 02"}
     shbg = found[("2025-04-13T07:40", "shbg")]
     assert (shbg.value, shbg.flag, shbg.ref_low, shbg.ref_high) == (15.1, "L", 16.5, 55.9)
     free = found[("2025-04-13T07:40", "testosterone_free")]
@@ -181,6 +184,9 @@ def test_a_range_on_its_own_line_joins_the_result_above():
     results = [(i.marker, i.value, i.unit, i.range) for i in items if isinstance(i, Candidate)]
     assert results == [("TESTOSTERONE, TOTAL, MS", "1077", "ng/dL", "250-1100"),
                        ("ALBUMIN", "4.2", "g/dL", "3.6-5.1")]
+    first = next(i for i in items if isinstance(i, Candidate))
+    assert first.raw["PDF line"] == ("TESTOSTERONE, TOTAL, MS 1077 ng/dL / Reference Range: "
+                                     "250-1100 ng/dL")
 
 
 def test_a_comparator_apart_from_its_number_and_older_quest_flags_after_the_range():

@@ -117,6 +117,13 @@ class _Found:
     unit: str = ""
     range: str = ""
     recognised: bool = False
+    also: tuple[PdfLine, ...] = ()  # the other lines it was read from (a wrapped name, a range)
+
+    def printed(self) -> tuple[str, str]:
+        """``(pages, text)`` as printed: every line it was read from, in order."""
+        lines = sorted((self.line, *self.also), key=lambda line: line.number)
+        pages = dict.fromkeys(str(line.page) for line in lines)
+        return "-".join(pages), " / ".join(line.text for line in lines)
 
 
 def _value_at(tokens: list[str], i: int) -> tuple[str, str, int] | None:
@@ -269,7 +276,8 @@ class _Report:
 
 def _candidate(found: _Found, date: tuple[str, str] | None, lab: str) -> Candidate:
     line = found.line
-    raw = {PDF_PAGE: str(line.page), PDF_LINE: line.text}
+    pages, printed = found.printed()
+    raw = {PDF_PAGE: pages, PDF_LINE: printed}
     day, time = date if date is not None else ("", "")
     return Candidate(line.number, raw, day, found.name, found.value, time, unit=found.unit,
                      range=found.range, flag=found.flag, lab=lab)
@@ -283,7 +291,8 @@ def _joined(pending: PdfLine, found: _Found) -> _Found | None:
     name = f"{_name_of(pending.text.split())} {found.name}"
     if find_analyte(name) is None:
         return None
-    return _Found(found.line, name, found.value, found.flag, found.unit, found.range, True)
+    return _Found(found.line, name, found.value, found.flag, found.unit, found.range, True,
+                  (*found.also, pending))
 
 
 def _wrapped_name(found: _Found, line: PdfLine) -> str | None:
@@ -305,6 +314,7 @@ def _continues(found: _Found, line: PdfLine) -> bool:
 
 def _complete(found: _Found, line: PdfLine) -> str:
     """Put the line that continues ``found`` into it; the reason the line is no row."""
+    found.also = (*found.also, line)
     ranged = _RANGE_LINE.match(line.text)
     if ranged is not None:
         flag, unit, range_text = _read_rest(ranged.group("range").split())
