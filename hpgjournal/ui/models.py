@@ -33,11 +33,48 @@ class RecordTableModel(QAbstractTableModel):
         self.columns = list(columns)
         self.records: list[Any] = []
         self.flag_of = flag_of
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = None  # kept across set_records
 
     def set_records(self, records: Sequence[Any]) -> None:
         self.beginResetModel()
         self.records = list(records)
+        if self.sorted_by is not None:
+            self.records = self._in_order(self.records, *self.sorted_by)
         self.endResetModel()
+
+    def sort_key(self, record: Any, column: int) -> Any:
+        """What ``column`` sorts ``record`` by: its sort key, else its text."""
+        found = self.columns[column]
+        return found.sort(record) if found.sort else found.text(record)
+
+    def _in_order(self, records: list[Any], column: int, order: Qt.SortOrder) -> list[Any]:
+        """The records sorted by one key each (worked out once per record, not once per
+        comparison as a proxy's sort asks for them), stable, as a proxy would sort them."""
+        if not 0 <= column < len(self.columns):
+            return records
+        keys = [self.sort_key(r, column) for r in records]
+        descending = order == Qt.SortOrder.DescendingOrder
+        try:
+            ranked = sorted(range(len(records)), key=keys.__getitem__, reverse=descending)
+        except TypeError:  # keys of different types (a text among numbers): by their text
+            texts = [str(k) for k in keys]
+            ranked = sorted(range(len(records)), key=texts.__getitem__, reverse=descending)
+        return [records[i] for i in ranked]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the records themselves (the page's proxy hands its sorting here): selections
+        and the current row follow their records."""
+        self.sorted_by = (column, order) if column >= 0 else None
+        if column < 0:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = {id(r): row for row, r in enumerate(self.records)}
+        self.records = self._in_order(self.records, column, order)
+        moved = {before[id(r)]: row for row, r in enumerate(self.records)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(
+            old, [self.index(moved.get(i.row(), i.row()), i.column()) for i in old])
+        self.layoutChanged.emit()
 
     def record(self, row: int) -> Any:
         return self.records[row]

@@ -505,6 +505,17 @@ class RecordFilter(QSortFilterProxyModel):
             self.predicate = predicate
             self.invalidateFilter()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The records are sorted in the source model, each record's key worked out once (a
+        proxy's own sort asks ``data()`` for two keys at each comparison: about 50,000 calls
+        for 3,000 results); the proxy keeps the source's order."""
+        source = self.sourceModel()
+        if isinstance(source, RecordTableModel):
+            source.sort(column, order)
+            super().sort(-1, Qt.SortOrder.AscendingOrder)  # (-1: in the source's row order)
+        else:  # pragma: no cover - every page's source is a RecordTableModel
+            super().sort(column, order)
+
     def filterAcceptsRow(self, row: int, parent: Any) -> bool:
         if self.predicate is not None:
             # (type: ignore below: the source model is always a RecordTableModel)
