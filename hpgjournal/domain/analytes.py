@@ -119,6 +119,9 @@ _UNIT_INDEX: dict[str, str] = {
     for spelling in (canonical, *spellings)
 }
 
+# Counts as German-speaking labs print them: a capital G or T and a small l, where grams are
+# always a small g ("G/L" in capitals stays grams: all-capital portals print "G/DL" too).
+_GIGA = {"G/l": "10^9/L", "T/l": "10^12/L"}
 _CALC_RE = re.compile(r"\(\s*calc(?:ulated)?\s*\)", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 _MCG_RE = re.compile(r"mcg", re.IGNORECASE)
@@ -146,6 +149,8 @@ def normalise_unit(text: str) -> str:
     cleaned = _MCG_RE.sub("ug", cleaned)
     cleaned = _SPACE_RE.sub("", cleaned)
     cleaned = _MC_RE.sub("u", cleaned)
+    if cleaned in _GIGA:  # German labs' "G/l" (giga per litre) is a count, not grams
+        return _GIGA[cleaned]
     known = _UNIT_INDEX.get(cleaned.lower())
     if known is not None:
         return known

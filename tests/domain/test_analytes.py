@@ -608,3 +608,12 @@ def test_whole_blood_glucose_codes_never_land_on_serum_glucose() -> None:
         assert found is not None and found[0].key == "glucose_blood", code
     assert find_analyte("2345-7")[0].key == "glucose"  # type: ignore[index]
     assert analytes.to_canonical("glucose_blood", 5.0, "mmol/L") == pytest.approx(90.07, 0.01)
+
+
+@pytest.mark.parametrize(("printed", "unit"), [
+    ("G/l", "10^9/L"),  # a German lab's leukocytes or platelets: giga per litre
+    ("T/l", "10^12/L"),  # its red cells: tera per litre
+    ("g/l", "g/L"), ("G/L", "g/L"), ("G/DL", "g/dL"),  # grams, in any case but G + small l
+])
+def test_german_count_units_are_not_read_as_grams(printed: str, unit: str) -> None:
+    assert normalise_unit(printed) == unit
