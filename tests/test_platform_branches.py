@@ -300,3 +300,20 @@ def test_files_are_read_in_binary_where_os_has_the_flag(tmp_path, monkeypatch):
     path = tmp_path / "results.csv"
     path.write_bytes(b"date,marker\r\n2026-01-05,Testosterone\r\n")
     assert bytes(source._read_bytes(path)) == b"date,marker\r\n2026-01-05,Testosterone\r\n"
+
+
+@pytest.mark.parametrize(("floor", "named"), [
+    ("2.35", "(Ubuntu 22.04, Debian 12, Fedora 36 or later)"),  # the hosted ubuntu-22.04 build
+    ("2.36", "(Debian 12, Ubuntu 22.10, Fedora 37 or later)"),  # a build on Debian 12
+    ("2.99", "2.99 or newer and this system"),  # no systems named for a floor it does not know
+])
+def test_the_c_library_message_names_systems_that_have_the_floor(tmp_path, monkeypatch, floor, named):
+    from hpgjournal import bundle
+
+    (tmp_path / bundle.FLOOR_FILE).write_text(f"{floor}\n", encoding="ascii")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(os, "confstr", lambda name: "glibc 2.31")
+    problem = bundle.glibc_problem()
+    assert problem is not None and named in problem
