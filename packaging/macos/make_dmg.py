@@ -15,9 +15,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# hdiutil on a busy machine now and then fails with "Resource busy"; a second try works
+ATTEMPTS = 3
 
 
 def download_name() -> str:
@@ -61,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     target = dist / f"{download_name()}.dmg"
     with tempfile.TemporaryDirectory(prefix="hpgjournal-dmg-") as tmp:
-        status = subprocess.call(hdiutil_command(stage(app, Path(tmp)), APP_TITLE, target))
+        command = hdiutil_command(stage(app, Path(tmp)), APP_TITLE, target)
+        for attempt in range(1, ATTEMPTS + 1):
+            status = subprocess.call(command)
+            if status == 0 or attempt == ATTEMPTS:
+                break
+            print(f"make_dmg: hdiutil failed (status {status}), trying again", file=sys.stderr)
+            time.sleep(5)
     if status != 0 or not target.is_file():
         print(f"make_dmg: hdiutil failed (status {status})", file=sys.stderr)
         return 1

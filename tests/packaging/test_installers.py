@@ -229,3 +229,22 @@ def test_make_dmg_on_a_mac(dmg, tmp_path, monkeypatch, capsys):
     assert seen == [["Applications", f"{APP_TITLE}.app"]]
     name = f"hpgjournal-{hpgjournal.__version__}-macos-arm64.dmg"
     assert (tmp_path / name).is_file() and name in capsys.readouterr().out
+
+
+def test_make_dmg_tries_hdiutil_again_and_then_gives_up(dmg, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.setattr(dmg.time, "sleep", lambda s: None)
+    fake_app(tmp_path)
+    statuses = iter([1, 0])  # busy once, then made
+
+    def flaky_hdiutil(command):
+        status = next(statuses)
+        if status == 0:
+            Path(command[-1]).write_bytes(b"koly")
+        return status
+
+    monkeypatch.setattr(dmg.subprocess, "call", flaky_hdiutil)
+    assert dmg.main(["--dist-dir", str(tmp_path)]) == 0
+    monkeypatch.setattr(dmg.subprocess, "call", lambda command: 1)
+    assert dmg.main(["--dist-dir", str(tmp_path / ".")]) == 1
+    assert "hdiutil failed (status 1)" in capsys.readouterr().err
