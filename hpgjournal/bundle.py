@@ -45,6 +45,15 @@ def glibc_problem() -> str | None:
     if floor is None or have is None or have >= floor:
         return None
     need, got = ".".join(map(str, floor)), ".".join(map(str, have))
-    return (f"this build of hpgjournal needs the GNU C library {need} or newer (Debian 12, "
-            f"Ubuntu 22.10, Fedora 37 or later) and this system has {got}: install hpgjournal "
-            "with pip instead (see the README), or use a newer system")
+    systems = _FIRST_SYSTEMS.get(floor[:2])
+    return (f"this build of hpgjournal needs the GNU C library {need} or newer"
+            f"{f' ({systems} or later)' if systems else ''} and this system has {got}: install "
+            "hpgjournal with pip instead (see the README), or use a newer system")
+
+
+# The first releases of the common desktop systems that have a C library, for the message: the
+# Debian 12 builds need 2.36, the hosted ubuntu-22.04 builds (.github/workflows/build.yml) 2.35.
+_FIRST_SYSTEMS: dict[tuple[int, ...], str] = {
+    (2, 35): "Ubuntu 22.04, Debian 12, Fedora 36",
+    (2, 36): "Debian 12, Ubuntu 22.10, Fedora 37",
+}

@@ -138,14 +138,26 @@ def glibc_line(bundle: Path) -> str:
     return f"runs on GNU C library {text} or newer (set by {names})"
 
 
+def download_name() -> str:
+    """``hpgjournal-VERSION-SYSTEM-MACHINE``: the name of every file handed out (no suffix).
+
+    The archive, the Windows installer and the macOS disk image all start with it.
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from hpgjournal import __version__
+
+    system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform.rstrip("0123456789"))
+    return f"{APP_NAME}-{__version__}-{system}-{platform.machine().lower()}"
+
+
 def make_archive(bundle: Path) -> Path:
     """Pack the app for download next to it: .tar.gz on Linux, .zip on Windows and macOS."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from hpgjournal import APP_TITLE, __version__
+    from hpgjournal import APP_TITLE
 
-    system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform.rstrip("0123456789"))
-    base = bundle.parent / f"{APP_NAME}-{__version__}-{system}-{platform.machine().lower()}"
+    base = bundle.parent / download_name()
     if sys.platform == "darwin":  # the .app, with its symbolic links kept
         app = bundle.parent / f"{APP_TITLE}.app"
         target = base.with_name(base.name + ".zip")

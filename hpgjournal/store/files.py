@@ -36,7 +36,7 @@ def temporary_sibling(target: Path) -> Path:
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
-    if sys.platform == "win32":  # pragma: no cover - no safe probe without extra modules
+    if sys.platform == "win32":  # no safe probe without extra modules
         return True
     try:
         os.kill(pid, 0)

@@ -110,7 +110,7 @@ def _read(fd: int) -> str:
         return ""
 
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+if sys.platform == "win32":  # pragma: no cover - here, tests/test_platform_branches.py runs a copy
     import msvcrt
 
     def _lock(fd: int) -> None:

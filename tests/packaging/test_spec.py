@@ -145,3 +145,31 @@ def test_windows_version_numbers(version, numbers):
 def test_windows_version_needs_a_number():
     with pytest.raises(ValueError, match="does not start with a number"):
         load_script("windows/version_info.py").version_numbers("dev")
+
+
+def test_macos_bundle_opens_journals_and_offers_itself_for_csv(workpath, monkeypatch):
+    import plistlib
+
+    from hpgjournal.paths import JOURNAL_SUFFIX
+
+    calls = run_spec("darwin", workpath, monkeypatch)
+    plist = calls["BUNDLE"][0].kwargs["info_plist"]
+    plistlib.dumps(plist)  # every value is one a property list can hold
+    (exported,) = plist["UTExportedTypeDeclarations"]
+    assert exported["UTTypeIdentifier"] == f"{APP_ID}.journal"
+    assert exported["UTTypeTagSpecification"]["public.filename-extension"] == [JOURNAL_SUFFIX[1:]]
+    documents = {d["LSItemContentTypes"][0]: d for d in plist["CFBundleDocumentTypes"]}
+    assert set(documents) == {f"{APP_ID}.journal", "public.comma-separated-values-text"}
+    assert documents[f"{APP_ID}.journal"]["LSHandlerRank"] == "Owner"
+    assert documents[f"{APP_ID}.journal"]["CFBundleTypeRole"] == "Editor"
+    # CSV: under "Open With", never taking over the user's default for CSV files
+    assert documents["public.comma-separated-values-text"]["LSHandlerRank"] == "Alternate"
+    assert plist["LSMinimumSystemVersion"] == "13.0"  # Qt 6.10/6.11's oldest macOS (README)
+
+
+@pytest.mark.parametrize(("platform", "emulated"), [("darwin", True), ("win32", False),
+                                                    ("linux", False)])
+def test_files_opened_from_finder_reach_the_command_line(workpath, monkeypatch, platform, emulated):
+    """macOS hands a double-clicked file over as an Apple event; PyInstaller turns it into argv."""
+    (exe,) = run_spec(platform, workpath, monkeypatch)["EXE"]
+    assert exe.kwargs["argv_emulation"] is emulated
