@@ -295,11 +295,11 @@ def test_files_are_read_in_binary_where_os_has_the_flag(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "O_BINARY", fake_binary, raising=False)
     source = load_copy("importers/source.py", "hpgjournal_importers_source_on_windows")
     monkeypatch.undo()
-    flags = source._OPEN_FLAGS
+    flags = source.OPEN_FLAGS
     assert flags == os.O_RDONLY | fake_binary
     path = tmp_path / "results.csv"
     path.write_bytes(b"date,marker\r\n2026-01-05,Testosterone\r\n")
-    assert bytes(source._read_bytes(path)) == b"date,marker\r\n2026-01-05,Testosterone\r\n"
+    assert bytes(source.read_bytes(path)) == b"date,marker\r\n2026-01-05,Testosterone\r\n"
 
 
 @pytest.mark.parametrize(("floor", "named"), [
