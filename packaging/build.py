@@ -191,6 +191,8 @@ def smoke_test(exe: Path) -> list[str]:
                             encoding="utf-8")
         workbook = home / "results.xlsx"  # pandas reads it through python_calamine
         _write_workbook(workbook)
+        lab_pdf = home / "report-from-the-lab.pdf"  # read through pdfplumber and pdfminer
+        _write_lab_pdf(lab_pdf)
         chart, report = home / "chart.png", home / "report.pdf"
         # (arguments, what it must print or None, a file it must write or None)
         checks: list[tuple[list[str], str | None, Path | None]] = [
@@ -201,6 +203,8 @@ def smoke_test(exe: Path) -> list[str]:
             # the lazily imported parts: pandas, numpy and matplotlib, Qt's PDF writer
             (["import", "--dry-run", "--journal", str(demo), str(lab_file)], None, None),
             (["import", "--dry-run", "--journal", str(demo), str(workbook)], None, None),
+            (["import", "--dry-run", "--journal", str(demo), str(lab_pdf)], "lab report PDF",
+             None),
             (["chart", "testosterone_total", "--journal", str(demo), "-o", str(chart)], None, chart),
             (["report", "--journal", str(demo), "-o", str(report)], None, report),
         ]
@@ -225,6 +229,21 @@ def _write_workbook(path: Path) -> None:
 
     pd.DataFrame({"date": ["2026-01-05"], "marker": ["Testosterone"], "value": [612],
                   "unit": ["ng/dL"]}).to_excel(path, index=False)
+
+
+def _write_lab_pdf(path: Path) -> None:
+    """A one-result lab report PDF with a text layer (fpdf2 is a test extra, as is this build)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.text(12, 12, "Quest Diagnostics")  # a US lab: its dates are month first
+    pdf.text(12, 20, "Collected: 01/05/2026 08:10 AM")
+    pdf.text(12, 30, "TESTOSTERONE, TOTAL, MS")
+    pdf.text(90, 30, "612")
+    pdf.text(120, 30, "250-1100 ng/dL")
+    pdf.output(str(path))
 
 
 def _size(path: Path) -> int:
