@@ -1,0 +1,131 @@
+"""The dose-to-level model (issue 18) fitted to one journal: what the chart, the lab table, the
+overview and ``hpgjournal assess`` show of it.
+
+:func:`level_model` reads the journal's doses, regimens, phases and total testosterone draws
+and returns a :class:`Levels`: the :class:`~hpgjournal.domain.pk.Fit` and the regimen's dosing
+interval. His own production is the app's assumption (``OWN_ASSUMPTION`` says it in words):
+
+* its level is the average of his total testosterone draws in the baseline phases (before any
+  dose); without one, no own production is added (the curve is the doses' alone);
+* it falls to nothing over three weeks from the first TRT phase's start (LH suppressed on
+  injections), and climbs back in a straight line over about nine months from the end of the
+  last TRT phase (``own_production``), whatever the restart drugs do.
+
+No cache beyond the caller's: the journal has no revision number, and the fit of ten years of
+weekly doses takes a few milliseconds; the pages compute it when they load.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from hpgjournal.domain import pk
+from hpgjournal.domain.drugs import is_testosterone_dose
+from hpgjournal.domain.pk.model import from_day
+from hpgjournal.domain.records import Dose, LabResult, Medication, Phase
+from hpgjournal.store.journal import Journal
+
+__all__ = ["OWN_ASSUMPTION", "Levels", "draw_words", "level_model", "levels_of"]
+
+OWN_ASSUMPTION = ("His own production (the app's assumption): the average of his baseline "
+                  "draws, gone three weeks into TRT and back in a straight line about nine "
+                  "months after it ends.")
+NO_BASELINE = ("No baseline draw before the first dose: his own production is left out, so "
+               "the curve is the doses' testosterone alone.")
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The model fitted to a journal, and what the screens need beside it."""
+
+    fit: pk.Fit
+    interval_days: float | None  # the newest testosterone regimen's, for the last interval
+    own_words: str  # how his own production was assumed, in words
+
+    def position(self, when: str | datetime) -> pk.IntervalPosition | None:
+        """Where ``when`` fell in its dosing interval, by the model."""
+        return pk.interval_position(self.fit, when, self.interval_days)
+
+    def level(self, when: str | datetime) -> float:
+        """The predicted level at ``when``, ng/dL."""
+        return pk.level_at(self.fit.model, when)
+
+    def draw(self, taken_at: str) -> pk.DrawFit | None:
+        """The model's judgement of the draw taken at ``taken_at``, if it is one of his."""
+        return next((d for d in self.fit.draws if d.draw.taken_at == taken_at), None)
+
+
+def _baseline(phases: list[Phase], results: list[LabResult], first_dose: float | None
+              ) -> float | None:
+    spans = [(p.start_date, p.end_date or "9999") for p in phases if p.kind == "baseline"]
+    values = [d.value for d in pk.draws_from_results(results)
+              if not d.censored and any(a <= d.taken_at[:10] <= b for a, b in spans)
+              and (first_dose is None or pk.day_number(d.taken_at) < first_dose)]
+    return statistics.fmean(values) if values else None
+
+
+def _own(phases: list[Phase], results: list[LabResult], model_doses: tuple[pk.ModelDose, ...]
+         ) -> tuple[pk.OwnProduction | None, str]:
+    first = model_doses[0].day if model_doses else None
+    baseline = _baseline(phases, results, first)
+    if baseline is None:
+        return None, NO_BASELINE
+    trt = sorted((p for p in phases if p.kind == "trt"), key=lambda p: p.start_date)
+    if trt:
+        start = trt[0].start_date
+        stop = trt[-1].end_date
+    elif first is not None:  # doses without a TRT phase: suppressed from the first dose on
+        start, stop = from_day(first).isoformat(timespec="minutes"), None
+    else:
+        return pk.OwnProduction(baseline), OWN_ASSUMPTION
+    return pk.own_production(baseline, start, stop), OWN_ASSUMPTION
+
+
+def _doses(doses: list[Dose], medications: list[Medication], until: str) -> list[Dose]:
+    """The logged doses, and those a testosterone regimen implies where none of its doses is
+    logged (a daily gel logged as a regimen only)."""
+    logged = {d.medication_id for d in doses if d.medication_id is not None}
+    out = list(doses)
+    for medication in medications:
+        if (medication.id not in logged and is_testosterone_dose(medication.drug, medication)
+                and pk.preparation_for(medication.drug, medication.route) is not None):
+            out.extend(pk.regimen_doses(medication, until))
+    return out
+
+
+def levels_of(doses: list[Dose], medications: list[Medication], phases: list[Phase],
+              results: list[LabResult], *, as_of: date | None = None) -> Levels:
+    """The model from plain records (what :func:`level_model` reads from a journal); with
+    ``as_of``, only the doses and draws up to that day count."""
+    day = (as_of or date.max).isoformat()
+    until = as_of.isoformat() + "T23:59" if as_of else max(
+        [d.taken_at for d in doses] + [r.taken_at for r in results] + ["1900-01-01"])
+    kept = [d for d in _doses(doses, medications, until) if d.taken_at[:10] <= day]
+    draws = [r for r in results if r.taken_at[:10] <= day]
+    used, _ = pk.model_doses(kept, medications)
+    own, words = _own([p for p in phases if p.start_date <= day], draws, used)
+    fit = pk.fit_levels(kept, pk.draws_from_results(draws), own, medications)
+    trt = [m for m in medications if is_testosterone_dose(m.drug, m) and m.start_date <= day]
+    newest = max(trt, key=lambda m: m.start_date) if trt else None
+    return Levels(fit, newest.interval_days if newest else None, words)
+
+
+def level_model(journal: Journal, *, as_of: date | None = None) -> Levels:
+    """The dose-to-level model fitted to the journal's total testosterone draws."""
+    return levels_of(journal.all(Dose), journal.all(Medication), journal.all(Phase),
+                     journal.lab_results("testosterone_total"), as_of=as_of)
+
+
+def draw_words(levels: Levels, taken_at: str) -> str:
+    """Where a draw fell in its dosing interval by the model, for the lab table: 'near trough,
+    6.8 d after the dose (model: trough 520, peak 980 ng/dL)'; '' outside any interval."""
+    where = levels.position(taken_at)
+    if where is None:
+        return ""
+    days = where.fraction * where.length_days
+    if where.position == "steady":
+        return f"steady (model: {where.level:.0f} ng/dL)"
+    return (f"{where.position}, {days:.1f} d after the dose (model: trough {where.trough:.0f}, "
+            f"peak {where.peak:.0f} ng/dL)")
