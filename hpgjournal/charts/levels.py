@@ -6,7 +6,8 @@ end of the chart, or to the day the doses' testosterone fell below a tenth of it
 the last dose (``pk.washout``): past that the level is his own production, which the model
 does not know. The band is the spread of the published figures (``domain/pk/fit.py``), not a
 confidence interval. The legend names it with ``pk.label``: a model from published averages,
-fitted to his numbers, not a measurement and not advice.
+fitted to his numbers, not a measurement and not advice (``pk.short_label`` in the legend,
+the whole label in a file's footnote and the window's side panel).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
         (drawn.line,) = ax.plot(x, central, color=MODEL_COLOUR, linewidth=0.8, alpha=0.6,
                                 zorder=2.6)
         handles.setdefault("model", Line2D([], [], color=MODEL_COLOUR, linewidth=4, alpha=0.45,
-                                           label=pk.label(fit)))
+                                           label=pk.short_label(fit)))
     far = tuple(d for d in fit.draws if d.status == FAR)
     if far:
         x = mdates.date2num([from_day(pk.day_number(d.draw.taken_at)) for d in far])

@@ -44,7 +44,8 @@ from hpgjournal.domain.knowledge import (
     marker_unit,
 )
 from hpgjournal.domain.phases import phase_label, phase_lanes
-from hpgjournal.domain.pk import Fit
+from hpgjournal.domain.pk import Fit, sources_in_use
+from hpgjournal.domain.pk import label as model_label
 from hpgjournal.domain.plausible import left_out_note
 from hpgjournal.domain.provenance import SHORT_DIRECTION
 from hpgjournal.domain.records import LabResult, Phase
@@ -376,6 +377,10 @@ class _Builder:
                                               for why, names in reasons.items()) + "."
         elif self.no_band:
             text += " Phases without a band have no published range for that marker."
+        if self.result is not None and self.result.model is not None:
+            fit = self.result.model.fit
+            text += (f" Model curve: {model_label(fit)} Sources: {'; '.join(sources_in_use(fit))}."
+                     if fit.model.doses else "")
         for key in self.markers:
             text += (" " + left_out_note(self.data.left_out[key])) if key in self.data.left_out \
                 else ""

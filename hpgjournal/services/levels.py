@@ -23,11 +23,15 @@ from datetime import date, datetime
 
 from hpgjournal.domain import pk
 from hpgjournal.domain.drugs import is_testosterone_dose
+from hpgjournal.domain.knowledge import marker_to_system, marker_unit
 from hpgjournal.domain.pk.model import from_day
 from hpgjournal.domain.records import Dose, LabResult, Medication, Phase
 from hpgjournal.store.journal import Journal
 
-__all__ = ["OWN_ASSUMPTION", "Levels", "draw_words", "level_model", "levels_of"]
+__all__ = ["MODEL_MARKER", "OWN_ASSUMPTION", "Levels", "draw_details", "draw_words", "level_model",
+           "levels_of"]
+
+MODEL_MARKER = "testosterone_total"
 
 OWN_ASSUMPTION = ("His own production (the app's assumption): the average of his baseline "
                   "draws, gone three weeks into TRT and back in a straight line about nine "
@@ -118,14 +122,34 @@ def level_model(journal: Journal, *, as_of: date | None = None) -> Levels:
                      journal.lab_results("testosterone_total"), as_of=as_of)
 
 
-def draw_words(levels: Levels, taken_at: str) -> str:
-    """Where a draw fell in its dosing interval by the model, for the lab table: 'near trough,
-    6.8 d after the dose (model: trough 520, peak 980 ng/dL)'; '' outside any interval."""
+def draw_words(levels: Levels, taken_at: str, system: str = "us") -> str:
+    """Where a draw fell in its dosing interval by the model, for the lab table, in the units
+    of ``system``: 'near trough (model: trough 692, peak 1166 ng/dL)'; '' outside any
+    interval (before the first dose, a missed dose, a washout)."""
     where = levels.position(taken_at)
     if where is None:
         return ""
-    days = where.fraction * where.length_days
+    unit = marker_unit(MODEL_MARKER, system)
+
+    def shown(value: float) -> str:
+        number = marker_to_system(MODEL_MARKER, value, system)
+        return f"{number:.0f}" if number >= 100 else f"{number:.1f}"
+
     if where.position == "steady":
-        return f"steady (model: {where.level:.0f} ng/dL)"
-    return (f"{where.position}, {days:.1f} d after the dose (model: trough {where.trough:.0f}, "
-            f"peak {where.peak:.0f} ng/dL)")
+        return f"steady (model: {shown(where.level)} {unit})"
+    return f"{where.position} (model: trough {shown(where.trough)}, peak {shown(where.peak)} {unit})"
+
+
+def draw_details(levels: Levels, taken_at: str, system: str = "us") -> str:
+    """The whole story of one draw against the model, for a tooltip: the label, the days into
+    the interval, and how far the draw is from the curve."""
+    parts = [pk.label(levels.fit)]
+    where = levels.position(taken_at)
+    if where is not None:
+        days = where.fraction * where.length_days
+        parts.append(f"{days:.1f} d after the dose, in a {where.length_days:g}-day interval: "
+                     f"{draw_words(levels, taken_at, system)}.")
+    found = levels.draw(taken_at)
+    if found is not None:
+        parts.append(found.words())
+    return " ".join(parts)
