@@ -28,8 +28,10 @@ from hpgjournal.domain.pk.model import from_day
 from hpgjournal.domain.records import Dose, LabResult, Medication, Phase
 from hpgjournal.store.journal import Journal
 
-__all__ = ["MODEL_MARKER", "OWN_ASSUMPTION", "Levels", "draw_details", "draw_words", "level_model",
-           "levels_of"]
+__all__ = ["MODEL_MARKER", "OWN_ASSUMPTION", "WASHOUT_SHOWN_DAYS", "Levels", "draw_details",
+           "draw_words", "level_model", "levels_of", "model_lines", "overview_lines"]
+
+WASHOUT_SHOWN_DAYS = 365  # the washout line is shown for a year after the last dose
 
 MODEL_MARKER = "testosterone_total"
 
@@ -153,3 +155,56 @@ def draw_details(levels: Levels, taken_at: str, system: str = "us") -> str:
     if found is not None:
         parts.append(found.words())
     return " ".join(parts)
+
+
+def _shown(value: float, system: str) -> str:
+    number = marker_to_system(MODEL_MARKER, value, system)
+    return f"{number:.0f} {marker_unit(MODEL_MARKER, system)}" if number >= 100 else \
+        f"{number:.1f} {marker_unit(MODEL_MARKER, system)}"
+
+
+def overview_lines(levels: Levels, on_trt: bool, today: date, system: str = "us"
+                   ) -> tuple[str, str] | None:
+    """The overview's model line and the model's label: on TRT, the predicted trough before
+    the next dose; off it, within a year of the last dose, the day the doses' testosterone
+    fell below a tenth of its peak. None when neither applies (no modelled dose)."""
+    fit = levels.fit
+    if not fit.model.doses:
+        return None
+    if on_trt:
+        trough = pk.trough_before_next(fit, levels.interval_days)
+        if trough is None:
+            return None
+        due = f"{trough.next_dose_at:%Y-%m-%d %H:%M}"
+        late = " (that day has passed and no later dose is logged)" \
+            if trough.next_dose_at.date() < today else ""
+        return (f"Predicted trough before the next dose, due {due}{late}: "
+                f"{_shown(trough.level, system)}.", _label_and_sources(fit))
+    gone = pk.washout(fit)
+    if gone is None or (today - gone.last_dose_at.date()).days > WASHOUT_SHOWN_DAYS:
+        return None
+    injections = all(pk.PREPARATIONS[k].kind == "depot" for k in fit.model.preparation_keys())
+    what = "Testosterone from the injections" if injections else "Testosterone from the doses"
+    if gone.below_tenth_at is None:
+        text = (f"{what} is still above a tenth of its peak after the last dose "
+                f"({gone.last_dose_at:%Y-%m-%d}).")
+    else:
+        day = gone.below_tenth_at.date()
+        verb = "mostly gone by" if day >= today else "was mostly gone by"
+        text = (f"{what} {verb} {day.isoformat()}: below a tenth of its peak after the last "
+                f"dose ({gone.last_dose_at:%Y-%m-%d}). A low value before then still carries "
+                "some of it; after it, the level is mostly your own.")
+    return text, _label_and_sources(fit)
+
+
+def _label_and_sources(fit: pk.Fit) -> str:
+    sources = pk.sources_in_use(fit)
+    return pk.label(fit) + (f" Its figures from: {'; '.join(sources)}." if sources else "")
+
+
+def model_lines(journal: Journal, today: date, system: str = "us") -> tuple[str, str] | None:
+    """:func:`overview_lines` for a journal as it stood on ``today``."""
+    day = today.isoformat()
+    on_trt = any(p.kind == "trt" for p in journal.phases_at(day)) or any(
+        is_testosterone_dose(m.drug, m) for m in journal.active_medications(day))
+    return overview_lines(level_model(journal, as_of=today), on_trt, today, system)
