@@ -330,7 +330,8 @@ class _Builder:
             rows.append(Row(axes[index], height=0.04 + 0.25 * n_lanes, gap_above=0.06))
         left = max(0.8, text_width_in("Phases", style.FONT_SIZE) + 0.25)
         engine = StackLayout(rows, left=left, right=0.25, top=0.3,
-                             bottom=0.42 + (0.2 if self.footnote else 0.0))
+                             bottom=0.42 + (0.2 if self.footnote else 0.0)
+                             + (0.28 if self.footnote and self.model is not None else 0.0))
         figure.set_layout_engine(engine)
         free = height - 0.72 - sum(r.height or 0 for r in rows) - sum(r.gap_above for r in rows)
         self.axes_height_px = max(0.35, free / n) * 100

@@ -29,16 +29,16 @@ from hpgjournal.domain.records import Dose, LabResult, Medication, Phase
 from hpgjournal.store.journal import Journal
 
 __all__ = ["MODEL_MARKER", "OWN_ASSUMPTION", "WASHOUT_SHOWN_DAYS", "Levels", "draw_details",
-           "draw_words", "level_model", "levels_of", "model_lines", "overview_lines"]
+           "draw_words", "level_model", "levels_of", "model_json", "model_lines", "overview_lines"]
 
 WASHOUT_SHOWN_DAYS = 365  # the washout line is shown for a year after the last dose
 
 MODEL_MARKER = "testosterone_total"
 
-OWN_ASSUMPTION = ("His own production (the app's assumption): the average of his baseline "
+OWN_ASSUMPTION = ("Your own production (the app's assumption): the average of your baseline "
                   "draws, gone three weeks into TRT and back in a straight line about nine "
                   "months after it ends.")
-NO_BASELINE = ("No baseline draw before the first dose: his own production is left out, so "
+NO_BASELINE = ("No baseline draw before the first dose: your own production is left out, so "
                "the curve is the doses' testosterone alone.")
 
 
@@ -208,3 +208,35 @@ def model_lines(journal: Journal, today: date, system: str = "us") -> tuple[str,
     on_trt = any(p.kind == "trt" for p in journal.phases_at(day)) or any(
         is_testosterone_dose(m.drug, m) for m in journal.active_medications(day))
     return overview_lines(level_model(journal, as_of=today), on_trt, today, system)
+
+
+def model_json(levels: Levels, system: str = "us") -> dict[str, object]:
+    """The model in ``hpgjournal assess --json``: what it is, how well it fits, its sources,
+    and at each total testosterone draw the predicted level and where the draw fell in its
+    dosing interval (values in the unit of ``system``)."""
+    fit = levels.fit
+    unit = marker_unit(MODEL_MARKER, system)
+
+    def shown(value: float) -> float:
+        return round(marker_to_system(MODEL_MARKER, value, system), 3)
+
+    draws = []
+    for found in fit.draws:
+        where = levels.position(found.draw.taken_at)
+        draws.append({
+            "taken_at": found.draw.taken_at, "measured": shown(found.draw.value),
+            "comparator": found.draw.comparator, "predicted": shown(found.predicted),
+            "status": found.status, "in_band": found.in_band, "words": found.words(),
+            "interval": None if where is None else {
+                "position": where.position, "dose_at": f"{where.dose_at:%Y-%m-%dT%H:%M}",
+                "next_at": f"{where.next_at:%Y-%m-%dT%H:%M}",
+                "days_after_dose": round(where.fraction * where.length_days, 3),
+                "trough": shown(where.trough), "peak": shown(where.peak),
+            },
+        })
+    return {
+        "marker": MODEL_MARKER, "unit": unit, "label": pk.label(fit), "fitted": fit.fitted,
+        "r_squared": fit.r_squared, "median_abs_percent": fit.median_abs_percent,
+        "note": fit.note, "description": pk.describe(fit), "own_production": levels.own_words,
+        "figures": pk.figure_lines(fit), "sources": pk.sources_in_use(fit), "draws": draws,
+    }
