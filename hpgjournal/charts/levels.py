@@ -62,8 +62,37 @@ def _span(fit: pk.Fit, x0: float, x1: float) -> tuple[datetime, datetime] | None
     return (start, end) if end > start else None
 
 
+def _thinned(found: pk.Curve, factor: float, columns: int) -> tuple[np.ndarray, ...]:
+    """The curve as drawn: (x, y) of the line and (x, low, high) of the band. Where the curve
+    has more points than twice ``columns`` (the axes' pixel columns), each run of points
+    becomes its lowest and highest in their order, and the band its lowest low and highest
+    high over the run, so that every peak and trough of the hourly curve is still drawn."""
+    step = found.step_hours / 24
+    x = mdates.date2num(found.start) + step * np.arange(len(found.central))
+    central = np.asarray(found.central) * factor
+    low, high = np.asarray(found.low) * factor, np.asarray(found.high) * factor
+    size = len(central) // max(1, columns)
+    if size < 4:
+        return x, central, x, low, high
+    whole = len(central) - len(central) % size
+    runs = central[:whole].reshape(-1, size)
+    starts = np.arange(len(runs)) * size
+    lowest, highest = starts + runs.argmin(axis=1), starts + runs.argmax(axis=1)
+    picks = np.empty(2 * len(runs), dtype=int)
+    picks[0::2], picks[1::2] = np.minimum(lowest, highest), np.maximum(lowest, highest)
+    picks = np.concatenate([picks, np.arange(whole, len(central))])
+    # the band as steps: each run's extremes held from its first point to its last
+    band_x = np.empty(2 * len(runs))
+    band_x[0::2], band_x[1::2] = x[starts], x[starts + size - 1]
+    band_low = np.repeat(low[:whole].reshape(-1, size).min(axis=1), 2)
+    band_high = np.repeat(high[:whole].reshape(-1, size).max(axis=1), 2)
+    return (x[picks], central[picks], np.concatenate([band_x, x[whole:]]),
+            np.concatenate([band_low, low[whole:]]), np.concatenate([band_high, high[whole:]]))
+
+
 def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
-               handles: dict[str, Any], points_per_hour: float = 1.0) -> ModelDrawn:
+               handles: dict[str, Any], points_per_hour: float = 1.0,
+               columns: int = 2000) -> ModelDrawn:
     """Draw the curve, its band and the rings on the total T axes; return what was drawn."""
     drawn = ModelDrawn(fit, None)
     span = _span(fit, *x_range)
@@ -71,12 +100,9 @@ def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
     if span is not None:
         found = pk.curve(fit, span[0], span[1], points_per_hour)
         drawn.curve = found
-        step = found.step_hours / 24
-        x = mdates.date2num(found.start) + step * np.arange(len(found.central))
-        central = np.asarray(found.central) * factor
-        drawn.band = ax.fill_between(x, np.asarray(found.low) * factor,
-                                     np.asarray(found.high) * factor, color=MODEL_COLOUR,
-                                     alpha=BAND_ALPHA, linewidth=0, zorder=2.2)
+        x, central, band_x, low, high = _thinned(found, factor, columns)
+        drawn.band = ax.fill_between(band_x, low, high, color=MODEL_COLOUR, alpha=BAND_ALPHA,
+                                     linewidth=0, zorder=2.2)
         (drawn.line,) = ax.plot(x, central, color=MODEL_COLOUR, linewidth=0.8, alpha=0.6,
                                 zorder=2.6)
         handles.setdefault("model", Line2D([], [], color=MODEL_COLOUR, linewidth=4, alpha=0.45,

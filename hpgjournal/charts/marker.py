@@ -424,7 +424,8 @@ class _Builder:
         shown_env = [marker_to_system(key, v, self.units) for v in finite]
         ys += self._draw_series(ax, key, results, handles)
         if self.model is not None and key == MODEL_KEY:
-            result.model = draw_model(ax, self.model, (self.x0, self.x1), self.units, handles)
+            result.model = draw_model(ax, self.model, (self.x0, self.x1), self.units, handles,
+                                      columns=max(100, round(self.axes_width_px)))
             shown_env += central_values(result.model, self.units)
         data_top = max(ys, default=0.0)
         top = max([*ys, *shown_env], default=1.0)
