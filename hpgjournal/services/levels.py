@@ -90,10 +90,12 @@ def _own(phases: list[Phase], results: list[LabResult], model_doses: tuple[pk.Mo
 
 
 def _doses(doses: list[Dose], medications: list[Medication], until: str) -> list[Dose]:
-    """The logged doses, and those a testosterone regimen implies where none of its doses is
-    logged (a daily gel logged as a regimen only)."""
-    logged = {d.medication_id for d in doses if d.medication_id is not None}
-    out = list(doses)
+    """The logged testosterone doses (hCG, a SERM or an aromatase inhibitor is no input of the
+    model, and is not counted among the doses it leaves out), and those a testosterone
+    regimen implies where none of its doses is logged (a daily gel logged as a regimen only)."""
+    medicines = {m.id: m for m in medications}
+    out = [d for d in doses if is_testosterone_dose(d.drug, medicines.get(d.medication_id))]
+    logged = {d.medication_id for d in out if d.medication_id is not None}
     for medication in medications:
         if (medication.id not in logged and is_testosterone_dose(medication.drug, medication)
                 and pk.preparation_for(medication.drug, medication.route) is not None):

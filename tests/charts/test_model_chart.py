@@ -166,3 +166,16 @@ def test_other_markers_get_no_curve(charted):
     assert result.model is None
     assert not [line for line in result.marker_axes["lh"].get_lines()
                 if line.get_color() == MODEL_COLOUR]
+
+
+def test_restart_drugs_are_no_input_and_not_counted_as_doses_left_out():
+    doses, medication = weekly()
+    hcg = Medication(2, "hCG", "2025-09-01", "gonadotropin", "subq", 1500.0, "IU", "twice weekly",
+                     3.5)
+    restart = [Dose(None, f"2025-09-{day:02d}T21:00", "hCG", 1500.0, "IU", medication_id=2)
+               for day in (1, 4, 8)]
+    in_ml = Dose(None, "2025-02-01T08:00", "Testosterone cypionate", 1.0, "mL", medication_id=1)
+    levels = levels_of([*doses, *restart, in_ml], [medication, hcg], [], [])
+    assert len(levels.fit.model.doses) == WEEKS
+    assert levels.fit.unmodelled == (in_ml,)  # testosterone in mL: said to be left out
+    assert "1 logged dose(s) have no model" in pk.describe(levels.fit)
