@@ -28,7 +28,8 @@ from hpgjournal.domain.pk.model import from_day
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["MODEL_COLOUR", "MODEL_KEY", "ModelDrawn", "central_values", "draw_model"]
+__all__ = ["MODEL_COLOUR", "MODEL_KEY", "ModelDrawn", "central_values", "draw_model",
+           "forget_curves"]
 
 MODEL_KEY = "testosterone_total"  # the one marker the model predicts
 MODEL_COLOUR = "#7a4fa0"  # a muted violet: apart from the series colours and the phases'
@@ -60,6 +61,27 @@ def _span(fit: pk.Fit, x0: float, x1: float) -> tuple[datetime, datetime] | None
     shown_end = mdates.num2date(x1).replace(tzinfo=None)
     start, end = max(first, shown_start), min(last, shown_end)
     return (start, end) if end > start else None
+
+
+_KEPT: list[tuple[pk.Fit, datetime, datetime, float, pk.Curve]] = []
+KEPT_CURVES = 2  # a chart redrawn (a toggle, a resize) reuses the curve it sampled
+
+
+def _curve(fit: pk.Fit, start: datetime, end: datetime, points_per_hour: float) -> pk.Curve:
+    """``pk.curve``, kept for the last few (fit, span)s: the fit is the same object while the
+    journal is unchanged (the chart page fits once a load), so a redraw samples nothing."""
+    for kept_fit, kept_start, kept_end, kept_rate, found in _KEPT:
+        if kept_fit is fit and (kept_start, kept_end, kept_rate) == (start, end, points_per_hour):
+            return found
+    found = pk.curve(fit, start, end, points_per_hour)
+    _KEPT.insert(0, (fit, start, end, points_per_hour, found))
+    del _KEPT[KEPT_CURVES:]
+    return found
+
+
+def forget_curves() -> None:
+    """Drop the kept curves (the bench times a first drawing with it)."""
+    _KEPT.clear()
 
 
 def _thinned(found: pk.Curve, factor: float, columns: int) -> tuple[np.ndarray, ...]:
@@ -98,7 +120,7 @@ def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
     span = _span(fit, *x_range)
     factor = marker_to_system(MODEL_KEY, 1.0, units)  # ng/dL to the unit shown (linear)
     if span is not None:
-        found = pk.curve(fit, span[0], span[1], points_per_hour)
+        found = _curve(fit, span[0], span[1], points_per_hour)
         drawn.curve = found
         x, central, band_x, low, high = _thinned(found, factor, columns)
         drawn.band = ax.fill_between(band_x, low, high, color=MODEL_COLOUR, alpha=BAND_ALPHA,

@@ -179,3 +179,16 @@ def test_restart_drugs_are_no_input_and_not_counted_as_doses_left_out():
     assert len(levels.fit.model.doses) == WEEKS
     assert levels.fit.unmodelled == (in_ml,)  # testosterone in mL: said to be left out
     assert "1 logged dose(s) have no model" in pk.describe(levels.fit)
+
+
+def test_a_redrawn_chart_reuses_the_curve_it_sampled_for_that_fit(charted):
+    from hpgjournal.charts.levels import forget_curves
+
+    _, levels, data = charted
+    forget_curves()
+    first = build_marker_chart(data, [KEY], model=levels.fit).model.curve
+    again = build_marker_chart(data, [KEY], model=levels.fit, show_ranges=False).model.curve
+    assert again is first
+    refit = level_model(charted[0])  # the journal read again: another fit, sampled anew
+    other = build_marker_chart(data, [KEY], model=refit.fit).model.curve
+    assert other is not first and other.central == first.central
