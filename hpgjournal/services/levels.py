@@ -146,7 +146,7 @@ def draw_words(levels: Levels, taken_at: str, system: str = "us") -> str:
 
 def draw_details(levels: Levels, taken_at: str, system: str = "us") -> str:
     """The whole story of one draw against the model, for a tooltip: the label, the days into
-    the interval, and how far the draw is from the curve."""
+    the interval, how far the draw is from the curve, and the sources of the figures."""
     parts = [pk.label(levels.fit)]
     where = levels.position(taken_at)
     if where is not None:
@@ -156,6 +156,9 @@ def draw_details(levels: Levels, taken_at: str, system: str = "us") -> str:
     found = levels.draw(taken_at)
     if found is not None:
         parts.append(found.words())
+    sources = pk.sources_in_use(levels.fit)
+    if sources:
+        parts.append(f"Its figures from: {'; '.join(sources)}.")
     return " ".join(parts)
 
 

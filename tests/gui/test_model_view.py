@@ -169,6 +169,7 @@ def test_the_lab_table_says_where_a_draw_fell_as_the_curve_does(opened, demo_pat
         assert (at - where.trough) <= 0.25 * (where.peak - where.trough)
         tip = labs.model.index(row, column).data(tooltip_role())
         assert tip.startswith(pk.MODEL_LABEL) and "d after the dose, in a 7-day interval" in tip
+        assert tip.endswith("Its figures from: " + "; ".join(pk.sources_in_use(levels.fit)) + ".")
         checked += 1
     assert checked >= 9
 
