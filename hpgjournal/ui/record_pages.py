@@ -301,7 +301,7 @@ def overview_page(actions: RecordActions, prefs: UnitPrefs) -> DashboardPage:
 # so any change reloads it. The profile (domain.kinds.Profile) counts where a page shows the age.
 PAGE_KINDS: dict[str, frozenset[type] | None] = {
     "overview": None,
-    "labs": frozenset({LabResult}),
+    "labs": frozenset({LabResult, Dose, Medication, Phase}),  # since dose, and the model
     "medications": frozenset({Medication, Dose}),
     "phases": frozenset({Phase}),
     "symptoms": frozenset({Note, Questionnaire}),

@@ -237,3 +237,14 @@ def test_the_overview_in_a_washout_says_when_the_injections_are_mostly_gone(wind
 def test_the_overview_long_after_the_last_dose_says_nothing_of_the_model(opened):
     texts = overview_texts(opened)
     assert "model-line" not in texts  # the demo is in recovery, more than a year after TRT
+
+
+def test_a_change_to_doses_regimens_or_phases_makes_the_lab_table_stale():
+    """The lab table's model column (and its "since dose") read the doses, the regimens and
+    the phases: a change to any of them makes it read again when next shown."""
+    from hpgjournal.domain.records import Dose, Medication, Note, Phase
+    from hpgjournal.ui.record_pages import pages_showing
+
+    for kind in (Dose, Medication, Phase):
+        assert "labs" in pages_showing(frozenset({kind}))
+    assert "labs" not in pages_showing(frozenset({Note}))
