@@ -18,7 +18,7 @@ weekly doses takes a few milliseconds; the pages compute it when they load.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from hpgjournal.domain import pk
@@ -49,10 +49,16 @@ class Levels:
     fit: pk.Fit
     interval_days: float | None  # the newest testosterone regimen's, for the last interval
     own_words: str  # how his own production was assumed, in words
+    _positions: dict[str, pk.IntervalPosition | None] = field(
+        default_factory=dict, compare=False, repr=False)  # a table asks a row many times
 
     def position(self, when: str | datetime) -> pk.IntervalPosition | None:
         """Where ``when`` fell in its dosing interval, by the model."""
-        return pk.interval_position(self.fit, when, self.interval_days)
+        if isinstance(when, datetime):
+            return pk.interval_position(self.fit, when, self.interval_days)
+        if when not in self._positions:
+            self._positions[when] = pk.interval_position(self.fit, when, self.interval_days)
+        return self._positions[when]
 
     def level(self, when: str | datetime) -> float:
         """The predicted level at ``when``, ng/dL."""
