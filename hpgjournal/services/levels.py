@@ -133,21 +133,20 @@ def level_model(journal: Journal, *, as_of: date | None = None) -> Levels:
 
 
 def draw_words(levels: Levels, taken_at: str, system: str = "us") -> str:
-    """Where a draw fell in its dosing interval by the model, for the lab table, in the units
-    of ``system``: 'near trough (model: trough 692, peak 1166 ng/dL)'; '' outside any
-    interval (before the first dose, a missed dose, a washout)."""
+    """Where a draw fell in its dosing interval by the model, for the lab table's column
+    "Model: in the interval", in the units of ``system`` (the row's unit, so not repeated):
+    'near trough (trough 692, peak 1166)'; '' outside any interval (before the first dose, a
+    missed dose, a washout). ``draw_details`` says it in full."""
     where = levels.position(taken_at)
     if where is None:
         return ""
-    unit = marker_unit(MODEL_MARKER, system)
-
     def shown(value: float) -> str:
         number = marker_to_system(MODEL_MARKER, value, system)
         return f"{number:.0f}" if number >= 100 else f"{number:.1f}"
 
     if where.position == "steady":
-        return f"steady (model: {shown(where.level)} {unit})"
-    return f"{where.position} (model: trough {shown(where.trough)}, peak {shown(where.peak)} {unit})"
+        return f"steady ({shown(where.level)})"
+    return f"{where.position} (trough {shown(where.trough)}, peak {shown(where.peak)})"
 
 
 def draw_details(levels: Levels, taken_at: str, system: str = "us") -> str:
@@ -157,8 +156,9 @@ def draw_details(levels: Levels, taken_at: str, system: str = "us") -> str:
     where = levels.position(taken_at)
     if where is not None:
         days = where.fraction * where.length_days
+        unit = marker_unit(MODEL_MARKER, system)
         parts.append(f"{days:.1f} d after the dose, in a {where.length_days:g}-day interval: "
-                     f"{draw_words(levels, taken_at, system)}.")
+                     f"{draw_words(levels, taken_at, system)} {unit} by the model.")
     found = levels.draw(taken_at)
     if found is not None:
         parts.append(found.words())

@@ -157,8 +157,7 @@ def test_the_lab_table_says_where_a_draw_fell_as_the_curve_does(opened, demo_pat
         if where is None:
             assert text == ""
             continue
-        assert text == (f"{where.position} (model: trough {where.trough:.0f}, peak "
-                        f"{where.peak:.0f} ng/dL)")
+        assert text == f"{where.position} (trough {where.trough:.0f}, peak {where.peak:.0f})"
         # the demo draws on TRT were taken the morning of the next injection: the clock and
         # the model agree that they are troughs
         assert where.position == "near trough"
@@ -168,7 +167,8 @@ def test_the_lab_table_says_where_a_draw_fell_as_the_curve_does(opened, demo_pat
         assert at == pytest.approx(where.level, rel=1e-9)
         assert (at - where.trough) <= 0.25 * (where.peak - where.trough)
         tip = labs.model.index(row, column).data(tooltip_role())
-        assert tip.startswith(pk.MODEL_LABEL) and "d after the dose, in a 7-day interval" in tip
+        assert tip.startswith(pk.MODEL_LABEL)
+        assert f"d after the dose, in a 7-day interval: {text} ng/dL by the model." in tip
         assert tip.endswith("Its figures from: " + "; ".join(pk.sources_in_use(levels.fit)) + ".")
         checked += 1
     assert checked >= 9
@@ -182,7 +182,12 @@ def test_the_lab_table_gives_the_model_in_si_units_too(opened, demo_path):
     column = headers.index("Model: in the interval")
     texts = [labs.model.index(r, column).data() for r in range(labs.model.rowCount())]
     found = [t for t in texts if t]
-    assert found and all(t.endswith("nmol/L)") and "ng/dL" not in t for t in found)
+    levels = demo_levels(demo_path)
+    first = next(d for d in levels.fit.draws if levels.position(d.draw.taken_at) is not None)
+    where = levels.position(first.draw.taken_at)
+    # nmol/L, as the row's value: the ng/dL figures times 0.0347
+    assert f"{where.position} (trough {where.trough * 0.0347:.1f}, peak {where.peak * 0.0347:.1f})" \
+        in found
 
 
 def pk_orientation():
