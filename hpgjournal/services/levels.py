@@ -17,14 +17,15 @@ weekly doses takes a few milliseconds; the pages compute it when they load.
 
 from __future__ import annotations
 
+import bisect
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from hpgjournal.domain import pk
 from hpgjournal.domain.drugs import is_testosterone_dose
 from hpgjournal.domain.knowledge import marker_to_system, marker_unit
-from hpgjournal.domain.pk.model import from_day
+from hpgjournal.domain.pk.model import from_day, reach_days
 from hpgjournal.domain.records import Dose, LabResult, Medication, Phase
 from hpgjournal.store.journal import Journal
 
@@ -54,11 +55,25 @@ class Levels:
 
     def position(self, when: str | datetime) -> pk.IntervalPosition | None:
         """Where ``when`` fell in its dosing interval, by the model."""
-        if isinstance(when, datetime):
-            return pk.interval_position(self.fit, when, self.interval_days)
-        if when not in self._positions:
-            self._positions[when] = pk.interval_position(self.fit, when, self.interval_days)
-        return self._positions[when]
+        key = when if isinstance(when, str) else when.isoformat(timespec="minutes")
+        if key not in self._positions:
+            self._positions[key] = pk.interval_position(self._around(when), when,
+                                                        self.interval_days)
+        return self._positions[key]
+
+    def _around(self, when: str | datetime) -> pk.Model:
+        """The fitted model with only the doses that shape the interval around ``when``: none
+        older than a dose still counts (``reach_days``), none past three intervals on (a gap
+        longer than that is a missed dose: no interval). Ten years of daily gel would otherwise
+        be summed again for every row of the lab table."""
+        model = self.fit.model
+        if not model.doses:
+            return model
+        day = pk.day_number(when)
+        days = [d.day for d in model.doses]
+        first = bisect.bisect_left(days, day - reach_days(model) - (self.interval_days or 7.0))
+        last = bisect.bisect_right(days, day + 3 * max(self.interval_days or 0.0, 20.0))
+        return replace(model, doses=model.doses[first:last])
 
     def level(self, when: str | datetime) -> float:
         """The predicted level at ``when``, ng/dL."""

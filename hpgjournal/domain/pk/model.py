@@ -42,7 +42,7 @@ from hpgjournal.domain.timestamps import to_datetime
 
 __all__ = ["CUTOFF", "EPOCH", "SCALE", "Model", "ModelDose", "OwnProduction", "day_number",
            "exogenous_at", "fast_rate", "from_day", "level_at", "model_doses", "own_at",
-           "own_production", "regimen_doses", "sample"]
+           "own_production", "reach_days", "regimen_doses", "sample"]
 
 EPOCH = datetime(2000, 1, 1)
 CUTOFF = 1e-6  # of a dose's own peak: below it a dose no longer counts (see the module text)
@@ -287,6 +287,14 @@ def _term_at(term: _Depot | _Steady, day: float) -> float:
         total += term.mg[index] * (math.exp(-ke * age) - math.exp(-ka * age))
         index -= 1
     return max(0.0, term.coefficient * total)
+
+
+def reach_days(model: Model) -> float:
+    """How long a dose of the model still counts (its lookback, or a steady dose's cover),
+    the longest over its preparations; 0 without doses. A caller asking about one time may
+    leave out the doses older than this."""
+    return max((term.lookback if isinstance(term, _Depot) else term.cover
+                for term in _terms(model)), default=0.0)
 
 
 def own_at(own: OwnProduction | None, day: float) -> float:
