@@ -12,6 +12,7 @@ the whole label in a file's footnote and the window's side panel).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -54,7 +55,7 @@ def _span(fit: pk.Fit, x0: float, x1: float) -> tuple[datetime, datetime] | None
     if not doses:
         return None
     first = from_day(doses[0].day)
-    washout = pk.washout(fit)
+    washout = _kept(fit, ("washout",), lambda: pk.washout(fit))
     last = washout.below_tenth_at if washout and washout.below_tenth_at else \
         from_day(doses[-1].day) + timedelta(days=365)
     shown_start = mdates.num2date(x0).replace(tzinfo=None)
@@ -63,20 +64,26 @@ def _span(fit: pk.Fit, x0: float, x1: float) -> tuple[datetime, datetime] | None
     return (start, end) if end > start else None
 
 
-_KEPT: list[tuple[pk.Fit, datetime, datetime, float, pk.Curve]] = []
-KEPT_CURVES = 2  # a chart redrawn (a toggle, a resize) reuses the curve it sampled
+_KEPT: list[tuple[pk.Fit, tuple[object, ...], Any]] = []
+KEPT = 6  # (fit, what) answers kept: a chart redrawn (a toggle, a resize) samples nothing
+
+
+def _kept(fit: pk.Fit, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+    """``make()``, kept for the last few (fit, key)s: the fit is the same object while the
+    journal is unchanged (the chart page fits once a load), so a redraw reuses the washout,
+    the sampled curve and its thinning."""
+    for kept_fit, kept_key, value in _KEPT:
+        if kept_fit is fit and kept_key == key:
+            return value
+    value = make()
+    _KEPT.insert(0, (fit, key, value))
+    del _KEPT[KEPT:]
+    return value
 
 
 def _curve(fit: pk.Fit, start: datetime, end: datetime, points_per_hour: float) -> pk.Curve:
-    """``pk.curve``, kept for the last few (fit, span)s: the fit is the same object while the
-    journal is unchanged (the chart page fits once a load), so a redraw samples nothing."""
-    for kept_fit, kept_start, kept_end, kept_rate, found in _KEPT:
-        if kept_fit is fit and (kept_start, kept_end, kept_rate) == (start, end, points_per_hour):
-            return found
-    found = pk.curve(fit, start, end, points_per_hour)
-    _KEPT.insert(0, (fit, start, end, points_per_hour, found))
-    del _KEPT[KEPT_CURVES:]
-    return found
+    return _kept(fit, ("curve", start, end, points_per_hour),
+                 lambda: pk.curve(fit, start, end, points_per_hour))
 
 
 def forget_curves() -> None:
@@ -122,7 +129,9 @@ def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
     if span is not None:
         found = _curve(fit, span[0], span[1], points_per_hour)
         drawn.curve = found
-        x, central, band_x, low, high = _thinned(found, factor, columns)
+        x, central, band_x, low, high = _kept(fit, ("thin", span, points_per_hour, factor,
+                                                    columns),
+                                              lambda: _thinned(found, factor, columns))
         drawn.band = ax.fill_between(band_x, low, high, color=MODEL_COLOUR, alpha=BAND_ALPHA,
                                      linewidth=0, zorder=2.2)
         (drawn.line,) = ax.plot(x, central, color=MODEL_COLOUR, linewidth=0.8, alpha=0.6,
