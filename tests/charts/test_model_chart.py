@@ -192,3 +192,26 @@ def test_a_redrawn_chart_reuses_the_curve_it_sampled_for_that_fit(charted):
     refit = level_model(charted[0])  # the journal read again: another fit, sampled anew
     other = build_marker_chart(data, [KEY], model=refit.fit).model.curve
     assert other is not first and other.central == first.central
+
+
+def test_a_regimen_logged_without_doses_gives_the_doses_it_implies_until_that_day():
+    from datetime import date
+
+    gel = Medication(3, "Testosterone gel", "2025-03-01", "testosterone", "transdermal", 50.0,
+                     "mg", "daily", 1.0)
+    levels = levels_of([], [gel], [], [], as_of=date(2025, 3, 10))
+    assert len(levels.fit.model.doses) == 10  # 1 to 10 March, one a day
+    assert levels.fit.model.preparation_keys() == ("gel",)
+
+
+def test_as_of_a_day_on_trt_his_own_production_is_not_yet_recovering():
+    from datetime import date
+
+    doses, medication = weekly()
+    phases = [Phase(None, "baseline", "2024-12-01", "2025-01-05"),
+              Phase(None, "trt", "2025-01-06", "2025-08-01")]
+    draws = [make_result("2024-12-20T08:00", KEY, "300", "ng/dL")]
+    then = levels_of(doses, [medication], phases, draws, as_of=date(2025, 4, 1))
+    later = levels_of(doses, [medication], phases, draws)
+    assert then.fit.model.own.points[-1][1] == 0.0  # the end of TRT was not known then
+    assert later.fit.model.own.points[-1][1] == 1.0  # climbing back after it
