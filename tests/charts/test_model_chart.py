@@ -215,3 +215,18 @@ def test_as_of_a_day_on_trt_his_own_production_is_not_yet_recovering():
     later = levels_of(doses, [medication], phases, draws)
     assert then.fit.model.own.points[-1][1] == 0.0  # the end of TRT was not known then
     assert later.fit.model.own.points[-1][1] == 1.0  # climbing back after it
+
+
+def test_without_a_testosterone_dose_there_is_no_curve_and_the_note_says_why(tmp_path):
+    with Journal.open(tmp_path / "none.hpgjournal") as journal:
+        journal.add_many([make_result("2025-01-10T08:00", KEY, "420", "ng/dL"),
+                          make_result("2025-03-10T08:00", KEY, "440", "ng/dL")])
+        levels = level_model(journal)
+        result = build_marker_chart(load_chart_data(journal, [KEY]), [KEY], model=levels.fit)
+    assert result.model is not None and result.model.curve is None and result.model.line is None
+    assert not [line for line in result.marker_axes[KEY].get_lines()
+                if line.get_color() == MODEL_COLOUR]
+    labels = [t.get_text() for legend in result.figure.legends for t in legend.get_texts()]
+    assert not any(label.startswith("Model") for label in labels)
+    assert levels.fit.note.startswith("No logged testosterone dose the model knows")
+    assert result.model_text_at(result.marker_axes[KEY], mdates.date2num(FIRST)) == ""
