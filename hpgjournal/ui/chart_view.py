@@ -412,11 +412,13 @@ class ChartPage(QWidget):
             return
         fit = levels.fit
         muted = colour("muted")
+        ranges = "the rates" if fit.fitted else \
+            "the rates, the scale and the fraction absorbed (nothing is fitted yet)"
         parts = ["<h3>The model curve</h3>", f"<p>{esc(pk.describe(fit))}</p>",
                  f"<p>{esc(levels.own_words)}</p>",
                  "<p>The curve: each dose released into the blood and cleared at first-order "
                  "rates (a one-compartment model, the Bateman function), the doses added up. "
-                 "The band: the same curve at the ends of the published ranges of the rates; "
+                 f"The band: the same curve at the ends of the published ranges of {ranges}; "
                  "the spread of the published figures, not a confidence interval. It "
                  "suggests no dose.</p>"]
         lines = pk.figure_lines(fit)
