@@ -166,8 +166,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
         as_of = date.fromisoformat(day)
     with Journal.open(_journal_path(args), readonly=True) as journal:
         result = review(journal, as_of=as_of, system=args.units)
+        if args.json:
+            from hpgjournal.services.levels import level_model, model_json
+
+            levels = level_model(journal, as_of=as_of)
     if args.json:
-        json.dump(review_json(result), sys.stdout, indent=1, ensure_ascii=False)
+        document = review_json(result)
+        document["model"] = model_json(levels, args.units)
+        json.dump(document, sys.stdout, indent=1, ensure_ascii=False)
         print()
         return 0
     from hpgjournal.domain.display import marker_name

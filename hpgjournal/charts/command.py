@@ -1,12 +1,14 @@
 """``hpgjournal chart``: write the chart the GUI shows to a PNG or SVG file.
 
     hpgjournal chart MARKER [MARKER...] [--journal PATH] [--from DATE] [--to DATE]
-                     [--units us|si] -o OUT.png|OUT.svg
+                     [--units us|si] [--model] -o OUT.png|OUT.svg
 
 MARKER is a key of the analyte catalogue (``testosterone_total``, ``lh``...), a derived series
 (``t_e2_ratio``, ``free_t_calculated``), ``panel`` for the standard panel (T, free T, E2, LH,
 FSH, SHBG, Hct), or ``sperm_recovery`` for sperm concentration against the published recovery
-curve. This module imports nothing heavy until the command runs, so the parser stays cheap.
+curve. ``--model`` draws the dose-to-level model (issue 18) on total testosterone, as the
+window's Model toggle does. This module imports nothing heavy until the command runs, so the
+parser stays cheap.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def add_chart_parser(sub: Any, common: argparse.ArgumentParser) -> argparse.Argu
     p.add_argument("--to", dest="end", metavar="DATE", help="last day shown (YYYY-MM-DD)")
     p.add_argument("--units", choices=("us", "si"), default="us",
                    help="us (ng/dL, pg/mL; default) or si (nmol/L, pmol/L)")
+    p.add_argument("--model", action="store_true",
+                   help="on total testosterone, draw the level the logged doses predict and its "
+                        "band (a model from published averages fitted to your numbers; not a "
+                        "measurement and not advice)")
     p.add_argument("-o", "--output", metavar="OUT", type=Path, required=True,
                    help="the file to write: .png or .svg")
     return p
@@ -81,6 +87,10 @@ def cmd_chart(args: argparse.Namespace) -> int:
     start, end = _date(args.start, "--from"), _date(args.end, "--to")
     if start and end and end < start:
         raise UserError(f"--to {end} comes before --from {start}: swap them")
+    model_wanted = getattr(args, "model", False)
+    if model_wanted and "testosterone_total" not in keys:
+        raise UserError("--model draws on total testosterone: chart testosterone_total (or the "
+                        "panel) with it")
     if not out.parent.exists():
         raise UserError(f"cannot write {out}: the folder {out.parent} does not exist")
 
@@ -88,9 +98,14 @@ def cmd_chart(args: argparse.Namespace) -> int:
     from hpgjournal.services.chartdata import load_chart_data, open_journal, sperm_chart_data
 
     path = getattr(args, "journal", None) or default_journal()
+    fit = None
     with open_journal(path, readonly=True) as journal:
         data = sperm_chart_data(journal) if keys == ["sperm_recovery"] \
             else load_chart_data(journal, keys)
+        if model_wanted:
+            from hpgjournal.services.levels import level_model
+
+            fit = level_model(journal).fit
     if keys == ["sperm_recovery"]:
         from hpgjournal.charts.sperm import build_sperm_recovery_chart
 
@@ -99,7 +114,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
         from hpgjournal.charts.marker import build_marker_chart, chart_size
 
         result = build_marker_chart(data, keys, start=start, end=end, units=args.units,
-                                    size=chart_size(len(keys)), footnote=True)
+                                    size=chart_size(len(keys)), footnote=True, model=fit)
     from hpgjournal.services.files import cannot_write, save_figure
 
     try:

@@ -29,6 +29,7 @@ from hpgjournal.charts import style
 from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
 from hpgjournal.charts.lanes import draw_phase_lanes
 from hpgjournal.charts.layout import Row, StackLayout, text_width_in
+from hpgjournal.charts.levels import MODEL_KEY, central_values, draw_model
 from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PointInfo
 from hpgjournal.domain import analytes
 from hpgjournal.domain.assessment import TherapyTimes, anchor_for, assess, pushes_against
@@ -43,6 +44,8 @@ from hpgjournal.domain.knowledge import (
     marker_unit,
 )
 from hpgjournal.domain.phases import phase_label, phase_lanes
+from hpgjournal.domain.pk import Fit, sources_in_use
+from hpgjournal.domain.pk import label as model_label
 from hpgjournal.domain.plausible import left_out_note
 from hpgjournal.domain.provenance import SHORT_DIRECTION
 from hpgjournal.domain.records import LabResult, Phase
@@ -252,7 +255,7 @@ class _Builder:
                  end: date | None, units: str, show_ranges: bool, show_phases: bool,
                  show_expected: bool, show_doses: bool, knowledge: Knowledge | None,
                  figure: Figure | None, size: tuple[float, float],
-                 footnote: bool = False) -> None:
+                 footnote: bool = False, model: Fit | None = None) -> None:
         if units not in ("us", "si"):
             raise ValueError(f"units must be 'us' or 'si', not {units!r}")
         if not markers:
@@ -285,6 +288,7 @@ class _Builder:
         self.axes_height_px = 300.0
         self.axes_width_px = 800.0
         self.footnote = footnote
+        self.model = model  # the dose-to-level model to draw on total T, or None
         self.no_band: list[tuple[str, str]] = []  # (phase kind, short reason) for the footnote
         self.phases = [p for p in data.phases
                        if p.start_date <= self.end.isoformat()
@@ -326,7 +330,8 @@ class _Builder:
             rows.append(Row(axes[index], height=0.04 + 0.25 * n_lanes, gap_above=0.06))
         left = max(0.8, text_width_in("Phases", style.FONT_SIZE) + 0.25)
         engine = StackLayout(rows, left=left, right=0.25, top=0.3,
-                             bottom=0.42 + (0.2 if self.footnote else 0.0))
+                             bottom=0.42 + (0.2 if self.footnote else 0.0)
+                             + (0.28 if self.footnote and self.model is not None else 0.0))
         figure.set_layout_engine(engine)
         free = height - 0.72 - sum(r.height or 0 for r in rows) - sum(r.gap_above for r in rows)
         self.axes_height_px = max(0.35, free / n) * 100
@@ -373,6 +378,10 @@ class _Builder:
                                               for why, names in reasons.items()) + "."
         elif self.no_band:
             text += " Phases without a band have no published range for that marker."
+        if self.result is not None and self.result.model is not None:
+            fit = self.result.model.fit
+            text += (f" Model curve: {model_label(fit)} Sources: {'; '.join(sources_in_use(fit))}."
+                     if fit.model.doses else "")
         for key in self.markers:
             text += (" " + left_out_note(self.data.left_out[key])) if key in self.data.left_out \
                 else ""
@@ -410,10 +419,14 @@ class _Builder:
             ax.plot(xs, np.tile([0.0, 1.0, np.nan], len(starts)), transform=ax.get_xaxis_transform(),
                     color=style.BOUNDARY_COLOUR, linewidth=0.6, linestyle=":", zorder=1)
         envelopes = self._envelopes(key, results) if self.show["expected"] else []
-        ys += self._draw_series(ax, key, results, handles)
         finite = [v for e in envelopes for p in e.envelope.points for v in (p.low, p.high)
                   if math.isfinite(v)]
         shown_env = [marker_to_system(key, v, self.units) for v in finite]
+        ys += self._draw_series(ax, key, results, handles)
+        if self.model is not None and key == MODEL_KEY:
+            result.model = draw_model(ax, self.model, (self.x0, self.x1), self.units, handles,
+                                      columns=max(100, round(self.axes_width_px)))
+            shown_env += central_values(result.model, self.units)
         data_top = max(ys, default=0.0)
         top = max([*ys, *shown_env], default=1.0)
         if data_top > 0:
@@ -700,7 +713,8 @@ class _Builder:
     def _legend(self, figure: Figure, handles: dict[str, Any]) -> float:
         """Put the legend above the axes; return the top margin it needs (inches)."""
         order = [k for k in handles if k.startswith("series:")]
-        order += [k for k in ("censored", "range", "ratio", "env:seed", "env:literature")
+        order += [k for k in ("censored", "range", "ratio", "env:seed", "env:literature",
+                              "model", "model-far")
                   if k in handles]
         items = [handles[k] for k in order]
         if not items:
@@ -730,16 +744,18 @@ def build_marker_chart(data: ChartData, analytes: Sequence[str], *,
                        units: str = "us", show_ranges: bool = True, show_phases: bool = True,
                        show_expected: bool = True, show_doses: bool = True,
                        knowledge: Knowledge | None = None, figure: Figure | None = None,
-                       size: tuple[float, float] = DEFAULT_SIZE, footnote: bool = False
-                       ) -> ChartResult:
+                       size: tuple[float, float] = DEFAULT_SIZE, footnote: bool = False,
+                       model: Fit | None = None) -> ChartResult:
     """Chart one marker, or stack several on one time axis, with every overlay.
 
     See :mod:`hpgjournal.charts` for the arguments and what the result holds. ``footnote``
     adds a line under the chart saying which phases have no band and why (for files, which
-    have no side panel for ``result.notes``).
+    have no side panel for ``result.notes``). ``model`` (a ``pk.Fit``, from
+    ``hpgjournal.services.levels.level_model``) draws the dose-to-level curve and its band on
+    the total testosterone axes (``result.model``).
     """
     builder = _Builder(data, analytes, start=_as_date(start), end=_as_date(end), units=units,
                        show_ranges=show_ranges, show_phases=show_phases,
                        show_expected=show_expected, show_doses=show_doses, knowledge=knowledge,
-                       figure=figure, size=size, footnote=footnote)
+                       figure=figure, size=size, footnote=footnote, model=model)
     return builder.build()

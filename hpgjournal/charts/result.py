@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from hpgjournal.charts.levels import ModelDrawn
     from hpgjournal.domain.assessment import Assessment
     from hpgjournal.domain.expected import Envelope
     from hpgjournal.domain.knowledge import ExpectedResponse
@@ -110,6 +111,7 @@ class ChartResult:
     assessments: list[Assessment] = field(default_factory=list)
     x_range: tuple[float, float] = (0.0, 1.0)
     x_is_date: bool = True
+    model: ModelDrawn | None = None  # the dose-to-level model drawn on total T (issue 18)
 
     def axes_marker(self, axes: Axes) -> str | None:
         return next((k for k, a in self.marker_axes.items() if a is axes), None)
@@ -150,12 +152,16 @@ class ChartResult:
         return [s for s in self.phase_spans if s.x0 <= x <= s.x1]
 
     def hover_text(self, point: PointInfo) -> str:
-        """A tooltip: date, value and unit, series, and the phases with days into them."""
+        """A tooltip: date, value and unit, series, the model's level there when it is drawn,
+        and the phases with days into them."""
         when = point.taken_at.replace("T", " ")
         lines = [f"{when}   {point.value_text} {point.unit}".rstrip(), point.series]
         if point.censored:
             lines.append("beyond the test's limit: the true value is "
                          + ("below" if point.value_text.startswith("<") else "above") + " it")
+        model = self._model_line(point)
+        if model:
+            lines.append(model)
         for phase in point.phases:
             lines.append(f"{phase.label}, day {phase.day}")
         if point.lab:
@@ -163,3 +169,47 @@ class ChartResult:
         if point.note:
             lines.append(point.note)
         return "\n".join(lines)
+
+    def _model_line(self, point: PointInfo) -> str:
+        """'Model: 693 ng/dL here (used in its fit)' for a total T point, when the model is drawn."""
+        from hpgjournal.charts.levels import MODEL_KEY
+        from hpgjournal.domain.knowledge import marker_to_system
+
+        if self.model is None or point.marker != MODEL_KEY or point.derived:
+            return ""
+        found = next((d for d in self.model.fit.draws if d.draw.taken_at == point.taken_at), None)
+        if found is None:
+            return ""
+        shown = marker_to_system(MODEL_KEY, found.predicted, self.units)
+        status = {"used": "used in its fit", "far": "far from it: left out of its fit",
+                  "censored": "a limit: compared, not fitted",
+                  "compared": "compared: too few draws for a fit",
+                  "no dose": "the doses explain under a tenth of it: not fitted"}[found.status]
+        return f"Model: {_number(shown)} {point.unit} here ({status})"
+
+    def model_text_at(self, axes: Axes | None, xdata: float | None) -> str:
+        """The model's predicted level at an x of the total T axes where the curve is drawn,
+        labelled as a model ('' elsewhere): for a hover between the draws."""
+        from hpgjournal.charts.levels import MODEL_KEY
+        from hpgjournal.domain.knowledge import marker_to_system, marker_unit
+        from hpgjournal.domain.pk import level_at
+
+        drawn = self.model
+        if (drawn is None or drawn.curve is None or xdata is None or axes is None
+                or self.axes_marker(axes) != MODEL_KEY):
+            return ""
+        import matplotlib.dates as mdates
+
+        start = float(mdates.date2num(drawn.curve.start))
+        end = start + (len(drawn.curve.central) - 1) * drawn.curve.step_hours / 24
+        if not start <= xdata <= end:
+            return ""
+        when = mdates.num2date(xdata).replace(tzinfo=None)
+        level = marker_to_system(MODEL_KEY, level_at(drawn.fit.model, when), self.units)
+        unit = marker_unit(MODEL_KEY, self.units)
+        return (f"{when:%Y-%m-%d %H:%M}   Model: {_number(level)} {unit} (predicted from the "
+                "doses, not a measurement)")
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if value >= 100 else f"{value:.3g}"

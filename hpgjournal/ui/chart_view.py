@@ -48,6 +48,12 @@ SMALL_CANVAS_HEIGHT = 440  # logical pixels: below this a single chart scrolls, 
 CHART_MIN_WIDTH = 420  # pixels: the narrowest the splitter makes the chart (its legend fits)
 
 
+MODEL_TIP = ("Draw the level your logged doses predict between the draws on total testosterone, "
+             "with its band: a model from published averages, fitted to your numbers; not a "
+             "measurement and not advice")
+MODEL_OFF_TIP = "The model predicts total testosterone only: choose it, or the panel, to draw it"
+
+
 def esc(text: object) -> str:
     return html.escape(str(text))
 
@@ -62,6 +68,7 @@ class ChartPage(QWidget):
         self.knowledge = default_knowledge()
         self.result: Any = None
         self.data_cache: dict[tuple[str, ...], Any] = {}
+        self.levels: Any = None  # the dose-to-level model fitted to the journal, once per load
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         self.marker = QComboBox()
@@ -83,6 +90,15 @@ class ChartPage(QWidget):
             box.setChecked(True)
             box.toggled.connect(self.redraw)
             self.toggles[key] = box
+        # the model is off until asked for: the chart shows his measurements first, and a
+        # curve computed from published averages is an interpretation he turns on (as the
+        # command line's --model); it applies to total testosterone only
+        model = QCheckBox("&Model")
+        model.setChecked(False)
+        model.setToolTip(MODEL_TIP)
+        model.setAccessibleName("Model: the testosterone level the doses predict")
+        model.toggled.connect(self.redraw)
+        self.toggles["model"] = model
         self.png = QPushButton("Export P&NG…")
         self.svg = QPushButton("Export &SVG…")
         self.png.clicked.connect(lambda: self.export("png"))
@@ -204,6 +220,7 @@ class ChartPage(QWidget):
     def load(self, journal: Journal) -> None:
         self.journal = journal
         self.data_cache.clear()
+        self.levels = None
         present = set(journal.analytes_present())
         current = self.marker.currentData()
         self.marker.blockSignals(True)
@@ -275,15 +292,38 @@ class ChartPage(QWidget):
                     show_phases=self.toggles["phases"].isChecked(),
                     show_expected=self.toggles["expected"].isChecked(),
                     show_doses=self.toggles["doses"].isChecked(),
-                    knowledge=self.knowledge, figure=self.figure)
+                    knowledge=self.knowledge, figure=self.figure, model=self._model_fit(keys))
         except ValueError as exc:
             self.figure.clear()
             self.figure.text(0.5, 0.5, str(exc), ha="center", va="center", wrap=True)
             self.result = None
+        self._model_toggle()
         self._fit_canvas()
         self.drawn_width = self.canvas.width()
         self.canvas.draw_idle()
         self._show_verdicts()
+
+    def _model_levels(self) -> Any:
+        """The dose-to-level model fitted to the journal, computed once per load."""
+        if self.levels is None and self.journal is not None:
+            from hpgjournal.services.levels import level_model
+
+            self.levels = level_model(self.journal)
+        return self.levels
+
+    def _model_fit(self, keys: tuple[str, ...]) -> Any:
+        """The fit to draw, when the toggle is on and the chart shows total testosterone."""
+        if not self.toggles["model"].isChecked() or "testosterone_total" not in keys:
+            return None
+        return self._model_levels().fit
+
+    def _model_toggle(self) -> None:
+        """The model toggle is offered where it draws something: on total testosterone."""
+        box = self.toggles["model"]
+        usable = (self.marker.currentData() != SPERM
+                  and "testosterone_total" in self.markers())
+        box.setEnabled(usable)
+        box.setToolTip(MODEL_TIP if usable else MODEL_OFF_TIP)
 
     def _chart_data(self, keys: tuple[str, ...]) -> Any:
         """What a chart of ``keys`` draws, read once through the services and kept."""
@@ -305,7 +345,10 @@ class ChartPage(QWidget):
         self.canvas.setMinimumHeight(int(chart_size(n)[1] * FILE_DPI))
 
     def _show_verdicts(self) -> None:
-        parts = ["<h3>Observed against expected</h3>"]
+        parts = []
+        if self.result is not None and self.result.model is not None:
+            parts.append(self._model_summary())  # first: it was just asked for
+        parts.append("<h3>Observed against expected</h3>")
         assessments = list(self.result.assessments) if self.result else []
         if not assessments:
             parts.append("<p>No phase of this chart has enough results, or an expectation, to "
@@ -346,13 +389,59 @@ class ChartPage(QWidget):
                 found.append((index, span))
         return sorted(found, key=lambda item: item[1].start)
 
+    def _model_summary(self) -> str:
+        """The model in the verdict pane: what it is, how well it fits, a link to the rest."""
+        from hpgjournal.domain import pk
+
+        fit = self.result.model.fit
+        quality = ""
+        if fit.fitted and fit.r_squared is not None:
+            quality = (f" Fitted to your draws: R² {fit.r_squared:.2f}, typical distance from a "
+                       f"draw {fit.median_abs_percent or 0:.0f} %.")
+        elif fit.note:
+            quality = " " + fit.note
+        return (f"<h3>The model curve</h3><p>{esc(pk.label(fit))}{esc(quality)} "
+                f"<a href='model:'>How it is made, its figures and their sources</a></p>")
+
+    def show_model(self) -> None:
+        """The model explained: what it is, every figure in use with its source, each draw."""
+        from hpgjournal.domain import pk
+
+        levels = self._model_levels()
+        if levels is None:
+            return
+        fit = levels.fit
+        muted = colour("muted")
+        ranges = "the rates" if fit.fitted else \
+            "the rates, the scale and the fraction absorbed (nothing is fitted yet)"
+        parts = ["<h3>The model curve</h3>", f"<p>{esc(pk.describe(fit))}</p>",
+                 f"<p>{esc(levels.own_words)}</p>",
+                 "<p>The curve: each dose released into the blood and cleared at first-order "
+                 "rates (a one-compartment model, the Bateman function), the doses added up. "
+                 f"The band: the same curve at the ends of the published ranges of {ranges}; "
+                 "the spread of the published figures, not a confidence interval. It "
+                 "suggests no dose.</p>"]
+        lines = pk.figure_lines(fit)
+        if lines:
+            parts.append("<h4>The figures in use, each with its source</h4><ul>" + "".join(
+                f"<li>{esc(line)}</li>" for line in lines) + "</ul>")
+        if fit.draws:
+            parts.append("<h4>Your total testosterone draws against it</h4><ul>" + "".join(
+                f"<li>{esc(d.draw.taken_at.replace('T', ' '))}: {esc(d.words())}</li>"
+                for d in fit.draws) + "</ul>")
+        sources = pk.sources_in_use(fit)
+        if sources:
+            parts.append(f"<p style='color:{muted}'>Sources: {esc('; '.join(sources))}.</p>")
+        parts.append("<p><a href='#verdicts'>Back to the verdicts</a></p>")
+        self.side.setHtml("".join(parts))
+
     # ----------------------------------------------------------------- events
     def _hovered(self, event: Any) -> None:
         if self.result is None:
             return
         point = self.result.point_near(event.inaxes, event.x, event.y)
-        if point is None:
-            self.hover.setText(" ")
+        if point is None:  # between the draws: the model's level there, when it is drawn
+            self.hover.setText(self.result.model_text_at(event.inaxes, event.xdata) or " ")
             return
         text = self.result.hover_text(point)
         self.hover.setText(text.replace("\n", " · "))
@@ -403,6 +492,9 @@ class ChartPage(QWidget):
         """A link in the side panel: a phase of the chart (keyboard users reach the phase
         explanations this way: Tab to the panel, Tab to the link, Enter) or the way back."""
         target = url.toString()
+        if target == "model:":
+            self.show_model()
+            return
         if target.startswith("phase:") and self.result is not None:
             index = int(target.split(":", 1)[1])
             if 0 <= index < len(self.result.phase_spans):
@@ -433,7 +525,7 @@ class ChartPage(QWidget):
             show_phases=self.toggles["phases"].isChecked(),
             show_expected=self.toggles["expected"].isChecked(),
             show_doses=self.toggles["doses"].isChecked(), knowledge=self.knowledge,
-            size=chart_size(len(keys)), footnote=True).figure
+            size=chart_size(len(keys)), footnote=True, model=self._model_fit(keys)).figure
 
     def export(self, kind: str, path: Path | None = None) -> Path | None:
         if self.result is None:

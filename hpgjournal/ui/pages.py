@@ -137,6 +137,9 @@ class DashboardPage(QWidget):
         # impossible stored values (an old journal, a hand-edited file) are left out, and said so
         results, left_out = usable(journal.lab_results())
         layout.addWidget(self._now_card(journal, today))
+        model = self._model_card(journal, today)
+        if model is not None:
+            layout.addWidget(model)
         if self.record_actions is not None:
             layout.addWidget(self._quick_buttons(journal, today))
         layout.addWidget(label("Worth discussing", "section"))
@@ -255,6 +258,30 @@ class DashboardPage(QWidget):
             if last and last.amount is not None else "None yet", wrap=True), 1, 2)
         for col in range(3):
             grid.setColumnStretch(col, 1)
+        return card
+
+    def _model_card(self, journal: Journal, today: date) -> QFrame | None:
+        """The dose-to-level model (issue 18), on TRT the predicted trough before the next
+        dose, in the year after the last dose the day its testosterone was mostly gone; with
+        the model's label. None when neither applies."""
+        from hpgjournal.services.levels import model_lines
+
+        system = self.prefs.for_marker("testosterone_total") if self.prefs else "us"
+        lines = model_lines(journal, today, system)
+        if lines is None:
+            return None
+        card = QFrame()
+        card.setProperty("role", "card")
+        card.setObjectName("model-card")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(14, 8, 14, 8)
+        inner.addWidget(label("Testosterone by the model", "cardname"))
+        line = label(lines[0], wrap=True)
+        line.setObjectName("model-line")
+        inner.addWidget(line)
+        words = label(lines[1], "muted", wrap=True)
+        words.setObjectName("model-label")
+        inner.addWidget(words)
         return card
 
     def _markers(self, results: Sequence[Any]) -> QWidget:

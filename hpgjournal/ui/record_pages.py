@@ -24,6 +24,7 @@ from hpgjournal.domain.records import (
     Questionnaire,
 )
 from hpgjournal.domain.timing import DoseClock
+from hpgjournal.services.levels import Levels, draw_details, draw_words, level_model
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.actions import RecordActions
 from hpgjournal.ui.models import Column
@@ -49,6 +50,7 @@ class LabsPage(TablePage):
     def __init__(self, actions: RecordActions, prefs: UnitPrefs) -> None:
         self.prefs = prefs
         self.clock: DoseClock | None = None
+        self.levels: Levels | None = None  # the dose-to-level model, for total T's interval
         self.batches: dict[int, str] = {}
         super().__init__("Lab results", "Every result in the journal, newest first.", [
             Column("Date", lambda r: _when(r.taken_at), lambda r: r.taken_at),
@@ -60,6 +62,8 @@ class LabsPage(TablePage):
             Column("Flag", lambda r: r.flag),
             Column("As reported", lambda r: f"{r.reported_value} {r.reported_unit}".strip()),
             Column("Since dose", self._timing, lambda r: self._hours(r)),
+            Column("Model: in the interval", self._interval, self._interval_sort,
+                   tooltip=self._interval_tip),
             Column("Method", lambda r: method_label(r.method)),
             Column("Lab", lambda r: r.lab),
             Column("From", self._origin),
@@ -105,6 +109,23 @@ class LabsPage(TablePage):
         timing = self.clock.timing(r.taken_at) if self.clock else None
         return timing.hours if timing else -1.0
 
+    def _interval(self, r: LabResult) -> str:
+        """Where a total T draw fell in its dosing interval by the model (issue 18), beside
+        the clock's 'since dose', so that the two can be read against each other."""
+        if r.analyte != "testosterone_total" or self.levels is None:
+            return ""
+        return draw_words(self.levels, r.taken_at, self._system(r))
+
+    def _interval_sort(self, r: LabResult) -> float:
+        where = self.levels.position(r.taken_at) if self.levels and \
+            r.analyte == "testosterone_total" else None
+        return where.fraction if where else -1.0
+
+    def _interval_tip(self, r: LabResult) -> str:
+        if r.analyte != "testosterone_total" or self.levels is None:
+            return ""
+        return draw_details(self.levels, r.taken_at, self._system(r))
+
     def _origin(self, r: LabResult) -> str:
         if r.batch_id is not None:
             return self.batches.get(r.batch_id, f"import #{r.batch_id}")
@@ -112,6 +133,7 @@ class LabsPage(TablePage):
 
     def load(self, journal: Journal) -> None:
         self.clock = DoseClock(journal.all(Dose), journal.all(Medication))
+        self.levels = level_model(journal)
         self.batches = {b.id: f"import #{b.id}: {b.source}" for b in journal.all(Batch)
                         if b.id is not None}  # a stored batch always has one
         self.set_records(journal.lab_results())
@@ -279,7 +301,7 @@ def overview_page(actions: RecordActions, prefs: UnitPrefs) -> DashboardPage:
 # so any change reloads it. The profile (domain.kinds.Profile) counts where a page shows the age.
 PAGE_KINDS: dict[str, frozenset[type] | None] = {
     "overview": None,
-    "labs": frozenset({LabResult}),
+    "labs": frozenset({LabResult, Dose, Medication, Phase}),  # since dose, and the model
     "medications": frozenset({Medication, Dose}),
     "phases": frozenset({Phase}),
     "symptoms": frozenset({Note, Questionnaire}),

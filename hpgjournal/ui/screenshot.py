@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--filter", default="", help="text typed into the page's filter box")
     parser.add_argument("--marker", default="", help="on the charts page: the marker shown, "
                                                      "e.g. panel, lh, estradiol")
+    parser.add_argument("--model", action="store_true",
+                        help="on the charts page: turn on the dose-to-level model")
     parser.add_argument("--theme", choices=("auto", "light", "dark"), default="light",
                         help="the theme to show (default: light)")
     args = parser.parse_args(argv)
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         page.filter.setText(args.filter)
     if args.marker and page is not None and hasattr(page, "select"):
         page.select(args.marker)
+    if args.model and page is not None and hasattr(page, "toggles"):
+        page.toggles["model"].setChecked(True)
     window.show()
 
     def grab() -> None:

@@ -142,7 +142,7 @@ def test_the_demo_through_a_real_process(demo_path):
                           check=False, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert set(doc) == {"as_of", "verdicts", "flags", "due"}
+    assert set(doc) == {"as_of", "verdicts", "flags", "due", "model"}  # model: issue 18
     assert doc["verdicts"] and all(v["verdict"] in VERDICTS for v in doc["verdicts"])
     assert all(v["origin"] in ("documents", "literature", "both", "assumption")
                for v in doc["verdicts"])

@@ -42,16 +42,20 @@ from hpgjournal.domain.pk.questions import (
 )
 from hpgjournal.domain.pk.words import (
     MODEL_LABEL,
+    SHORT_LABEL,
     UNFITTED_LABEL,
+    UNFITTED_SHORT_LABEL,
     describe,
     figure_lines,
     label,
+    short_label,
     sources_in_use,
 )
 
-__all__ = ["CUTOFF", "MODEL_LABEL", "PREPARATIONS", "SCALE", "UNFITTED_LABEL", "Curve", "Draw",
+__all__ = ["CUTOFF", "MODEL_LABEL", "PREPARATIONS", "SCALE", "SHORT_LABEL", "UNFITTED_LABEL",
+           "UNFITTED_SHORT_LABEL", "Curve", "Draw",
            "DrawFit", "Figure", "Fit", "IntervalPosition", "Model", "ModelDose", "OwnProduction",
            "Preparation", "TroughBefore", "Washout", "curve", "day_number", "describe",
            "draws_from_results", "exogenous_at", "figure_lines", "fit_levels", "interval_position",
            "label", "level_at", "model_doses", "own_production", "preparation_for", "regimen_doses",
-           "sources_in_use", "trough_before_next", "washout"]
+           "short_label", "sources_in_use", "trough_before_next", "washout"]

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
+from itertools import accumulate, repeat
+from operator import add, mul
 
 from hpgjournal.domain.pk.preparations import PREPARATIONS, Figure, Preparation, preparation_for
 from hpgjournal.domain.records import Dose, Medication
@@ -40,7 +42,7 @@ from hpgjournal.domain.timestamps import to_datetime
 
 __all__ = ["CUTOFF", "EPOCH", "SCALE", "Model", "ModelDose", "OwnProduction", "day_number",
            "exogenous_at", "fast_rate", "from_day", "level_at", "model_doses", "own_at",
-           "own_production", "regimen_doses", "sample"]
+           "own_production", "reach_days", "regimen_doses", "sample"]
 
 EPOCH = datetime(2000, 1, 1)
 CUTOFF = 1e-6  # of a dose's own peak: below it a dose no longer counts (see the module text)
@@ -287,6 +289,14 @@ def _term_at(term: _Depot | _Steady, day: float) -> float:
     return max(0.0, term.coefficient * total)
 
 
+def reach_days(model: Model) -> float:
+    """How long a dose of the model still counts (its lookback, or a steady dose's cover),
+    the longest over its preparations; 0 without doses. A caller asking about one time may
+    leave out the doses older than this."""
+    return max((term.lookback if isinstance(term, _Depot) else term.cover
+                for term in _terms(model)), default=0.0)
+
+
 def own_at(own: OwnProduction | None, day: float) -> float:
     """His own production (ng/dL) at a day number, or 0 when the caller gave none."""
     return 0.0 if own is None else max(0.0, own.baseline * own.fraction_at(day))
@@ -305,7 +315,31 @@ def level_at(model: Model, when: str | datetime | float) -> float:
     return exogenous_at(model, day) + own_at(model.own, day)
 
 
-def _depot_grid(term: _Depot, start: float, step: float, count: int, out: list[float]) -> None:
+def _first_at_or_after(day: float, start: float, step: float, low: int) -> int:
+    """The first grid index j >= low with start + j·step >= day (the grid's own rounding)."""
+    j = max(low, math.ceil((day - start) / step))
+    while j > low and start + (j - 1) * step >= day:
+        j -= 1
+    while start + j * step < day:
+        j += 1
+    return j
+
+
+def _powers(table: list[float], factor: float, length: int) -> list[float]:
+    """``table`` (factor⁰, factor¹, ...) made at least ``length`` long."""
+    if len(table) < length:
+        table.extend(accumulate(repeat(factor, length - len(table)), mul,
+                                initial=table[-1] * factor))
+        del table[length:]
+    return table
+
+
+def _depot_grid(term: _Depot, start: float, step: float, count: int, out: list[float],
+                fresh: bool = False) -> None:
+    """Add a depot's level on the grid. Between two doses both exponentials only decay by a
+    constant factor a step, so a stretch is the two sums at its start times tables of the
+    factor's powers: ten years at a point an hour in a few tens of milliseconds. ``fresh``:
+    ``out`` holds only zeros (the first term), so it is written, not added to."""
     ka, ke, days, mg = term.ka, term.ke, term.days, term.mg
     index = bisect.bisect_right(days, start)
     slow = fast = 0.0
@@ -314,23 +348,36 @@ def _depot_grid(term: _Depot, start: float, step: float, count: int, out: list[f
         slow += mg[i] * math.exp(-ke * age)
         fast += mg[i] * math.exp(-ka * age)
     slow_step, fast_step = math.exp(-ke * step), math.exp(-ka * step)
+    slow_powers, fast_powers = [1.0], [1.0]
     coefficient = term.coefficient
-    next_day = days[index] if index < len(days) else math.inf
-    day = start
-    for j in range(count):
+    j = 0
+    while j < count:
         if j:
-            day = start + j * step
             slow *= slow_step
             fast *= fast_step
-        while next_day <= day:
-            age = day - next_day
+        day = start + j * step
+        while index < len(days) and days[index] <= day:
+            age = day - days[index]
             slow += mg[index] * math.exp(-ke * age)
             fast += mg[index] * math.exp(-ka * age)
             index += 1
-            next_day = days[index] if index < len(days) else math.inf
-        value = coefficient * (slow - fast)
-        if value > 0.0:
-            out[j] += value
+        last = index >= len(days)
+        end = count if last else min(count, _first_at_or_after(days[index], start, step, j + 1))
+        if slow != 0.0 or fast != 0.0:  # else: before the first dose
+            length = end - j
+            a, b = coefficient * slow, coefficient * fast
+            powers = (_powers(slow_powers, slow_step, length)[:length],
+                      _powers(fast_powers, fast_step, length)[:length])
+            if fresh:
+                out[j:end] = [a * p - b * q for p, q in zip(*powers, strict=True)]
+            else:
+                out[j:end] = [v + a * p - b * q for v, p, q in zip(out[j:end], *powers,
+                                                                   strict=True)]
+            slow *= slow_powers[length - 1]
+            fast *= fast_powers[length - 1]
+        if last:
+            break
+        j = end
 
 
 def _steady_grid(term: _Steady, start: float, step: float, count: int, out: list[float]) -> None:
@@ -360,20 +407,31 @@ def _own_grid(own: OwnProduction, start: float, step: float, count: int, out: li
             slope = (f1 - f0) / (d1 - d0) if d1 > d0 else 0.0
         else:
             d0, f0, slope = start, points[min(index, len(points) - 1)][1], 0.0
-        while j < count and start + j * step < end:
-            out[j] += baseline * (f0 + slope * (start + j * step - d0))
-            j += 1
+        stop = count if end == math.inf else min(count, _first_at_or_after(end, start, step, j))
+        if stop <= j:
+            continue
+        if slope == 0.0:
+            if baseline * f0 != 0.0:
+                out[j:stop] = map(add, out[j:stop], repeat(baseline * f0, stop - j))
+        else:
+            out[j:stop] = [v + baseline * (f0 + slope * (start + k * step - d0))
+                           for k, v in enumerate(out[j:stop], start=j)]
+        j = stop
 
 
 def sample(model: Model, start: float, step_days: float, count: int,
            exogenous_only: bool = False) -> list[float]:
     """The predicted level at ``start + j·step_days`` (day numbers) for j < count."""
     out = [0.0] * count
+    fresh = True
     for term in _terms(model):
         if isinstance(term, _Depot):
-            _depot_grid(term, start, step_days, count, out)
+            _depot_grid(term, start, step_days, count, out, fresh)
         else:
             _steady_grid(term, start, step_days, count, out)
+        fresh = False
     if model.own is not None and not exogenous_only:
         _own_grid(model.own, start, step_days, count, out)
+    if out and min(out) < 0.0:  # rounding where a dose's two exponentials meet: never below 0
+        out = [max(0.0, v) for v in out]
     return out

@@ -45,13 +45,11 @@ def curve(source: Model | Fit, start: str | datetime, end: str | datetime,
     step = 1 / (24 * points_per_hour)
     count = max(1, math.floor((last - first) / step + 1e-9) + 1)
     central = sample(_model(source), first, step, count)
-    low, high = list(central), list(central)
+    low, high = central, central
     for corner in source.band if isinstance(source, Fit) else ():
-        for j, value in enumerate(sample(corner, first, step, count)):
-            if value < low[j]:
-                low[j] = value
-            elif value > high[j]:
-                high[j] = value
+        values = sample(corner, first, step, count)
+        low = [a if a <= b else b for a, b in zip(low, values, strict=True)]
+        high = [a if a >= b else b for a, b in zip(high, values, strict=True)]
     return Curve(from_day(first), 1 / points_per_hour, tuple(central), tuple(low), tuple(high))
 
 

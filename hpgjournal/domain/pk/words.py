@@ -6,12 +6,17 @@ from hpgjournal.domain.pk.fit import Fit
 from hpgjournal.domain.pk.model import SCALE
 from hpgjournal.domain.pk.preparations import PREPARATIONS
 
-__all__ = ["MODEL_LABEL", "OWN_PRODUCTION_WORDS", "UNFITTED_LABEL", "describe", "figure_lines", "label",
+__all__ = ["MODEL_LABEL", "OWN_PRODUCTION_WORDS", "SHORT_LABEL", "UNFITTED_LABEL",
+           "UNFITTED_SHORT_LABEL", "describe", "figure_lines", "label", "short_label",
            "sources_in_use"]
 
 MODEL_LABEL = "A model from published averages, fitted to your numbers; not a measurement and not advice."
 UNFITTED_LABEL = ("A model from published averages alone, not yet fitted to your numbers; not a "
                   "measurement and not advice.")
+# where room is short (a chart's legend); the whole label is said beside it (the side panel, a
+# file's footnote)
+SHORT_LABEL = "Model: published averages, fitted to your numbers"
+UNFITTED_SHORT_LABEL = "Model: published averages alone, not fitted to you"
 OWN_PRODUCTION_WORDS = ("Your own production is the app's assumption (a level and how far it is "
                         "suppressed or recovered), not a published model.")
 
@@ -19,6 +24,11 @@ OWN_PRODUCTION_WORDS = ("Your own production is the app's assumption (a level an
 def label(fit: Fit) -> str:
     """The one-line label for a curve: fitted or published averages alone."""
     return MODEL_LABEL if fit.fitted else UNFITTED_LABEL
+
+
+def short_label(fit: Fit) -> str:
+    """The label in a few words, for a legend: fitted or published averages alone."""
+    return SHORT_LABEL if fit.fitted else UNFITTED_SHORT_LABEL
 
 
 def figure_lines(fit: Fit) -> list[str]:
