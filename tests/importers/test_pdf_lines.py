@@ -38,6 +38,13 @@ def one(text: str) -> tuple[str, str, str, str, str]:
     # patient and specimen furniture
     "Specimen Number 12345 mg", "Fasting: No", "Age 45 Y", "Ref: 12/01/2025",
     "Patient Details Phone: 336-436-0000 Age: 045 Y Sex: M",
+    "Account Number: 12345678  Phone: (555) 123-4567",
+    # the interpretation tables printed under a result (Quest hs-CRP, HbA1c, vitamin D)
+    "Optimal < 100 mg/dL", "Deficiency <20 ng/mL", "Toxicity possible >150 ng/mL",
+    "Lower relative cardiovascular risk <1.0 mg/L", "Prediabetes 5.7 - 6.4 %",
+    "Diabetes >6.4 %", "Testosterone 250 - 1100 ng/dL",
+    # two results on one line: neither is half read
+    "Testosterone 386 ng/dL Estradiol 22 pg/mL",
 ])
 def test_report_furniture_is_not_a_result(text):
     assert results(text) == []
@@ -62,6 +69,10 @@ def test_report_furniture_is_not_a_result(text):
      ("DHEA-Sulfate, LCMS", "32", "", "ug/dL", "16 - 390")),
     ("Estradiol, Serum, MS 22 pg/mL Adult Males: 8.0 - 35",
      ("Estradiol, Serum, MS", "22", "", "pg/mL", "8.0 - 35")),
+    ("Pregnenolone, MS <10 ng/dL Adults: <151", ("Pregnenolone, MS", "<10", "", "ng/dL", "<151")),
+    ("ALBUMIN/GLOBULIN 1.7 1.0-2.5 (calc) 1.6 10/10/2025 EZ",
+     ("ALBUMIN/GLOBULIN", "1.7", "", "", "1.0-2.5")),
+    ("Testosterone 386 ng/dL 264-916 01", ("Testosterone", "386", "", "ng/dL", "264-916")),
     # European: decimal commas, a flag column + / -, arrows, words between the bounds
     ("Testosteron 18,2 nmol/l 8,6 - 29,0", ("Testosteron", "18,2", "", "nmol/l", "8,6 - 29,0")),
     ("LH 0,4 - IU/l 1,7 - 8,6", ("LH", "0,4", "L", "IU/l", "1,7 - 8,6")),

@@ -24,15 +24,19 @@ Binding Glob,`` / ``Serum 02 15.1``) is joined when the joined name is a known m
 across a page break; a range printed on a line of its own (``Reference Range: 250-1100
 ng/dL``) joins the result above.
 
-A line is taken for a result only when its name is a known marker's, or when it has a unit or
-a reference range as well as a value: "Age: 45" or "Page 1 of 2" are not results; nor is a
-sentence (a method note, "... 3.5 ng/dL was the limit of detection ..."): a line with the
-words of one (``is``, ``was``, ``the``, ``for``, ``than``...) outside a quoted range. Every line
-that gives no result is listed with the reason; a result the report marks as pending ("TNP",
-"pending", "folgt") is named among the warnings, since it has no value to import. Dates come
-from the collection date printed in the report's header (``Collected:``, ``Date Collected:``,
-``Entnahme:``, ``Prélèvement :``...), the newest one above each line. Every row keeps the PDF
-line it came from, and its page, for the preview.
+A line is taken for a result only when its name is a known marker's, or when it has a unit
+or a reference range as well as a value and no other words: "Age: 45", "Page 1 of 2" or
+"Account Number: 12345678 Phone: (555) 123-4567" are not results, nor is a bare cut-off
+under an unknown name ("Deficiency <20 ng/mL", "Optimal < 100 mg/dL": an interpretation
+table), a value that starts a range ("Prediabetes 5.7 - 6.4 %"), a line holding a second
+marker's name after the result ("Testosterone 386 ng/dL Estradiol 22 pg/mL", listed rather
+than half read), or a sentence (a method note, "... 3.5 ng/dL was the limit of detection
+..."): a line with the words of one (``is``, ``was``, ``the``, ``for``, ``than``...) outside
+a quoted range. Every line that gives no result is listed with the reason; a result the
+report marks as pending ("TNP", "pending", "folgt") is named among the warnings, since it
+has no value to import. Dates come from the collection date printed in the report's header
+(``Collected:``, ``Date Collected:``, ``Entnahme:``, ``Prélèvement :``...), the newest one
+above each line. Every row keeps the PDF line it came from, and its page, for the preview.
 """
 
 from __future__ import annotations
@@ -273,8 +277,16 @@ def _starts_range(rest: list[str], i: int) -> bool:
     return i + 1 < len(rest) and rest[i].casefold() in _RANGE_TO and _is_bound(rest[i + 1])
 
 
-def _read_rest(rest: list[str]) -> tuple[str, str, str]:
-    """``(flag, unit, range)`` from what follows a value."""
+def _is_word(token: str) -> bool:
+    """True for a word that is no part of a result line: not a flag, a lab's code or a note in
+    brackets (``(calc)``)."""
+    return sum(ch.isalpha() for ch in token) >= 2 and not _flag_word(token) and \
+        not _LAB_CODE.match(token) and not token.startswith("(")
+
+
+def _read_rest(rest: list[str]) -> tuple[str, str, str, list[str]]:
+    """``(flag, unit, range, words)`` from what follows a value; ``words`` are the words
+    that are none of these (``Phone:`` after an account number)."""
     flag = ""
     while rest and _flag_word(rest[0]) and not _starts_range(rest, 0):
         flag = flag or _flag_word(rest[0])
@@ -293,14 +305,18 @@ def _read_rest(rest: list[str]) -> tuple[str, str, str]:
     if found is not None:
         range_text = _range_text(found)
         tail = joined[found.end():].split()
+        before = joined[:found.start()]  # (a population's label: "Adult Males:")
+        words = [t for t in ("" if before.rstrip().endswith(":") else before).split() + tail
+                 if _is_word(t)]
     else:
         tail = without_unit
+        words = [t for t in tail if _is_word(t)]
     if not flag and not previous:  # a flag printed after the range (older Quest, European)
-        for token in tail:
-            if _flag_word(token):
+        for k, token in enumerate(tail):
+            if _flag_word(token) and not _starts_range(tail, k):
                 flag = _flag_word(token)
                 break
-    return flag, unit, range_text
+    return flag, unit, range_text, words
 
 
 def _read_line(line: PdfLine) -> _Found | str | None:
@@ -318,19 +334,24 @@ def _read_line(line: PdfLine) -> _Found | str | None:
     chosen: _Found | None = None
     for point in _split_points(line):
         name = _name_of(tokens[:point])
-        if sum(ch.isalpha() for ch in name) < 2:
+        if sum(ch.isalpha() for ch in name) < 2 or tokens[point - 1] in _COMPARATORS:
             continue
         at = _lab_code_skip(tokens, point)
         found = _value_at(tokens, at)
         if found is None:
             continue
         value, glued, used = found
-        flag, unit, range_text = _read_rest(tokens[at + used:])
+        if _starts_range(tokens, at + used):  # "5.7 - 6.4 %": a range, with no result
+            return None
+        flag, unit, range_text, words = _read_rest(tokens[at + used:])
         result = _Found(line, name, value, glued or flag, unit, range_text,
                         find_analyte(name) is not None)
-        if result.recognised:
-            return result
-        if chosen is None and (unit or range_text):
+        if result.recognised:  # (unless a second marker's name follows: two results, half read)
+            return None if any(find_analyte(" ".join(words[:k])) for k in (1, 2, 3)
+                               if k <= len(words)) else result
+        # an unknown name: a unit or range, no other words, and not a bare cut-off ("<20")
+        if chosen is None and (unit or range_text) and not words and \
+                (range_text or value[0].isdigit() or value[0] in ".,"):
             chosen = result
     return chosen
 
@@ -403,7 +424,7 @@ def _complete(found: _Found, line: PdfLine) -> str:
     found.also = (*found.also, line)
     ranged = _RANGE_LINE.match(line.text)
     if ranged is not None:
-        flag, unit, range_text = _read_rest(ranged.group("range").split())
+        flag, unit, range_text, _ = _read_rest(ranged.group("range").split())
         found.range = range_text or ranged.group("range").strip()
         found.unit = found.unit or unit
         found.flag = found.flag or flag
