@@ -467,7 +467,8 @@ def read_report(text: PdfText, report: _Report | None = None, lab: str = "") -> 
                                                 line.page == name_above.page):
                 name_above = line
             yield Ignored(line.number, line.text, "the collection date" if collected else
-                          "not a result (no known marker, unit or range with a value)")
+                          "not a result (no known marker, unit or range with a value, or a "
+                          "note, an interpretation table or a sentence)")
             continue
         if name_above is not None:
             joined = _joined(name_above, read)
