@@ -13,19 +13,30 @@ lab that ran it::
 
 The reader finds the value: the first number after a name, in the second column when the
 line has columns, else where the words before it are a known marker's name. A value may carry
-a comparator (``<0.5``, ``< 0.5``) or a glued flag (``235.8H``, ``18,2*``); what follows a
-previous result's date belongs to the previous result, never to this one. A name wrapped onto
-the next line (``UREA NITROGEN ... / (BUN)``, ``Sex Horm Binding Glob,`` / ``Serum 02 15.1``)
-is joined when the joined name is a known marker's, also across a page break; a range printed
-on a line of its own (``Reference Range: 250-1100 ng/dL``) joins the result above.
+a comparator (``<0.5``, ``< 0.5``) or a glued flag (``235.8H``, ``18,2*``); a number never
+starts with 0 then a digit (``030``: a telephone number). A previous result printed with its
+date (``503.0 10/10/2025``, or ``12/01/2025 4,1`` after the range) and the flag between belong
+to the previous result, never to this one. A range is two bounds in order (``92675-2042`` is
+a ZIP+4 code), after a population's label when there is one (``Adult Males (41 - 50y): 16 -
+390``); bounds joined by a word (``2,5 à 8,4``) are kept joined by "-". A flag column prints
+``H``/``L``, a word, ``+``/``-`` or an arrow. A name wrapped onto the next line (``Sex Horm
+Binding Glob,`` / ``Serum 02 15.1``) is joined when the joined name is a known marker's, also
+across a page break; a range printed on a line of its own (``Reference Range: 250-1100
+ng/dL``) joins the result above.
 
-A line is taken for a result only when its name is a known marker's, or when it has a unit or
-a reference range as well as a value: "Age: 45" or "Page 1 of 2" are not results. Every line
-that gives no result is listed with the reason; a result the report marks as pending ("TNP",
-"pending", "folgt") is named among the warnings, since it has no value to import. Dates come
-from the collection date printed in the report's header (``Collected:``, ``Date Collected:``,
-``Entnahme:``, ``Prélèvement :``...), the newest one above each line. Every row keeps the PDF
-line it came from, and its page, for the preview.
+A line is taken for a result only when its name is a known marker's, or when it has a unit
+or a reference range as well as a value and no other words: "Age: 45", "Page 1 of 2" or
+"Account Number: 12345678 Phone: (555) 123-4567" are not results, nor is a bare cut-off
+under an unknown name ("Deficiency <20 ng/mL", "Optimal < 100 mg/dL": an interpretation
+table), a value that starts a range ("Prediabetes 5.7 - 6.4 %"), a line holding a second
+marker's name after the result ("Testosterone 386 ng/dL Estradiol 22 pg/mL", listed rather
+than half read), or a sentence (a method note, "... 3.5 ng/dL was the limit of detection
+..."): a line with the words of one (``is``, ``was``, ``the``, ``for``, ``than``...) outside
+a quoted range. Every line that gives no result is listed with the reason; a result the
+report marks as pending ("TNP", "pending", "folgt") is named among the warnings, since it
+has no value to import. Dates come from the collection date printed in the report's header
+(``Collected:``, ``Date Collected:``, ``Entnahme:``, ``Prélèvement :``...), the newest one
+above each line. Every row keeps the PDF line it came from, and its page, for the preview.
 """
 
 from __future__ import annotations
@@ -44,23 +55,29 @@ from hpgjournal.importers.rows import Candidate, Ignored, Item
 
 __all__ = ["LAB_PDF", "LabPdfFormat", "read_report"]
 
-_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?|[.,]\d+)"
+_NUMBER = r"(?:[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|(?:0|[1-9]\d*)(?:[.,]\d+)?|[.,]\d+)"
 _VALUE_RE = re.compile(rf"^(?P<cmp><=|>=|≤|≥|<|>)?(?P<num>{_NUMBER})"
                        r"(?P<flag>HH|LL|H|L|A|\*{1,3}|↑{1,2}|↓{1,2}|\+{1,2})?$")
 _COMPARATORS = {"<", ">", "<=", ">=", "≤", "≥"}
 _FLAG_WORDS = {"h": "H", "l": "L", "hh": "HH", "ll": "LL", "a": "A", "high": "H", "low": "L",
                "abnormal": "A", "hoch": "H", "niedrig": "L", "erhöht": "H", "erniedrigt": "L",
                "*": "A", "**": "A", "↑": "H", "↑↑": "HH", "↓": "L", "↓↓": "LL", "+": "H",
-               "++": "HH", "élevé": "H", "bas": "L", "alto": "H", "bajo": "L", "basso": "L",
-               "hoog": "H", "laag": "L", "wysoki": "H", "niski": "L", "baixo": "L"}
+               "++": "HH", "-": "L", "--": "LL", "élevé": "H", "bas": "L", "alto": "H",
+               "bajo": "L", "basso": "L", "hoog": "H", "laag": "L", "wysoki": "H", "niski": "L", "baixo": "L"}
 _GLUED_FLAGS = {"H": "H", "L": "L", "HH": "HH", "LL": "LL", "A": "A", "*": "A", "**": "A",
                 "***": "A", "↑": "H", "↑↑": "HH", "↓": "L", "↓↓": "LL", "+": "H", "++": "HH"}
 _DATE_TOKEN = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})$|^\d{4}-\d{2}-\d{2}$")
+# (a bound is a whole number: "41 - 50y" is an age, not a range; nor the "1234" of "01234")
 _RANGE_RE = re.compile(
-    rf"(?:(?P<two>[-−]?{_NUMBER}\s*(?:-|–|—|−|to|bis|à|a|do|tot)\s*\+?{_NUMBER})"
-    rf"|(?P<one>(?:<=|>=|≤|≥|<|>)\s*(?:or\s*=\s*)?{_NUMBER})"
+    rf"(?:(?P<two>(?<![\w.,/])(?P<low>[-−]?{_NUMBER})\s*(?P<to>-|–|—|−|to|bis|à|a|do|tot)\s*"
+    rf"\+?(?P<high>{_NUMBER})(?![\w/]))"
+    rf"|(?P<one>(?:<=|>=|≤|≥|<|>)\s*(?:or\s*=\s*)?{_NUMBER}(?![\w/]))"
     r"|(?P<text>not\s+estab\.?|siehe\s+befund|see\s+(?:note|below)|\"[^\"]*\"))",
     re.IGNORECASE)
+_RANGE_TO = {"-", "–", "—", "−", "to", "bis", "à", "a", "do", "tot"}
+# words of a sentence (a method note, a comment), never of a result line
+_PROSE = {"is", "are", "was", "were", "be", "been", "the", "this", "these", "than", "for",
+          "should", "will", "has", "have", "may", "which"}
 _LAB_CODE = re.compile(r"^(?:0\d|[A-Z]{2,3}|[A-Z]\d[A-Z]|[A-Z]{2}\d)$")
 _PENDING = re.compile(
     r"^(?:pending|in progress|to follow|tnp|test not performed|not performed|see note|"
@@ -72,13 +89,13 @@ _RANGE_LINE = re.compile(r"^(?:reference\s+(?:range|interval)|ref\.?\s*range|nor
                          r"r[ée]f[ée]rence|intervalo\s+de\s+referencia|valori\s+di\s+"
                          r"riferimento|referentiewaarde[n]?)\s*:?\s*(?P<range>.+)$", re.IGNORECASE)
 _COLLECTED = re.compile(
-    r"(?:date\s+(?:of\s+)?collect(?:ed|ion)|collect(?:ed|ion)\s+date|collected|drawn|"
+    r"\b(?:date\s+(?:of\s+)?collect(?:ed|ion)|collect(?:ed|ion)\s+date|collected|drawn|"
     r"specimen\s+collected|date\s+drawn|entnahme(?:datum)?|abnahme(?:datum)?|"
     r"probenentnahme|entnahmedatum|pr[ée]lev[ée]\s+le|date\s+de\s+pr[ée]l[èe]vement|"
     r"pr[ée]l[èe]vement|fecha\s+de\s+(?:extracci[óo]n|toma|recogida)|data\s+(?:del\s+)?"
     r"prelievo|afnamedatum|afname|data\s+pobrania|data\s+(?:da\s+)?colheita|"
-    r"data\s+de\s+coleta)\s*:?\s*(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})"
-    r"(?:\s*(?:um\s+|at\s+|à\s+|,\s*)?(?P<time>\d{1,2}[:.h]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?))?",
+    r"data\s+de\s+coleta)\s*:?\s*(?:(?:am|on|le|du|del|el|il)\s+)?(?P<date>\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})"
+    r"(?:\s*(?:um\s+|at\s+|à\s+|ore\s+|,\s*)?(?P<time>\d{1,2}[:.h]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?))?",
     re.IGNORECASE)
 _LABS = (("quest diagnostics", "Quest Diagnostics"), ("labcorp", "Labcorp"),
          ("laboratory corporation of america", "Labcorp"), ("synlab", "Synlab"),
@@ -171,31 +188,110 @@ def _lab_code_skip(tokens: list[str], i: int) -> int:
     return i
 
 
-def _read_rest(rest: list[str]) -> tuple[str, str, str]:
-    """``(flag, unit, range)`` from what follows a value."""
-    flag = ""
-    while rest and _flag_word(rest[0]) and not (rest[0] in ("-",) and len(rest) > 1):
-        flag = flag or _flag_word(rest[0])
-        rest = rest[1:]
-    # a previous result and its date (and any flag between): not this result's
+def _is_prose(text: str) -> bool:
+    """True when a line, outside its quoted range, has the words of a sentence."""
+    return any(word.strip(",.;:()") in _PROSE for word in re.sub(r'"[^"]*"', " ", text).split())
+
+
+def _number(text: str) -> float:
+    """A bound of a range as a number (a comma between thousands, or a decimal comma)."""
+    text = text.replace("−", "-")
+    if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+        return float(text.replace(",", ""))
+    return float(text.replace(",", "."))
+
+
+def _range_in(text: str) -> re.Match[str] | None:
+    """The reference range printed in ``text``: after a population's label when there is one
+    (``Adult Males (41 - 50y): 16 - 390``), never two numbers out of order (``92675-2042``,
+    a ZIP+4 code)."""
+    start = text.rfind(": ") + 1 if '"' not in text else 0
+    for found in _RANGE_RE.finditer(text, start):
+        if not found.group("two") or _number(found.group("low")) <= _number(found.group("high")):
+            return found
+    return None
+
+
+def _range_text(found: re.Match[str]) -> str:
+    """A range as printed, its bounds joined by "-" when a word joined them (``2,5 à 8,4``)."""
+    if found.group("two") and found.group("to").isalpha():
+        return f"{found.group('low')} - {found.group('high')}"
+    return " ".join(found.group(0).split())
+
+
+def _is_bound(token: str) -> bool:
+    return _is_value(token.removeprefix("+"))
+
+
+def _without_previous(rest: list[str]) -> tuple[list[str], bool]:
+    """``rest`` without a previous result and its date (and any flag between), which are not
+    this result's; True when there was one. The previous result is printed before its date
+    (US) or after it (``12/01/2025 4,1``); a range's upper bound is never one."""
     kept: list[str] = []
     previous = False
     i = 0
     while i < len(rest):
         token = rest[i]
-        after = rest[i + 1] if i + 1 < len(rest) else ""
-        after2 = rest[i + 2] if i + 2 < len(rest) else ""
-        if _is_value(token) and _DATE_TOKEN.match(after):
-            previous, i = True, i + 2
+        if kept and kept[-1].casefold() in _RANGE_TO and _is_bound(token):
+            kept.append(token)  # the upper bound of a range
+            i += 1
             continue
-        if _is_value(token) and _flag_word(after) and _DATE_TOKEN.match(after2):
-            previous, i = True, i + 3
+        if _DATE_TOKEN.match(token):
+            previous, i = True, _after_previous_date(rest, i + 1)
             continue
-        if token in _COMPARATORS and _is_value(after) and _DATE_TOKEN.match(after2):
-            previous, i = True, i + 3
+        used = _previous_before_date(rest, i)
+        if used:
+            previous, i = True, i + used
             continue
         kept.append(token)
         i += 1
+    return kept, previous
+
+
+def _previous_before_date(rest: list[str], i: int) -> int:
+    """How many tokens from ``rest[i]`` are a previous result and its date (``503.0
+    10/10/2025``, ``106.0 H 10/10/2025``, ``< 5.0 04/13/2022``); 0 when they are not."""
+    token, after, after2 = [*rest, "", ""][i:i + 3]
+    if _is_value(token) and _DATE_TOKEN.match(after):
+        return 2
+    second = _flag_word(after) if _is_value(token) else token in _COMPARATORS and _is_value(after)
+    return 3 if second and _DATE_TOKEN.match(after2) else 0
+
+
+def _after_previous_date(rest: list[str], i: int) -> int:
+    """Where what follows a previous result's date starts: past the previous result printed
+    after it (its comparator, value and flag), unless that number starts a range."""
+    start = i
+    if i < len(rest) and rest[i] in _COMPARATORS:
+        i += 1
+    if i >= len(rest) or not _is_value(rest[i]) or _starts_range(rest, i + 1):
+        return start
+    i += 1
+    if i < len(rest) and _flag_word(rest[i]) and not _starts_range(rest, i):
+        i += 1
+    return i
+
+
+def _starts_range(rest: list[str], i: int) -> bool:
+    """True when ``rest[i]`` is a range's "-" (or "to"...) followed by its upper bound."""
+    return i + 1 < len(rest) and rest[i].casefold() in _RANGE_TO and _is_bound(rest[i + 1])
+
+
+def _is_word(token: str) -> bool:
+    """True for a word that is no part of a result line: not a flag, a lab's code or a note in
+    brackets (``(calc)``)."""
+    return sum(ch.isalpha() for ch in token) >= 2 and not _flag_word(token) and \
+        not _LAB_CODE.match(token) and not token.startswith("(")
+
+
+def _read_rest(rest: list[str]) -> tuple[str, str, str, list[str]]:
+    """``(flag, unit, range, words)`` from what follows a value; ``words`` are the words
+    that are none of these (``Phone:`` after an account number)."""
+    flag = ""
+    while rest and _flag_word(rest[0]) and not _starts_range(rest, 0):
+        flag = flag or _flag_word(rest[0])
+        rest = rest[1:]
+    kept, previous = _without_previous(rest)
     unit = ""
     unit_at = -1
     for j, token in enumerate(kept):
@@ -204,19 +300,23 @@ def _read_rest(rest: list[str]) -> tuple[str, str, str]:
             break
     without_unit = [t for j, t in enumerate(kept) if j != unit_at]
     joined = " ".join(without_unit)
-    found = _RANGE_RE.search(joined)
+    found = _range_in(joined)
     range_text = ""
     if found is not None:
-        range_text = " ".join(found.group(0).split())
+        range_text = _range_text(found)
         tail = joined[found.end():].split()
+        before = joined[:found.start()]  # (a population's label: "Adult Males:")
+        words = [t for t in ("" if before.rstrip().endswith(":") else before).split() + tail
+                 if _is_word(t)]
     else:
         tail = without_unit
+        words = [t for t in tail if _is_word(t)]
     if not flag and not previous:  # a flag printed after the range (older Quest, European)
-        for token in tail:
-            if _flag_word(token):
+        for k, token in enumerate(tail):
+            if _flag_word(token) and not _starts_range(tail, k):
                 flag = _flag_word(token)
                 break
-    return flag, unit, range_text
+    return flag, unit, range_text, words
 
 
 def _read_line(line: PdfLine) -> _Found | str | None:
@@ -229,22 +329,29 @@ def _read_line(line: PdfLine) -> _Found | str | None:
             if sum(ch.isalpha() for ch in name) >= 2 and _PENDING.match(" ".join(tokens[start:])) \
                     and find_analyte(name) is not None:
                 return name
+    if _is_prose(line.text):
+        return None
     chosen: _Found | None = None
     for point in _split_points(line):
         name = _name_of(tokens[:point])
-        if sum(ch.isalpha() for ch in name) < 2:
+        if sum(ch.isalpha() for ch in name) < 2 or tokens[point - 1] in _COMPARATORS:
             continue
         at = _lab_code_skip(tokens, point)
         found = _value_at(tokens, at)
         if found is None:
             continue
         value, glued, used = found
-        flag, unit, range_text = _read_rest(tokens[at + used:])
+        if _starts_range(tokens, at + used):  # "5.7 - 6.4 %": a range, with no result
+            return None
+        flag, unit, range_text, words = _read_rest(tokens[at + used:])
         result = _Found(line, name, value, glued or flag, unit, range_text,
                         find_analyte(name) is not None)
-        if result.recognised:
-            return result
-        if chosen is None and (unit or range_text):
+        if result.recognised:  # (unless a second marker's name follows: two results, half read)
+            return None if any(find_analyte(" ".join(words[:k])) for k in (1, 2, 3)
+                               if k <= len(words)) else result
+        # an unknown name: a unit or range, no other words, and not a bare cut-off ("<20")
+        if chosen is None and (unit or range_text) and not words and \
+                (range_text or value[0].isdigit() or value[0] in ".,"):
             chosen = result
     return chosen
 
@@ -317,7 +424,7 @@ def _complete(found: _Found, line: PdfLine) -> str:
     found.also = (*found.also, line)
     ranged = _RANGE_LINE.match(line.text)
     if ranged is not None:
-        flag, unit, range_text = _read_rest(ranged.group("range").split())
+        flag, unit, range_text, _ = _read_rest(ranged.group("range").split())
         found.range = range_text or ranged.group("range").strip()
         found.unit = found.unit or unit
         found.flag = found.flag or flag
@@ -360,7 +467,8 @@ def read_report(text: PdfText, report: _Report | None = None, lab: str = "") -> 
                                                 line.page == name_above.page):
                 name_above = line
             yield Ignored(line.number, line.text, "the collection date" if collected else
-                          "not a result (no known marker, unit or range with a value)")
+                          "not a result (no known marker, unit or range with a value, or a "
+                          "note, an interpretation table or a sentence)")
             continue
         if name_above is not None:
             joined = _joined(name_above, read)
