@@ -88,9 +88,11 @@ def cmd_chart(args: argparse.Namespace) -> int:
     from hpgjournal.services.chartdata import load_chart_data, open_journal, sperm_chart_data
 
     path = getattr(args, "journal", None) or default_journal()
-    with open_journal(path, readonly=True) as journal:
+    with open_journal(path, readonly=True, passphrase=getattr(args, "passphrase", None)) \
+            as journal:
         data = sperm_chart_data(journal) if keys == ["sperm_recovery"] \
             else load_chart_data(journal, keys)
+        encrypted = journal.encrypted
     if keys == ["sperm_recovery"]:
         from hpgjournal.charts.sperm import build_sperm_recovery_chart
 
@@ -110,4 +112,9 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
     names = ("sperm recovery" if key == "sperm_recovery" else marker_name(key) for key in keys)
     print(f"chart of {', '.join(names)} written to {out}")
+    if encrypted:
+        import sys
+
+        print(f"hpgjournal: warning: {out} is not encrypted: anyone who can read it can read "
+              "the results it shows", file=sys.stderr)
     return 0

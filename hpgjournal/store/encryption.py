@@ -272,13 +272,20 @@ def _follow_backups(path: Path, old: Passphrase | None,
         try:
             with Journal.open(backup, readonly=True, passphrase=old) as copy:
                 expected = _fingerprint(copy)
-            if old is None:
-                _replace(backup, lambda p, b=backup: _export(b, None, p, new), new, expected)
-            else:
-                _replace(backup, lambda p, b=backup, o=old: _rekeyed(b, o, p, new), new,
-                         expected)
+            _replace(backup, _backup_writer(backup, old, new), new, expected)
             done.append(backup)
         except JournalError as exc:  # damaged, or made with another passphrase
             log.warning("backup %s kept as it was: %s", backup.name, type(exc).__name__)
             left.append(backup)
     return done, left
+
+
+def _backup_writer(backup: Path, old: Passphrase | None,
+                   new: Passphrase) -> Callable[[Path], None]:
+    """How a backup's converted copy is written: exported (it was plain) or re-keyed."""
+    def write(partial: Path) -> None:
+        if old is None:
+            _export(backup, None, partial, new)
+        else:
+            _rekeyed(backup, old, partial, new)
+    return write
