@@ -201,7 +201,9 @@ def _current_passphrase(args: argparse.Namespace) -> Any:
     if given is None and _on_terminal():
         return _asked(f"passphrase of {_journal_path(args)}: ", twice=False)
     if given is None:
-        raise UserError(_needed_message(_journal_path(args)))
+        from hpgjournal.domain.errors import PassphraseNeeded
+
+        raise PassphraseNeeded(_journal_path(args), _needed_message(_journal_path(args)))
     return given
 
 
