@@ -38,9 +38,25 @@ _EPILOG = (f"An encrypted journal needs its passphrase: --passphrase-file FILE (
            f"{EXIT_PASSPHRASE_NEEDED} the journal is encrypted and no passphrase was given.")
 
 
-def _journal_arg(parser: argparse.ArgumentParser, *, default: object) -> None:
+class _RefusedPassphrase(argparse.Action):
+    """``--passphrase SECRET``: refused, without repeating the secret (exit status 2)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        parser.error(f"{option_string} is not taken: a passphrase on the command line is seen by "
+                     f"other programs and kept in the shell's history; give it with "
+                     f"{option_string}-file FILE or the environment variable "
+                     f"{NEW_PASSPHRASE_ENV if option_string == '--new-passphrase' else PASSPHRASE_ENV}")
+
+
+def _journal_arg(parser: argparse.ArgumentParser, *, default: object,
+                 passphrase: bool = True) -> None:
     parser.add_argument("--journal", metavar="PATH", type=Path, default=default,
                         help="the journal file (default: journal.hpgjournal in your data folder)")
+    if not passphrase:  # the window asks for it (a later session: issue 16)
+        return
+    for refused in ("--passphrase", "--new-passphrase"):  # else taken as short for ...-file
+        parser.add_argument(refused, nargs="?", action=_RefusedPassphrase, help=argparse.SUPPRESS)
     parser.add_argument("--passphrase-file", metavar="FILE", type=Path, default=default,
                         dest="passphrase_file",
                         help="an encrypted journal's passphrase: the first line of FILE "
@@ -57,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"hpgjournal {__version__}")
-    _journal_arg(parser, default=None)
+    _journal_arg(parser, default=None, passphrase=False)
     parser.add_argument("--exit-after-startup", action="store_true",
                         help="open the window, wait for it to paint, print the time, exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
