@@ -1,7 +1,12 @@
 """The command line (DESIGN.md section 5). With no command it opens the GUI.
 
 Exit status: 0 success, 1 failure (one line on stderr saying what and how to fix it),
-2 bad usage.
+2 bad usage, 4 a wrong passphrase, 5 an encrypted journal and no passphrase (``import``: 3
+when unreadable rows were skipped).
+
+The passphrase of an encrypted journal comes from ``--passphrase-file FILE`` (its first line) or
+the environment variable ``HPGJOURNAL_PASSPHRASE``, never from the command line itself, where
+other users of the computer and the shell's history would see it.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 _T0 = time.perf_counter()  # taken first, for --exit-after-startup
 
@@ -20,10 +26,41 @@ from hpgjournal.domain.errors import UserError  # noqa: E402
 
 log = logging.getLogger("hpgjournal.cli")
 
+EXIT_WRONG_PASSPHRASE = 4
+EXIT_PASSPHRASE_NEEDED = 5
+PASSPHRASE_ENV = "HPGJOURNAL_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "HPGJOURNAL_NEW_PASSPHRASE"
+_EPILOG = (f"An encrypted journal needs its passphrase: --passphrase-file FILE (the file's first "
+           f"line) or the environment variable {PASSPHRASE_ENV}; never on the command line. A "
+           "new journal made by a command given a passphrase is encrypted with it. Exit status: "
+           "0 done; 1 failed (one line on stderr says why); 2 bad usage; 3 import skipped "
+           f"unreadable rows; {EXIT_WRONG_PASSPHRASE} wrong passphrase; "
+           f"{EXIT_PASSPHRASE_NEEDED} the journal is encrypted and no passphrase was given.")
 
-def _journal_arg(parser: argparse.ArgumentParser, *, default: object) -> None:
+
+class _RefusedPassphrase(argparse.Action):
+    """``--passphrase SECRET``: refused, without repeating the secret (exit status 2)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        parser.error(f"{option_string} is not taken: a passphrase on the command line is seen by "
+                     f"other programs and kept in the shell's history; give it with "
+                     f"{option_string}-file FILE or the environment variable "
+                     f"{NEW_PASSPHRASE_ENV if option_string == '--new-passphrase' else PASSPHRASE_ENV}")
+
+
+def _journal_arg(parser: argparse.ArgumentParser, *, default: object,
+                 passphrase: bool = True) -> None:
     parser.add_argument("--journal", metavar="PATH", type=Path, default=default,
                         help="the journal file (default: journal.hpgjournal in your data folder)")
+    if not passphrase:  # the window asks for it (a later session: issue 16)
+        return
+    for refused in ("--passphrase", "--new-passphrase"):  # else taken as short for ...-file
+        parser.add_argument(refused, nargs="?", action=_RefusedPassphrase, help=argparse.SUPPRESS)
+    parser.add_argument("--passphrase-file", metavar="FILE", type=Path, default=default,
+                        dest="passphrase_file",
+                        help="an encrypted journal's passphrase: the first line of FILE "
+                             f"(or set {PASSPHRASE_ENV})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,9 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hpgjournal",
         description="A private journal of hormone labs, doses and therapy phases. "
                     "With no command, opens the window.",
+        epilog=_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"hpgjournal {__version__}")
-    _journal_arg(parser, default=None)
+    _journal_arg(parser, default=None, passphrase=False)
     parser.add_argument("--exit-after-startup", action="store_true",
                         help="open the window, wait for it to paint, print the time, exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -92,13 +130,120 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common],
                        help="replace the journal by a backup (the current one is backed up first)")
     p.add_argument("backup", type=Path, metavar="BACKUP")
+
+    _add_encryption_parsers(sub, common)
     return parser
+
+
+def _add_encryption_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    new_help = (f"the new passphrase: the first line of FILE (or set {NEW_PASSPHRASE_ENV}; on a "
+                "terminal it is asked for)")
+    p = sub.add_parser("encrypt", parents=[common], epilog=_EPILOG,
+                       help="encrypt the journal and its backups with a new passphrase",
+                       description="Encrypt the journal in place (through a checked encrypted "
+                                   "copy that replaces it) and its backups, with a new "
+                                   "passphrase. Without the passphrase nothing can be read: "
+                                   "keep it safe, hpgjournal cannot recover it.")
+    p.add_argument("--new-passphrase-file", metavar="FILE", type=Path, dest="new_passphrase_file",
+                   help=new_help)
+    p = sub.add_parser("decrypt", parents=[common], epilog=_EPILOG,
+                       help="remove the journal's encryption (its backups stay encrypted)")
+    p = sub.add_parser("passphrase", parents=[common], epilog=_EPILOG,
+                       help="change the passphrase of an encrypted journal and its backups")
+    p.add_argument("--new-passphrase-file", metavar="FILE", type=Path, dest="new_passphrase_file",
+                   help=new_help)
 
 
 def _journal_path(args: argparse.Namespace) -> Path:
     from hpgjournal.paths import default_journal
 
     return args.journal if args.journal else default_journal()
+
+
+def _read_passphrase(source: Path, option: str) -> Any:
+    """The first line of a passphrase file, as a ``Passphrase``."""
+    from hpgjournal.store.cipher import Passphrase
+
+    try:
+        with open(source.expanduser(), encoding="utf-8") as handle:
+            line = handle.readline().rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise UserError(f"{option} {source}: cannot read it ({why})") from None
+    if not line.strip():
+        raise UserError(f"{option} {source}: its first line is empty: write the passphrase there")
+    return Passphrase(line)
+
+
+def _passphrase(args: argparse.Namespace) -> Any:
+    """The passphrase given for the journal (a file, else the environment), or None."""
+    import os
+
+    from hpgjournal.store.cipher import Passphrase
+
+    source = getattr(args, "passphrase_file", None)
+    if source is not None:
+        return _read_passphrase(source, "--passphrase-file")
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value is not None:
+        if not value.strip():
+            raise UserError(f"{PASSPHRASE_ENV} is set but empty: set it to the passphrase")
+        return Passphrase(value)
+    return None
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _asked(prompt: str, *, twice: bool) -> Any:
+    """A passphrase typed at the terminal (not echoed), confirmed when ``twice``."""
+    import getpass
+
+    from hpgjournal.store.cipher import Passphrase
+
+    first = getpass.getpass(prompt)
+    if twice and getpass.getpass("the same passphrase again: ") != first:
+        raise UserError("the two passphrases differ: nothing was changed")
+    try:
+        return Passphrase(first)
+    except UserError as exc:
+        raise UserError(f"{exc}: nothing was changed") from None
+
+
+def _current_passphrase(args: argparse.Namespace) -> Any:
+    """The journal's passphrase for encrypt/decrypt/passphrase: given, else asked on a terminal."""
+    given = args.passphrase
+    if given is None and _on_terminal():
+        return _asked(f"passphrase of {_journal_path(args)}: ", twice=False)
+    if given is None:
+        from hpgjournal.domain.errors import PassphraseNeeded
+
+        raise PassphraseNeeded(_journal_path(args), _needed_message(_journal_path(args)))
+    return given
+
+
+def _new_passphrase(args: argparse.Namespace) -> Any:
+    import os
+
+    from hpgjournal.store.cipher import Passphrase
+
+    if args.new_passphrase_file is not None:
+        return _read_passphrase(args.new_passphrase_file, "--new-passphrase-file")
+    value = os.environ.get(NEW_PASSPHRASE_ENV)
+    if value is not None:
+        if not value.strip():
+            raise UserError(f"{NEW_PASSPHRASE_ENV} is set but empty: set it to the new passphrase")
+        return Passphrase(value)
+    if _on_terminal():
+        return _asked("new passphrase: ", twice=True)
+    raise UserError(f"give the new passphrase with --new-passphrase-file FILE (its first line) "
+                    f"or the environment variable {NEW_PASSPHRASE_ENV}")
+
+
+def _needed_message(path: object) -> str:
+    return (f"{path} is encrypted: give its passphrase with --passphrase-file FILE (the file's "
+            f"first line) or the environment variable {PASSPHRASE_ENV}")
 
 
 # ---------------------------------------------------------------------------- commands
@@ -115,7 +260,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from hpgjournal.paths import data_dir
 
     path = (args.journal or data_dir() / "demo.hpgjournal").expanduser()
-    counts = write_demo(path)
+    counts = write_demo(path, passphrase=args.passphrase)
     print(f"demo journal written to {path}: {counts['lab_results']} lab results, "
           f"{counts['doses']} doses, {counts['phases']} phases, {counts['notes']} notes")
     if args.no_gui:
@@ -130,8 +275,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from hpgjournal.store.journal import Journal
 
     fmt = args.format or ("json" if args.table == "all" else "csv")
-    with Journal.open(_journal_path(args), readonly=True) as journal:
+    with Journal.open(_journal_path(args), readonly=True,
+                      passphrase=args.passphrase) as journal:
         if args.output is None:
+            if journal.encrypted:
+                _not_encrypted_warning("the export on standard output")
             export(journal, args.table, fmt, sys.stdout)
             return 0
         from hpgjournal.store.faults import cannot_write
@@ -142,10 +290,18 @@ def cmd_export(args: argparse.Namespace) -> int:
                 n = export(journal, args.table, fmt, out)
         except OSError as exc:
             raise cannot_write(args.output, exc) from None
+        encrypted = journal.encrypted
     from hpgjournal.domain.display import count_of
 
     print(f"{count_of(n, 'record')} written to {args.output}", file=sys.stderr)
+    if encrypted:
+        _not_encrypted_warning(args.output)
     return 0
+
+
+def _not_encrypted_warning(written: object) -> None:
+    print(f"hpgjournal: warning: {written} is not encrypted: anyone who can read it can read "
+          "the journal's records in it", file=sys.stderr)
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -164,7 +320,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
         if day is None:
             raise UserError(f"--as-of {args.as_of!r} is not a date: write it as YYYY-MM-DD")
         as_of = date.fromisoformat(day)
-    with Journal.open(_journal_path(args), readonly=True) as journal:
+    with Journal.open(_journal_path(args), readonly=True,
+                      passphrase=args.passphrase) as journal:
         result = review(journal, as_of=as_of, system=args.units)
         if args.json:
             from hpgjournal.services.levels import level_model, model_json
@@ -216,11 +373,11 @@ def cmd_profile(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             option = {"birth_date": "--born"}.get(exc.field, f"--{exc.field}")
             raise UserError(f"{option}: {exc}") from None
-        with Journal.open(path, create=False) as journal:
+        with Journal.open(path, create=False, passphrase=args.passphrase) as journal:
             SetProfile(values).do(journal)  # the window's Journal > Profile, without undo
             profile = journal.profile()
     else:
-        with Journal.open(path, readonly=True) as journal:
+        with Journal.open(path, readonly=True, passphrase=args.passphrase) as journal:
             profile = journal.profile()
     labels = {"name": "name", "birth_date": "born", "clinician": "clinician", "goal": "goal"}
     for key in FIELDS:
@@ -235,7 +392,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from hpgjournal.store.journal import Journal
 
     path = _journal_path(args)
-    with Journal.open(path, readonly=True) as journal:
+    with Journal.open(path, readonly=True, passphrase=args.passphrase) as journal:
         problems = check(journal)
         counts = journal.counts() if not any(p.where == "file" for p in problems) else None
     for problem in problems:
@@ -251,7 +408,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             from hpgjournal.store.faults import damaged
 
             found = f"SQLite's integrity check fails: {errors[0].message}"
-            print(f"hpgjournal: error: {damaged(path, found)}", file=sys.stderr)
+            print(f"hpgjournal: error: {damaged(path, found, passphrase=args.passphrase)}", file=sys.stderr)
             return 1
         print(f"{path}: {len(errors)} errors, {len(problems) - len(errors)} warnings "
               f"({summary})", file=sys.stderr)
@@ -264,7 +421,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from hpgjournal.store.backup import backup
     from hpgjournal.store.journal import Journal
 
-    with Journal.open(_journal_path(args), readonly=True) as journal:
+    with Journal.open(_journal_path(args), readonly=True,
+                      passphrase=args.passphrase) as journal:
         out = backup(journal, args.output)
     print(out)
     return 0
@@ -276,12 +434,59 @@ def cmd_restore(args: argparse.Namespace) -> int:
     path = _journal_path(args)
     if not args.backup.is_file():
         raise UserError(f"there is no backup file at {args.backup}: check the path")
-    done = restore(args.backup, path)
+    done = restore(args.backup, path, args.passphrase)
     print(f"{path} restored from {args.backup} ({done.results} lab results; it passes the check)")
     if done.before is not None:
         print(f"the journal that was there is backed up to {done.before}")
     for kept in done.kept:
         print(f"kept, not used: {kept}")
+    return 0
+
+
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    from hpgjournal.store.encryption import encrypt_journal, is_encrypted
+
+    path = _journal_path(args)
+    if is_encrypted(path):  # finish what a killed run left: the backups, with its passphrase
+        done = encrypt_journal(path, _current_passphrase(args))
+    else:
+        done = encrypt_journal(path, _new_passphrase(args))
+    if done.changed:
+        print(f"{path} is encrypted; keep the passphrase safe: without it nothing in the journal "
+              "or its backups can be read")
+    else:
+        print(f"{path} was already encrypted with that passphrase")
+    _print_backups(done)
+    return 0
+
+
+def _print_backups(done: Any) -> None:
+    for backup in done.backups:
+        print(f"backup converted too: {backup}")
+    for backup in done.left:
+        print(f"backup left as it was (damaged, or another passphrase): {backup}")
+
+
+def cmd_decrypt(args: argparse.Namespace) -> int:
+    from hpgjournal.store.encryption import decrypt_journal
+
+    path = _journal_path(args)
+    done = decrypt_journal(path, _current_passphrase(args))
+    if done.changed:
+        print(f"{path} is no longer encrypted; its backups stay encrypted with the passphrase")
+    else:
+        print(f"{path} was not encrypted")
+    return 0
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    from hpgjournal.store.encryption import change_passphrase
+
+    path = _journal_path(args)
+    old = _current_passphrase(args)
+    done = change_passphrase(path, old, _new_passphrase(args))
+    print(f"the passphrase of {path} is changed")
+    _print_backups(done)
     return 0
 
 
@@ -307,6 +512,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_gui, "demo": cmd_demo, "export": cmd_export, "check": cmd_check,
     "backup": cmd_backup, "restore": cmd_restore, "import": cmd_import, "report": cmd_report,
     "chart": cmd_chart, "assess": cmd_assess, "profile": cmd_profile,
+    "encrypt": cmd_encrypt, "decrypt": cmd_decrypt, "passphrase": cmd_passphrase,
 }
 
 
@@ -318,7 +524,7 @@ def _file_to_open(argv: list[str]) -> Path | None:
     skip = False
     for n, token in enumerate(argv):
         if skip or token.startswith("-"):
-            skip = token == "--journal"
+            skip = token in ("--journal", "--passphrase-file")
             continue
         if token in COMMANDS or not (Path(token).suffix or Path(token).exists()):
             return None
@@ -354,8 +560,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hpgjournal.store.lock import set_holder
 
     set_holder(f"the command {args.command}" if args.command else "the window")
+    from hpgjournal.domain.errors import PassphraseNeeded, WrongPassphrase
+
     try:
+        args.passphrase = _passphrase(args)
         return COMMANDS[args.command](args)
+    except PassphraseNeeded as exc:
+        _fail(args, _needed_message(exc.path))
+        return EXIT_PASSPHRASE_NEEDED
+    except WrongPassphrase as exc:
+        _fail(args, str(exc))
+        return EXIT_WRONG_PASSPHRASE
     except UserError as exc:
         return _fail(args, str(exc))
     except KeyboardInterrupt:

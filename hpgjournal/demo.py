@@ -29,8 +29,11 @@ def load_recipe(path: Path | None = None) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def write_demo(path: Path, today: date | None = None) -> dict[str, int]:
+def write_demo(path: Path, today: date | None = None,
+               passphrase: Any = None) -> dict[str, int]:
     """Write the demo journal at ``path`` (new, or an earlier demo); return counts per table.
+
+    ``passphrase`` opens an encrypted demo journal, and encrypts a new one.
 
     The recipe is read before anything is written, the records go in as one transaction, and a
     journal this call created is removed again if anything fails: no half-made demo is left.
@@ -38,7 +41,7 @@ def write_demo(path: Path, today: date | None = None) -> dict[str, int]:
     recipe = load_recipe()
     created = not path.exists()
     try:
-        with Journal.open(path) as journal:
+        with Journal.open(path, passphrase=passphrase) as journal:
             return build_demo(journal, today=today, recipe=recipe)
     except BaseException:
         if created:

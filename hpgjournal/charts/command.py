@@ -99,9 +99,11 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
     path = getattr(args, "journal", None) or default_journal()
     fit = None
-    with open_journal(path, readonly=True) as journal:
+    with open_journal(path, readonly=True, passphrase=getattr(args, "passphrase", None)) \
+            as journal:
         data = sperm_chart_data(journal) if keys == ["sperm_recovery"] \
             else load_chart_data(journal, keys)
+        encrypted = journal.encrypted
         if model_wanted:
             from hpgjournal.services.levels import level_model
 
@@ -125,4 +127,9 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
     names = ("sperm recovery" if key == "sperm_recovery" else marker_name(key) for key in keys)
     print(f"chart of {', '.join(names)} written to {out}")
+    if encrypted:
+        import sys
+
+        print(f"hpgjournal: warning: {out} is not encrypted: anyone who can read it can read "
+              "the results it shows", file=sys.stderr)
     return 0

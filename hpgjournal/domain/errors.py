@@ -53,3 +53,23 @@ class RecordRefused(JournalError):
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
         self.field = field
+
+
+class PassphraseNeeded(JournalError):
+    """The journal is encrypted and no passphrase was given. ``path`` names it."""
+
+    def __init__(self, path: object, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class WrongPassphrase(JournalError):
+    """The passphrase given does not open the encrypted journal (never a damaged file)."""
+
+    def __init__(self, path: object, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class EncryptionUnavailable(JournalError):
+    """An encrypted journal needs SQLCipher (the ``sqlcipher3`` package), which is missing."""

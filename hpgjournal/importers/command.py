@@ -85,16 +85,19 @@ def add_import_parser(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def _journal_for(path: Path, dry_run: bool) -> Iterator[Journal]:
-    """The journal to import into; a dry run only reads it (or an empty one if there is none)."""
+def _journal_for(path: Path, dry_run: bool, passphrase: Any = None) -> Iterator[Journal]:
+    """The journal to import into; a dry run only reads it (or an empty one if there is none).
+
+    The plan is kept in memory: nothing of the files read is written anywhere but the journal.
+    """
     from hpgjournal.store.journal import Journal
 
     if not dry_run:
-        with Journal.open(path) as journal:
+        with Journal.open(path, passphrase=passphrase) as journal:
             yield journal
         return
     if path.exists():
-        with Journal.open(path, readonly=True) as journal:
+        with Journal.open(path, readonly=True, passphrase=passphrase) as journal:
             yield journal
         return
     with tempfile.TemporaryDirectory(prefix="hpgjournal-dry-run-") as folder, \
@@ -198,7 +201,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.journal) if getattr(args, "journal", None) else default_journal()
     plan = None
     try:
-        with _journal_for(path, args.dry_run) as journal:
+        with _journal_for(path, args.dry_run, getattr(args, "passphrase", None)) as journal:
             plan = plan_import(args.files, journal, format=args.format,
                                date_order=args.date_order, encoding=args.encoding)
             result = _commit(args, plan, journal)

@@ -68,12 +68,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     options = ReportOptions(start=start, end=end, sections=sections, markers=markers,
                             units=args.units, paper=args.paper or default_paper())
     path = args.journal or default_journal()
-    with Journal.open(path, readonly=True) as journal:
+    with Journal.open(path, readonly=True, passphrase=getattr(args, "passphrase", None)) \
+            as journal:
         try:
             pages = write_report(journal, args.output, options)
         except OSError as exc:
             from hpgjournal.store.faults import cannot_write
 
             raise cannot_write(args.output, exc) from None
+        encrypted = journal.encrypted
     print(f"{pages} pages written to {args.output}", file=sys.stderr)
+    if encrypted:
+        print(f"hpgjournal: warning: {args.output} is not encrypted: anyone who can read it "
+              "can read the results it shows", file=sys.stderr)
     return 0

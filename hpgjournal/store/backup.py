@@ -11,17 +11,26 @@ from __future__ import annotations
 import logging
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hpgjournal.domain.errors import JournalDamaged, JournalError, JournalTooNew, UserError
+from hpgjournal.domain.errors import (
+    JournalDamaged,
+    JournalError,
+    JournalTooNew,
+    PassphraseNeeded,
+    UserError,
+    WrongPassphrase,
+)
 from hpgjournal.paths import JOURNAL_SUFFIX, backup_dir
+from hpgjournal.store.cipher import DATABASE_ERRORS, SQL_ERRORS, Passphrase, as_passphrase, connect
 from hpgjournal.store.files import fsync_folder, remove_stale_partials, temporary_sibling
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from hpgjournal.store.journal import Journal
 
 log = logging.getLogger("hpgjournal.store")
@@ -41,7 +50,7 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[
     """SQLite's own check of every page (quick: without index contents); [] when sound."""
     try:
         rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
-    except sqlite3.DatabaseError as exc:
+    except DATABASE_ERRORS as exc:
         return [str(exc)]
     if rows == ["ok"]:
         return []
@@ -49,13 +58,18 @@ def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[
     return [line for line in lines if line and not line.startswith("***")]
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
-    """Write a checked, self-contained copy of ``source`` to ``target`` (atomically)."""
+class _CopyDamaged(Exception):
+    """The copy failed SQLite's check (the journal copied from is damaged)."""
+
+
+def _copy(source: sqlite3.Connection, target: Path, key: Passphrase | None = None) -> None:
+    """Write a checked, self-contained copy of ``source`` to ``target`` (atomically); the copy
+    of an encrypted journal is encrypted with the same passphrase ``key`` (a salt of its own)."""
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     remove_stale_partials(target.parent)
     partial = temporary_sibling(target)
     try:
-        dest = sqlite3.connect(partial)
+        dest = connect(partial, key, journal=partial)
         try:
             source.backup(dest)
             dest.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
@@ -63,14 +77,19 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
         finally:
             dest.close()
         if problems:
-            raise sqlite3.DatabaseError(f"database disk image is malformed ({problems[0]})")
+            raise _CopyDamaged(f"database disk image is malformed ({problems[0]})")
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, target)
         fsync_folder(target.parent)
     finally:
-        if partial.exists():
-            partial.unlink()
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
+
+
+_COPY_ERRORS: tuple[type[Exception], ...] = (_CopyDamaged, *DATABASE_ERRORS)
+_SUMMARY_ERRORS: tuple[type[Exception], ...] = (UserError, OSError, *SQL_ERRORS)
 
 
 def backup(journal: Journal, out: Path | None = None, *, reason: str = "") -> Path:
@@ -87,7 +106,7 @@ def backup(journal: Journal, out: Path | None = None, *, reason: str = "") -> Pa
             moment += timedelta(microseconds=1)
             out = folder / f"{journal.path.stem}-{moment.strftime(_STAMP)}{label}{JOURNAL_SUFFIX}"
         _checked_copy(journal, out)
-        rotate(journal.path)
+        rotate(journal.path, passphrase=journal._key)
         return out
     out = Path(out).expanduser()
     if out.exists() and out.resolve() == journal.path.resolve():
@@ -102,10 +121,11 @@ def _checked_copy(journal: Journal, out: Path) -> None:
     from hpgjournal.store.faults import damaged, is_damage
 
     try:
-        _copy(journal._conn, out)
-    except sqlite3.DatabaseError as exc:
-        if is_damage(exc):
-            raise damaged(journal.path, f"{exc}; no backup was made") from None
+        _copy(journal._conn, out, journal._key)
+    except _COPY_ERRORS as exc:
+        if isinstance(exc, _CopyDamaged) or is_damage(exc):
+            raise damaged(journal.path, f"{exc}; no backup was made",
+                          passphrase=journal._key) from None
         raise
 
 
@@ -117,35 +137,39 @@ def backups_of(journal_path: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
-def is_good(path: Path) -> bool:
-    return _summary(path) is not None
+def is_good(path: Path, passphrase: Passphrase | None = None) -> bool:
+    return _summary(path, passphrase) is not None
 
 
-def _summary(path: Path) -> str | None:
-    """``"made ..., N lab results"`` for a backup that opens and passes the check, else None."""
+def _summary(path: Path, passphrase: Passphrase | None = None) -> str | None:
+    """``"made ..., N lab results"`` for a backup that opens (with ``passphrase``, if it is
+    encrypted) and passes the check, else None."""
     from hpgjournal.store.journal import Journal
 
     try:
-        with Journal.open(path, readonly=True) as copy:
+        with Journal.open(path, readonly=True, passphrase=passphrase) as copy:
             if integrity_problems(copy._conn):
                 return None
             results = copy.count_of("lab_results")
-    except (UserError, sqlite3.Error, OSError):
+    except _SUMMARY_ERRORS:
         return None
     made = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
     return f"made {made}, {results} lab results"
 
 
-def newest_good_backup(journal_path: Path) -> GoodBackup | None:
+def newest_good_backup(journal_path: Path, *,
+                       passphrase: Passphrase | None = None) -> GoodBackup | None:
     for candidate in backups_of(journal_path):
-        summary = _summary(candidate)
+        summary = _summary(candidate, passphrase)
         if summary is not None:
             return GoodBackup(candidate, summary)
     return None
 
 
-def rotate(journal_path: Path, keep: int = KEEP, min_good: int = MIN_GOOD) -> None:
-    """Delete the oldest backups beyond ``keep``, unless too few of those kept are good."""
+def rotate(journal_path: Path, keep: int = KEEP, min_good: int = MIN_GOOD, *,
+           passphrase: Passphrase | None = None) -> None:
+    """Delete the oldest backups beyond ``keep``, unless too few of those kept are good (an
+    encrypted journal's backups are checked with its ``passphrase``)."""
     existing = backups_of(journal_path)
     if len(existing) <= keep:
         return
@@ -155,7 +179,7 @@ def rotate(journal_path: Path, keep: int = KEEP, min_good: int = MIN_GOOD) -> No
         if good >= min_good and n >= keep:
             cut = n
             break
-        if is_good(candidate):
+        if is_good(candidate, passphrase):
             good += 1
     for old in existing[cut:]:
         old.unlink(missing_ok=True)
@@ -195,8 +219,12 @@ class Restored:
     kept: list[Path]  # files moved aside: a damaged journal, stale -wal/-shm
 
 
-def restore(backup_path: Path, journal_path: Path) -> Restored:
+def restore(backup_path: Path, journal_path: Path,
+            passphrase: str | Passphrase | None = None) -> Restored:
     """Replace a closed journal by a backup.
+
+    An encrypted backup is restored only with its ``passphrase`` (and stays encrypted with it);
+    an encrypted journal there is opened with the same one to back it up first.
 
     The backup must pass the integrity check. A sound current journal is backed up first; a
     damaged or empty one is renamed aside, and so are a ``-wal``/``-shm`` left beside a journal
@@ -207,11 +235,13 @@ def restore(backup_path: Path, journal_path: Path) -> Restored:
     from hpgjournal.store.journal import Journal
     from hpgjournal.store.lock import JournalLock
 
-    summary = _summary(backup_path)
+    key = as_passphrase(passphrase)
+    summary = _summary(backup_path, key)
     if summary is None:
-        with Journal.open(backup_path, readonly=True):  # says why, if it is not a journal at all
+        # says why: a passphrase needed or wrong, or not a journal at all
+        with Journal.open(backup_path, readonly=True, passphrase=key):
             pass
-        good = newest_good_backup(journal_path)
+        good = newest_good_backup(journal_path, passphrase=key)
         raise JournalDamaged(backup_path, good.path if good else None,
                              f"the backup {backup_path} is itself damaged, so nothing was "
                              "restored" + (f": the newest good backup is {good.path} "
@@ -226,14 +256,17 @@ def restore(backup_path: Path, journal_path: Path) -> Restored:
         before = None
         if journal_path.exists():
             try:
-                with Journal.open(journal_path, create=False, locked=lock) as current:
+                with Journal.open(journal_path, create=False, locked=lock,
+                                  passphrase=key) as current:
                     before = backup(current, reason="before-restore")
                     current._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except (PassphraseNeeded, WrongPassphrase):
+                raise  # an encrypted journal is not damaged: restore needs its passphrase
             except JournalError as exc:  # damaged, empty or newer: keep it as it is, beside
                 log.info("restore: the journal there is kept aside: %s", exc)
                 label = "newer" if isinstance(exc, JournalTooNew) else "damaged"
                 kept.append(_aside(journal_path, label))
-            except sqlite3.DatabaseError as exc:
+            except DATABASE_ERRORS as exc:
                 if not is_damage(exc):
                     raise
                 kept.append(_aside(journal_path, "damaged"))
@@ -245,10 +278,10 @@ def restore(backup_path: Path, journal_path: Path) -> Restored:
                 leftover.unlink()  # an index SQLite rebuilds, or an empty log: no data in it
             else:
                 kept.append(_aside(leftover, "stale"))  # changes of a journal that is gone
-        with Journal.open(backup_path, readonly=True) as source:
-            _copy(source._conn, journal_path)
+        with Journal.open(backup_path, readonly=True, passphrase=key) as source:
+            _copy(source._conn, journal_path, source._key)
             expected = source.count_of("lab_results")
-        with Journal.open(journal_path, create=False, locked=lock) as restored:
+        with Journal.open(journal_path, create=False, locked=lock, passphrase=key) as restored:
             problems = integrity_problems(restored._conn, quick=False)
             results = restored.count_of("lab_results")
         if problems or results != expected:

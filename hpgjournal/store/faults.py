@@ -8,10 +8,14 @@ SQLite and the operating system report faults as codes (``SQLITE_FULL``, ``ENOSP
 from __future__ import annotations
 
 import errno
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hpgjournal.domain.errors import JournalDamaged, StorageError, UserError
+from hpgjournal.store.cipher import DATABASE_ERRORS, SQL_ERRORS
+
+if TYPE_CHECKING:
+    from hpgjournal.store.cipher import Passphrase
 
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _READ_ONLY = {errno.EROFS}
@@ -29,15 +33,17 @@ def is_damage(exc: BaseException) -> bool:
         return True
     # errors raised before the code attribute existed, or re-raised by sqlite3 itself
     text = str(exc)
-    return isinstance(exc, sqlite3.DatabaseError) and (
+    return isinstance(exc, DATABASE_ERRORS) and (
         "malformed" in text or "file is not a database" in text)
 
 
-def damaged(path: Path, reason: str, *, empty: bool = False) -> JournalDamaged:
-    """The error for a damaged journal, naming its newest good backup and how to restore it."""
+def damaged(path: Path, reason: str, *, empty: bool = False,
+            passphrase: Passphrase | None = None) -> JournalDamaged:
+    """The error for a damaged journal, naming its newest good backup and how to restore it
+    (the backups of an encrypted journal are tried with its ``passphrase``)."""
     from hpgjournal.store.backup import newest_good_backup
 
-    good = newest_good_backup(path)
+    good = newest_good_backup(path, passphrase=passphrase)
     if good is not None:
         advice = (f"the newest good backup is {good.path} ({good.summary}): restore it with "
                   f"'hpgjournal restore {good.path} --journal {path}' or File > Restore backup... "
@@ -58,12 +64,13 @@ def damaged(path: Path, reason: str, *, empty: bool = False) -> JournalDamaged:
                           summary=good.summary if good else "")
 
 
-def explain(exc: BaseException, journal: Path | None = None) -> UserError | None:
+def explain(exc: BaseException, journal: Path | None = None, *,
+            passphrase: Passphrase | None = None) -> UserError | None:
     """A one-line error for a fault a user can act on, or None for a bug."""
     if isinstance(exc, UserError):
         return exc
-    if isinstance(exc, sqlite3.Error):
-        return _explain_sqlite(exc, journal)
+    if isinstance(exc, SQL_ERRORS):
+        return _explain_sqlite(exc, journal, passphrase)
     if isinstance(exc, OSError):
         return _explain_os(exc)
     if isinstance(exc, MemoryError):
@@ -71,11 +78,12 @@ def explain(exc: BaseException, journal: Path | None = None) -> UserError | None
     return None
 
 
-def _explain_sqlite(exc: sqlite3.Error, journal: Path | None) -> UserError | None:
+def _explain_sqlite(exc: BaseException, journal: Path | None,
+                    passphrase: Passphrase | None) -> UserError | None:
     code = sqlite_code(exc)
     name = str(journal) if journal else "the journal"
     if is_damage(exc):
-        return damaged(journal, str(exc)) if journal else StorageError(
+        return damaged(journal, str(exc), passphrase=passphrase) if journal else StorageError(
             f"a journal file is damaged ({exc}): 'hpgjournal check' lists what is damaged")
     if code == "SQLITE_FULL" or "database or disk is full" in str(exc):
         return StorageError(f"the disk holding {name} is full, so nothing was changed: free "

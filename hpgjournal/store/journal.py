@@ -3,8 +3,10 @@
 A journal is one SQLite file (WAL mode, foreign keys on) readable by its owner only. Every
 method that writes does so in one transaction.
 
-The standard library's ``sqlite3`` does all the work. :meth:`Journal.frame` hands a table to
-pandas for a user's own analysis; pandas is loaded only then.
+The standard library's ``sqlite3`` does all the work for a plain journal; an encrypted one is
+opened through SQLCipher with its passphrase (``store/cipher.py`` says how an encrypted file is
+told from a damaged one, ``store/encryption.py`` converts between the two). :meth:`Journal.frame`
+hands a table to pandas for a user's own analysis; pandas is loaded only then.
 """
 
 from __future__ import annotations
@@ -45,6 +47,17 @@ from hpgjournal.domain.records import (
     from_row,
 )
 from hpgjournal.store import schema
+from hpgjournal.store.cipher import (
+    DATABASE_ERRORS,
+    INTEGRITY_ERRORS,
+    OPERATIONAL_ERRORS,
+    SQL_ERRORS,
+    Passphrase,
+    as_passphrase,
+    connect,
+    looks_encrypted,
+    needs_passphrase,
+)
 from hpgjournal.store.lock import JournalLock
 
 if TYPE_CHECKING:
@@ -142,11 +155,14 @@ def _private_file(path: Path) -> None:
 _HEADER = b"SQLite format 3\x00"
 
 
-def _refuse_unsound(path: Path) -> None:
-    """Refuse a journal file that is empty or truncated before SQLite takes it for new.
+def _refuse_unsound(path: Path, key: Passphrase | None) -> Passphrase | None:
+    """Refuse a journal file that is empty or truncated before SQLite takes it for new; return
+    the key to open it with (None for a plain file).
 
     An empty file would open as an empty database (and become a new, empty journal); a file
-    shorter than its header says would fail later, half way through some read.
+    shorter than its header says would fail later, half way through some read. A file without
+    SQLite's header that looks encrypted (``cipher.looks_encrypted``) needs ``key``:
+    :class:`PassphraseNeeded` without one.
     """
     from hpgjournal.store.faults import damaged
 
@@ -156,13 +172,17 @@ def _refuse_unsound(path: Path) -> None:
     if size == 0 and not has_log:
         raise damaged(path, "the file is empty (0 bytes), so it holds no journal", empty=True)
     if size == 0:
-        return
+        return None
     with open(path, "rb") as handle:
         header = handle.read(100)
     if not header.startswith(_HEADER):
         if not header.strip(b"\x00"):
             raise damaged(path, f"its first {len(header)} bytes are blank")
-        return  # not SQLite at all: _prepare says it is not a journal
+        if looks_encrypted(path):
+            if key is None:
+                raise needs_passphrase(path)
+            return key
+        return None  # not SQLite at all: _prepare says it is not a journal
     if len(header) < 100:
         raise damaged(path, f"the file is cut short ({size} bytes)")
     page_size = int.from_bytes(header[16:18], "big")
@@ -171,9 +191,12 @@ def _refuse_unsound(path: Path) -> None:
     counted = header[24:28] == header[92:96]  # the page count is valid only when these agree
     if counted and pages and size < pages * page_size and not has_log:
         raise damaged(path, f"the file is cut short: {size:,} of its {pages * page_size:,} bytes")
+    if key is not None:
+        log.info("%s is not encrypted: opened without the passphrase", path.name)
+    return None
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
+def _connect_read_only(path: Path, key: Passphrase | None) -> sqlite3.Connection:
     """A connection that never writes; on a read-only disk, without the shared-memory index.
 
     In WAL mode a reader needs the ``-shm`` index beside the journal; where the folder is
@@ -182,9 +205,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """
     uri = path.resolve().as_uri()
     try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10)
+        conn = connect(f"{uri}?mode=ro", key, journal=path, uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError as exc:
+    except OPERATIONAL_ERRORS as exc:
         if "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
             raise JournalError(f"cannot read {path}: {exc}") from None
         wal = path.with_name(path.name + "-wal")
@@ -192,15 +215,15 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
             raise JournalError(
                 f"cannot read {path}: its latest changes are in {wal.name} and the folder is "
                 "read-only; copy both files to a folder you can write to") from None
-        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=10)
-    except sqlite3.DatabaseError:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10)  # _prepare says why
-    conn.row_factory = sqlite3.Row
+        conn = connect(f"{uri}?mode=ro&immutable=1", key, journal=path, uri=True)
+    except DATABASE_ERRORS:
+        conn = connect(f"{uri}?mode=ro", key, journal=path, uri=True)  # _prepare says why
     return conn
 
 
-def _create(path: Path) -> None:
-    """Create a new journal atomically: built beside, then renamed into place.
+def _create(path: Path, key: Passphrase | None) -> None:
+    """Create a new journal atomically: built beside, then renamed into place (encrypted with
+    ``key`` if one is given).
 
     A journal file that exists is therefore always a complete journal, and one that is empty
     was not made by hpgjournal (a failed copy, a sync tool): it is refused, not reused.
@@ -209,9 +232,8 @@ def _create(path: Path) -> None:
 
     partial = temporary_sibling(path)
     try:
-        conn = sqlite3.connect(partial)
-        conn.row_factory = sqlite3.Row
-        fresh = Journal(partial, conn, None)
+        conn = connect(partial, key, journal=partial)
+        fresh = Journal(partial, conn, None, key)
         try:
             fresh._prepare(migrate=True, readonly=False)
             conn.execute("PRAGMA journal_mode = DELETE")  # no -wal left beside the partial
@@ -219,18 +241,29 @@ def _create(path: Path) -> None:
             conn.close()
         finish(partial, path)
     finally:
-        if partial.exists():
-            partial.unlink()
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
 
 
 class Journal:
     """An open journal. Use :meth:`open`; close it (or use ``with``) when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock: JournalLock | None) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: JournalLock | None,
+                 key: Passphrase | None = None) -> None:
         self.path = path
         self._conn = conn
         self._lock = lock
+        self._key = key  # the passphrase of an encrypted journal, else None
         self._savepoints = itertools.count(1)
+
+    def __repr__(self) -> str:
+        return f"<Journal {str(self.path)!r}{' encrypted' if self._key else ''}>"
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the file is encrypted (then backups and siblings use the same key)."""
+        return self._key is not None
 
     def frame(self, table: str) -> pd.DataFrame:
         """A table (``labs``, ``doses``, ``phases``...) as a pandas DataFrame; see export.frame."""
@@ -241,25 +274,32 @@ class Journal:
     # ----------------------------------------------------------------- opening and closing
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True, readonly: bool = False,
-             locked: JournalLock | None = None) -> Journal:
+             locked: JournalLock | None = None,
+             passphrase: str | Passphrase | None = None) -> Journal:
         """Open (and if needed create and upgrade) the journal at ``path``.
 
         A writer takes the journal's lock, so a second writer is told it is open elsewhere
         (``locked``: the caller already holds it). ``readonly`` opens without the lock and
         never changes the file (export, check, backup). A file that is empty, truncated or
         damaged is refused with :class:`JournalDamaged`, never taken for a new journal.
+
+        An encrypted journal (see ``store/cipher.py``) needs ``passphrase``: without one
+        :class:`PassphraseNeeded`, with a wrong one :class:`WrongPassphrase` (never
+        :class:`JournalDamaged`). A plain journal opens without it (a passphrase given is then
+        not used). A new journal is created encrypted when a passphrase is given.
         """
+        key = as_passphrase(passphrase)
         path = Path(path).expanduser()
         if path.is_dir():
             raise JournalError(f"{path} is a folder: give the path of a journal file")
         if not path.exists() and (readonly or not create):
             raise JournalError(f"there is no journal at {path}: check the path, or create one")
         if readonly:
-            _refuse_unsound(path)
+            used = _refuse_unsound(path, key)
             with contextlib.suppress(OSError):  # not ours, or a read-only disk: reading is fine
                 _private_file(path)
-            conn = _connect_read_only(path)
-            journal = cls(path, conn, None)
+            conn = _connect_read_only(path, used)
+            journal = cls(path, conn, None, used)
             journal._prepare(migrate=False, readonly=True)
             return journal
         if not path.parent.exists():
@@ -270,15 +310,15 @@ class Journal:
             journal_lock.acquire()
         try:
             if path.exists():
-                _refuse_unsound(path)
+                used = _refuse_unsound(path, key)
                 _private_file(path)
             else:
-                _create(path)
+                _create(path, key)
+                used = key
             if locked is None:
                 journal_lock.acquire_identity()
-            conn = sqlite3.connect(path, timeout=10)
-            conn.row_factory = sqlite3.Row
-            journal = cls(path, conn, journal_lock if locked is None else None)
+            conn = connect(path, used, journal=path)
+            journal = cls(path, conn, journal_lock if locked is None else None, used)
             journal._prepare(migrate=True, readonly=False)
             journal._refuse_damaged_pages()
         except BaseException:
@@ -295,7 +335,7 @@ class Journal:
         problems = integrity_problems(self._conn)
         if problems:
             self._conn.close()
-            raise damaged(self.path, problems[0])
+            raise damaged(self.path, problems[0], passphrase=self._key)
 
     def _prepare(self, *, migrate: bool, readonly: bool) -> None:
         conn = self._conn
@@ -304,12 +344,12 @@ class Journal:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        except sqlite3.DatabaseError as exc:
+        except DATABASE_ERRORS as exc:
             conn.close()
             from hpgjournal.store.faults import damaged, sqlite_code
 
             if sqlite_code(exc).startswith("SQLITE_CORRUPT"):
-                raise damaged(self.path, str(exc)) from None
+                raise damaged(self.path, str(exc), passphrase=self._key) from None
             raise JournalError(
                 f"{self.path} is not a journal ({exc}): choose a file made by hpgjournal"
             ) from None
@@ -335,7 +375,7 @@ class Journal:
         if not readonly and mode != "wal":
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
-            except sqlite3.OperationalError as exc:  # e.g. a read-only folder
+            except OPERATIONAL_ERRORS as exc:  # e.g. a read-only folder
                 log.warning("could not switch %s to WAL: %s", self.path, exc)
 
     def _migrate(self, version: int) -> None:
@@ -366,10 +406,9 @@ class Journal:
         It shares this journal's lock (so it does not take it again) and must be closed by
         the thread that uses it; WAL lets the first connection keep reading meanwhile.
         """
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.row_factory = sqlite3.Row
+        conn = connect(self.path, self._key, journal=self.path, timeout=30)
         conn.execute("PRAGMA foreign_keys = ON")
-        return Journal(self.path, conn, None)
+        return Journal(self.path, conn, None, self._key)
 
     def close(self) -> None:
         try:
@@ -415,7 +454,7 @@ class Journal:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")  # where another writer's lock shows (busy)
-        except sqlite3.Error as exc:
+        except SQL_ERRORS as exc:
             self._raise_translated(exc)
             raise
         try:
@@ -433,14 +472,14 @@ class Journal:
 
     def _raise_translated(self, exc: BaseException) -> None:
         """Raise the store's own error for an sqlite3 error a user can act on (else return)."""
-        if isinstance(exc, sqlite3.IntegrityError):
+        if isinstance(exc, INTEGRITY_ERRORS):
             raise RecordRefused(
                 f"the journal refused a record because it breaks a rule of the journal's tables "
                 f"({exc}); nothing was written: check the values") from exc
-        if isinstance(exc, sqlite3.Error):
+        if isinstance(exc, SQL_ERRORS):
             from hpgjournal.store.faults import explain
 
-            known = explain(exc, self.path)
+            known = explain(exc, self.path, passphrase=self._key)
             if known is not None:
                 raise known from exc
 
@@ -759,7 +798,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
         def generator(self: Journal, *args: Any, **kwargs: Any) -> Iterator[Any]:
             try:
                 yield from method(self, *args, **kwargs)
-            except sqlite3.Error as exc:
+            except SQL_ERRORS as exc:
                 self._raise_translated(exc)
                 raise
         return generator
@@ -768,7 +807,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     def read(self: Journal, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
+        except SQL_ERRORS as exc:
             self._raise_translated(exc)
             raise
     return read
