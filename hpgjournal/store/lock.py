@@ -81,7 +81,7 @@ class JournalLock:
         try:
             _lock(fd)
         except OSError:
-            holder = _read(fd)
+            holder = _holder_of(fd)
             os.close(fd)
             raise JournalLocked(
                 f"the journal {self.journal.name} is open in another hpgjournal"
@@ -100,6 +100,20 @@ class JournalLock:
             finally:
                 os.close(fd)
         # The files stay: removing one would let a waiting opener lock an unlinked inode.
+
+
+def _holder_of(fd: int, tries: int = 10) -> str:
+    """Who holds the lock, as it wrote itself into the file. A holder that has just taken the
+    lock writes its name a moment later (the file is empty until then): read again for up to
+    0.2 s before saying no name."""
+    import time
+
+    for _ in range(tries - 1):
+        found = _read(fd)
+        if found:
+            return found
+        time.sleep(0.02)
+    return _read(fd)
 
 
 def _read(fd: int) -> str:

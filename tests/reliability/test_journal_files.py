@@ -328,3 +328,29 @@ def test_killed_reports_leave_no_partial_files_behind(demo_path, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert [p.name for p in out.parent.iterdir()] == ["report.pdf"]
     assert out.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_a_lock_taken_a_moment_ago_still_names_its_holder(tmp_path):
+    """A holder writes its name into the lock file just after taking the lock: an opener that
+    comes in between waits for the name (a fresh machine once printed no name here)."""
+    import fcntl
+    import threading
+
+    from hpgjournal.store.lock import lock_path
+
+    path = tmp_path / "j.hpgjournal"
+    Journal.open(path).close()
+    lock = lock_path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held, its name not written yet
+    os.ftruncate(fd, 0)
+    late = threading.Timer(0.06, lambda: os.write(fd, b"the command import, pid 1 on here"))
+    late.start()
+    try:
+        with pytest.raises(JournalLocked, match=r"is open in another hpgjournal \(the command "
+                                                r"import, pid 1 on here\)"):
+            Journal.open(path)
+    finally:
+        late.join()
+        os.close(fd)
