@@ -74,7 +74,7 @@ ensure_venv() {  # creates .venv and installs the project with its test extras w
     say "installing Python packages into $VENV (first time takes about a minute)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
-    "$VENV/bin/python" -c 'import PySide6.QtWidgets, pandas, sqlcipher3, python_calamine, pdfplumber, fpdf, openpyxl, odf, xlwt, matplotlib, sqlite_utils, pytestqt, PyInstaller, importlinter, mypy, pre_commit, coverage' || {
+    "$VENV/bin/python" -c 'import PySide6.QtWidgets, pandas, sqlcipher3, keyring, python_calamine, pdfplumber, fpdf, openpyxl, odf, xlwt, matplotlib, sqlite_utils, pytestqt, PyInstaller, importlinter, mypy, pre_commit, coverage' || {
       say "the Python packages did not install; see the messages above"; exit 1; }
     echo "$want" > "$stamp"
   fi

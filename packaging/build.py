@@ -13,7 +13,8 @@ macOS: PyInstaller does not cross-build). Steps:
 5. runs the built app headless with a throw-away data folder: it must open its window and quit
    (``--exit-after-startup``), write the demo journal (``demo --no-gui``), open that journal and
    a CSV file given on the command line, and run the commands that load the lazily imported
-   libraries (``import --dry-run``: pandas; ``chart``: numpy and matplotlib; ``report``: PDF);
+   libraries (``import --dry-run``: pandas; ``chart``: numpy and matplotlib; ``report``: PDF),
+   and encrypts the demo journal, then checks and charts it with the passphrase (SQLCipher);
 6. prints the bundle's size and the ten biggest things in it;
 7. with ``--archive``, packs it into one file to hand out: dist/hpgjournal-VERSION-SYSTEM-MACHINE
    .tar.gz on Linux, .zip on Windows and macOS (the .app).
@@ -194,6 +195,8 @@ def smoke_test(exe: Path) -> list[str]:
         lab_pdf = home / "report-from-the-lab.pdf"  # read through pdfplumber and pdfminer
         _write_lab_pdf(lab_pdf)
         chart, report = home / "chart.png", home / "report.pdf"
+        secret = home / "passphrase.txt"
+        secret.write_text("a smoke test passphrase\n", encoding="utf-8")
         # (arguments, what it must print or None, a file it must write or None)
         checks: list[tuple[list[str], str | None, Path | None]] = [
             (["--exit-after-startup"], "startup: first paint after", None),
@@ -207,6 +210,12 @@ def smoke_test(exe: Path) -> list[str]:
              None),
             (["chart", "testosterone_total", "--journal", str(demo), "-o", str(chart)], None, chart),
             (["report", "--journal", str(demo), "-o", str(report)], None, report),
+            # SQLCipher (sqlcipher3's own SQLite): the demo encrypted, then read with the key
+            (["encrypt", "--journal", str(demo), "--new-passphrase-file", str(secret)],
+             "is encrypted", None),
+            (["check", "--journal", str(demo), "--passphrase-file", str(secret)], ": ok (", None),
+            (["chart", "testosterone_total", "--journal", str(demo), "--passphrase-file",
+              str(secret), "-o", str(chart)], None, chart),
         ]
         for args, expected, written in checks:
             proc = _run_app(exe, args, env)
@@ -220,6 +229,8 @@ def smoke_test(exe: Path) -> list[str]:
                                  f"{proc.stdout}{proc.stderr}")
             if written and not (written.is_file() and written.stat().st_size > 0):
                 raise BuildError(f"'hpgjournal {shown}' did not write {written.name}")
+        if demo.read_bytes().startswith(b"SQLite format 3\x00"):
+            raise BuildError("'hpgjournal encrypt' left the demo journal a plain SQLite file")
     return printed
 
 

@@ -56,6 +56,9 @@ if sys.platform == "win32":
 for _var, _sub in _SANDBOX_ENV.items():
     (SANDBOX / _sub).mkdir(parents=True, exist_ok=True, mode=0o700)
     os.environ[_var] = str(SANDBOX / _sub)
+# The system keyring is never reached: a remembered passphrase goes to a keyring that keeps
+# nothing, unless a test sets up the in-memory one (``memory_keyring``).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 _BEFORE = user_folders_snapshot()
 
 
@@ -148,3 +151,35 @@ def broken_demo_path(demo_path: Path) -> Path:
     finally:
         conn.close()
     return demo_path
+
+
+@pytest.fixture
+def memory_keyring():
+    """A system keyring that keeps secrets in this process only (for "remember" tests)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.kept: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            from keyring.errors import PasswordDeleteError
+
+            if self.kept.pop((service, username), None) is None:
+                raise PasswordDeleteError("not kept")
+
+    before = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    yield memory
+    keyring.set_keyring(before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import (
@@ -43,6 +44,10 @@ from hpgjournal.ui.pages import WelcomePage
 from hpgjournal.ui.prefs import UnitPrefs
 from hpgjournal.ui.record_pages import PAGE_FACTORIES, pages_showing
 from hpgjournal.ui.session import JournalSession
+
+if TYPE_CHECKING:
+    from hpgjournal.store.cipher import Passphrase
+    from hpgjournal.ui.encryption import EncryptionActions
 
 log = logging.getLogger("hpgjournal.ui")
 MAX_RECENT = 8
@@ -114,6 +119,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.journal: Journal | None = None
         self.session: JournalSession | None = None
+        self.passphrase: Passphrase | None = None  # the open journal's, when it is encrypted
+        self._encryption: EncryptionActions | None = None
         self._stale: set[str] = set()
         self.settings = settings if settings is not None else QSettings()
         self.prefs = UnitPrefs(self.settings, self)
@@ -196,6 +203,14 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Back up now", self.backup_now, "Ctrl+Shift+B")
         self._action(file_menu, "Res&tore backup…", self.choose_backup)
         file_menu.addSeparator()
+        self.encrypt_action = self._action(file_menu, "En&crypt journal…",
+                                           lambda: self.encryption.encrypt())
+        self.change_passphrase_action = self._action(file_menu, "C&hange passphrase…",
+                                                     lambda: self.encryption.change())
+        self.decrypt_action = self._action(file_menu, "Remove encr&yption…",
+                                           lambda: self.encryption.remove())
+        self._encryption_state()
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = self.menuBar().addMenu("&Edit")
         undo = self.undo_group.createUndoAction(self, "&Undo")
@@ -262,11 +277,29 @@ class MainWindow(QMainWindow):
         return action
 
     # ----------------------------------------------------------------- journal
-    def open_journal(self, path: Path) -> None:
-        """Open a journal (closing the current one); UserError if it cannot be opened."""
-        journal = Journal.open(path)
+    @property
+    def encryption(self) -> EncryptionActions:
+        """Passphrases and File > Encrypt journal... (``ui/encryption.py``), made when needed."""
+        if self._encryption is None:
+            from hpgjournal.ui.encryption import EncryptionActions
+
+            self._encryption = EncryptionActions(self)
+        return self._encryption
+
+    def _encryption_state(self) -> None:
+        encrypted = self.journal is not None and self.journal.encrypted
+        self.encrypt_action.setEnabled(self.journal is not None and not encrypted)
+        self.change_passphrase_action.setEnabled(encrypted)
+        self.decrypt_action.setEnabled(encrypted)
+
+    def open_journal(self, path: Path, passphrase: Passphrase | None = None) -> None:
+        """Open a journal (closing the current one); UserError if it cannot be opened, and
+        PassphraseNeeded or WrongPassphrase for an encrypted one without its passphrase."""
+        journal = Journal.open(path, passphrase=passphrase)
         self.close_journal()
         self.journal = journal
+        self.passphrase = passphrase if journal.encrypted else None
+        self._encryption_state()
         self.session = JournalSession(journal, self)
         self.session.changed.connect(self._journal_changed)
         self.session.failed.connect(self._step_failed)
@@ -294,6 +327,8 @@ class MainWindow(QMainWindow):
             self.session = None
         self.journal.close()
         self.journal = None
+        self.passphrase = None
+        self._encryption_state()
 
     def refresh(self, kinds: frozenset[type] | None = None) -> None:
         """Re-read the journal. Only the page on screen is filled now; the others when shown.
@@ -318,7 +353,8 @@ class MainWindow(QMainWindow):
                 self._fill(current)
         counts = journal.counts()
         self.status_label.setText(
-            f"{journal.path}  ·  {count_of(counts['lab_results'], 'result')}, "
+            f"{journal.path}{'  ·  encrypted' if journal.encrypted else ''}  ·  "
+            f"{count_of(counts['lab_results'], 'result')}, "
             f"{count_of(counts['doses'], 'dose')}, {count_of(counts['notes'], 'note')}")
 
     def page(self, key: str) -> QWidget:
@@ -409,27 +445,35 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
 
     # ----------------------------------------------------------------- actions
-    def _try_open(self, path: Path) -> bool:
+    def _try_open(self, path: Path, passphrase: Passphrase | None = None) -> bool:
         try:
-            self.open_journal(path)
+            self.open_journal(path, passphrase)
         except Exception as exc:
-            self.open_failed(exc, path)
-            return False
+            if not self.open_failed(exc, path):
+                return False
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
-    def open_failed(self, exc: BaseException, path: Path) -> None:
-        """Say why a journal did not open (a damaged one: offer its newest good backup)."""
-        from hpgjournal.domain.errors import JournalDamaged
+    def reopen(self, path: Path, passphrase: Passphrase | None) -> bool:
+        """Open a journal again after the window closed it (a conversion, a restore)."""
+        return self._try_open(path, passphrase)
+
+    def open_failed(self, exc: BaseException, path: Path) -> bool:
+        """Say why a journal did not open (a damaged one: offer its newest good backup; an
+        encrypted one: ask for its passphrase). True when it is open after all."""
+        from hpgjournal.domain.errors import JournalDamaged, PassphraseNeeded, WrongPassphrase
         from hpgjournal.ui.saving import fault_message
 
+        if isinstance(exc, (PassphraseNeeded, WrongPassphrase)):
+            return self.encryption.unlock(path)
         if isinstance(exc, JournalDamaged):
             self.offer_restore(exc)
-            return
+            return self.journal is not None and self.journal.path == path
         message = str(exc) if isinstance(exc, UserError) else fault_message(exc, path)
         if message is None:
             raise exc
         self.show_error("Cannot open the journal", message)
+        return False
 
     def offer_restore(self, exc: BaseException) -> None:
         """A damaged journal: say so, and offer its newest good backup in one click."""
@@ -477,13 +521,30 @@ class MainWindow(QMainWindow):
             self.restore_backup(Path(path), target)
 
     def restore_backup(self, backup: Path, target: Path) -> bool:
-        from hpgjournal.store.backup import restore
+        """Replace ``target`` by ``backup``; an encrypted backup asks for its passphrase."""
+        from hpgjournal.domain.errors import PassphraseNeeded, WrongPassphrase
+        from hpgjournal.store.backup import Restored, restore
         from hpgjournal.ui.saving import fault_message
 
-        if self.journal is not None and self.journal.path == target:
+        was_open = self.journal is not None and self.journal.path == target
+        key = previous = self.passphrase if was_open else None
+        if was_open:
             self.close_journal(backup=False)
+        restored: list[Restored] = []
         try:
-            done = restore(backup, target)
+            try:
+                restored.append(restore(backup, target, key))
+            except (PassphraseNeeded, WrongPassphrase):
+                key = self.encryption.ask(
+                    backup, lambda k: restored.append(restore(backup, target, k)),
+                    offer_remember=False, title="Restore an encrypted backup",
+                    text=f"The backup {backup.name} is encrypted. Type the passphrase it was "
+                         "made with to restore it.", action="&Restore")
+                if key is None:  # cancelled: the journal as it was, open again if it was
+                    if was_open:
+                        self._try_open(target, previous)
+                    return False
+            done = restored[0]
         except Exception as exc:
             message = str(exc) if isinstance(exc, UserError) else fault_message(exc, target)
             if message is None:
@@ -493,10 +554,14 @@ class MainWindow(QMainWindow):
         kept = "".join(f"\nKept, not used: {p}" for p in done.kept)
         before = f"\nThe journal that was there is backed up to {done.before}" if done.before \
             else ""
-        opened = self._try_open(target)
+        opened = self._try_open(target, key)
+        plain = ""
+        if previous is not None and self.journal is not None and not self.journal.encrypted:
+            plain = ("\n\nThe backup was not encrypted, so the journal restored from it is not "
+                     "encrypted either: File > Encrypt journal... encrypts it again.")
         box = QMessageBox(QMessageBox.Icon.Information, "Restored",
                           f"{target} was restored from {backup} ({done.results} lab results; "
-                          f"it passes the check).{before}{kept}", parent=self)
+                          f"it passes the check).{before}{kept}{plain}", parent=self)
         box.setObjectName("restored")
         box.open()
         return opened
@@ -517,7 +582,24 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot create the journal",
                             f"{target} already exists: open it, or choose another name.")
             return
-        self._try_open(target)
+        box = QMessageBox(QMessageBox.Icon.Question, "New journal",
+                          f"Protect {target.name} with a passphrase?\n\nAn encrypted journal "
+                          "can be read only with its passphrase, also from a backup or a copy "
+                          "of the file. File > Encrypt journal... can do it later too.",
+                          parent=self)
+        box.setObjectName("encrypt-new")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        encrypt = box.addButton("&Encrypt with a passphrase…", QMessageBox.ButtonRole.YesRole)
+        plain = box.addButton("&Not encrypted", QMessageBox.ButtonRole.NoRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(plain)
+        box.exec()
+        if box.clickedButton() is plain:
+            self._try_open(target)
+        elif box.clickedButton() is encrypt:
+            chosen = self.encryption.new_passphrase(target)
+            if chosen is not None and self._try_open(target, chosen[0]) and chosen[1]:
+                self.encryption.remember(target, chosen[0])
 
     def open_demo(self) -> None:
         from hpgjournal.demo import write_demo

@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="on the charts page: turn on the dose-to-level model")
     parser.add_argument("--theme", choices=("auto", "light", "dark"), default="light",
                         help="the theme to show (default: light)")
+    parser.add_argument("--passphrase-file", type=Path, default=None,
+                        help="an encrypted journal's passphrase, read from this file")
     args = parser.parse_args(argv)
 
     import tempfile
@@ -50,7 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)
     window.move(0, 0)
-    window.open_journal(journal)
+    passphrase = None
+    if args.passphrase_file is not None:
+        from hpgjournal.store.cipher import Passphrase
+
+        passphrase = Passphrase(args.passphrase_file.read_text(encoding="utf-8").rstrip("\r\n"))
+    window.open_journal(journal, passphrase)
     if args.page != "welcome":
         window.show_page(args.page)
     page = window.pages.get(args.page)  # built by show_page

@@ -27,6 +27,7 @@ def test_build_smoke_test_and_install(tmp_path):
     out = proc.stdout
     assert out.count("startup: first paint after") == 3, out  # plain, a journal, a CSV file
     assert "demo journal written to" in out
+    assert "is encrypted" in out and ": ok (" in out  # the bundle carries SQLCipher
     assert f"build: bundle {dist / 'hpgjournal'}:" in out and "biggest:" in out
 
     bundle = dist / "hpgjournal"
@@ -40,6 +41,7 @@ def test_build_smoke_test_and_install(tmp_path):
         assert f"build: runs on GNU C library {floor} or newer" in out
         needed, _ = load_script("glibc_floor.py").bundle_floor(bundle)
         assert floor == ".".join(map(str, needed)) and needed >= (2, 17)
+    assert list(internal.rglob("sqlcipher3/_sqlite3*"))
     assert not list(internal.rglob("*QtWebEngine*")) and not list(internal.rglob("*tkinter*"))
 
     if sys.platform.startswith("linux"):  # the unpacked bundle installs itself into a menu
