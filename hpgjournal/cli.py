@@ -53,7 +53,7 @@ def _journal_arg(parser: argparse.ArgumentParser, *, default: object,
                  passphrase: bool = True) -> None:
     parser.add_argument("--journal", metavar="PATH", type=Path, default=default,
                         help="the journal file (default: journal.hpgjournal in your data folder)")
-    if not passphrase:  # the window asks for it (a later session: issue 16)
+    if not passphrase:  # the window asks for it in its passphrase dialog
         return
     for refused in ("--passphrase", "--new-passphrase"):  # else taken as short for ...-file
         parser.add_argument(refused, nargs="?", action=_RefusedPassphrase, help=argparse.SUPPRESS)
