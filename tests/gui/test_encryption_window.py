@@ -322,3 +322,48 @@ def test_restore_an_encrypted_backup_asks_its_passphrase(qtbot, window, encrypte
     target = default_journal()
     assert results_of(target, SECRET) == results
     assert window.journal is not None and window.journal.encrypted
+
+
+def test_started_on_an_encrypted_journal_the_window_asks_its_passphrase(qtbot, encrypted_demo,
+                                                                         monkeypatch):
+    """``hpgjournal JOURNAL`` (or the last journal) encrypted: the window shows, asks, opens."""
+    import signal
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    from hpgjournal.app import run_gui
+    from hpgjournal.ui.main_window import MainWindow
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs the crash dialog
+    previous_term = signal.getsignal(signal.SIGTERM)
+    opened: list[MainWindow] = []
+    shown_first: list[bool] = []
+
+    tries = [0]
+
+    def watch() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                   and w.journal is not None and w.journal.path == encrypted_demo]
+        tries[0] += 1
+        if not windows and tries[0] < 400:  # 20 s, then the assertions below say what failed
+            QTimer.singleShot(50, watch)
+            return
+        opened.extend(windows)
+        QApplication.quit()
+
+    def first(dialog: QWidget) -> None:
+        shown_first.append(dialog.parentWidget() is not None
+                           and dialog.parentWidget().isVisible())
+        type_open(qtbot, SECRET)(dialog)
+
+    QTimer.singleShot(0, watch)
+    try:
+        in_sequence(lambda: run_gui(encrypted_demo), first)
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        for window in opened:
+            window.close()
+            window.deleteLater()
+    assert shown_first == [True]  # asked over the window, not before it
+    assert opened and opened[0].findChild(QMessageBox, "journal-damaged") is None
