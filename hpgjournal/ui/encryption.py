@@ -139,12 +139,18 @@ class EncryptionActions(QObject):
         self._convert(path, lambda: encrypt_journal(path, key), key, None, done,
                       "Encrypting the journal", f"Encrypting {path.name} and its backups…")
 
-    def change(self) -> None:
-        """File > Change passphrase...: the current passphrase and a new one twice."""
+    def _encrypted_path(self) -> Path | None:
+        """The open journal's path when it is encrypted and no conversion runs, else None."""
         journal = self.window.journal
         if journal is None or not journal.encrypted or self.task is not None:
+            return None
+        return journal.path
+
+    def change(self) -> None:
+        """File > Change passphrase...: the current passphrase and a new one twice."""
+        path = self._encrypted_path()
+        if path is None:
             return
-        path = journal.path
         problem = ""
         while True:
             dialog = PassphraseDialog(self.window, "change", path, problem=problem)
@@ -173,10 +179,9 @@ class EncryptionActions(QObject):
 
     def remove(self) -> None:
         """File > Remove encryption...: said what it means, the passphrase typed once more."""
-        journal = self.window.journal
-        if journal is None or not journal.encrypted or self.task is not None:
+        path = self._encrypted_path()
+        if path is None:
             return
-        path = journal.path
         box = QMessageBox(QMessageBox.Icon.Warning, "Remove the encryption",
                           f"Without its encryption, {path.name} can be read by anyone who has "
                           "the file: on this computer, a backup drive or a synced folder.\n\n"
