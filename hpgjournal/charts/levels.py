@@ -22,7 +22,7 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.lines import Line2D
 
-from hpgjournal.charts.modelgrid import Sampled, grid_curve
+from hpgjournal.charts.modelgrid import Sampled, grid_curve, grid_washout
 from hpgjournal.domain import pk
 from hpgjournal.domain.knowledge import marker_to_system
 from hpgjournal.domain.pk.fit import FAR
@@ -57,7 +57,7 @@ def _span(fit: pk.Fit, x0: float, x1: float) -> tuple[datetime, datetime] | None
     if not doses:
         return None
     first = from_day(doses[0].day)
-    washout = _kept(fit, ("washout",), lambda: pk.washout(fit))
+    washout = _kept(fit, ("washout",), lambda: grid_washout(fit))
     last = washout.below_tenth_at if washout and washout.below_tenth_at else \
         from_day(doses[-1].day) + timedelta(days=365)
     shown_start = mdates.num2date(x0).replace(tzinfo=None)

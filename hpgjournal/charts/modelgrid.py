@@ -25,7 +25,7 @@ import numpy as np
 from hpgjournal.domain import pk
 from hpgjournal.domain.pk.model import Depot, OwnProduction, Steady, day_number, from_day, terms
 
-__all__ = ["Sampled", "grid_curve", "grid_sample"]
+__all__ = ["Sampled", "grid_curve", "grid_sample", "grid_washout"]
 
 
 @dataclass(frozen=True)
@@ -159,3 +159,13 @@ def grid_curve(source: pk.Model | pk.Fit, start: datetime, end: datetime,
         values = grid_sample(corner, first, step, count, kept=kept)
         low, high = np.minimum(low, values), np.maximum(high, values)
     return Sampled(from_day(first), 1 / points_per_hour, central, low, high)
+
+
+def _listed(model: pk.Model, start: float, step_days: float, count: int,
+            exogenous_only: bool) -> list[float]:
+    return grid_sample(model, start, step_days, count, exogenous_only).tolist()
+
+
+def grid_washout(source: pk.Model | pk.Fit) -> pk.Washout | None:
+    """``pk.washout`` (the domain's question, its rules) on a grid sampled with numpy."""
+    return pk.washout(source, sampler=_listed)

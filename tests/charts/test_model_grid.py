@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hpgjournal.charts.modelgrid import grid_curve, grid_sample
+from hpgjournal.charts.modelgrid import grid_curve, grid_sample, grid_washout
 from hpgjournal.domain import pk
 from hpgjournal.domain.pk.model import sample
 from hpgjournal.domain.records import Dose
@@ -101,6 +101,17 @@ def test_the_curve_and_its_band_equal_the_domains_curve(points_per_hour):
         same(got.central, reference.central)
         same(got.low, reference.low)
         same(got.high, reference.high)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_washout_is_the_domains_answer(name):
+    model = MODELS[name]
+    got, reference = grid_washout(model), pk.washout(model)
+    assert got is not None and reference is not None
+    assert (got.last_dose_at, got.peak_at, got.below_tenth_at) == (
+        reference.last_dose_at, reference.peak_at, reference.below_tenth_at)
+    assert got.peak == pytest.approx(reference.peak, rel=REL)
+    assert grid_washout(pk.Model(())) is None
 
 
 def test_a_grid_before_every_dose_is_his_own_production_alone():
