@@ -158,6 +158,8 @@ def grid_curve(source: pk.Model | pk.Fit, start: datetime, end: datetime,
     for corner in source.band if isinstance(source, pk.Fit) else ():
         values = grid_sample(corner, first, step, count, kept=kept)
         low, high = np.minimum(low, values), np.maximum(high, values)
+    for values in (central, low, high):
+        values.flags.writeable = False  # kept for redraws: no caller changes them
     return Sampled(from_day(first), 1 / points_per_hour, central, low, high)
 
 
