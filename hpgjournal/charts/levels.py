@@ -134,8 +134,10 @@ def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
         x, central, band_x, low, high = _kept(fit, ("thin", span, points_per_hour, factor,
                                                     columns),
                                               lambda: _thinned(found, factor, columns))
-        drawn.band = ax.fill_between(band_x, low, high, color=MODEL_COLOUR, alpha=BAND_ALPHA,
-                                     linewidth=0, zorder=2.2)
+        # no edge: with an edge colour Agg strokes even a width of 0 as a hairline, round
+        # every step of the band (twice the band's drawing time, a faint outline)
+        drawn.band = ax.fill_between(band_x, low, high, facecolor=MODEL_COLOUR, edgecolor="none",
+                                     alpha=BAND_ALPHA, linewidth=0, zorder=2.2)
         (drawn.line,) = ax.plot(x, central, color=MODEL_COLOUR, linewidth=0.8, alpha=0.6,
                                 zorder=2.6)
         handles.setdefault("model", Line2D([], [], color=MODEL_COLOUR, linewidth=4, alpha=0.45,

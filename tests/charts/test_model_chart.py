@@ -96,6 +96,7 @@ def test_the_curve_band_and_rings_are_drawn_and_far_and_censored_draws_kept(char
     drawn = result.model
     axes = result.marker_axes[KEY]
     assert drawn.line in axes.get_lines() and drawn.band in axes.collections
+    assert not len(drawn.band.get_edgecolor())  # no hairline round the band's every step
     statuses = {d.draw.value: d.status for d in levels.fit.draws}
     assert statuses[2400.0] == "far" and statuses[100.0] == "censored"
     # the far draw is ringed in the model's colour, at its value, and the legend says why
