@@ -17,12 +17,15 @@ one process, on a 1000 x 600 px Agg canvas:
   standard library) on the same span, for comparison.
 
 The runs are interleaved (one of each in turn, several rounds), so that a change in the load
-of a shared machine falls on all of them alike. Prints the medians and the ratios with /
-without (aim: under 1.5).
+of a shared machine falls on all of them alike, and each starts from a collected heap (a
+``gc.collect()`` before it, not timed): a chart leaves its figure to the cyclic collector, and
+a full collection of the runs before (up to 0.2 s here) would otherwise land in whichever run
+came next. Prints the medians and the ratios with / without (aim: under 1.5).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import sys
@@ -76,6 +79,7 @@ def build_journal(path: Path) -> dict[str, int]:
 
 
 def timed(run) -> float:
+    gc.collect()  # the garbage of the runs before is not this run's cost
     started = time.perf_counter()
     run()
     return time.perf_counter() - started
