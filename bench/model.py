@@ -12,13 +12,20 @@ one process, on a 1000 x 600 px Agg canvas:
   curve sampled for that fit and span is kept, so only the drawing is done again;
 * with the model, fitted too: the same with the fit to the draws (``level_model``) in it;
 * without: reading the journal and drawing the same chart, every other overlay the same;
-* the model alone: the fit and the hourly curve, no drawing (for reference).
+* the model alone: the fit and the hourly curve and band as the chart samples them (numpy,
+  ``charts/modelgrid.py``), no drawing; and the domain's reference sampler (``pk.curve``,
+  standard library) on the same span, for comparison.
 
-Prints the medians of several runs and the ratios with / without (aim: under 1.5).
+The runs are interleaved (one of each in turn, several rounds), so that a change in the load
+of a shared machine falls on all of them alike, and each starts from a collected heap (a
+``gc.collect()`` before it, not timed): a chart leaves its figure to the cyclic collector, and
+a full collection of the runs before (up to 0.2 s here) would otherwise land in whichever run
+came next. Prints the medians and the ratios with / without (aim: under 1.5).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import sys
@@ -34,6 +41,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from hpgjournal.charts.levels import forget_curves
 from hpgjournal.charts.marker import build_marker_chart
+from hpgjournal.charts.modelgrid import grid_curve, grid_washout
 from hpgjournal.domain import pk
 from hpgjournal.domain.records import Dose, Medication, Phase
 from hpgjournal.domain.results import make_result
@@ -71,6 +79,7 @@ def build_journal(path: Path) -> dict[str, int]:
 
 
 def timed(run) -> float:
+    gc.collect()  # the garbage of the runs before is not this run's cost
     started = time.perf_counter()
     run()
     return time.perf_counter() - started
@@ -106,7 +115,14 @@ def main() -> int:
             def model_alone() -> None:
                 fit = level_model(journal).fit
                 doses = fit.model.doses
-                pk.curve(fit, pk.model.from_day(doses[0].day),
+                grid_washout(fit)
+                grid_curve(fit, pk.model.from_day(doses[0].day),
+                           pk.model.from_day(doses[-1].day + 21), 1.0)
+
+            def reference() -> None:
+                doses = kept.model.doses
+                pk.washout(kept)
+                pk.curve(kept, pk.model.from_day(doses[0].day),
                          pk.model.from_day(doses[-1].day + 21), 1.0)
 
             def with_fit() -> None:
@@ -115,21 +131,21 @@ def main() -> int:
             def redrawn() -> None:
                 with_model(kept_curve=True)
 
-            for run in (with_model, with_fit, redrawn, without, model_alone):  # warm-up: fonts
+            runs = (with_model, redrawn, with_fit, without, model_alone, reference)
+            for run in runs:  # warm-up: fonts
                 run()
-            with_times = [timed(with_model) for _ in range(RUNS)]
-            redrawn_times = [timed(redrawn) for _ in range(RUNS)]
-            fit_times = [timed(with_fit) for _ in range(RUNS)]
-            without_times = [timed(without) for _ in range(RUNS)]
-            alone_times = [timed(model_alone) for _ in range(RUNS)]
-    w, r, f, b, a = (statistics.median(t) for t in (with_times, redrawn_times, fit_times,
-                                                    without_times, alone_times))
+            times: list[list[float]] = [[] for _ in runs]
+            for _ in range(RUNS):
+                for run, kept_times in zip(runs, times, strict=True):
+                    kept_times.append(timed(run))
+    w, r, f, b, a, ref = (statistics.median(t) for t in times)
     print(f"total T chart, {RUNS} runs, medians, {int(SIZE[0] * 100)} x {int(SIZE[1] * 100)} px Agg:")
     print(f"  with the model (read + {points} hourly points and band + draw):  {w * 1000:7.1f} ms")
     print(f"  with the model, redrawn (the curve kept, drawn again):         {r * 1000:7.1f} ms")
     print(f"  with the model, the fit to the draws too:                      {f * 1000:7.1f} ms")
     print(f"  without it (read + draw, every other overlay):                 {b * 1000:7.1f} ms")
     print(f"  the model alone (fit + hourly curve and band, no drawing):     {a * 1000:7.1f} ms")
+    print(f"  the same curve and band by the domain's reference (pk.curve):  {ref * 1000:7.1f} ms")
     print(f"ratio with / without: {w / b:.2f} (aim < 1.5); redrawn: {r / b:.2f}; with the fit "
           f"too: {f / b:.2f}")
     return 0

@@ -1,13 +1,14 @@
 """The dose-to-level model on the total testosterone chart (issue 18): a faint predicted curve
 with its band, and a ring around each draw the model judged far from it.
 
-The curve is sampled a point an hour (``pk.curve``) from the first modelled dose shown to the
-end of the chart, or to the day the doses' testosterone fell below a tenth of its peak after
-the last dose (``pk.washout``): past that the level is his own production, which the model
-does not know. The band is the spread of the published figures (``domain/pk/fit.py``), not a
-confidence interval. The legend names it with ``pk.label``: a model from published averages,
-fitted to his numbers, not a measurement and not advice (``pk.short_label`` in the legend,
-the whole label in a file's footnote and the window's side panel).
+The curve is sampled a point an hour (``modelgrid.grid_curve``: ``pk.curve`` evaluated with
+numpy) from the first modelled dose shown to the end of the chart, or to the day the doses'
+testosterone fell below a tenth of its peak after the last dose (``pk.washout``): past that the
+level is his own production, which the model does not know. The band is the spread of the
+published figures (``domain/pk/fit.py``), not a confidence interval. The legend names it with
+``pk.label``: a model from published averages, fitted to his numbers, not a measurement and not
+advice (``pk.short_label`` in the legend, the whole label in a file's footnote and the window's
+side panel). The hover's level at a time is ``pk.level_at``, the domain's own.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.lines import Line2D
 
+from hpgjournal.charts.modelgrid import Sampled, grid_curve, grid_washout
 from hpgjournal.domain import pk
 from hpgjournal.domain.knowledge import marker_to_system
 from hpgjournal.domain.pk.fit import FAR
@@ -42,7 +44,7 @@ class ModelDrawn:
     """What was drawn of the model, for the legend, the hover and the tests."""
 
     fit: pk.Fit
-    curve: pk.Curve | None
+    curve: Sampled | None  # the hourly curve, as ``pk.curve`` gives it, in arrays
     line: Any = None  # the central curve's Line2D
     band: Any = None  # the band's PolyCollection
     rings: Any = None  # the rings around the draws far from the model (Line2D) or None
@@ -55,7 +57,7 @@ def _span(fit: pk.Fit, x0: float, x1: float) -> tuple[datetime, datetime] | None
     if not doses:
         return None
     first = from_day(doses[0].day)
-    washout = _kept(fit, ("washout",), lambda: pk.washout(fit))
+    washout = _kept(fit, ("washout",), lambda: grid_washout(fit))
     last = washout.below_tenth_at if washout and washout.below_tenth_at else \
         from_day(doses[-1].day) + timedelta(days=365)
     shown_start = mdates.num2date(x0).replace(tzinfo=None)
@@ -81,9 +83,9 @@ def _kept(fit: pk.Fit, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
     return value
 
 
-def _curve(fit: pk.Fit, start: datetime, end: datetime, points_per_hour: float) -> pk.Curve:
+def _curve(fit: pk.Fit, start: datetime, end: datetime, points_per_hour: float) -> Sampled:
     return _kept(fit, ("curve", start, end, points_per_hour),
-                 lambda: pk.curve(fit, start, end, points_per_hour))
+                 lambda: grid_curve(fit, start, end, points_per_hour))
 
 
 def forget_curves() -> None:
@@ -91,7 +93,7 @@ def forget_curves() -> None:
     _KEPT.clear()
 
 
-def _thinned(found: pk.Curve, factor: float, columns: int) -> tuple[np.ndarray, ...]:
+def _thinned(found: Sampled | pk.Curve, factor: float, columns: int) -> tuple[np.ndarray, ...]:
     """The curve as drawn: (x, y) of the line and (x, low, high) of the band. Where the curve
     has more points than twice ``columns`` (the axes' pixel columns), each run of points
     becomes its lowest and highest in their order, and the band its lowest low and highest
@@ -132,8 +134,10 @@ def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
         x, central, band_x, low, high = _kept(fit, ("thin", span, points_per_hour, factor,
                                                     columns),
                                               lambda: _thinned(found, factor, columns))
-        drawn.band = ax.fill_between(band_x, low, high, color=MODEL_COLOUR, alpha=BAND_ALPHA,
-                                     linewidth=0, zorder=2.2)
+        # no edge: with an edge colour Agg strokes even a width of 0 as a hairline, round
+        # every step of the band (twice the band's drawing time, a faint outline)
+        drawn.band = ax.fill_between(band_x, low, high, facecolor=MODEL_COLOUR, edgecolor="none",
+                                     alpha=BAND_ALPHA, linewidth=0, zorder=2.2)
         (drawn.line,) = ax.plot(x, central, color=MODEL_COLOUR, linewidth=0.8, alpha=0.6,
                                 zorder=2.6)
         handles.setdefault("model", Line2D([], [], color=MODEL_COLOUR, linewidth=4, alpha=0.45,
@@ -155,7 +159,7 @@ def draw_model(ax: Axes, fit: pk.Fit, x_range: tuple[float, float], units: str,
 
 def central_values(drawn: ModelDrawn | None, units: str) -> list[float]:
     """The central curve's lowest and highest in the unit shown (for the y limits)."""
-    if drawn is None or drawn.curve is None or not drawn.curve.central:
+    if drawn is None or drawn.curve is None or not len(drawn.curve.central):
         return []
     factor = marker_to_system(MODEL_KEY, 1.0, units)
-    return [min(drawn.curve.central) * factor, max(drawn.curve.central) * factor]
+    return [float(drawn.curve.central.min()) * factor, float(drawn.curve.central.max()) * factor]

@@ -40,9 +40,9 @@ from hpgjournal.domain.pk.preparations import PREPARATIONS, Figure, Preparation,
 from hpgjournal.domain.records import Dose, Medication
 from hpgjournal.domain.timestamps import to_datetime
 
-__all__ = ["CUTOFF", "EPOCH", "SCALE", "Model", "ModelDose", "OwnProduction", "day_number",
-           "exogenous_at", "fast_rate", "from_day", "level_at", "model_doses", "own_at",
-           "own_production", "reach_days", "regimen_doses", "sample"]
+__all__ = ["CUTOFF", "EPOCH", "SCALE", "Depot", "Model", "ModelDose", "OwnProduction", "Steady",
+           "day_number", "exogenous_at", "fast_rate", "from_day", "level_at", "model_doses",
+           "own_at", "own_production", "reach_days", "regimen_doses", "sample", "terms"]
 
 EPOCH = datetime(2000, 1, 1)
 CUTOFF = 1e-6  # of a dose's own peak: below it a dose no longer counts (see the module text)
@@ -228,7 +228,11 @@ class Model:
 
 
 @dataclass(frozen=True)
-class _Depot:
+class Depot:
+    """A depot preparation's doses as the model sums them: at t, coefficient times the sum over
+    the doses before t of mg·(e^(−ke·age) − e^(−ka·age)), never below 0. ``sample`` leaves
+    out the doses older than ``lookback`` at the grid's start (they add under ``CUTOFF``)."""
+
     days: list[float]
     mg: list[float]
     ka: float
@@ -238,7 +242,10 @@ class _Depot:
 
 
 @dataclass(frozen=True)
-class _Steady:
+class Steady:
+    """A steady preparation's doses: each adds its rate over the ``cover`` days from its start
+    (on a grid: from the first point at or after the start to the last before the end)."""
+
     starts: list[float]
     rates: list[float]  # ng/dL while the dose is covered
     cover: float
@@ -251,9 +258,9 @@ def _lookback(ka: float, ke: float) -> float:
     return math.log(1.0 / (CUTOFF * peak)) / ke
 
 
-def _terms(model: Model, unit_scale: bool = False) -> list[_Depot | _Steady]:
+def _terms(model: Model, unit_scale: bool = False) -> list[Depot | Steady]:
     scale = 1.0 if unit_scale else model.scale
-    terms: list[_Depot | _Steady] = []
+    terms: list[Depot | Steady] = []
     for key in model.preparation_keys():
         preparation: Preparation = PREPARATIONS[key]
         doses = [d for d in model.doses if d.preparation == key]
@@ -261,16 +268,23 @@ def _terms(model: Model, unit_scale: bool = False) -> list[_Depot | _Steady]:
         gain = scale * model.fraction(key)
         if preparation.kind == "depot":
             ka, ke = model.rates(key)
-            terms.append(_Depot(days, mg, ka, ke, gain * ka * ke / (ka - ke), _lookback(ka, ke)))
+            terms.append(Depot(days, mg, ka, ke, gain * ka * ke / (ka - ke), _lookback(ka, ke)))
         else:
             assert preparation.cover_days is not None
             cover = preparation.cover_days.value
-            terms.append(_Steady(days, [gain * m / cover for m in mg], cover))
+            terms.append(Steady(days, [gain * m / cover for m in mg], cover))
     return terms
 
 
-def _term_at(term: _Depot | _Steady, day: float) -> float:
-    if isinstance(term, _Steady):
+def terms(model: Model) -> list[Depot | Steady]:
+    """The model's terms, one per preparation, in the order ``sample`` adds them: for a sampler
+    outside the domain (the charts evaluate them with numpy). ``sample`` and ``level_at`` stay
+    the reference."""
+    return _terms(model)
+
+
+def _term_at(term: Depot | Steady, day: float) -> float:
+    if isinstance(term, Steady):
         index = bisect.bisect_right(term.starts, day) - 1
         total = 0.0
         while index >= 0 and day - term.starts[index] < term.cover:
@@ -293,7 +307,7 @@ def reach_days(model: Model) -> float:
     """How long a dose of the model still counts (its lookback, or a steady dose's cover),
     the longest over its preparations; 0 without doses. A caller asking about one time may
     leave out the doses older than this."""
-    return max((term.lookback if isinstance(term, _Depot) else term.cover
+    return max((term.lookback if isinstance(term, Depot) else term.cover
                 for term in _terms(model)), default=0.0)
 
 
@@ -334,7 +348,7 @@ def _powers(table: list[float], factor: float, length: int) -> list[float]:
     return table
 
 
-def _depot_grid(term: _Depot, start: float, step: float, count: int, out: list[float],
+def _depot_grid(term: Depot, start: float, step: float, count: int, out: list[float],
                 fresh: bool = False) -> None:
     """Add a depot's level on the grid. Between two doses both exponentials only decay by a
     constant factor a step, so a stretch is the two sums at its start times tables of the
@@ -380,7 +394,7 @@ def _depot_grid(term: _Depot, start: float, step: float, count: int, out: list[f
         j = end
 
 
-def _steady_grid(term: _Steady, start: float, step: float, count: int, out: list[float]) -> None:
+def _steady_grid(term: Steady, start: float, step: float, count: int, out: list[float]) -> None:
     change = [0.0] * (count + 1)
     for begin, rate in zip(term.starts, term.rates, strict=True):
         first = max(0, math.ceil((begin - start) / step - 1e-9))
@@ -425,7 +439,7 @@ def sample(model: Model, start: float, step_days: float, count: int,
     out = [0.0] * count
     fresh = True
     for term in _terms(model):
-        if isinstance(term, _Depot):
+        if isinstance(term, Depot):
             _depot_grid(term, start, step_days, count, out, fresh)
         else:
             _steady_grid(term, start, step_days, count, out)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hpgjournal.domain.pk.fit import Fit
 from hpgjournal.domain.pk.model import Model, day_number, from_day, level_at, sample
 
-__all__ = ["LATE_FRACTION", "Curve", "IntervalPosition", "TroughBefore", "Washout", "curve",
-           "interval_position", "trough_before_next", "washout"]
+__all__ = ["LATE_FRACTION", "Curve", "IntervalPosition", "Sampler", "TroughBefore", "Washout",
+           "curve", "interval_position", "trough_before_next", "washout"]
 
 LATE_FRACTION = 1.25  # a draw later than 1.25 intervals after a dose is in no interval
 _STEP = 1 / 24  # an hour: the grid on which peaks, troughs and washouts are looked for
@@ -172,16 +173,22 @@ class Washout:
                 f"{self.below_tenth_at.date().isoformat()}, by the model.")
 
 
-def washout(source: Model | Fit, horizon_days: float = 1095.0) -> Washout | None:
+Sampler = Callable[[Model, float, float, int, bool], Sequence[float]]
+
+
+def washout(source: Model | Fit, horizon_days: float = 1095.0,
+            sampler: Sampler = sample) -> Washout | None:
     """After the last logged dose: when the doses' contribution (his own production left out)
-    fell below a tenth of its peak after that dose. None without doses."""
+    fell below a tenth of its peak after that dose. None without doses. ``sampler``: what
+    samples the model on the hourly grid (``model.sample`` unless the caller has a faster one
+    that gives the same values, as the charts do with numpy)."""
     model = _model(source)
     days = _dose_days(model)
     if not days:
         return None
     start = days[-1]
     count = math.ceil(horizon_days / _STEP)
-    levels = sample(model, start, _STEP, count, exogenous_only=True)
+    levels = sampler(model, start, _STEP, count, True)
     peak = max(levels)
     top = levels.index(peak)
     below = next((j for j in range(top, count) if levels[j] < 0.1 * peak), None)
