@@ -14,21 +14,33 @@ from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 
 def _press_and_cancel(qtbot, button: QPushButton) -> list[str]:
-    """Click; record the title of whatever modal window opens, then cancel it."""
+    """Click; record the title of whatever modal window opens, then cancel it.
+
+    Watched until one has opened and none is left (or 5 s passed): on a loaded machine a dialog
+    may take longer to build than any single wait."""
     seen: list[str] = []
+    watching = [True]
 
     def close() -> None:
-        modal = QApplication.activeModalWidget()
-        if modal is None:
+        if not watching[0]:
             return
-        seen.append(modal.windowTitle() or type(modal).__name__)
-        if isinstance(modal, QDialog):  # QMessageBox is a QDialog too
-            modal.reject()
-        QTimer.singleShot(50, close)  # a dialog that opens another one
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            seen.append(modal.windowTitle() or type(modal).__name__)
+            if isinstance(modal, QDialog):  # QMessageBox is a QDialog too
+                modal.reject()
+        QTimer.singleShot(50, close)  # not opened yet, or a dialog that opens another one
 
-    QTimer.singleShot(100, close)
+    QTimer.singleShot(50, close)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.wait(200)
+    try:
+        qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None,
+                        timeout=5000)
+    except qtbot.TimeoutError:
+        pass  # nothing opened: the caller says so
+    finally:
+        watching[0] = False
+    qtbot.wait(100)
     return seen
 
 
