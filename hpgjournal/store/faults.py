@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hpgjournal.domain.errors import JournalDamaged, StorageError, UserError
-from hpgjournal.store.cipher import DATABASE_ERRORS, SQL_ERRORS
+from hpgjournal.store.cipher import database_errors, sql_errors
 
 if TYPE_CHECKING:
     from hpgjournal.store.cipher import Passphrase
@@ -33,7 +33,7 @@ def is_damage(exc: BaseException) -> bool:
         return True
     # errors raised before the code attribute existed, or re-raised by sqlite3 itself
     text = str(exc)
-    return isinstance(exc, DATABASE_ERRORS) and (
+    return isinstance(exc, database_errors()) and (
         "malformed" in text or "file is not a database" in text)
 
 
@@ -69,7 +69,7 @@ def explain(exc: BaseException, journal: Path | None = None, *,
     """A one-line error for a fault a user can act on, or None for a bug."""
     if isinstance(exc, UserError):
         return exc
-    if isinstance(exc, SQL_ERRORS):
+    if isinstance(exc, sql_errors()):
         return _explain_sqlite(exc, journal, passphrase)
     if isinstance(exc, OSError):
         return _explain_os(exc)

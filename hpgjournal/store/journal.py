@@ -48,15 +48,15 @@ from hpgjournal.domain.records import (
 )
 from hpgjournal.store import schema
 from hpgjournal.store.cipher import (
-    DATABASE_ERRORS,
-    INTEGRITY_ERRORS,
-    OPERATIONAL_ERRORS,
-    SQL_ERRORS,
     Passphrase,
     as_passphrase,
     connect,
+    database_errors,
+    integrity_errors,
     looks_encrypted,
     needs_passphrase,
+    operational_errors,
+    sql_errors,
 )
 from hpgjournal.store.lock import JournalLock
 
@@ -207,7 +207,7 @@ def _connect_read_only(path: Path, key: Passphrase | None) -> sqlite3.Connection
     try:
         conn = connect(f"{uri}?mode=ro", key, journal=path, uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except OPERATIONAL_ERRORS as exc:
+    except operational_errors() as exc:
         if "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
             raise JournalError(f"cannot read {path}: {exc}") from None
         wal = path.with_name(path.name + "-wal")
@@ -216,7 +216,7 @@ def _connect_read_only(path: Path, key: Passphrase | None) -> sqlite3.Connection
                 f"cannot read {path}: its latest changes are in {wal.name} and the folder is "
                 "read-only; copy both files to a folder you can write to") from None
         conn = connect(f"{uri}?mode=ro&immutable=1", key, journal=path, uri=True)
-    except DATABASE_ERRORS:
+    except database_errors():
         conn = connect(f"{uri}?mode=ro", key, journal=path, uri=True)  # _prepare says why
     return conn
 
@@ -344,7 +344,7 @@ class Journal:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        except DATABASE_ERRORS as exc:
+        except database_errors() as exc:
             conn.close()
             from hpgjournal.store.faults import damaged, sqlite_code
 
@@ -375,7 +375,7 @@ class Journal:
         if not readonly and mode != "wal":
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
-            except OPERATIONAL_ERRORS as exc:  # e.g. a read-only folder
+            except operational_errors() as exc:  # e.g. a read-only folder
                 log.warning("could not switch %s to WAL: %s", self.path, exc)
 
     def _migrate(self, version: int) -> None:
@@ -454,7 +454,7 @@ class Journal:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")  # where another writer's lock shows (busy)
-        except SQL_ERRORS as exc:
+        except sql_errors() as exc:
             self._raise_translated(exc)
             raise
         try:
@@ -472,11 +472,11 @@ class Journal:
 
     def _raise_translated(self, exc: BaseException) -> None:
         """Raise the store's own error for an sqlite3 error a user can act on (else return)."""
-        if isinstance(exc, INTEGRITY_ERRORS):
+        if isinstance(exc, integrity_errors()):
             raise RecordRefused(
                 f"the journal refused a record because it breaks a rule of the journal's tables "
                 f"({exc}); nothing was written: check the values") from exc
-        if isinstance(exc, SQL_ERRORS):
+        if isinstance(exc, sql_errors()):
             from hpgjournal.store.faults import explain
 
             known = explain(exc, self.path, passphrase=self._key)
@@ -798,7 +798,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
         def generator(self: Journal, *args: Any, **kwargs: Any) -> Iterator[Any]:
             try:
                 yield from method(self, *args, **kwargs)
-            except SQL_ERRORS as exc:
+            except sql_errors() as exc:
                 self._raise_translated(exc)
                 raise
         return generator
@@ -807,7 +807,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     def read(self: Journal, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except SQL_ERRORS as exc:
+        except sql_errors() as exc:
             self._raise_translated(exc)
             raise
     return read
