@@ -26,6 +26,7 @@ from hpgjournal.domain.errors import (
 )
 from hpgjournal.paths import JOURNAL_SUFFIX, backup_dir
 from hpgjournal.store.cipher import Passphrase, as_passphrase, connect, database_errors, sql_errors
+from hpgjournal.store.faults import integrity_problems
 from hpgjournal.store.files import fsync_folder, remove_stale_partials, temporary_sibling
 
 if TYPE_CHECKING:
@@ -44,18 +45,6 @@ _STAMP = "%Y%m%d-%H%M%S-%f"  # fixed width, so names sort by time
 class GoodBackup:
     path: Path
     summary: str  # "made 2026-11-30 21:04, 150 lab results"
-
-
-def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[str]:
-    """SQLite's own check of every page (quick: without index contents); [] when sound."""
-    try:
-        rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
-    except database_errors() as exc:
-        return [str(exc)]
-    if rows == ["ok"]:
-        return []
-    lines = [line.strip() for row in rows for line in str(row).splitlines()]
-    return [line for line in lines if line and not line.startswith("***")]
 
 
 class _CopyDamaged(Exception):

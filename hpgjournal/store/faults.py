@@ -15,6 +15,8 @@ from hpgjournal.domain.errors import JournalDamaged, StorageError, UserError
 from hpgjournal.store.cipher import database_errors, sql_errors
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from hpgjournal.store.cipher import Passphrase
 
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -170,3 +172,15 @@ def _explain_os(exc: OSError) -> UserError | None:
         return StorageError(f"the disk failed while reading or writing{where}: check that it is "
                             "connected, then try again")
     return None
+
+
+def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[str]:
+    """SQLite's own check of every page (quick: without index contents); [] when sound."""
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
+    except database_errors() as exc:
+        return [str(exc)]
+    if rows == ["ok"]:
+        return []
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    return [line for line in lines if line and not line.startswith("***")]

@@ -329,8 +329,7 @@ class Journal:
 
     def _refuse_damaged_pages(self) -> None:
         """A writer must not write into a damaged file: SQLite's quick check of every page."""
-        from hpgjournal.store.backup import integrity_problems
-        from hpgjournal.store.faults import damaged
+        from hpgjournal.store.faults import damaged, integrity_problems
 
         problems = integrity_problems(self._conn)
         if problems:
@@ -711,10 +710,17 @@ class Journal:
 
     # ----------------------------------------------------------------- overview
     def counts(self) -> dict[str, int]:
-        return {k.table: self.count_of(k.table) for k in _COUNTED}
+        tables = [k.table for k in _COUNTED]  # one statement for all of them
+        row = self._conn.execute(
+            "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables)).fetchone()
+        return {t: int(n) for t, n in zip(tables, row, strict=True)}
 
     def is_empty(self) -> bool:
-        return not any(v for k, v in self.counts().items() if k != "batches")
+        """No record of any kind (an import batch alone is no record); one statement that
+        stops at the first row it finds."""
+        found = " OR ".join(f"EXISTS (SELECT 1 FROM {k.table})" for k in _COUNTED
+                            if k.table != "batches")
+        return not self._conn.execute(f"SELECT {found}").fetchone()[0]
 
     def date_span(self) -> tuple[str, str] | None:
         """The first and last day of the records (results, doses, phases, notes).
