@@ -15,7 +15,7 @@ import argparse
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,29 @@ def _journal_arg(parser: argparse.ArgumentParser, *, default: object,
                              f"(or set {PASSPHRASE_ENV})")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Each command's one line in ``hpgjournal --help``, in the order listed there.
+_COMMAND_HELP = {
+    "demo": "write the demo journal, then open it",
+    "export": "write a table as CSV or JSON",
+    "import": "import lab results from CSV, spreadsheet, lab report PDF, FHIR, C-CDA or Apple "
+              "Health files",
+    "report": "write the doctor-visit report (PDF)",
+    "chart": "draw markers over time with phases, ranges, doses and expected responses",
+    "assess": "the verdicts, safety flags and tests due that the window shows",
+    "profile": "set who the journal is about (prints the profile with no option)",
+    "check": "check the journal's integrity and consistency",
+    "backup": "copy the journal safely, even while open",
+    "restore": "replace the journal by a backup (the current one is backed up first)",
+    "encrypt": "encrypt the journal and its backups with a new passphrase",
+    "decrypt": "remove the journal's encryption (its backups stay encrypted)",
+    "passphrase": "change the passphrase of an encrypted journal and its backups",
+}
+
+
+def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. With ``commands``, only the commands named in it get their
+    options (and load the modules that define them); the others are listed with their one
+    line of help only. The window's start names no command, so it loads none of theirs."""
     common = argparse.ArgumentParser(add_help=False)
     _journal_arg(common, default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
@@ -77,81 +99,108 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-after-startup", action="store_true",
                         help="open the window, wait for it to paint, print the time, exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, line in _COMMAND_HELP.items():
+        if commands is not None and name not in commands:
+            sub.add_parser(name, help=line)  # never chosen: its name is not on the line
+            continue
+        _COMMAND_OPTIONS[name](sub.add_parser(name, parents=[common], help=line))
+    return parser
 
-    p = sub.add_parser("demo", parents=[common], help="write the demo journal, then open it")
+
+def _demo_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-gui", action="store_true", help="write it without opening the window")
     p.add_argument("--exit-after-startup", action="store_true", help=argparse.SUPPRESS)
 
+
+def _export_options(p: argparse.ArgumentParser) -> None:
     from hpgjournal.store.export import EXPORT_NAMES
 
-    p = sub.add_parser("export", parents=[common], help="write a table as CSV or JSON")
     p.add_argument("table", choices=EXPORT_NAMES, metavar="TABLE",
                    help=f"one of: {', '.join(EXPORT_NAMES)}")
     p.add_argument("--format", choices=("csv", "json"), default=None,
                    help="csv (default) or json ('all' is always json)")
     p.add_argument("-o", "--output", metavar="OUT", type=Path, help="file to write (default: stdout)")
 
-    from hpgjournal.importers.command import add_import_parser
 
-    add_import_parser(sub, common)
+def _import_options(p: argparse.ArgumentParser) -> None:
+    from hpgjournal.importers.command import add_import_options
 
-    from hpgjournal.report.command import add_report_parser
+    add_import_options(p)
 
-    add_report_parser(sub, common)
 
-    from hpgjournal.charts.command import add_chart_parser
+def _report_options(p: argparse.ArgumentParser) -> None:
+    from hpgjournal.report.command import add_report_options
 
-    add_chart_parser(sub, common)
+    add_report_options(p)
 
-    p = sub.add_parser("assess", parents=[common],
-                       help="the verdicts, safety flags and tests due that the window shows")
+
+def _chart_options(p: argparse.ArgumentParser) -> None:
+    from hpgjournal.charts.command import add_chart_options
+
+    add_chart_options(p)
+
+
+def _assess_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", metavar="DATE", dest="as_of",
                    help="judge the journal as it stood on this day (default: today)")
     p.add_argument("--units", choices=("us", "si"), default="us", help="units of the texts")
     p.add_argument("--json", action="store_true", help="print one JSON document")
 
-    p = sub.add_parser("profile", parents=[common],
-                       help="set who the journal is about (prints the profile with no option)")
+
+def _profile_options(p: argparse.ArgumentParser) -> None:
+    from hpgjournal.domain.profile import GOALS
+
     p.add_argument("--name", help="the name the report is headed with")
     p.add_argument("--born", metavar="YYYY-MM-DD", help="date of birth")
     p.add_argument("--clinician", help="the clinician's name (optional)")
-    from hpgjournal.domain.profile import GOALS
-
     p.add_argument("--goal", choices=[k for k in GOALS if k],
                    help="what the journal is for: " + "; ".join(
                        f"{k} ({v})" for k, v in GOALS.items() if k))
 
-    sub.add_parser("check", parents=[common], help="check the journal's integrity and consistency")
 
-    p = sub.add_parser("backup", parents=[common], help="copy the journal safely, even while open")
+def _no_options(p: argparse.ArgumentParser) -> None:
+    """``check``: the journal options only."""
+
+
+def _backup_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="OUT", type=Path,
                    help="file or folder (default: a new copy in the backups folder beside it)")
 
-    p = sub.add_parser("restore", parents=[common],
-                       help="replace the journal by a backup (the current one is backed up first)")
+
+def _restore_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("backup", type=Path, metavar="BACKUP")
 
-    _add_encryption_parsers(sub, common)
-    return parser
+
+_NEW_HELP = (f"the new passphrase: the first line of FILE (or set {NEW_PASSPHRASE_ENV}; on a "
+             "terminal it is asked for)")
 
 
-def _add_encryption_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    new_help = (f"the new passphrase: the first line of FILE (or set {NEW_PASSPHRASE_ENV}; on a "
-                "terminal it is asked for)")
-    p = sub.add_parser("encrypt", parents=[common], epilog=_EPILOG,
-                       help="encrypt the journal and its backups with a new passphrase",
-                       description="Encrypt the journal in place (through a checked encrypted "
-                                   "copy that replaces it) and its backups, with a new "
-                                   "passphrase. Without the passphrase nothing can be read: "
-                                   "keep it safe, hpgjournal cannot recover it.")
+def _encrypt_options(p: argparse.ArgumentParser) -> None:
+    p.epilog = _EPILOG
+    p.description = ("Encrypt the journal in place (through a checked encrypted copy that "
+                     "replaces it) and its backups, with a new passphrase. Without the "
+                     "passphrase nothing can be read: keep it safe, hpgjournal cannot recover it.")
     p.add_argument("--new-passphrase-file", metavar="FILE", type=Path, dest="new_passphrase_file",
-                   help=new_help)
-    p = sub.add_parser("decrypt", parents=[common], epilog=_EPILOG,
-                       help="remove the journal's encryption (its backups stay encrypted)")
-    p = sub.add_parser("passphrase", parents=[common], epilog=_EPILOG,
-                       help="change the passphrase of an encrypted journal and its backups")
+                   help=_NEW_HELP)
+
+
+def _decrypt_options(p: argparse.ArgumentParser) -> None:
+    p.epilog = _EPILOG
+
+
+def _passphrase_options(p: argparse.ArgumentParser) -> None:
+    p.epilog = _EPILOG
     p.add_argument("--new-passphrase-file", metavar="FILE", type=Path, dest="new_passphrase_file",
-                   help=new_help)
+                   help=_NEW_HELP)
+
+
+_COMMAND_OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "demo": _demo_options, "export": _export_options, "import": _import_options,
+    "report": _report_options, "chart": _chart_options, "assess": _assess_options,
+    "profile": _profile_options, "check": _no_options, "backup": _backup_options,
+    "restore": _restore_options, "encrypt": _encrypt_options, "decrypt": _decrypt_options,
+    "passphrase": _passphrase_options,
+}
 
 
 def _journal_path(args: argparse.Namespace) -> Path:
@@ -542,7 +591,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     argv = list(sys.argv[1:] if argv is None else argv)
     open_file = _file_to_open(argv)
-    parser = build_parser()
+    parser = build_parser(set(argv))  # only the command named loads its options
     args = parser.parse_args(argv)
     if open_file is not None:
         if args.command is not None:

@@ -15,23 +15,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from hpgjournal.domain.errors import UserError
 
-__all__ = ["SPECIAL_KEYS", "add_chart_parser", "cmd_chart", "resolve_markers"]
+__all__ = ["SPECIAL_KEYS", "add_chart_options", "cmd_chart", "resolve_markers"]
 
 SPECIAL_KEYS = ("panel", "sperm_recovery")
 SUFFIXES = (".png", ".svg")
 
 
-def add_chart_parser(sub: Any, common: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p = sub.add_parser(
-        "chart", parents=[common],
-        help="draw markers over time with phases, ranges, doses and expected responses",
-        description="Write the chart the window shows (phases, reference ranges, doses and the "
-                    "expected response of each phase) to a PNG or SVG file.",
-    )
+def add_chart_options(p: argparse.ArgumentParser) -> None:
+    """Give the ``chart`` command's parser its description and options."""
+    p.description = ("Write the chart the window shows (phases, reference ranges, doses and the "
+                     "expected response of each phase) to a PNG or SVG file.")
     p.add_argument("markers", nargs="+", metavar="MARKER",
                    help="marker keys such as testosterone_total, lh, estradiol; also t_e2_ratio, "
                         "free_t_calculated, panel, sperm_recovery")
@@ -45,7 +41,6 @@ def add_chart_parser(sub: Any, common: argparse.ArgumentParser) -> argparse.Argu
                         "measurement and not advice)")
     p.add_argument("-o", "--output", metavar="OUT", type=Path, required=True,
                    help="the file to write: .png or .svg")
-    return p
 
 
 def resolve_markers(names: list[str]) -> list[str]:

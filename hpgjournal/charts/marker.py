@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -30,7 +32,7 @@ from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
 from hpgjournal.charts.lanes import draw_phase_lanes
 from hpgjournal.charts.layout import Row, StackLayout, text_width_in
 from hpgjournal.charts.levels import MODEL_KEY, central_values, draw_model
-from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PointInfo
+from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain import analytes
 from hpgjournal.domain.assessment import TherapyTimes, anchor_for, assess, pushes_against
 from hpgjournal.domain.display import marker_name, method_label, value_in
@@ -127,6 +129,7 @@ class _FittingDateLocator(mdates.AutoDateLocator):
         self.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]  # 12: a year's ticks, on 1 January
         self.most = most
         self.size = size
+        self.last: tuple[tuple[float, float, int], np.ndarray] | None = None
 
     def fitting(self) -> int:
         """How many labels fit across the axes (at most ``most``)."""
@@ -144,6 +147,32 @@ class _FittingDateLocator(mdates.AutoDateLocator):
         with warnings.catch_warnings():  # no step fits a very narrow axes: the widest is taken
             warnings.filterwarnings("ignore", "AutoDateLocator was unable", UserWarning)
             return super().get_locator(dmin, dmax)
+
+    def __call__(self) -> Any:
+        """The ticks, worked out once for all the stacked axes that share them, and again only
+        when the days shown or the room for labels change (issue 17: not at a marker switch)."""
+        if self.axis is None:
+            return super().__call__()
+        low, high = self.axis.get_view_interval()
+        key = (float(low), float(high), self.fitting())
+        if self.last is None or self.last[0] != key:
+            self.last = (key, np.asarray(super().__call__()))
+        return self.last[1].copy()
+
+
+class _ConciseDates(mdates.ConciseDateFormatter):
+    """matplotlib's concise date labels, worked out once for the same ticks (the stacked axes
+    share them; see :class:`_FittingDateLocator`)."""
+
+    def __init__(self, locator: mdates.DateLocator) -> None:
+        super().__init__(locator)
+        self.last: tuple[tuple[float, ...], list[str]] | None = None
+
+    def format_ticks(self, values: Any) -> list[str]:
+        key = tuple(float(v) for v in values)
+        if self.last is None or self.last[0] != key:
+            self.last = (key, list(super().format_ticks(values)))
+        return list(self.last[1])
 
 
 def to_num(stamps: Sequence[str]) -> np.ndarray:
@@ -246,6 +275,47 @@ def _start_value(results: Sequence[LabResult], phase: Phase) -> LabResult | None
 
 
 # ---------------------------------------------------------------------------------------------
+# A figure's axes, kept from one chart to the next
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Stack:
+    """The stack of axes a figure's last marker chart was drawn on, and what its strips show."""
+
+    shape: tuple[int, int, int]  # marker axes, dose rows, phase lanes
+    axes: list[Axes]
+    engine: StackLayout
+    strips: tuple[Any, ...] = ()
+    phase_spans: list[PhaseSpan] = field(default_factory=list)
+
+
+# A figure drawn again with another marker (the chart page's switch) keeps its axes: making
+# them, their ticks and labels is most of a draw's cost, and the dose strip and the phase
+# lanes are the same for every marker (issue 17). Kept per figure, gone with it.
+_STACKS: WeakKeyDictionary[Figure, _Stack] = WeakKeyDictionary()
+
+
+def _dress(ax: Axes) -> None:
+    """What every marker axes looks like, whichever marker it shows: set once per axes."""
+    ax.tick_params(labelsize=style.FONT_SIZE)
+    ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _empty(ax: Axes) -> None:
+    """Take every artist the last chart drew off ``ax`` (its title and labels are set anew),
+    keeping the axes, its ticks and its look."""
+    for artist in (*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images,
+                   *ax.tables, *ax.artists):
+        artist.remove()
+    ax.containers.clear()
+    ax.ignore_existing_data_limits = True
+
+
+# ---------------------------------------------------------------------------------------------
 # The builder
 # ---------------------------------------------------------------------------------------------
 
@@ -308,32 +378,56 @@ class _Builder:
         rows = sorted(by_drug.items(), key=lambda kv: min(kv[1]))
         return [(drug, kinds[drug], to_num(stamps)) for drug, stamps in rows]
 
+    def _strips_drawn_from(self, dose_rows: Sequence[tuple[str, str, np.ndarray]],
+                           lanes: dict[int, int]) -> tuple[Any, ...]:
+        """Everything the dose strip and the phase lanes are drawn from: equal, and the
+        strips a figure shows already are this chart's."""
+        return (tuple((drug, kind, x.tobytes()) for drug, kind, x in dose_rows),
+                tuple(self.phases), tuple(sorted(lanes.items())), self.x0, self.x1,
+                round(self.axes_width_px, 3), self.end)
+
+    def _stack(self, figure: Figure, shape: tuple[int, int, int], heights: list[float | None],
+               left: float) -> tuple[list[Axes], StackLayout, _Stack | None]:
+        """The axes and layout to draw on: the figure's own when its last chart was a stack of
+        this shape (a marker switch: no axis, tick or label is made again), else new ones."""
+        kept = _STACKS.get(figure)
+        if kept is not None and kept.shape == shape and kept.axes == list(figure.axes) \
+                and figure.get_layout_engine() is kept.engine:
+            for artist in (*figure.legends, *figure.texts):  # the last chart's legend, footnote
+                artist.remove()
+            for ax in kept.axes[:shape[0]]:  # the marker axes: emptied of the last marker
+                _empty(ax)
+            return kept.axes, kept.engine, kept
+        figure.clear()
+        axes = list(figure.subplots(len(heights), 1, sharex=True, squeeze=False)[:, 0])
+        rows = [Row(ax, height=h, gap_above=0.3 if h is None else 0.1) for ax, h in
+                zip(axes, heights, strict=True)]
+        if shape[2]:  # the lanes, under the doses
+            rows[-1].gap_above = 0.06
+        engine = StackLayout(rows, left=left, right=0.25, top=0.3)
+        figure.set_layout_engine(engine)
+        for ax in axes[:shape[0]]:
+            _dress(ax)
+        _STACKS[figure] = _Stack(shape, axes, engine)
+        return axes, engine, None
+
     def build(self) -> ChartResult:
         dose_rows = self._dose_rows()
         lanes = layout_lanes(self.phases, self.last_day) if self.show["phases"] else {}
         n_lanes = max(lanes.values(), default=-1) + 1
-        figure = self.figure
-        if figure is None:
-            figure = Figure(figsize=self.size, dpi=100)
-        else:
-            figure.clear()
-        width, height = figure.get_size_inches()
         n = len(self.markers)
-        n_axes = n + bool(dose_rows) + bool(n_lanes)
-        axes = figure.subplots(n_axes, 1, sharex=True, squeeze=False)[:, 0]
-        rows = [Row(axes[i], gap_above=0.3) for i in range(n)]
-        index = n
+        heights: list[float | None] = [None] * n
         if dose_rows:
-            rows.append(Row(axes[index], height=0.06 + 0.15 * len(dose_rows), gap_above=0.1))
-            index += 1
+            heights.append(0.06 + 0.15 * len(dose_rows))
         if n_lanes:
-            rows.append(Row(axes[index], height=0.04 + 0.25 * n_lanes, gap_above=0.06))
+            heights.append(0.04 + 0.25 * n_lanes)
         left = max(0.8, text_width_in("Phases", style.FONT_SIZE) + 0.25)
-        engine = StackLayout(rows, left=left, right=0.25, top=0.3,
-                             bottom=0.42 + (0.2 if self.footnote else 0.0)
-                             + (0.28 if self.footnote and self.model is not None else 0.0))
-        figure.set_layout_engine(engine)
-        free = height - 0.72 - sum(r.height or 0 for r in rows) - sum(r.gap_above for r in rows)
+        figure = self.figure if self.figure is not None else Figure(figsize=self.size, dpi=100)
+        axes, engine, kept = self._stack(figure, (n, len(dose_rows), n_lanes), heights, left)
+        engine.set(bottom=0.42 + (0.2 if self.footnote else 0.0)
+                   + (0.28 if self.footnote and self.model is not None else 0.0))
+        width, height = figure.get_size_inches()
+        free = height - 0.72 - sum(h or 0 for h in heights) - sum(r.gap_above for r in engine.rows)
         self.axes_height_px = max(0.35, free / n) * 100
         self.axes_width_px = engine.axes_width_in(width) * 100
         result = ChartResult(figure=figure, units=self.units, marker_axes={},
@@ -344,21 +438,32 @@ class _Builder:
             ax = axes[i]
             result.marker_axes[key] = ax
             self._draw_marker(ax, key, handles)
+        strips = self._strips_drawn_from(dose_rows, lanes)
+        same_strips = kept is not None and kept.strips == strips
         index = n
         if dose_rows:
             result.dose_axes = axes[index]
-            self._draw_doses(axes[index], dose_rows)
+            if not same_strips:
+                _empty(axes[index])
+                self._draw_doses(axes[index], dose_rows)
             index += 1
         if n_lanes:
             result.lane_axes = axes[index]
-            self._draw_lanes(axes[index], lanes, n_lanes)
+            if same_strips and kept is not None:
+                result.phase_spans.extend(kept.phase_spans)
+            else:
+                _empty(axes[index])
+                self._draw_lanes(axes[index], lanes, n_lanes)
+        stack = _STACKS[figure]
+        stack.strips, stack.phase_spans = strips, list(result.phase_spans)
         bottom = axes[-1]
-        locator = _FittingDateLocator()
-        bottom.xaxis.set_major_locator(locator)
-        bottom.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        bottom.set_xlim(self.x0, self.x1)
-        for ax in axes[:-1]:
-            ax.tick_params(labelbottom=False)
+        if kept is None:
+            locator = _FittingDateLocator()
+            bottom.xaxis.set_major_locator(locator)
+            bottom.xaxis.set_major_formatter(_ConciseDates(locator))
+            for ax in axes[:-1]:
+                ax.tick_params(labelbottom=False)
+        bottom.set_xlim(self.x0, self.x1)  # also undoes a zoom of the chart before
         engine.set(top=self._legend(figure, handles))
         if self.footnote:
             self._footnote(figure)
@@ -403,11 +508,6 @@ class _Builder:
         # an explicit y turns off matplotlib's title placement, which measures the axis each draw
         ax.set_title(title, loc="left", fontsize=style.TITLE_SIZE, pad=3, y=1.0)
         ax.set_ylabel("" if unit.startswith("ratio") else unit, fontsize=style.FONT_SIZE)
-        ax.tick_params(labelsize=style.FONT_SIZE)
-        ax.grid(axis="y", color="#e6e6e6", linewidth=0.6)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
         ys: list[float] = []
         if self.show["ranges"]:
             ys += self._draw_ranges(ax, key, results, handles)

@@ -16,6 +16,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 
 from hpgjournal.domain.catalogue import CATEGORIES, Analyte, CatalogueError, read_catalogue
 
@@ -433,7 +434,11 @@ def _key_for(analyte_key: str, tokens: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(t for t in tokens if t not in drop))
 
 
-def _build_name_index() -> tuple[dict[tuple[str, ...], str], list[str]]:
+@cache
+def name_index() -> tuple[dict[tuple[str, ...], str], list[str]]:
+    """The catalogue's names (name, short name, aliases) by their words, and the names that
+    clash or have no words (none, says a test); built when first needed, by an import or a
+    lab entry, not at the window's start."""
     index: dict[tuple[str, ...], str] = {}
     clashes: list[str] = []
     for analyte in _ANALYTES:
@@ -446,9 +451,6 @@ def _build_name_index() -> tuple[dict[tuple[str, ...], str], list[str]]:
             if owner != analyte.key:
                 clashes.append(f"{label!r} names both {owner} and {analyte.key}")
     return index, clashes
-
-
-_NAME_INDEX, _NAME_CLASHES = _build_name_index()
 
 
 def _build_loinc_index() -> dict[str, tuple[str, str]]:
@@ -514,8 +516,9 @@ def find_analyte(name: str) -> tuple[Analyte, str] | None:
     if not tokens:
         return None
     found: tuple[Analyte, str] | None = None
-    plain = _NAME_INDEX.get(tuple(sorted(t for t in tokens if t not in _TECHNIQUE)))
-    core = _NAME_INDEX.get(tuple(sorted(t for t in tokens if t not in _METHODISH)))
+    names = name_index()[0]
+    plain = names.get(tuple(sorted(t for t in tokens if t not in _TECHNIQUE)))
+    core = names.get(tuple(sorted(t for t in tokens if t not in _METHODISH)))
     if plain is not None and plain not in _METHOD_WORDS:
         found = CATALOGUE[plain], ""
     elif core is not None and core in _METHOD_WORDS:

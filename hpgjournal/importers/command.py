@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from hpgjournal.importers.plan import ImportPlan
     from hpgjournal.store.journal import Journal
 
-__all__ = ["EXIT_SKIPPED", "add_import_parser", "cmd_import"]
+__all__ = ["EXIT_SKIPPED", "add_import_options", "cmd_import"]
 
 EXIT_SKIPPED = 3
 
@@ -55,21 +55,17 @@ def _format_help() -> str:
     return f"read the files as this format instead of detecting it; NAME is one of:\n{listed}"
 
 
-def add_import_parser(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add the ``import`` subcommand to the ``sub`` subparsers (``common`` gives --journal)."""
-    p = sub.add_parser(
-        "import", parents=[common],
-        help="import lab results from CSV, spreadsheet, lab report PDF, FHIR, C-CDA or Apple "
-             "Health files",
-        formatter_class=_LinesFormatter,
-        description="Import lab results from CSV exports (long or wide tables, WHOOP, "
-                    "Function Health, hpgjournal's own exports), spreadsheet workbooks (.xlsx, "
-                    ".xlsm, .ods, .xls: every sheet that holds a table), lab report PDFs with "
-                    "text (Quest, Labcorp, European labs; not scans), FHIR files (bundles, "
-                    "observations, NDJSON bulk exports), C-CDA documents (CCDs, MyChart's "
-                    "IHE-XDM zip) and Apple Health's export.zip as one batch. "
-                    "Unreadable rows are listed and skipped (exit status 3); importing the same "
-                    "file again adds nothing.")
+def add_import_options(p: argparse.ArgumentParser) -> None:
+    """Give the ``import`` command's parser its description and options."""
+    p.formatter_class = _LinesFormatter
+    p.description = (
+        "Import lab results from CSV exports (long or wide tables, WHOOP, Function Health, "
+        "hpgjournal's own exports), spreadsheet workbooks (.xlsx, .xlsm, .ods, .xls: every "
+        "sheet that holds a table), lab report PDFs with text (Quest, Labcorp, European labs; "
+        "not scans), FHIR files (bundles, observations, NDJSON bulk exports), C-CDA documents "
+        "(CCDs, MyChart's IHE-XDM zip) and Apple Health's export.zip as one batch. Unreadable "
+        "rows are listed and skipped (exit status 3); importing the same file again adds "
+        "nothing.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the files to import")
     p.add_argument("--format", choices=FORMAT_NAMES, default=None, metavar="NAME",
                    help=_format_help())

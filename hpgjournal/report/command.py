@@ -9,10 +9,10 @@ from pathlib import Path
 from hpgjournal.domain.errors import UserError
 
 
-def add_report_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def add_report_options(p: argparse.ArgumentParser) -> None:
+    """Give the ``report`` command's parser its options."""
     from hpgjournal.report.content import SECTIONS
 
-    p = sub.add_parser("report", parents=[common], help="write the doctor-visit report (PDF)")
     p.add_argument("--from", dest="start", metavar="DATE",
                    help="first day (default: 12 months before --to)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last day (default: today)")

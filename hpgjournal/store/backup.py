@@ -25,7 +25,8 @@ from hpgjournal.domain.errors import (
     WrongPassphrase,
 )
 from hpgjournal.paths import JOURNAL_SUFFIX, backup_dir
-from hpgjournal.store.cipher import DATABASE_ERRORS, SQL_ERRORS, Passphrase, as_passphrase, connect
+from hpgjournal.store.cipher import Passphrase, as_passphrase, connect, database_errors, sql_errors
+from hpgjournal.store.faults import integrity_problems
 from hpgjournal.store.files import fsync_folder, remove_stale_partials, temporary_sibling
 
 if TYPE_CHECKING:
@@ -44,18 +45,6 @@ _STAMP = "%Y%m%d-%H%M%S-%f"  # fixed width, so names sort by time
 class GoodBackup:
     path: Path
     summary: str  # "made 2026-11-30 21:04, 150 lab results"
-
-
-def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[str]:
-    """SQLite's own check of every page (quick: without index contents); [] when sound."""
-    try:
-        rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
-    except DATABASE_ERRORS as exc:
-        return [str(exc)]
-    if rows == ["ok"]:
-        return []
-    lines = [line.strip() for row in rows for line in str(row).splitlines()]
-    return [line for line in lines if line and not line.startswith("***")]
 
 
 class _CopyDamaged(Exception):
@@ -88,8 +77,12 @@ def _copy(source: sqlite3.Connection, target: Path, key: Passphrase | None = Non
                 leftover.unlink()
 
 
-_COPY_ERRORS: tuple[type[Exception], ...] = (_CopyDamaged, *DATABASE_ERRORS)
-_SUMMARY_ERRORS: tuple[type[Exception], ...] = (UserError, OSError, *SQL_ERRORS)
+def _copy_errors() -> tuple[type[Exception], ...]:
+    return (_CopyDamaged, *database_errors())
+
+
+def _summary_errors() -> tuple[type[Exception], ...]:
+    return (UserError, OSError, *sql_errors())
 
 
 def backup(journal: Journal, out: Path | None = None, *, reason: str = "") -> Path:
@@ -122,7 +115,7 @@ def _checked_copy(journal: Journal, out: Path) -> None:
 
     try:
         _copy(journal._conn, out, journal._key)
-    except _COPY_ERRORS as exc:
+    except _copy_errors() as exc:
         if isinstance(exc, _CopyDamaged) or is_damage(exc):
             raise damaged(journal.path, f"{exc}; no backup was made",
                           passphrase=journal._key) from None
@@ -151,7 +144,7 @@ def _summary(path: Path, passphrase: Passphrase | None = None) -> str | None:
             if integrity_problems(copy._conn):
                 return None
             results = copy.count_of("lab_results")
-    except _SUMMARY_ERRORS:
+    except _summary_errors():
         return None
     made = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
     return f"made {made}, {results} lab results"
@@ -266,7 +259,7 @@ def restore(backup_path: Path, journal_path: Path,
                 log.info("restore: the journal there is kept aside: %s", exc)
                 label = "newer" if isinstance(exc, JournalTooNew) else "damaged"
                 kept.append(_aside(journal_path, label))
-            except DATABASE_ERRORS as exc:
+            except database_errors() as exc:
                 if not is_damage(exc):
                     raise
                 kept.append(_aside(journal_path, "damaged"))

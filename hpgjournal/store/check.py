@@ -14,7 +14,7 @@ from hpgjournal.domain.phases import PHASE_KINDS
 from hpgjournal.domain.plausible import impossible_date, judge_text, judge_value
 from hpgjournal.domain.timestamps import normalise_timestamp
 from hpgjournal.store import schema
-from hpgjournal.store.cipher import DATABASE_ERRORS
+from hpgjournal.store.cipher import database_errors
 from hpgjournal.store.journal import Journal
 
 # How to correct a result an older hpgjournal kept as text where its marker needs a number.
@@ -40,7 +40,7 @@ def check(journal: Journal) -> list[Problem]:
     problems: list[Problem] = []
     try:
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    except DATABASE_ERRORS as exc:
+    except database_errors() as exc:
         return [Problem("error", "file", f"SQLite cannot read it: {exc}")]
     if integrity != ["ok"]:
         problems += [Problem("error", "file", line) for line in integrity[:20]]

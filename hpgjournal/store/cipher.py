@@ -27,13 +27,16 @@ The passphrase is held by :class:`Passphrase`, whose ``repr`` and ``str`` never 
 goes into SQLCipher's ``PRAGMA key`` and nowhere else (no log, no exception text).
 
 SQLCipher's exceptions are classes of their own, not subclasses of ``sqlite3``'s: the store
-catches the tuples :data:`SQL_ERRORS`, :data:`DATABASE_ERRORS`, :data:`INTEGRITY_ERRORS` and
-:data:`OPERATIONAL_ERRORS`, which hold both.
+catches the tuples :func:`sql_errors`, :func:`database_errors`, :func:`integrity_errors` and
+:func:`operational_errors` give, which hold both once SQLCipher is loaded. It is loaded when
+first needed (an encrypted journal, a conversion), not at the window's start: until then no
+SQLCipher connection exists, so none of its exceptions can be raised.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,21 +47,31 @@ from hpgjournal.domain.errors import (
     WrongPassphrase,
 )
 
-try:  # optional at run time: only an encrypted journal needs it
-    from sqlcipher3 import dbapi2 as sqlcipher  # type: ignore[import-untyped]
-except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
-    sqlcipher = None
+_SQLCIPHER = "sqlcipher3.dbapi2"
 
 
 def _both(name: str) -> tuple[type[Exception], ...]:
+    """``sqlite3``'s exception ``name``, and SQLCipher's once it is loaded (a connection of
+    its, the only thing that raises them, exists only then)."""
     mine: type[Exception] = getattr(sqlite3, name)
-    return (mine, getattr(sqlcipher, name)) if sqlcipher is not None else (mine,)
+    loaded = sys.modules.get(_SQLCIPHER)
+    return (mine, getattr(loaded, name)) if loaded is not None else (mine,)
 
 
-SQL_ERRORS = _both("Error")
-DATABASE_ERRORS = _both("DatabaseError")
-INTEGRITY_ERRORS = _both("IntegrityError")
-OPERATIONAL_ERRORS = _both("OperationalError")
+def sql_errors() -> tuple[type[Exception], ...]:
+    return _both("Error")
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    return _both("DatabaseError")
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    return _both("IntegrityError")
+
+
+def operational_errors() -> tuple[type[Exception], ...]:
+    return _both("OperationalError")
 
 _HEADER = b"SQLite format 3\x00"
 _PAGE = 4096  # SQLCipher 4's default page size, kept for every journal it writes
@@ -128,11 +141,15 @@ def looks_encrypted(path: Path) -> bool:
 
 
 def _module() -> Any:
-    if sqlcipher is None:
+    """SQLCipher's ``dbapi2``, loaded on first use (optional at run time: only an encrypted
+    journal and the conversions need it)."""
+    try:
+        from sqlcipher3 import dbapi2  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - sqlcipher3 is a dependency
         raise EncryptionUnavailable(
             "this journal is encrypted, and this installation of hpgjournal has no SQLCipher "
-            "(the sqlcipher3 package): install it with 'pip install sqlcipher3'")
-    return sqlcipher
+            "(the sqlcipher3 package): install it with 'pip install sqlcipher3'") from None
+    return dbapi2
 
 
 def connect(target: str | Path, passphrase: Passphrase | None, *, journal: Path,
@@ -171,7 +188,7 @@ def _judge_key(conn: Any, journal: Path) -> None:
     try:
         failed = sum(1 for row in conn.execute("PRAGMA cipher_integrity_check")
                      if "page" in str(row[0]))
-    except SQL_ERRORS:
+    except sql_errors():
         failed = -1
     try:
         pages = journal.stat().st_size // _PAGE

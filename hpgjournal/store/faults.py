@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hpgjournal.domain.errors import JournalDamaged, StorageError, UserError
-from hpgjournal.store.cipher import DATABASE_ERRORS, SQL_ERRORS
+from hpgjournal.store.cipher import database_errors, sql_errors
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from hpgjournal.store.cipher import Passphrase
 
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
@@ -33,7 +35,7 @@ def is_damage(exc: BaseException) -> bool:
         return True
     # errors raised before the code attribute existed, or re-raised by sqlite3 itself
     text = str(exc)
-    return isinstance(exc, DATABASE_ERRORS) and (
+    return isinstance(exc, database_errors()) and (
         "malformed" in text or "file is not a database" in text)
 
 
@@ -69,7 +71,7 @@ def explain(exc: BaseException, journal: Path | None = None, *,
     """A one-line error for a fault a user can act on, or None for a bug."""
     if isinstance(exc, UserError):
         return exc
-    if isinstance(exc, SQL_ERRORS):
+    if isinstance(exc, sql_errors()):
         return _explain_sqlite(exc, journal, passphrase)
     if isinstance(exc, OSError):
         return _explain_os(exc)
@@ -170,3 +172,15 @@ def _explain_os(exc: OSError) -> UserError | None:
         return StorageError(f"the disk failed while reading or writing{where}: check that it is "
                             "connected, then try again")
     return None
+
+
+def integrity_problems(conn: sqlite3.Connection, *, quick: bool = True) -> list[str]:
+    """SQLite's own check of every page (quick: without index contents); [] when sound."""
+    try:
+        rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}")]
+    except database_errors() as exc:
+        return [str(exc)]
+    if rows == ["ok"]:
+        return []
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    return [line for line in lines if line and not line.startswith("***")]

@@ -48,15 +48,15 @@ from hpgjournal.domain.records import (
 )
 from hpgjournal.store import schema
 from hpgjournal.store.cipher import (
-    DATABASE_ERRORS,
-    INTEGRITY_ERRORS,
-    OPERATIONAL_ERRORS,
-    SQL_ERRORS,
     Passphrase,
     as_passphrase,
     connect,
+    database_errors,
+    integrity_errors,
     looks_encrypted,
     needs_passphrase,
+    operational_errors,
+    sql_errors,
 )
 from hpgjournal.store.lock import JournalLock
 
@@ -207,7 +207,7 @@ def _connect_read_only(path: Path, key: Passphrase | None) -> sqlite3.Connection
     try:
         conn = connect(f"{uri}?mode=ro", key, journal=path, uri=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except OPERATIONAL_ERRORS as exc:
+    except operational_errors() as exc:
         if "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
             raise JournalError(f"cannot read {path}: {exc}") from None
         wal = path.with_name(path.name + "-wal")
@@ -216,7 +216,7 @@ def _connect_read_only(path: Path, key: Passphrase | None) -> sqlite3.Connection
                 f"cannot read {path}: its latest changes are in {wal.name} and the folder is "
                 "read-only; copy both files to a folder you can write to") from None
         conn = connect(f"{uri}?mode=ro&immutable=1", key, journal=path, uri=True)
-    except DATABASE_ERRORS:
+    except database_errors():
         conn = connect(f"{uri}?mode=ro", key, journal=path, uri=True)  # _prepare says why
     return conn
 
@@ -329,8 +329,7 @@ class Journal:
 
     def _refuse_damaged_pages(self) -> None:
         """A writer must not write into a damaged file: SQLite's quick check of every page."""
-        from hpgjournal.store.backup import integrity_problems
-        from hpgjournal.store.faults import damaged
+        from hpgjournal.store.faults import damaged, integrity_problems
 
         problems = integrity_problems(self._conn)
         if problems:
@@ -344,7 +343,7 @@ class Journal:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        except DATABASE_ERRORS as exc:
+        except database_errors() as exc:
             conn.close()
             from hpgjournal.store.faults import damaged, sqlite_code
 
@@ -375,7 +374,7 @@ class Journal:
         if not readonly and mode != "wal":
             try:
                 conn.execute("PRAGMA journal_mode = WAL")
-            except OPERATIONAL_ERRORS as exc:  # e.g. a read-only folder
+            except operational_errors() as exc:  # e.g. a read-only folder
                 log.warning("could not switch %s to WAL: %s", self.path, exc)
 
     def _migrate(self, version: int) -> None:
@@ -454,7 +453,7 @@ class Journal:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")  # where another writer's lock shows (busy)
-        except SQL_ERRORS as exc:
+        except sql_errors() as exc:
             self._raise_translated(exc)
             raise
         try:
@@ -472,11 +471,11 @@ class Journal:
 
     def _raise_translated(self, exc: BaseException) -> None:
         """Raise the store's own error for an sqlite3 error a user can act on (else return)."""
-        if isinstance(exc, INTEGRITY_ERRORS):
+        if isinstance(exc, integrity_errors()):
             raise RecordRefused(
                 f"the journal refused a record because it breaks a rule of the journal's tables "
                 f"({exc}); nothing was written: check the values") from exc
-        if isinstance(exc, SQL_ERRORS):
+        if isinstance(exc, sql_errors()):
             from hpgjournal.store.faults import explain
 
             known = explain(exc, self.path, passphrase=self._key)
@@ -711,10 +710,17 @@ class Journal:
 
     # ----------------------------------------------------------------- overview
     def counts(self) -> dict[str, int]:
-        return {k.table: self.count_of(k.table) for k in _COUNTED}
+        tables = [k.table for k in _COUNTED]  # one statement for all of them
+        row = self._conn.execute(
+            "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in tables)).fetchone()
+        return {t: int(n) for t, n in zip(tables, row, strict=True)}
 
     def is_empty(self) -> bool:
-        return not any(v for k, v in self.counts().items() if k != "batches")
+        """No record of any kind (an import batch alone is no record); one statement that
+        stops at the first row it finds."""
+        found = " OR ".join(f"EXISTS (SELECT 1 FROM {k.table})" for k in _COUNTED
+                            if k.table != "batches")
+        return not self._conn.execute(f"SELECT {found}").fetchone()[0]
 
     def date_span(self) -> tuple[str, str] | None:
         """The first and last day of the records (results, doses, phases, notes).
@@ -798,7 +804,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
         def generator(self: Journal, *args: Any, **kwargs: Any) -> Iterator[Any]:
             try:
                 yield from method(self, *args, **kwargs)
-            except SQL_ERRORS as exc:
+            except sql_errors() as exc:
                 self._raise_translated(exc)
                 raise
         return generator
@@ -807,7 +813,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     def read(self: Journal, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except SQL_ERRORS as exc:
+        except sql_errors() as exc:
             self._raise_translated(exc)
             raise
     return read

@@ -131,21 +131,27 @@ class DashboardPage(QWidget):
             widget = item.widget()
             if widget:
                 widget.deleteLater()
-        name = journal.profile().get("name", "")
+        from hpgjournal.domain.records import Phase
+
+        # each table read once for the whole page (issue 17)
+        profile = journal.profile()
+        phases = journal.all(Phase)
+        active = journal.active_medications(today.isoformat())
+        name = profile.get("name", "")
         layout.addWidget(page_header("Overview", f"{name + ' · ' if name else ''}"
                                                  f"as of {today.isoformat()}"))
         # impossible stored values (an old journal, a hand-edited file) are left out, and said so
         results, left_out = usable(journal.lab_results())
-        layout.addWidget(self._now_card(journal, today))
+        layout.addWidget(self._now_card(journal, today, active))
         model = self._model_card(journal, today)
         if model is not None:
             layout.addWidget(model)
         if self.record_actions is not None:
-            layout.addWidget(self._quick_buttons(journal, today))
+            layout.addWidget(self._quick_buttons(active))
         layout.addWidget(label("Worth discussing", "section"))
-        layout.addWidget(self._alerts(journal, results))
+        layout.addWidget(self._alerts(journal, results, phases))
         layout.addWidget(label("Tests the sources describe as due", "section"))
-        layout.addWidget(self._due(journal, today, results))
+        layout.addWidget(self._due(profile, phases, today, results))
         layout.addWidget(label("Latest results", "section"))
         layout.addWidget(self._markers(results))
         if left_out:
@@ -158,14 +164,14 @@ class DashboardPage(QWidget):
             "decisions belong to you and your clinician.", "muted", wrap=True))
         layout.addStretch(1)
 
-    def _quick_buttons(self, journal: Journal, today: date) -> QWidget:
+    def _quick_buttons(self, active: Sequence[Any]) -> QWidget:
         """The one-click buttons, in a widget of their own so that a reload deletes them."""
         actions = self.record_actions
         assert actions is not None, "the buttons are only built with the record actions"
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
-        for med in journal.active_medications(today.isoformat()):
+        for med in active:
             amount = f" {med.dose:g} {med.unit}" if med.dose is not None else ""
             button = QPushButton(f"Log today's {med.drug}{amount}")
             button.setObjectName(f"log-{med.id}")
@@ -178,14 +184,14 @@ class DashboardPage(QWidget):
         row.addStretch(1)
         return box
 
-    def _alerts(self, journal: Journal, results: Sequence[Any]) -> QWidget:
+    def _alerts(self, journal: Journal, results: Sequence[Any], phases: list[Any]) -> QWidget:
         from hpgjournal.domain.alerts import find_alerts
-        from hpgjournal.domain.records import Medication, Phase
+        from hpgjournal.domain.records import Medication
 
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        alerts = find_alerts(list(results), journal.all(Phase), journal.all(Medication))
+        alerts = find_alerts(list(results), phases, journal.all(Medication))
         if not alerts:
             layout.addWidget(label("Nothing in the latest results crosses the thresholds the "
                                    "app watches (hematocrit, PSA, T/E2 ratio, low estradiol, no "
@@ -207,18 +213,18 @@ class DashboardPage(QWidget):
             layout.addWidget(card)
         return box
 
-    def _due(self, journal: Journal, today: date, results: Sequence[Any]) -> QWidget:
+    def _due(self, profile: dict[str, str], phases: list[Any], today: date,
+             results: Sequence[Any]) -> QWidget:
         """The monitoring the sources describe for the phases running today (no advice)."""
         from hpgjournal.domain.monitoring import due_tests
         from hpgjournal.domain.profile import age_on
-        from hpgjournal.domain.records import Phase
 
         box = QWidget()
         box.setObjectName("due-tests")
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        age = age_on(journal.profile().get("birth_date", ""), today)
-        items = due_tests(journal.all(Phase), list(results), today, age)
+        age = age_on(profile.get("birth_date", ""), today)
+        items = due_tests(phases, list(results), today, age)
         if not items:
             layout.addWidget(label("No test is described as due for the phases running today.",
                                    "muted", wrap=True))
@@ -229,7 +235,7 @@ class DashboardPage(QWidget):
             layout.addWidget(row)
         return box
 
-    def _now_card(self, journal: Journal, today: date) -> QFrame:
+    def _now_card(self, journal: Journal, today: date, meds: Sequence[Any]) -> QFrame:
         card = QFrame()
         card.setProperty("role", "card")
         grid = QGridLayout(card)
@@ -246,7 +252,6 @@ class DashboardPage(QWidget):
             text = "No phase is running today."
         grid.addWidget(label(text, wrap=True), 1, 0)
         grid.addWidget(label("Current regimen", "cardname"), 0, 1)
-        meds = journal.active_medications(day)
         med_text = "\n".join(
             f"{m.drug} {m.dose:g} {m.unit}, {m.schedule}" if m.dose is not None else m.drug
             for m in meds) or "No medication is active today."

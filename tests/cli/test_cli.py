@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import os
@@ -149,3 +150,30 @@ def test_first_paint_loads_no_heavy_modules(demo_journal):
                           check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+COMMAND_MODULES = ("hpgjournal.importers.command", "hpgjournal.report.command",
+                   "hpgjournal.report.content", "hpgjournal.charts.command",
+                   "hpgjournal.store.export", "sqlcipher3")
+
+
+def _loaded_after(args: list[str]) -> list[str]:
+    code = ("import sys, hpgjournal.cli as c; "
+            f"status = c.main({args!r}); "
+            f"print(sorted(m for m in {COMMAND_MODULES!r} if m in sys.modules)); "
+            "sys.exit(status)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=60,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    loaded: list[str] = ast.literal_eval(proc.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_the_window_start_loads_no_command_module(demo_journal):
+    """Issue 17: the subcommands' code (and an unencrypted journal's SQLCipher) load only when
+    used, so that the window's first paint does not wait for them."""
+    assert _loaded_after(["--journal", str(demo_journal), "--exit-after-startup"]) == []
+    # the command that runs loads its own module: the test can tell them apart
+    assert "hpgjournal.store.export" in _loaded_after(
+        ["export", "phases", "--journal", str(demo_journal), "-o", str(demo_journal) + ".csv"])

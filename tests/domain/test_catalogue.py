@@ -47,7 +47,7 @@ def test_the_shipped_catalogue_is_what_the_matching_runs_on():
     assert analytes.find_analyte("103227-5")[1] == "calculated"  # a code that names the method
     assert analytes.loinc_unit("14646-4", "hdl") == "mmol/L"
     assert analytes.default_range("testosterone_free", "direct")[:2] == (6.8, 21.5)
-    assert analytes._NAME_CLASHES == []
+    assert analytes.name_index()[1] == []
 
 
 def test_a_good_entry_reads_with_its_tables():

@@ -109,3 +109,74 @@ def test_a_phase_is_explained_from_the_keyboard_and_back(charts, qtbot):
             break
     qtbot.keyClick(charts.side, Qt.Key.Key_Return)
     assert charts.side.toPlainText().startswith("Observed against expected")
+
+
+def _choose(page, qtbot, key):
+    """Choose ``key`` in the marker list with the arrow keys, as from the keyboard."""
+    from PySide6.QtCore import Qt
+
+    target = page.marker.findData(key)
+    assert target >= 0, f"{key} is not in the list"
+    page.marker.setFocus()
+    while page.marker.currentIndex() != target:
+        step = Qt.Key.Key_Down if page.marker.currentIndex() < target else Qt.Key.Key_Up
+        qtbot.keyClick(page.marker, step)
+    page.canvas.draw()
+
+
+def _drawn(figure):
+    """What a figure shows, artist by artist: per axes its title, label, limits, texts, lines,
+    filled areas and patches, and the legend's entries."""
+    import numpy as np
+
+    def line(artist):
+        xy = np.asarray(artist.get_xydata(), dtype=float)
+        return (len(xy), round(float(np.nansum(xy)), 6), artist.get_color(), artist.get_marker())
+
+    axes = [(ax.get_title(loc="left"), ax.get_ylabel(), tuple(round(v, 6) for v in ax.get_ylim()),
+             sorted(t.get_text() for t in ax.texts), sorted(map(line, ax.lines), key=str),
+             sorted(round(float(sum(p.vertices.sum() for p in c.get_paths())), 6)
+                    for c in ax.collections),
+             len(ax.patches)) for ax in figure.axes]
+    legend = [t.get_text() for leg in figure.legends for t in leg.get_texts()]
+    return axes, legend, [t.get_text() for t in figure.texts]
+
+
+def _fresh(page, key):
+    """The chart of ``key`` as the page draws it, on a new figure of the page's size."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from hpgjournal.charts import build_marker_chart
+
+    figure = Figure(figsize=page.figure.get_size_inches(), dpi=page.figure.dpi)
+    canvas = FigureCanvasAgg(figure)
+    build_marker_chart(page._chart_data((key,)), [key], units=page.prefs.system,
+                       knowledge=page.knowledge, figure=figure)
+    canvas.draw()
+    return _drawn(figure), np.asarray(canvas.buffer_rgba()).copy()
+
+
+def test_a_marker_switch_keeps_the_axes_and_shows_only_the_new_marker(charts, qtbot):
+    """Issue 17: a switch reuses the figure's axes and strips, and takes every artist of the
+    marker before away: A, then B, then A again, each as a chart drawn afresh shows it."""
+    import numpy as np
+
+    from hpgjournal.domain.display import marker_name
+
+    first, second = "testosterone_total", "estradiol"
+    _choose(charts, qtbot, first)
+    axes, lanes = charts.result.marker_axes[first], charts.result.lane_axes
+    for key in (second, first):
+        _choose(charts, qtbot, key)
+        assert list(charts.result.marker_axes) == [key]
+        assert charts.result.marker_axes[key] is axes and charts.result.lane_axes is lanes
+        assert axes.get_title(loc="left").startswith(marker_name(key))
+        other = marker_name(second if key == first else first)
+        assert other not in [t.get_text() for t in axes.texts] + [axes.get_title(loc="left")]
+        assert all(p.marker == key for p in charts.result.points) and charts.result.points
+        assert charts.result.phase_spans  # the lanes kept are still hovered and clicked
+        shown, pixels = _fresh(charts, key)
+        assert _drawn(charts.figure) == shown
+        assert np.array_equal(np.asarray(charts.canvas.buffer_rgba()), pixels)

@@ -10,6 +10,7 @@ import pickle
 import shutil
 import sqlite3
 import struct
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def test_a_plain_journal_opens_as_before_even_with_a_passphrase_and_without_sqlc
     path, stored = plain
     with Journal.open(path, passphrase=SECRET) as journal:
         assert not journal.encrypted
-    monkeypatch.setattr(cipher, "sqlcipher", None)
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)  # as if it were not installed
     with Journal.open(path, readonly=True) as journal:
         assert [r.value for r in journal.lab_results("testosterone_total")] == [stored]
         assert type(journal._conn) is sqlite3.Connection
@@ -139,7 +140,7 @@ def test_a_plain_journal_opens_as_before_even_with_a_passphrase_and_without_sqlc
 
 def test_an_encrypted_journal_without_sqlcipher_says_what_to_install(encrypted, monkeypatch):
     path, _ = encrypted
-    monkeypatch.setattr(cipher, "sqlcipher", None)
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)  # as if it were not installed
     with pytest.raises(EncryptionUnavailable, match="pip install sqlcipher3"):
         Journal.open(path, readonly=True, passphrase=SECRET)
 

@@ -25,7 +25,8 @@ and bad numbers (not finite, low above high, onset after plateau, falls beyond -
 """
 
 
-from hpgjournal.domain.knowledge.loader import load_knowledge
+from typing import TYPE_CHECKING, Any
+
 from hpgjournal.domain.knowledge.markers import (
     DERIVED_MARKERS,
     DerivedMarker,
@@ -35,32 +36,77 @@ from hpgjournal.domain.knowledge.markers import (
     marker_to_system,
     marker_unit,
 )
-from hpgjournal.domain.knowledge.model import (
-    ANCHORS,
-    DAYS_PER_MONTH,
-    DIRECTIONS,
-    ORIGINS,
-    SEED_REFERENCE_STATUSES,
-    SIZES,
-    SOURCE_KINDS,
-    TAGS,
-    TIMING_ORIGINS,
-    VERDICTS,
-    Agent,
-    CurvePoint,
-    ExpectedResponse,
-    Knowledge,
-    KnowledgeError,
-    MedicationClass,
-    PhaseKnowledge,
-    RecoveryCurve,
-    Reference,
-    SeedReference,
-    Source,
-    Statement,
-    StudyRow,
-    StudyTable,
-)
+
+if TYPE_CHECKING:
+    from hpgjournal.domain.knowledge.loader import load_knowledge
+    from hpgjournal.domain.knowledge.model import (
+        ANCHORS,
+        DAYS_PER_MONTH,
+        DIRECTIONS,
+        ORIGINS,
+        SEED_REFERENCE_STATUSES,
+        SIZES,
+        SOURCE_KINDS,
+        TAGS,
+        TIMING_ORIGINS,
+        VERDICTS,
+        Agent,
+        CurvePoint,
+        ExpectedResponse,
+        Knowledge,
+        KnowledgeError,
+        MedicationClass,
+        PhaseKnowledge,
+        RecoveryCurve,
+        Reference,
+        SeedReference,
+        Source,
+        Statement,
+        StudyRow,
+        StudyTable,
+    )
+
+# The statements' classes and their loader load when first asked for (a chart, a verdict):
+# the marker names, which the window's first page needs, do not wait for them (issue 17).
+_MODEL_NAMES = frozenset({
+    "ANCHORS",
+    "DAYS_PER_MONTH",
+    "DIRECTIONS",
+    "ORIGINS",
+    "SEED_REFERENCE_STATUSES",
+    "SIZES",
+    "SOURCE_KINDS",
+    "TAGS",
+    "TIMING_ORIGINS",
+    "VERDICTS",
+    "Agent",
+    "CurvePoint",
+    "ExpectedResponse",
+    "Knowledge",
+    "KnowledgeError",
+    "MedicationClass",
+    "PhaseKnowledge",
+    "RecoveryCurve",
+    "Reference",
+    "SeedReference",
+    "Source",
+    "Statement",
+    "StudyRow",
+    "StudyTable",
+})
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load_knowledge":
+        from hpgjournal.domain.knowledge.loader import load_knowledge
+
+        return load_knowledge
+    if name in _MODEL_NAMES:
+        from hpgjournal.domain.knowledge import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ANCHORS",
