@@ -28,12 +28,12 @@ from hpgjournal.domain.drugs import is_testosterone_dose
 from hpgjournal.domain.knowledge import marker_to_system, marker_unit
 from hpgjournal.domain.pk.model import from_day, reach_days
 from hpgjournal.domain.records import Dose, LabResult, Medication, Phase
+from hpgjournal.services.modelday import WASHOUT_SHOWN_DAYS, model_may_show
 from hpgjournal.store.journal import Journal
 
 __all__ = ["MODEL_MARKER", "OWN_ASSUMPTION", "WASHOUT_SHOWN_DAYS", "Levels", "draw_details",
            "draw_words", "level_model", "levels_of", "model_json", "model_lines", "overview_lines"]
 
-WASHOUT_SHOWN_DAYS = 365  # the washout line is shown for a year after the last dose
 
 MODEL_MARKER = "testosterone_total"
 
@@ -229,6 +229,8 @@ def _label_and_sources(fit: pk.Fit) -> str:
 
 def model_lines(journal: Journal, today: date, system: str = "us") -> tuple[str, str] | None:
     """:func:`overview_lines` for a journal as it stood on ``today``."""
+    if not model_may_show(journal, today):
+        return None
     day = today.isoformat()
     on_trt = any(p.kind == "trt" for p in journal.phases_at(day)) or any(
         is_testosterone_dose(m.drug, m) for m in journal.active_medications(day))

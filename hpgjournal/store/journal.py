@@ -653,6 +653,13 @@ class Journal:
             self._conn.execute("DELETE FROM batches WHERE id = ?", [batch_id])
         return int(n)
 
+    def last_doses(self) -> list[tuple[str, int | None, str]]:
+        """(drug, medication_id, the newest taken_at) for each drug and medication logged: what
+        the overview needs to know whether any dose is recent, without reading them all."""
+        rows = self._conn.execute("SELECT drug, medication_id, max(taken_at) FROM doses "
+                                  "GROUP BY drug, medication_id")
+        return [tuple(r) for r in rows]
+
     # ----------------------------------------------------------------- phases and medications
     def phases_at(self, day: str) -> list[Phase]:
         """Phases running on a day (phases may overlap)."""

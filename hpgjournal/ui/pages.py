@@ -268,7 +268,11 @@ class DashboardPage(QWidget):
     def _model_card(self, journal: Journal, today: date) -> QFrame | None:
         """The dose-to-level model (issue 18), on TRT the predicted trough before the next
         dose, in the year after the last dose the day its testosterone was mostly gone; with
-        the model's label. None when neither applies."""
+        the model's label. None when neither applies (decided first without the model)."""
+        from hpgjournal.services.modelday import model_may_show
+
+        if not model_may_show(journal, today):
+            return None
         from hpgjournal.services.levels import model_lines
 
         system = self.prefs.for_marker("testosterone_total") if self.prefs else "us"

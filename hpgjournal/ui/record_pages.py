@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSplitter, QWidget
@@ -24,12 +25,14 @@ from hpgjournal.domain.records import (
     Questionnaire,
 )
 from hpgjournal.domain.timing import DoseClock
-from hpgjournal.services.levels import Levels, draw_details, draw_words, level_model
 from hpgjournal.store.journal import Journal
 from hpgjournal.ui.actions import RecordActions
 from hpgjournal.ui.models import Column
 from hpgjournal.ui.pages import DashboardPage, TablePage
 from hpgjournal.ui.prefs import UnitPrefs
+
+if TYPE_CHECKING:  # the model (domain.pk) loads with the lab page, not at the window's start
+    from hpgjournal.services.levels import Levels
 
 
 def _num(value: float | None, unit: str = "") -> str:
@@ -114,6 +117,8 @@ class LabsPage(TablePage):
         the clock's 'since dose', so that the two can be read against each other."""
         if r.analyte != "testosterone_total" or self.levels is None:
             return ""
+        from hpgjournal.services.levels import draw_words
+
         return draw_words(self.levels, r.taken_at, self._system(r))
 
     def _interval_sort(self, r: LabResult) -> float:
@@ -124,6 +129,8 @@ class LabsPage(TablePage):
     def _interval_tip(self, r: LabResult) -> str:
         if r.analyte != "testosterone_total" or self.levels is None:
             return ""
+        from hpgjournal.services.levels import draw_details
+
         return draw_details(self.levels, r.taken_at, self._system(r))
 
     def _origin(self, r: LabResult) -> str:
@@ -133,6 +140,8 @@ class LabsPage(TablePage):
 
     def load(self, journal: Journal) -> None:
         self.clock = DoseClock(journal.all(Dose), journal.all(Medication))
+        from hpgjournal.services.levels import level_model
+
         self.levels = level_model(journal)
         self.batches = {b.id: f"import #{b.id}: {b.source}" for b in journal.all(Batch)
                         if b.id is not None}  # a stored batch always has one
