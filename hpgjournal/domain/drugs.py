@@ -45,9 +45,13 @@ ROUTES = {"im": "intramuscular", "subq": "subcutaneous", "oral": "by mouth",
           "transdermal": "on the skin", "other": "other"}
 
 
+_BY_NAME: dict[str, Drug] = {}
+for _drug in DRUGS:  # the first of a name, as a search of the list in order finds
+    _BY_NAME.setdefault(_drug.name.casefold(), _drug)
+
+
 def find_drug(name: str) -> Drug | None:
-    wanted = name.strip().casefold()
-    return next((d for d in DRUGS if d.name.casefold() == wanted), None)
+    return _BY_NAME.get(name.strip().casefold())
 
 
 def is_testosterone_dose(drug: str, medication: object | None = None) -> bool:

@@ -87,7 +87,12 @@ def therapy_times_of(doses: Sequence[DoseRow], medications: dict[int | None, Med
                      phases: Sequence[Phase] = (), last_day: date | None = None
                      ) -> TherapyTimes:
     """The testosterone dose times, the TRT regimen's interval and the days on TRT."""
-    times = tuple(d[0] for d in doses if is_testosterone_dose(d[1], medications.get(d[2])))
+    testosterone: dict[tuple[str, int | None], bool] = {}  # each drug and medication once
+    for dose in doses:
+        if (dose[1], dose[2]) not in testosterone:
+            testosterone[(dose[1], dose[2])] = is_testosterone_dose(dose[1],
+                                                                     medications.get(dose[2]))
+    times = tuple(d[0] for d in doses if testosterone[(d[1], d[2])])
     trt = [m for m in medications.values() if is_testosterone_dose(m.drug, m)]
     newest = max(trt, key=lambda m: m.start_date) if trt else None
     interval = newest.interval_days if newest else None

@@ -81,13 +81,22 @@ def therapy_times(journal: Journal) -> TherapyTimes:
 
 
 def load_chart_data(journal: Journal, markers: Sequence[str], *, with_doses: bool = True,
-                    assess_markers: Sequence[str] = ()) -> ChartData:
-    """Read what a chart of ``markers`` needs (and the series of ``assess_markers``)."""
+                    assess_markers: Sequence[str] = (), shared: ChartData | None = None
+                    ) -> ChartData:
+    """Read what a chart of ``markers`` needs (and the series of ``assess_markers``).
+
+    ``shared``: the data of another chart of the same journal, as it is now (loaded with its
+    doses): its phases, doses, dose times and date span are the same for every marker, so only
+    the markers' own results are read (the chart page switching markers)."""
     cache: dict[str, list[LabResult]] = {}
     left_out: dict[str, list[tuple[LabResult, str]]] = {}
     series = {key: _results(journal, key, cache, left_out) for key in markers}
     for key in assess_markers:
         _results(journal, key, cache, left_out)
+    if shared is not None and with_doses:
+        return ChartData(series=series, phases=shared.phases, doses=shared.doses,
+                         times=shared.times, first_day=shared.first_day,
+                         last_day=shared.last_day, all_series=dict(cache), left_out=left_out)
     medications = {m.id: m for m in journal.all(Medication)}
     table = journal.dose_table()
     kinds: dict[tuple[str, int | None], str] = {}

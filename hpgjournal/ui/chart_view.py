@@ -331,7 +331,9 @@ class ChartPage(QWidget):
             from hpgjournal.services.chartdata import load_chart_data
 
             assert self.journal is not None, "only a page with a journal draws"
-            self.data_cache[keys] = load_chart_data(self.journal, list(keys))
+            # what every marker shares (phases, doses) from a chart read since the last load
+            shared = next(iter(self.data_cache.values()), None)
+            self.data_cache[keys] = load_chart_data(self.journal, list(keys), shared=shared)
         return self.data_cache[keys]
 
     def _fit_canvas(self) -> None:
