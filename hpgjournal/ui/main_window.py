@@ -10,9 +10,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import (
     QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -45,7 +42,9 @@ from hpgjournal.ui.prefs import UnitPrefs
 from hpgjournal.ui.record_pages import PAGE_FACTORIES, pages_showing
 from hpgjournal.ui.session import JournalSession
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the event classes: PySide makes each one the first time it is named)
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+
     from hpgjournal.store.cipher import Passphrase
     from hpgjournal.ui.encryption import EncryptionActions
 
