@@ -26,7 +26,16 @@ from datetime import datetime
 import numpy as np
 
 from hpgjournal.domain import pk
-from hpgjournal.domain.pk.model import Depot, OwnProduction, Steady, day_number, from_day, terms
+from hpgjournal.domain.pk.model import (
+    Depot,
+    OwnProduction,
+    Steady,
+    day_number,
+    from_day,
+    own_pieces,
+    steady_changes,
+    terms,
+)
 
 __all__ = ["Sampled", "grid_curve", "grid_sample", "grid_washout"]
 
@@ -112,37 +121,17 @@ def _depot(term: Depot, on: _Grid, out: np.ndarray) -> None:
 
 
 def _steady(term: Steady, start: float, step: float, count: int, out: np.ndarray) -> None:
-    change = np.zeros(count + 1)
-    for begin, rate in zip(term.starts, term.rates, strict=True):
-        first = max(0, math.ceil((begin - start) / step - 1e-9))
-        last = min(count, math.ceil((begin + term.cover - start) / step - 1e-9))
-        if first < last:
-            change[first] += rate
-            change[last] -= rate
-    running = np.cumsum(change[:count])
+    running = np.cumsum(steady_changes(term, start, step, count)[:count])
     out += np.where(running > 1e-12, running, 0.0)
 
 
-def _own(own: OwnProduction, grid: np.ndarray, out: np.ndarray) -> None:
-    points = own.days or ((float(grid[0]), 1.0),)
+def _own(own: OwnProduction, on: _Grid, out: np.ndarray) -> None:
     baseline = max(0.0, own.baseline)
-    j = 0
-    # flat before the first point, a straight line between points, flat after the last
-    for index in range(len(points) + 1):
-        end = points[index][0] if index < len(points) else math.inf
-        if 0 < index < len(points):
-            (d0, f0), (d1, f1) = points[index - 1], points[index]
-            slope = (f1 - f0) / (d1 - d0) if d1 > d0 else 0.0
-        else:
-            d0, f0, slope = float(grid[0]), points[min(index, len(points) - 1)][1], 0.0
-        stop = len(grid) if end == math.inf else max(j, int(np.searchsorted(grid, end)))
-        if stop <= j:
-            continue
+    for j, stop, d0, f0, slope in own_pieces(own, on.start, on.step, on.count):
         if slope == 0.0:
             out[j:stop] += baseline * f0
         else:
-            out[j:stop] += baseline * (f0 + slope * (grid[j:stop] - d0))
-        j = stop
+            out[j:stop] += baseline * (f0 + slope * (on.times[j:stop] - d0))
 
 
 def grid_sample(model: pk.Model, start: float, step_days: float, count: int,
@@ -159,7 +148,7 @@ def _sample(model: pk.Model, on: _Grid, exogenous_only: bool = False) -> np.ndar
         else:
             _steady(term, on.start, on.step, on.count, out)
     if model.own is not None and not exogenous_only:
-        _own(model.own, on.times, out)
+        _own(model.own, on, out)
     return np.maximum(out, 0.0)  # where a dose's two exponentials meet: never below 0
 
 

@@ -68,32 +68,8 @@ if TYPE_CHECKING:
 
 # The statements' classes and their loader load when first asked for (a chart, a verdict):
 # the marker names, which the window's first page needs, do not wait for them (issue 17).
-_MODEL_NAMES = frozenset({
-    "ANCHORS",
-    "DAYS_PER_MONTH",
-    "DIRECTIONS",
-    "ORIGINS",
-    "SEED_REFERENCE_STATUSES",
-    "SIZES",
-    "SOURCE_KINDS",
-    "TAGS",
-    "TIMING_ORIGINS",
-    "VERDICTS",
-    "Agent",
-    "CurvePoint",
-    "ExpectedResponse",
-    "Knowledge",
-    "KnowledgeError",
-    "MedicationClass",
-    "PhaseKnowledge",
-    "RecoveryCurve",
-    "Reference",
-    "SeedReference",
-    "Source",
-    "Statement",
-    "StudyRow",
-    "StudyTable",
-})
+# A public name asked for here is not one of the markers' (those are found above): it is the
+# model's, or the loader.
 
 
 def __getattr__(name: str) -> Any:
@@ -101,7 +77,7 @@ def __getattr__(name: str) -> Any:
         from hpgjournal.domain.knowledge.loader import load_knowledge
 
         return load_knowledge
-    if name in _MODEL_NAMES:
+    if name in __all__:
         from hpgjournal.domain.knowledge import model
 
         return getattr(model, name)

@@ -394,7 +394,9 @@ def _depot_grid(term: Depot, start: float, step: float, count: int, out: list[fl
         j = end
 
 
-def _steady_grid(term: Steady, start: float, step: float, count: int, out: list[float]) -> None:
+def steady_changes(term: Steady, start: float, step: float, count: int) -> list[float]:
+    """How a steady input's level steps up and down on the grid ``start + j·step``: the level
+    at point j is the sum of the first j + 1 changes (``count + 1`` of them, the last unused)."""
     change = [0.0] * (count + 1)
     for begin, rate in zip(term.starts, term.rates, strict=True):
         first = max(0, math.ceil((begin - start) / step - 1e-9))
@@ -402,6 +404,11 @@ def _steady_grid(term: Steady, start: float, step: float, count: int, out: list[
         if first < last:
             change[first] += rate
             change[last] -= rate
+    return change
+
+
+def _steady_grid(term: Steady, start: float, step: float, count: int, out: list[float]) -> None:
+    change = steady_changes(term, start, step, count)
     running = 0.0
     for j in range(count):
         running += change[j]
@@ -409,11 +416,15 @@ def _steady_grid(term: Steady, start: float, step: float, count: int, out: list[
             out[j] += running
 
 
-def _own_grid(own: OwnProduction, start: float, step: float, count: int, out: list[float]) -> None:
+def own_pieces(own: OwnProduction, start: float, step: float, count: int
+               ) -> list[tuple[int, int, float, float, float]]:
+    """His own production on the grid ``start + j·step`` (j < count) in straight pieces
+    ``(first, stop, d0, f0, slope)``: for first <= j < stop the fraction of his baseline is
+    ``f0 + slope·(day_j - d0)``; flat before the first point, straight between points, flat
+    after the last."""
     points = own.days or ((start, 1.0),)
-    baseline = max(0.0, own.baseline)
+    pieces = []
     j = 0
-    # flat before the first point, a straight line between points, flat after the last
     for index in range(len(points) + 1):
         end = points[index][0] if index < len(points) else math.inf
         if 0 < index < len(points):
@@ -422,15 +433,21 @@ def _own_grid(own: OwnProduction, start: float, step: float, count: int, out: li
         else:
             d0, f0, slope = start, points[min(index, len(points) - 1)][1], 0.0
         stop = count if end == math.inf else min(count, _first_at_or_after(end, start, step, j))
-        if stop <= j:
-            continue
+        if stop > j:
+            pieces.append((j, stop, d0, f0, slope))
+            j = stop
+    return pieces
+
+
+def _own_grid(own: OwnProduction, start: float, step: float, count: int, out: list[float]) -> None:
+    baseline = max(0.0, own.baseline)
+    for j, stop, d0, f0, slope in own_pieces(own, start, step, count):
         if slope == 0.0:
             if baseline * f0 != 0.0:
                 out[j:stop] = map(add, out[j:stop], repeat(baseline * f0, stop - j))
         else:
             out[j:stop] = [v + baseline * (f0 + slope * (start + k * step - d0))
                            for k, v in enumerate(out[j:stop], start=j)]
-        j = stop
 
 
 def sample(model: Model, start: float, step_days: float, count: int,
