@@ -1,13 +1,17 @@
 """Startup benchmark: hpgjournal's first paint on the demo journal against a bare QMainWindow.
 
 Both are started as fresh processes and shown the same way (offscreen, quit after the first
-paint); the wall time of each process is measured several times. Prints both medians and the
-ratio (target: under 1.5).
+paint). Measured for each, several times: the time from starting the process to its first
+paint (what the user waits for: each prints its ``time.perf_counter()`` at that paint, a
+system-wide clock, and this script subtracts the moment it started the process), and the wall
+time of the whole process, which adds its quitting. Prints the medians and both ratios; the
+aim (under 1.5) is on the first paint.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -18,15 +22,19 @@ from pathlib import Path
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
 BARE = """
-import sys
+import sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
-            QTimer.singleShot(0, app.quit)
+            QTimer.singleShot(0, finish)
         return False
+
+def finish():  # as hpgjournal's --exit-after-startup: after the paint, print the clock, quit
+    print(f"first paint (clock {time.perf_counter():.6f})", flush=True)
+    app.quit()
 
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
@@ -40,10 +48,20 @@ app.exec()
 """
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> float:
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(seconds from start to the first paint, seconds of the whole process) of one run."""
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
-    return time.perf_counter() - start
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    clock = re.search(r"\(clock ([0-9.]+)\)", done.stdout)
+    if clock is None:
+        raise SystemExit(f"{cmd[1:3]} printed no first paint: {done.stdout!r} {done.stderr!r}")
+    return float(clock.group(1)) - start, wall
+
+
+def _line(label: str, times: list[float]) -> str:
+    return (f"  {label}: median {statistics.median(times):.3f} s "
+            f"(min {min(times):.3f}, max {max(times):.3f})")
 
 
 def main() -> None:
@@ -64,22 +82,27 @@ def main() -> None:
         bare_cmd = [sys.executable, "-c", BARE]
         timed(app_cmd, env)  # warm the file cache and matplotlib-free byte code once each
         timed(bare_cmd, env)
-        app_times, bare_times = [], []
+        app_runs, bare_runs = [], []
         for _ in range(RUNS):  # interleaved, so that machine noise hits both alike
-            app_times.append(timed(app_cmd, env))
-            bare_times.append(timed(bare_cmd, env))
+            app_runs.append(timed(app_cmd, env))
+            bare_runs.append(timed(bare_cmd, env))
         probe = subprocess.run(
             [sys.executable, "-c", "import sys, hpgjournal.cli as c; c.main(['--journal', "
              f"{str(journal)!r}, '--exit-after-startup']); "
              "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))"],
             env=env, capture_output=True, text=True, check=True)
-    app_med, bare_med = statistics.median(app_times), statistics.median(bare_times)
+    app_paint, app_wall = [run[0] for run in app_runs], [run[1] for run in app_runs]
+    bare_paint, bare_wall = [run[0] for run in bare_runs], [run[1] for run in bare_runs]
     print(f"startup, {RUNS} runs each, platform {env['QT_QPA_PLATFORM']}")
-    print(f"  hpgjournal --exit-after-startup (demo journal): median {app_med:.3f} s "
-          f"(min {min(app_times):.3f}, max {max(app_times):.3f})")
-    print(f"  bare PySide6 QMainWindow:                        median {bare_med:.3f} s "
-          f"(min {min(bare_times):.3f}, max {max(bare_times):.3f})")
-    print(f"  ratio: {app_med / bare_med:.2f} (target < 1.5)")
+    print("start of the process to its first paint:")
+    print(_line("hpgjournal --exit-after-startup (demo journal)", app_paint))
+    print(_line("bare PySide6 QMainWindow                      ", bare_paint))
+    paint_ratio = statistics.median(app_paint) / statistics.median(bare_paint)
+    print(f"  ratio: {paint_ratio:.2f} (target < 1.5)")
+    print("the whole process (start, first paint, quit):")
+    print(_line("hpgjournal                                    ", app_wall))
+    print(_line("bare PySide6 QMainWindow                      ", bare_wall))
+    print(f"  ratio: {statistics.median(app_wall) / statistics.median(bare_wall):.2f}")
     print(f"  heavy modules loaded before first paint: {probe.stdout.strip().splitlines()[-1]}")
 
 

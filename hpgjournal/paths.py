@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import os
 from pathlib import Path
 
@@ -14,12 +13,13 @@ JOURNAL_SUFFIX = ".hpgjournal"
 def resources_dir() -> Path:
     """The folder holding the knowledge base, icons and demo recipe (``hpgjournal/resources``).
 
-    Found through ``importlib.resources``, so a checkout, an editable install, an installed wheel
-    and the PyInstaller bundle (which collects it as ``hpgjournal/resources``) all find it the
-    same way.
+    It sits beside this module in a checkout, an editable install, an installed wheel and the
+    PyInstaller bundle (which collects it as ``hpgjournal/resources``) alike; the package is
+    never run from a zip file. Found from ``__file__`` rather than ``importlib.resources``,
+    which would load its readers and ``zipfile`` at every start (issue 17).
     """
-    root = importlib.resources.files("hpgjournal").joinpath("resources")
-    if not isinstance(root, Path) or not root.is_dir():
+    root = Path(__file__).parent / "resources"
+    if not root.is_dir():
         raise RuntimeError(
             f"hpgjournal's resources are missing ({root}): the installation is incomplete; "
             "reinstall hpgjournal")

@@ -45,6 +45,7 @@ BANDS = ((26, "no"), (36, "mild"), (49, "moderate"), (85, "severe"))
 
 @dataclass(frozen=True)
 class AmsScore:
+    """The AMS scale's total, subscores and the severity they mean."""
     total: int
     subscores: dict[str, int]
     severity: str  # "no", "mild", "moderate", "severe" (symptoms)

@@ -12,7 +12,6 @@ A result whose name is not in the catalogue is kept as a custom marker, keyed
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -242,6 +241,8 @@ def get_analyte(key: str) -> Analyte:
             key=key, name=name, short=name, category="other", unit="", si_unit="",
             si_factor=1.0, loinc="", ref_source="", decimals=2,
         )
+    import difflib  # only for this message: not loaded at every start
+
     close = difflib.get_close_matches(key, list(CATALOGUE), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise KeyError(f"unknown marker key {key!r}{hint} (unknown lab names are stored as "

@@ -236,6 +236,7 @@ def interval(result: LabResult) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class _Change:
+    """A change between two results, judged against the marker's variation."""
     kind: str  # "rise", "fall", "none"
     percent: float | None
     at_least: float | None

@@ -13,11 +13,11 @@ spellings, conversions and name matching built on it live in ``domain/analytes.p
 
 from __future__ import annotations
 
-import importlib.resources
 import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 __all__ = ["CATEGORIES", "Analyte", "Catalogue", "CatalogueError", "parse_catalogue",
@@ -223,8 +223,8 @@ def parse_catalogue(text: str, source: str = "analytes.toml") -> Catalogue:
 
 
 def read_catalogue() -> Catalogue:
-    """The catalogue shipped inside the package (a checkout, a wheel or the bundle alike)."""
-    resource = importlib.resources.files("hpgjournal").joinpath("resources", "catalogue",
-                                                                "analytes.toml")
+    """The catalogue shipped inside the package (a checkout, a wheel or the bundle alike: the
+    resources sit beside the modules; see ``hpgjournal.paths.resources_dir``)."""
+    resource = Path(__file__).parent.parent / "resources" / "catalogue" / "analytes.toml"
     return parse_catalogue(resource.read_text(encoding="utf-8"),
                            "hpgjournal/resources/catalogue/analytes.toml")

@@ -115,6 +115,7 @@ def range_text(result: LabResult, system: str = "us") -> str:
 
 @dataclass(frozen=True)
 class Trend:
+    """The change since the previous result, as an arrow and words."""
     arrow: str  # "↑", "↓", "→" or ""
     text: str  # "+12 % since 2025-03-02 (was 612)"
 

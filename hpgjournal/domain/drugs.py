@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Drug:
+    """A drug the app knows: its class, route, unit and the phase it usually defines."""
     name: str
     drug_class: str  # testosterone | gonadotropin | serm | aromatase_inhibitor | gnrh
     route: str  # im | subq | oral | transdermal

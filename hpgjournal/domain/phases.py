@@ -21,6 +21,7 @@ class _PhaseLike(Protocol):  # records.Phase, read only
 
 @dataclass(frozen=True)
 class PhaseKind:
+    """A kind of therapy phase: its label, colour and description."""
     key: str
     label: str
     colour: str  # the timeline strip and the chart lanes: 4.5:1 or more against white, so

@@ -26,6 +26,7 @@ def from_row(cls: type[T], row: dict[str, Any]) -> T:
 
 @dataclass(frozen=True)
 class LabResult:
+    """One lab result: the value in its marker's canonical unit, and what the lab printed."""
     id: int | None
     taken_at: str
     analyte: str
@@ -47,6 +48,7 @@ class LabResult:
 
 @dataclass(frozen=True)
 class Medication:
+    """A medication regimen: the drug, its dose and schedule, from start to end."""
     id: int | None
     drug: str
     start_date: str
@@ -63,6 +65,7 @@ class Medication:
 
 @dataclass(frozen=True)
 class Dose:
+    """One dose taken: when, which drug, how much and where."""
     id: int | None
     taken_at: str
     drug: str
@@ -76,6 +79,7 @@ class Dose:
 
 @dataclass(frozen=True)
 class Phase:
+    """A therapy phase (baseline, TRT, washout, hCG...) from its start to its end."""
     id: int | None
     kind: str
     start_date: str
@@ -89,6 +93,7 @@ SCORE_NAMES = ("energy", "libido", "mood", "sleep", "erections")
 
 @dataclass(frozen=True)
 class Note:
+    """A symptom note: the day's scores (1 to 5) and free text."""
     id: int | None
     noted_at: str
     energy: int | None = None
@@ -103,6 +108,7 @@ class Note:
 
 @dataclass(frozen=True)
 class Measure:
+    """A body measure: testicular volumes, weight, blood pressure."""
     id: int | None
     measured_at: str
     testis_left_ml: float | None = None
@@ -117,6 +123,7 @@ class Measure:
 
 @dataclass(frozen=True)
 class Batch:
+    """One import: the file it came from, its format, checksum and row count."""
     id: int | None
     imported_at: str
     source: str
@@ -128,6 +135,7 @@ class Batch:
 
 @dataclass(frozen=True)
 class Questionnaire:
+    """A filled-in questionnaire (the AMS scale): its answers and total."""
     id: int | None
     taken_at: str
     kind: str  # "ams"

@@ -19,6 +19,7 @@ MAX_LOOKBACK_DAYS = 45  # a dose older than this says nothing about the draw
 
 @dataclass(frozen=True)
 class DoseTiming:
+    """When a draw was taken relative to the dose before it."""
     hours: float
     drug: str
     position: str  # "peak", "mid", "trough" or "" (not an interval regimen, or a late draw)

@@ -70,6 +70,7 @@ def nb(value: object) -> str:
 
 @dataclass
 class ReportOptions:
+    """What the user asked the report to cover: dates, sections, markers, units, paper."""
     start: str | None = None  # default: 12 months before ``end``
     end: str | None = None  # default: today
     sections: tuple[str, ...] = DEFAULT_SECTIONS
@@ -95,6 +96,7 @@ class ChartImage:
 
 @dataclass
 class ReportData:
+    """Everything one report prints, read from the journal once."""
     start: str
     end: str
     today: str

@@ -43,6 +43,7 @@ _STAMP = "%Y%m%d-%H%M%S-%f"  # fixed width, so names sort by time
 
 @dataclass(frozen=True)
 class GoodBackup:
+    """A backup that passed the check, with the line that describes it."""
     path: Path
     summary: str  # "made 2026-11-30 21:04, 150 lab results"
 
@@ -207,6 +208,7 @@ def _aside(path: Path, label: str) -> Path:
 
 @dataclass(frozen=True)
 class Restored:
+    """What a restore did: the results it brought back and the files it moved aside."""
     results: int
     before: Path | None  # the backup made of the journal that was there, if it was sound
     kept: list[Path]  # files moved aside: a damaged journal, stale -wal/-shm

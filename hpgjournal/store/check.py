@@ -25,6 +25,7 @@ TEXT_VALUE_FIX = ("to correct a value kept as text, open the window's Lab result
 
 @dataclass(frozen=True)
 class Problem:
+    """One finding of the journal check, with where it is and how to fix it."""
     severity: str  # "error": the file is damaged or inconsistent; "warning": worth a look
     where: str
     message: str

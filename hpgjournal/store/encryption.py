@@ -53,6 +53,7 @@ __all__ = ["Converted", "change_passphrase", "decrypt_journal", "encrypt_journal
 
 @dataclass(frozen=True)
 class Converted:
+    """What an encryption change did to the journal and its backups."""
     path: Path
     changed: bool  # False: the journal was already as asked (only backups were converted)
     backups: list[Path] = field(default_factory=list)  # the backups converted with it

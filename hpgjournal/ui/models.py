@@ -17,6 +17,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a record table: its header, text, sort key, alignment and tooltip."""
     header: str
     text: Callable[[Any], str]
     sort: Callable[[Any], Any] | None = None  # sort key; the text when None

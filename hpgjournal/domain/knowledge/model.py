@@ -42,6 +42,7 @@ class KnowledgeError(ValueError):
 
 @dataclass(frozen=True)
 class Source:
+    """A source a figure comes from: its citation, kind and when it was checked."""
     id: str
     short: str
     citation: str
@@ -160,6 +161,7 @@ class ExpectedResponse:
 
 @dataclass(frozen=True)
 class PhaseKnowledge:
+    """What the sources say about one phase: mechanism, practice, cautions, responses."""
     kind: str
     title: str
     summary: str
@@ -219,6 +221,7 @@ class Agent:
 
 @dataclass(frozen=True)
 class StudyRow:
+    """A marker's mean before and after in a study."""
     analyte: str
     before: float  # canonical unit
     after: float
@@ -250,6 +253,7 @@ class StudyTable:
 
 @dataclass(frozen=True)
 class CurvePoint:
+    """One point of a published recovery curve: month and share recovered."""
     month: float
     share: float  # % of men recovered
     ci_low: float | None = None

@@ -90,6 +90,7 @@ def draws_from_results(results: Iterable[LabResult]) -> list[Draw]:
 
 @dataclass(frozen=True)
 class DrawFit:
+    """One draw against the fitted model: predicted level, status, place in the band."""
     draw: Draw
     predicted: float  # the fitted (or published) model at the draw, ng/dL
     status: str  # USED, FAR (left out of the fit), CENSORED, COMPARED (no fit), NO_DOSE (the
@@ -129,6 +130,7 @@ class DrawFit:
 
 @dataclass(frozen=True)
 class Fit:
+    """The model fitted to his draws, its band and how well it fits."""
     model: Model  # the central curve: fitted, or the published figures
     band: tuple[Model, ...]  # the curves at the ends of the ranges
     fitted: bool  # False: fewer than three usable draws, the curve is published figures alone

@@ -88,6 +88,7 @@ def fast_rate(tmax_days: float, ke: float) -> float:
 
 @dataclass(frozen=True)
 class ModelDose:
+    """A dose as the model takes it: day, mg of testosterone and preparation."""
     day: float  # day_number of the dose
     mg: float  # mg of testosterone (the logged mg times the preparation's mass fraction)
     preparation: str  # a key of PREPARATIONS

@@ -70,6 +70,7 @@ class Figure:
 
 @dataclass(frozen=True)
 class Preparation:
+    """A testosterone preparation's published figures, each with its source."""
     key: str
     name: str
     kind: str  # "depot" (a Bateman term a dose) or "steady" (a dose spread over cover_days)

@@ -138,6 +138,7 @@ def interval_position(source: Model | Fit, when: str | datetime,
 
 @dataclass(frozen=True)
 class TroughBefore:
+    """The level the model predicts just before the next dose."""
     next_dose_at: datetime
     level: float  # predicted just before it, ng/dL
 
@@ -160,6 +161,7 @@ def trough_before_next(source: Model | Fit, interval_days: float | None = None,
 
 @dataclass(frozen=True)
 class Washout:
+    """When the doses' testosterone falls below a tenth of its peak."""
     last_dose_at: datetime
     peak: float  # the doses' contribution at its highest after the last dose, ng/dL
     peak_at: datetime
