@@ -21,8 +21,17 @@ class Column:
     header: str
     text: Callable[[Any], str]
     sort: Callable[[Any], Any] | None = None  # sort key; the text when None
-    align_right: bool = False
+    align_right: bool = False  # a number: right-aligned, and its order said lowest/highest
     tooltip: Callable[[Any], str] | None = None
+    dated: bool = False  # a date or time: its order said oldest/newest first
+
+    def order_words(self, ascending: bool) -> str:
+        """The order of the rows sorted by this column, in words: "newest first"..."""
+        if self.dated:
+            return "oldest first" if ascending else "newest first"
+        if self.align_right:
+            return "lowest first" if ascending else "highest first"
+        return "A to Z" if ascending else "Z to A"
 
 
 class RecordTableModel(QAbstractTableModel):

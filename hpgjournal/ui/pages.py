@@ -627,6 +627,7 @@ class TablePage(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._update_count)
         self._sized = False
         # widgets a page puts between the toolbar and the table (the phase timeline), read so
         self.between: list[QWidget] = []
@@ -745,7 +746,16 @@ class TablePage(QWidget):
             self._user_sized.add(col)
 
     def _update_count(self, *args: object) -> None:
+        """The line under the table: how many records, how many the filter shows, and the
+        order in words (the header's arrow alone is read differently on each system)."""
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(count_of(total, "record") if shown == total else
-                           f"{shown} of {count_of(total, 'record')} "
-                           f"{'matches' if shown == 1 else 'match'} the filter")
+        text = (count_of(total, "record") if shown == total else
+                f"{shown} of {count_of(total, 'record')} "
+                f"{'matches' if shown == 1 else 'match'} the filter")
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        if total > 1 and 0 <= column < len(self.model.columns):
+            by = self.model.columns[column]
+            ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+            text += f" · by {in_sentence(by.header)}, {by.order_words(ascending)}"
+        self.count.setText(text)

@@ -55,8 +55,8 @@ class LabsPage(TablePage):
         self.clock: DoseClock | None = None
         self.levels: Levels | None = None  # the dose-to-level model, for total T's interval
         self.batches: dict[int, str] = {}
-        super().__init__("Lab results", "Every result in the journal, newest first.", [
-            Column("Date", lambda r: _when(r.taken_at), lambda r: r.taken_at),
+        super().__init__("Lab results", "Every result in the journal.", [
+            Column("Date", lambda r: _when(r.taken_at), lambda r: r.taken_at, dated=True),
             Column("Marker", lambda r: marker_name(r.analyte)),
             Column("Value", lambda r: self._value(r)[0], lambda r: _or_minus(r.value),
                    align_right=True),
@@ -177,9 +177,9 @@ class MedicationsPage(QSplitter):
         super().__init__(Qt.Orientation.Vertical)
         self.setChildrenCollapsible(False)
         self.medications = TablePage(
-            "Medications & doses", "Regimens, newest first; every dose taken is in the log below.", [
-                Column("Start", lambda m: m.start_date),
-                Column("End", lambda m: m.end_date or "ongoing"),
+            "Medications & doses", "Regimens; every dose taken is in the log below.", [
+                Column("Start", lambda m: m.start_date, dated=True),
+                Column("End", lambda m: m.end_date or "ongoing", dated=True),
                 Column("Drug", lambda m: m.drug),
                 Column("Dose", lambda m: _num(m.dose, m.unit), lambda m: _or_minus(m.dose),
                        align_right=True),
@@ -188,7 +188,7 @@ class MedicationsPage(QSplitter):
                 Column("Note", lambda m: m.note),
             ], loader=lambda j: j.all(Medication))
         self.doses = TablePage("Dose log", "", [
-            Column("When", lambda d: _when(d.taken_at), lambda d: d.taken_at),
+            Column("When", lambda d: _when(d.taken_at), lambda d: d.taken_at, dated=True),
             Column("Drug", lambda d: d.drug),
             Column("Amount", lambda d: _num(d.amount, d.unit), lambda d: _or_minus(d.amount),
                    align_right=True),
@@ -223,8 +223,8 @@ def phases_page(actions: RecordActions, prefs: UnitPrefs) -> QWidget:
 
 def phases_table() -> TablePage:
     return TablePage("Therapy phases", "Phases may overlap.", [
-        Column("Start", lambda p: p.start_date),
-        Column("End", lambda p: p.end_date or "ongoing"),
+        Column("Start", lambda p: p.start_date, dated=True),
+        Column("End", lambda p: p.end_date or "ongoing", dated=True),
         Column("Phase", lambda p: phase_label(p.kind)),
         Column("Note", lambda p: p.note, tooltip=lambda p: p.note),
     ], loader=lambda j: j.all(Phase))
@@ -242,7 +242,7 @@ class SymptomsPage(QSplitter):
         super().__init__(Qt.Orientation.Vertical)
         self.setChildrenCollapsible(False)
         self.notes = TablePage("Symptoms & notes", "Check-ins scored 0 (worst) to 10 (best).", [
-            Column("When", lambda n: _when(n.noted_at), lambda n: n.noted_at),
+            Column("When", lambda n: _when(n.noted_at), lambda n: n.noted_at, dated=True),
             *(_score(name) for name in SCORE_NAMES),
             Column("For doctor", lambda n: "yes" if n.for_doctor else ""),
             Column("Note", lambda n: n.text, tooltip=lambda n: n.text),
@@ -252,7 +252,7 @@ class SymptomsPage(QSplitter):
                               "The Aging Males' Symptoms scale, 17 questions")
         self.notes.enable_editing(actions.edit_note, actions.delete)
         self.ams = TablePage("AMS questionnaires", "", [
-            Column("Date", lambda q: q.taken_at),
+            Column("Date", lambda q: q.taken_at, dated=True),
             Column("Total", lambda q: str(q.total), lambda q: q.total, align_right=True),
             Column("Reading", lambda q: str(score(decode(q.answers)))),
         ], loader=lambda j: j.all(Questionnaire))
@@ -269,7 +269,7 @@ class SymptomsPage(QSplitter):
 
 def measures_page(actions: RecordActions, prefs: UnitPrefs) -> TablePage:
     page = TablePage("Body measures", "Testicular volume, weight, blood pressure.", [
-        Column("Date", lambda m: m.measured_at),
+        Column("Date", lambda m: m.measured_at, dated=True),
         Column("Left testis", lambda m: _num(m.testis_left_ml, "mL"),
                lambda m: _or_minus(m.testis_left_ml), align_right=True),
         Column("Right testis", lambda m: _num(m.testis_right_ml, "mL"),

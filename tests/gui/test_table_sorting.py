@@ -60,3 +60,25 @@ def test_the_order_is_kept_when_the_page_is_filled_again_and_under_a_filter(open
     click_header(qtbot, page.table, date)
     dates = shown(page, date)
     assert dates == sorted(dates) and page.proxy.rowCount() == len(filtered)
+
+
+def test_the_line_under_the_table_says_the_order_a_header_click_chose(opened, qtbot):
+    """The header's arrow is drawn one way on one system and read the other way on another:
+    the order is said in words under the table, and no subtitle claims one."""
+    opened.show_page("labs")
+    page = opened.page("labs")
+    subtitle = page.findChild(type(page.count), "subtitle")
+    assert subtitle.text() == "Every result in the journal."
+    assert page.count.text().endswith(" · by date, newest first")
+    click_header(qtbot, page.table, 0)
+    assert page.count.text().endswith(" · by date, oldest first")
+    value = next(i for i, c in enumerate(page.model.columns) if c.header == "Value")
+    click_header(qtbot, page.table, value)
+    assert page.count.text().endswith(" · by value, lowest first")
+    click_header(qtbot, page.table, value)
+    assert page.count.text().endswith(" · by value, highest first")
+    marker = next(i for i, c in enumerate(page.model.columns) if c.header == "Marker")
+    click_header(qtbot, page.table, marker)
+    assert page.count.text().endswith(" · by marker, A to Z")
+    qtbot.keyClicks(page.filter, "estradiol")
+    assert " match the filter · by marker, A to Z" in page.count.text()
