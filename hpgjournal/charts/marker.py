@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,8 +20,10 @@ from weakref import WeakKeyDictionary
 
 import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch
@@ -32,6 +34,7 @@ from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
 from hpgjournal.charts.lanes import draw_phase_lanes
 from hpgjournal.charts.layout import Row, StackLayout, text_width_in
 from hpgjournal.charts.levels import MODEL_KEY, central_values, draw_model
+from hpgjournal.charts.pixels import PixelMemo
 from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain import analytes
 from hpgjournal.domain.assessment import TherapyTimes, anchor_for, assess, pushes_against
@@ -55,7 +58,7 @@ from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.values import format_number
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
 
 __all__ = ["DEFAULT_SIZE", "build_marker_chart", "chart_size", "layout_lanes", "to_num"]
 
@@ -290,10 +293,71 @@ class _Stack:
     phase_spans: list[PhaseSpan] = field(default_factory=list)
 
 
+class _StackAxes(Axes):
+    """An axes of a marker chart's stack. A strip (the doses, the phase lanes) is the same at
+    every marker switch: given the look it was drawn from (``look``), it keeps its pixels
+    (:class:`~hpgjournal.charts.pixels.PixelMemo`) and puts them back while that look, its
+    place, its days and the pixels under it are the same (issue 17)."""
+
+    look: Hashable = None  # what the strip was drawn from; None: drawn every time
+    memo: PixelMemo | None = None
+
+    def draw(self, renderer: RendererBase) -> None:
+        if self.look is None:
+            super().draw(renderer)
+            return
+        if self.memo is None:
+            self.memo = PixelMemo()
+        key = (self.look, tuple(self.get_position().bounds), tuple(self.viewLim.bounds),
+               _canvas_of(renderer))
+        if self.memo.draw(super().draw, renderer, key, self.get_window_extent):
+            self.stale = False
+
+
+class _KeptLegend(Legend):
+    """The legend above the chart, kept (object and pixels) while its entries look the same."""
+
+    look: Hashable = None
+    memo: PixelMemo | None = None
+
+    def draw(self, renderer: RendererBase) -> None:
+        if self.look is None:  # not the page's figure: a file is drawn once
+            super().draw(renderer)
+            return
+        if self.memo is None:
+            self.memo = PixelMemo()
+        if self.memo.draw(super().draw, renderer, (self.look, _canvas_of(renderer)),
+                          lambda: self.get_window_extent(renderer)):
+            self.stale = False
+
+
+def _canvas_of(renderer: Any) -> tuple[object, ...]:
+    return (getattr(renderer, "width", None), getattr(renderer, "height", None),
+            getattr(renderer, "dpi", None))
+
+
+def _handle_look(handle: Any) -> Hashable:
+    """What a legend entry looks like (equal: drawn the same); an unknown kind never equal."""
+    if isinstance(handle, Line2D):
+        return ("line", handle.get_label(), str(handle.get_color()), handle.get_linestyle(),
+                handle.get_linewidth(), str(handle.get_marker()), handle.get_markersize(),
+                str(handle.get_markerfacecolor()), str(handle.get_markeredgecolor()),
+                handle.get_markeredgewidth(), handle.get_alpha(), handle.get_fillstyle())
+    if isinstance(handle, Patch):
+        return ("patch", handle.get_label(), tuple(handle.get_facecolor()),
+                tuple(handle.get_edgecolor()), handle.get_linewidth(), str(handle.get_linestyle()),
+                handle.get_alpha(), handle.get_hatch())
+    return (object(),)
+
+
 # A figure drawn again with another marker (the chart page's switch) keeps its axes: making
 # them, their ticks and labels is most of a draw's cost, and the dose strip and the phase
 # lanes are the same for every marker (issue 17). Kept per figure, gone with it.
 _STACKS: WeakKeyDictionary[Figure, _Stack] = WeakKeyDictionary()
+# The legends a figure showed, by their look, for a switch back to one (a marker after a panel
+# as well: they outlive the stack, and a cleared figure); their pixels are kept with them.
+_LEGENDS: WeakKeyDictionary[Figure, dict[Hashable, _KeptLegend]] = WeakKeyDictionary()
+KEPT_LEGENDS = 24  # a few tens of kilobytes of pixels each
 
 
 def _dress(ax: Axes) -> None:
@@ -393,13 +457,14 @@ class _Builder:
         kept = _STACKS.get(figure)
         if kept is not None and kept.shape == shape and kept.axes == list(figure.axes) \
                 and figure.get_layout_engine() is kept.engine:
-            for artist in (*figure.legends, *figure.texts):  # the last chart's legend, footnote
-                artist.remove()
+            for text in figure.texts:  # the last chart's footnote (its legend: see _legend)
+                text.remove()
             for ax in kept.axes[:shape[0]]:  # the marker axes: emptied of the last marker
                 _empty(ax)
             return kept.axes, kept.engine, kept
         figure.clear()
-        axes = list(figure.subplots(len(heights), 1, sharex=True, squeeze=False)[:, 0])
+        axes = list(figure.subplots(len(heights), 1, sharex=True, squeeze=False,
+                                    subplot_kw={"axes_class": _StackAxes})[:, 0])
         rows = [Row(ax, height=h, gap_above=0.3 if h is None else 0.1) for ax, h in
                 zip(axes, heights, strict=True)]
         if shape[2]:  # the lanes, under the doses
@@ -456,6 +521,9 @@ class _Builder:
                 self._draw_lanes(axes[index], lanes, n_lanes)
         stack = _STACKS[figure]
         stack.strips, stack.phase_spans = strips, list(result.phase_spans)
+        for ax in axes[n:]:  # the strips keep their pixels while drawn from the same
+            if isinstance(ax, _StackAxes):
+                ax.look = strips if self.figure is not None else None
         bottom = axes[-1]
         if kept is None:
             locator = _FittingDateLocator()
@@ -817,16 +885,37 @@ class _Builder:
                               "model", "model-far")
                   if k in handles]
         items = [handles[k] for k in order]
-        if not items:
-            return 0.15
         room = figure.get_size_inches()[0] - 0.4
         widths = [text_width_in(h.get_label(), style.FONT_SIZE) + 0.55 for h in items]
         ncols = len(items)
         while ncols > 1 and _row_width(widths, ncols) > room:
             ncols -= 1
-        figure.legend(handles=items, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=ncols,
-                      frameon=False, fontsize=style.FONT_SIZE, handlelength=1.8,
-                      columnspacing=LEGEND_COLUMN_SPACING, borderaxespad=0.2)
+        # the page's figure keeps the legends it showed (a marker switch back to one shows the
+        # same legend again: the same object, its pixels kept)
+        kept_ones = _LEGENDS.setdefault(figure, {}) if self.figure is not None else None
+        look = (ncols, *map(_handle_look, items))
+        for legend in list(figure.legends):
+            if kept_ones is None or not isinstance(legend, _KeptLegend):
+                legend.remove()
+        figure.legends.clear()  # a kept legend stays tied to the figure, in the stack
+        figure.stale = True
+        if not items:
+            return 0.15
+        kept = kept_ones.get(look) if kept_ones is not None else None
+        if kept is None:
+            kept = _KeptLegend(figure, items, [h.get_label() for h in items],
+                               loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=ncols,
+                               frameon=False, fontsize=style.FONT_SIZE, handlelength=1.8,
+                               columnspacing=LEGEND_COLUMN_SPACING, borderaxespad=0.2,
+                               bbox_transform=figure.transSubfigure)
+            if kept_ones is not None:
+                kept.look = look
+                if len(kept_ones) >= KEPT_LEGENDS:
+                    del kept_ones[next(iter(kept_ones))]
+                kept_ones[look] = kept
+        figure.legends.append(kept)
+        # as Figure.legend does: its remove() takes it off this (the figure's current) list
+        setattr(kept, "_remove_method", figure.legends.remove)  # noqa: B010 (not in the stubs)
         return 0.12 + math.ceil(len(items) / ncols) * 0.2
 
     def _assess(self) -> None:
