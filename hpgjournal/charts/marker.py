@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 import matplotlib.dates as mdates
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_SIZE", "build_marker_chart", "chart_size", "layout_lanes", "to_num"]
 
 DEFAULT_SIZE = (10.0, 6.0)  # inches at 100 dpi: 1000 x 600 px
+_T = TypeVar("_T")
 
 
 # The legend says where a band's numbers come from: the source documents give directions, never
@@ -277,6 +278,34 @@ def _start_value(results: Sequence[LabResult], phase: Phase) -> LabResult | None
 
 
 
+@dataclass(frozen=True)
+class _Series:
+    """One assay method's values of a marker in the days shown, as drawn and hovered."""
+
+    method: str
+    derived: bool
+    x: np.ndarray
+    y: np.ndarray
+    exact: np.ndarray  # masks over the values: not censored, below a limit, above a limit
+    below: np.ndarray
+    above: np.ndarray
+    points: tuple[PointInfo, ...]
+
+
+def _kept(data: ChartData, name: str, sources: tuple[object, ...], params: tuple[Hashable, ...],
+          make: Callable[[], _T]) -> _T:
+    """``make()``, worked out once for this chart data (a marker switch draws the same again):
+    kept in ``data.kept`` by ``params`` and by the records it is made from, ``sources``, which
+    count as the same only when they are the very same objects."""
+    key = (name, *map(id, sources), *params)
+    found = data.kept.get(key)
+    if isinstance(found, tuple) and all(a is b for a, b in zip(found[0], sources, strict=True)):
+        return cast(_T, found[1])
+    value = make()
+    data.kept[key] = (sources, value)
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # A figure's axes, kept from one chart to the next
 # ---------------------------------------------------------------------------------------------
@@ -433,14 +462,18 @@ class _Builder:
         if not self.show["doses"]:
             return []
         lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
-        by_drug: dict[str, list[str]] = {}
-        kinds: dict[str, str] = {}
-        for dose in self.data.doses:
-            if lo <= dose.taken_at < hi:
-                by_drug.setdefault(dose.drug, []).append(dose.taken_at)
-                kinds.setdefault(dose.drug, dose.phase_kind)
-        rows = sorted(by_drug.items(), key=lambda kv: min(kv[1]))
-        return [(drug, kinds[drug], to_num(stamps)) for drug, stamps in rows]
+
+        def make() -> list[tuple[str, str, np.ndarray]]:
+            by_drug: dict[str, list[str]] = {}
+            kinds: dict[str, str] = {}
+            for dose in self.data.doses:
+                if lo <= dose.taken_at < hi:
+                    by_drug.setdefault(dose.drug, []).append(dose.taken_at)
+                    kinds.setdefault(dose.drug, dose.phase_kind)
+            rows = sorted(by_drug.items(), key=lambda kv: min(kv[1]))
+            return [(drug, kinds[drug], to_num(stamps)) for drug, stamps in rows]
+
+        return list(_kept(self.data, "doses", (self.data.doses,), (lo, hi), make))
 
     def _strips_drawn_from(self, dose_rows: Sequence[tuple[str, str, np.ndarray]],
                            lanes: dict[int, int]) -> tuple[Any, ...]:
@@ -631,16 +664,22 @@ class _Builder:
                                                    label="T/E2 of 10: 20th percentile of fertile men"))
                 return [line]
             return []
-        segments: list[tuple[float, float | None, float | None]] = []
         source = "lab"
         method = _primary_method(results)
-        for r in (r for r in results if r.method == method):
-            bounds = (r.ref_low, r.ref_high)
-            if bounds == (None, None):
-                continue
-            x = float(to_num([r.taken_at])[0])
-            if not segments or segments[-1][1:] != bounds:
-                segments.append((x, *bounds))
+
+        def lab_segments() -> list[tuple[float, float | None, float | None]]:
+            """(from x, low, high) of each run of the same lab range of the main method."""
+            out: list[tuple[float, float | None, float | None]] = []
+            ranged = [r for r in results if r.method == method and (r.ref_low, r.ref_high)
+                      != (None, None)]
+            for r, x in zip(ranged, to_num([r.taken_at for r in ranged]), strict=True):
+                bounds = (r.ref_low, r.ref_high)
+                if not out or out[-1][1:] != bounds:
+                    out.append((float(x), *bounds))
+            return out
+
+        segments = list(_kept(self.data, "ranges", (self.data.series.get(key, []),), (key,),
+                              lab_segments))
         if not segments:
             low, high, _ = analytes.default_range(key, _primary_method(results))
             if low is None and high is None:
@@ -670,36 +709,60 @@ class _Builder:
                                           alpha=style.REFERENCE_ALPHA * 2.5, label=label))
         return out
 
+    def _series_of(self, key: str, results: Sequence[LabResult]) -> tuple[_Series, ...]:
+        """The marker's series in the days shown, one per assay method (the main one first),
+        as drawn and hovered: worked out once per chart data, units and days."""
+        lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
+
+        def make() -> tuple[_Series, ...]:
+            shown = [r for r in results if lo <= r.taken_at < hi]
+            primary = _primary_method(results)
+            methods = list(dict.fromkeys(r.method for r in sorted(
+                shown, key=lambda r: (r.method != primary, r.taken_at))))
+            unit = marker_unit(key, self.units)
+            out = []
+            for method in methods:
+                items = [r for r in shown if r.method == method]
+                derived = items[0].source == "derived"
+                x = to_num([r.taken_at for r in items])
+                # (type: ignore below: the items drawn are those with a value)
+                y = np.array([marker_to_system(key, r.value, self.units) for r in items])  # type: ignore[arg-type]
+                label = _series_label(key, method, derived)
+                points = tuple(PointInfo(
+                    marker=key, method=method, series=label, result_id=r.id,
+                    taken_at=r.taken_at, x=float(xi), y=float(yi),
+                    value_text=_value_text(r, self.units), unit=unit,
+                    censored=bool(r.comparator), derived=derived, lab=r.lab, note=r.note,
+                    phases=_phase_days(r.taken_at, self.data.phases, self.last_day),
+                ) for r, xi, yi in zip(items, x, y, strict=True))
+                out.append(_Series(
+                    method, derived, x, y, np.array([not r.comparator for r in items], dtype=bool),
+                    np.array([r.comparator.startswith("<") for r in items], dtype=bool),
+                    np.array([r.comparator.startswith(">") for r in items], dtype=bool), points))
+            return tuple(out)
+
+        source = self.data.series.get(key, [])
+        return _kept(self.data, "series", (source, self.data.phases),
+                     (key, self.units, lo, hi, self.last_day), make)
+
     def _draw_series(self, ax: Axes, key: str, results: Sequence[LabResult],
                      handles: dict[str, Any]) -> list[float]:
         result = self.result
         assert result is not None
-        lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
-        shown = [r for r in results if lo <= r.taken_at < hi]
-        primary = _primary_method(results)
-        methods = list(dict.fromkeys(r.method for r in sorted(
-            shown, key=lambda r: (r.method != primary, r.taken_at))))
-        unit = marker_unit(key, self.units)
         ys: list[float] = []
-        for n, method in enumerate(methods):
-            items = [r for r in shown if r.method == method]
-            derived = items[0].source == "derived"
+        every = self._series_of(key, results)
+        for n, series in enumerate(every):
+            x, y, method, derived = series.x, series.y, series.method, series.derived
             colour = style.SERIES_COLOURS[n % len(style.SERIES_COLOURS)]
             symbol = style.DERIVED_MARKER if derived else style.SERIES_MARKERS[
                 n % len(style.SERIES_MARKERS)]
-            x = to_num([r.taken_at for r in items])
-            # (type: ignore below: the items drawn are those with a value)
-            y = np.array([marker_to_system(key, r.value, self.units) for r in items])  # type: ignore[arg-type]
             ys += y.tolist()
-            label = _series_label(key, method, derived)
             ax.plot(x, y, color=colour, linewidth=1.1, alpha=0.55,
                     linestyle="--" if derived else "-", zorder=3)
-            exact = np.array([not r.comparator for r in items], dtype=bool)
+            exact = series.exact
             ax.plot(x[exact], y[exact], linestyle="none", marker=symbol, markersize=5,
                     color=colour, zorder=5)
-            below = np.array([r.comparator.startswith("<") for r in items], dtype=bool)
-            above = np.array([r.comparator.startswith(">") for r in items], dtype=bool)
-            for mask, direction in ((below, "down"), (above, "up")):
+            for mask, direction in ((series.below, "down"), (series.above, "up")):
                 if mask.any():
                     ax.plot(x[mask], y[mask], linestyle="none", marker=symbol, markersize=6,
                             markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.3,
@@ -710,20 +773,14 @@ class _Builder:
                     handles.setdefault("censored", Line2D(
                         [], [], linestyle="none", marker="o", markerfacecolor="white",
                         markeredgecolor="#333333", label="Beyond the test's limit"))
-            several = len(methods) > 1
+            several = len(every) > 1
             # a ratio drawn for two estradiol assays is two series, each in the legend
             legend = ("Calculated here" if derived else "Your results") + (
                 f", {method_label(method)} (assays kept apart)" if method and several else "")
             handles.setdefault(f"series:{legend}", Line2D(
                 [], [], color=colour, marker=symbol, linestyle="--" if derived else "-",
                 markersize=5, label=legend))
-            for r, xi, yi in zip(items, x, y, strict=True):
-                result.points.append(PointInfo(
-                    marker=key, method=method, series=label, result_id=r.id, taken_at=r.taken_at,
-                    x=float(xi), y=float(yi), value_text=_value_text(r, self.units), unit=unit,
-                    censored=bool(r.comparator), derived=derived, lab=r.lab, note=r.note,
-                    phases=_phase_days(r.taken_at, self.data.phases, self.last_day),
-                ))
+            result.points.extend(series.points)
         return ys
 
     # ----------------------------------------------------------------- expected bands
@@ -924,8 +981,13 @@ class _Builder:
         if self.knowledge is None:
             return
         series = {k: self.data.series.get(k, []) for k in self.markers}
-        result.assessments = assess(self.data.phases, self.knowledge, series,
-                                    times=self.data.times, system=self.units, until=self.last_day)
+        knowledge = self.knowledge
+        result.assessments = list(_kept(
+            self.data, "verdicts",
+            (self.data.phases, knowledge, self.data.times, *series.values()),
+            (tuple(series), self.units, self.last_day),
+            lambda: assess(self.data.phases, knowledge, series, times=self.data.times,
+                           system=self.units, until=self.last_day)))
 
 
 def build_marker_chart(data: ChartData, analytes: Sequence[str], *,
