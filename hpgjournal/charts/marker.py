@@ -16,7 +16,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from weakref import WeakKeyDictionary
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -379,14 +378,29 @@ def _handle_look(handle: Any) -> Hashable:
     return (object(),)
 
 
-# A figure drawn again with another marker (the chart page's switch) keeps its axes: making
-# them, their ticks and labels is most of a draw's cost, and the dose strip and the phase
-# lanes are the same for every marker (issue 17). Kept per figure, gone with it.
-_STACKS: WeakKeyDictionary[Figure, _Stack] = WeakKeyDictionary()
-# The legends a figure showed, by their look, for a switch back to one (a marker after a panel
-# as well: they outlive the stack, and a cleared figure); their pixels are kept with them.
-_LEGENDS: WeakKeyDictionary[Figure, dict[Hashable, _KeptLegend]] = WeakKeyDictionary()
-KEPT_LEGENDS = 24  # a few tens of kilobytes of pixels each
+@dataclass
+class _FigureKept:
+    """What a figure drawn again with another marker (the chart page's switch) keeps: its
+    stack of axes (making them, their ticks and labels is most of a draw's cost, and the dose
+    strip and the phase lanes are the same for every marker), and the legends it showed, by
+    their look, for a switch back to one (they outlive the stack and a cleared figure: a marker
+    after a panel), each with its pixels (issue 17). Held by the figure, gone with it; only a
+    figure passed in keeps anything (one made here is drawn once)."""
+
+    stack: _Stack | None = None
+    legends: dict[Hashable, _KeptLegend] = field(default_factory=dict)
+
+
+KEPT_LEGENDS = 12  # each keeps its pixels twice (before and after): some 300 kB
+_KEPT_ATTRIBUTE = "_hpgjournal_kept"
+
+
+def _kept_by(figure: Figure) -> _FigureKept:
+    found = getattr(figure, _KEPT_ATTRIBUTE, None)
+    if not isinstance(found, _FigureKept):
+        found = _FigureKept()
+        setattr(figure, _KEPT_ATTRIBUTE, found)
+    return found
 
 
 def _dress(ax: Axes) -> None:
@@ -487,7 +501,7 @@ class _Builder:
                left: float) -> tuple[list[Axes], StackLayout, _Stack | None]:
         """The axes and layout to draw on: the figure's own when its last chart was a stack of
         this shape (a marker switch: no axis, tick or label is made again), else new ones."""
-        kept = _STACKS.get(figure)
+        kept = _kept_by(figure).stack if self.figure is not None else None
         if kept is not None and kept.shape == shape and kept.axes == list(figure.axes) \
                 and figure.get_layout_engine() is kept.engine:
             for text in figure.texts:  # the last chart's footnote (its legend: see _legend)
@@ -506,7 +520,8 @@ class _Builder:
         figure.set_layout_engine(engine)
         for ax in axes[:shape[0]]:
             _dress(ax)
-        _STACKS[figure] = _Stack(shape, axes, engine)
+        if self.figure is not None:
+            _kept_by(figure).stack = _Stack(shape, axes, engine)
         return axes, engine, None
 
     def build(self) -> ChartResult:
@@ -552,8 +567,9 @@ class _Builder:
             else:
                 _empty(axes[index])
                 self._draw_lanes(axes[index], lanes, n_lanes)
-        stack = _STACKS[figure]
-        stack.strips, stack.phase_spans = strips, list(result.phase_spans)
+        stack = _kept_by(figure).stack if self.figure is not None else None
+        if stack is not None:
+            stack.strips, stack.phase_spans = strips, list(result.phase_spans)
         for ax in axes[n:]:  # the strips keep their pixels while drawn from the same
             if isinstance(ax, _StackAxes):
                 ax.look = strips if self.figure is not None else None
@@ -949,7 +965,7 @@ class _Builder:
             ncols -= 1
         # the page's figure keeps the legends it showed (a marker switch back to one shows the
         # same legend again: the same object, its pixels kept)
-        kept_ones = _LEGENDS.setdefault(figure, {}) if self.figure is not None else None
+        kept_ones = _kept_by(figure).legends if self.figure is not None else None
         look = (ncols, *map(_handle_look, items))
         for legend in list(figure.legends):
             if kept_ones is None or not isinstance(legend, _KeptLegend):

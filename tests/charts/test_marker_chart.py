@@ -408,3 +408,22 @@ def test_what_a_chart_works_out_is_kept_with_its_data_and_told_apart(demo: Journ
     assert {p.marker for p in lh.points} == {"lh"}
     assert _seen(lh) == _seen(build_marker_chart(load_chart_data(demo, ["lh"]), ["lh"]))
     assert not load_chart_data(demo, [key]).kept
+
+
+def test_a_chart_keeps_nothing_alive_once_its_figure_is_dropped(demo: Journal) -> None:
+    """What a figure keeps for the next marker (its axes, its legends and their pixels) goes
+    with it: files and reports draw many charts, each dropped after it is written."""
+    import gc
+    import weakref
+
+    data = load_chart_data(demo, ["lh"])
+    made = [weakref.ref(build_marker_chart(data, ["lh"]).figure) for _ in range(2)]
+    figure = Figure(figsize=(9, 6))
+    FigureCanvasAgg(figure)
+    for key in ("lh", "testosterone_total", "lh"):
+        build_marker_chart(load_chart_data(demo, [key], shared=data), [key], figure=figure)
+        figure.canvas.draw()
+    made.append(weakref.ref(figure))
+    del figure
+    gc.collect()
+    assert all(ref() is None for ref in made)
