@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import matplotlib.dates as mdates
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch
@@ -32,6 +33,7 @@ from hpgjournal.charts.data import ChartData, chart_keys, default_knowledge
 from hpgjournal.charts.lanes import draw_phase_lanes
 from hpgjournal.charts.layout import Row, StackLayout, text_width_in
 from hpgjournal.charts.levels import MODEL_KEY, central_values, draw_model
+from hpgjournal.charts.pixels import PixelMemo
 from hpgjournal.charts.result import ChartResult, EnvelopeInfo, PhaseDay, PhaseSpan, PointInfo
 from hpgjournal.domain import analytes
 from hpgjournal.domain.assessment import TherapyTimes, anchor_for, assess, pushes_against
@@ -55,11 +57,12 @@ from hpgjournal.domain.results import reference_range
 from hpgjournal.domain.values import format_number
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
 
 __all__ = ["DEFAULT_SIZE", "build_marker_chart", "chart_size", "layout_lanes", "to_num"]
 
 DEFAULT_SIZE = (10.0, 6.0)  # inches at 100 dpi: 1000 x 600 px
+_T = TypeVar("_T")
 
 
 # The legend says where a band's numbers come from: the source documents give directions, never
@@ -274,6 +277,34 @@ def _start_value(results: Sequence[LabResult], phase: Phase) -> LabResult | None
 
 
 
+@dataclass(frozen=True)
+class _Series:
+    """One assay method's values of a marker in the days shown, as drawn and hovered."""
+
+    method: str
+    derived: bool
+    x: np.ndarray
+    y: np.ndarray
+    exact: np.ndarray  # masks over the values: not censored, below a limit, above a limit
+    below: np.ndarray
+    above: np.ndarray
+    points: tuple[PointInfo, ...]
+
+
+def _kept(data: ChartData, name: str, sources: tuple[object, ...], params: tuple[Hashable, ...],
+          make: Callable[[], _T]) -> _T:
+    """``make()``, worked out once for this chart data (a marker switch draws the same again):
+    kept in ``data.kept`` by ``params`` and by the records it is made from, ``sources``, which
+    count as the same only when they are the very same objects."""
+    key = (name, *map(id, sources), *params)
+    found = data.kept.get(key)
+    if isinstance(found, tuple) and all(a is b for a, b in zip(found[0], sources, strict=True)):
+        return cast(_T, found[1])
+    value = make()
+    data.kept[key] = (sources, value)
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
 # A figure's axes, kept from one chart to the next
 # ---------------------------------------------------------------------------------------------
@@ -290,10 +321,86 @@ class _Stack:
     phase_spans: list[PhaseSpan] = field(default_factory=list)
 
 
-# A figure drawn again with another marker (the chart page's switch) keeps its axes: making
-# them, their ticks and labels is most of a draw's cost, and the dose strip and the phase
-# lanes are the same for every marker (issue 17). Kept per figure, gone with it.
-_STACKS: WeakKeyDictionary[Figure, _Stack] = WeakKeyDictionary()
+class _StackAxes(Axes):
+    """An axes of a marker chart's stack. A strip (the doses, the phase lanes) is the same at
+    every marker switch: given the look it was drawn from (``look``), it keeps its pixels
+    (:class:`~hpgjournal.charts.pixels.PixelMemo`) and puts them back while that look, its
+    place, its days and the pixels under it are the same (issue 17)."""
+
+    look: Hashable = None  # what the strip was drawn from; None: drawn every time
+    memo: PixelMemo | None = None
+
+    def draw(self, renderer: RendererBase) -> None:
+        if self.look is None:
+            super().draw(renderer)
+            return
+        if self.memo is None:
+            self.memo = PixelMemo()
+        key = (self.look, tuple(self.get_position().bounds), tuple(self.viewLim.bounds),
+               _canvas_of(renderer))
+        if self.memo.draw(super().draw, renderer, key, self.get_window_extent):
+            self.stale = False
+
+
+class _KeptLegend(Legend):
+    """The legend above the chart, kept (object and pixels) while its entries look the same."""
+
+    look: Hashable = None
+    memo: PixelMemo | None = None
+
+    def draw(self, renderer: RendererBase) -> None:
+        if self.look is None:  # not the page's figure: a file is drawn once
+            super().draw(renderer)
+            return
+        if self.memo is None:
+            self.memo = PixelMemo()
+        if self.memo.draw(super().draw, renderer, (self.look, _canvas_of(renderer)),
+                          lambda: self.get_window_extent(renderer)):
+            self.stale = False
+
+
+def _canvas_of(renderer: Any) -> tuple[object, ...]:
+    return (getattr(renderer, "width", None), getattr(renderer, "height", None),
+            getattr(renderer, "dpi", None))
+
+
+def _handle_look(handle: Any) -> Hashable:
+    """What a legend entry looks like (equal: drawn the same); an unknown kind never equal."""
+    if isinstance(handle, Line2D):
+        return ("line", handle.get_label(), str(handle.get_color()), handle.get_linestyle(),
+                handle.get_linewidth(), str(handle.get_marker()), handle.get_markersize(),
+                str(handle.get_markerfacecolor()), str(handle.get_markeredgecolor()),
+                handle.get_markeredgewidth(), handle.get_alpha(), handle.get_fillstyle())
+    if isinstance(handle, Patch):
+        return ("patch", handle.get_label(), tuple(handle.get_facecolor()),
+                tuple(handle.get_edgecolor()), handle.get_linewidth(), str(handle.get_linestyle()),
+                handle.get_alpha(), handle.get_hatch())
+    return (object(),)
+
+
+@dataclass
+class _FigureKept:
+    """What a figure drawn again with another marker (the chart page's switch) keeps: its
+    stack of axes (making them, their ticks and labels is most of a draw's cost, and the dose
+    strip and the phase lanes are the same for every marker), and the legends it showed, by
+    their look, for a switch back to one (they outlive the stack and a cleared figure: a marker
+    after a panel), each with its pixels (issue 17). Held by the figure, gone with it; only a
+    figure passed in keeps anything (one made here is drawn once)."""
+
+    stack: _Stack | None = None
+    legends: dict[Hashable, _KeptLegend] = field(default_factory=dict)
+
+
+KEPT_LEGENDS = 12  # each keeps its pixels twice (before and after): some 300 kB
+_KEPT_ATTRIBUTE = "_hpgjournal_kept"
+
+
+def _kept_by(figure: Figure) -> _FigureKept:
+    found = getattr(figure, _KEPT_ATTRIBUTE, None)
+    if not isinstance(found, _FigureKept):
+        found = _FigureKept()
+        setattr(figure, _KEPT_ATTRIBUTE, found)
+    return found
 
 
 def _dress(ax: Axes) -> None:
@@ -369,14 +476,18 @@ class _Builder:
         if not self.show["doses"]:
             return []
         lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
-        by_drug: dict[str, list[str]] = {}
-        kinds: dict[str, str] = {}
-        for dose in self.data.doses:
-            if lo <= dose.taken_at < hi:
-                by_drug.setdefault(dose.drug, []).append(dose.taken_at)
-                kinds.setdefault(dose.drug, dose.phase_kind)
-        rows = sorted(by_drug.items(), key=lambda kv: min(kv[1]))
-        return [(drug, kinds[drug], to_num(stamps)) for drug, stamps in rows]
+
+        def make() -> list[tuple[str, str, np.ndarray]]:
+            by_drug: dict[str, list[str]] = {}
+            kinds: dict[str, str] = {}
+            for dose in self.data.doses:
+                if lo <= dose.taken_at < hi:
+                    by_drug.setdefault(dose.drug, []).append(dose.taken_at)
+                    kinds.setdefault(dose.drug, dose.phase_kind)
+            rows = sorted(by_drug.items(), key=lambda kv: min(kv[1]))
+            return [(drug, kinds[drug], to_num(stamps)) for drug, stamps in rows]
+
+        return list(_kept(self.data, "doses", (self.data.doses,), (lo, hi), make))
 
     def _strips_drawn_from(self, dose_rows: Sequence[tuple[str, str, np.ndarray]],
                            lanes: dict[int, int]) -> tuple[Any, ...]:
@@ -390,16 +501,17 @@ class _Builder:
                left: float) -> tuple[list[Axes], StackLayout, _Stack | None]:
         """The axes and layout to draw on: the figure's own when its last chart was a stack of
         this shape (a marker switch: no axis, tick or label is made again), else new ones."""
-        kept = _STACKS.get(figure)
+        kept = _kept_by(figure).stack if self.figure is not None else None
         if kept is not None and kept.shape == shape and kept.axes == list(figure.axes) \
                 and figure.get_layout_engine() is kept.engine:
-            for artist in (*figure.legends, *figure.texts):  # the last chart's legend, footnote
-                artist.remove()
+            for text in figure.texts:  # the last chart's footnote (its legend: see _legend)
+                text.remove()
             for ax in kept.axes[:shape[0]]:  # the marker axes: emptied of the last marker
                 _empty(ax)
             return kept.axes, kept.engine, kept
         figure.clear()
-        axes = list(figure.subplots(len(heights), 1, sharex=True, squeeze=False)[:, 0])
+        axes = list(figure.subplots(len(heights), 1, sharex=True, squeeze=False,
+                                    subplot_kw={"axes_class": _StackAxes})[:, 0])
         rows = [Row(ax, height=h, gap_above=0.3 if h is None else 0.1) for ax, h in
                 zip(axes, heights, strict=True)]
         if shape[2]:  # the lanes, under the doses
@@ -408,7 +520,8 @@ class _Builder:
         figure.set_layout_engine(engine)
         for ax in axes[:shape[0]]:
             _dress(ax)
-        _STACKS[figure] = _Stack(shape, axes, engine)
+        if self.figure is not None:
+            _kept_by(figure).stack = _Stack(shape, axes, engine)
         return axes, engine, None
 
     def build(self) -> ChartResult:
@@ -454,8 +567,12 @@ class _Builder:
             else:
                 _empty(axes[index])
                 self._draw_lanes(axes[index], lanes, n_lanes)
-        stack = _STACKS[figure]
-        stack.strips, stack.phase_spans = strips, list(result.phase_spans)
+        stack = _kept_by(figure).stack if self.figure is not None else None
+        if stack is not None:
+            stack.strips, stack.phase_spans = strips, list(result.phase_spans)
+        for ax in axes[n:]:  # the strips keep their pixels while drawn from the same
+            if isinstance(ax, _StackAxes):
+                ax.look = strips if self.figure is not None else None
         bottom = axes[-1]
         if kept is None:
             locator = _FittingDateLocator()
@@ -563,16 +680,22 @@ class _Builder:
                                                    label="T/E2 of 10: 20th percentile of fertile men"))
                 return [line]
             return []
-        segments: list[tuple[float, float | None, float | None]] = []
         source = "lab"
         method = _primary_method(results)
-        for r in (r for r in results if r.method == method):
-            bounds = (r.ref_low, r.ref_high)
-            if bounds == (None, None):
-                continue
-            x = float(to_num([r.taken_at])[0])
-            if not segments or segments[-1][1:] != bounds:
-                segments.append((x, *bounds))
+
+        def lab_segments() -> list[tuple[float, float | None, float | None]]:
+            """(from x, low, high) of each run of the same lab range of the main method."""
+            out: list[tuple[float, float | None, float | None]] = []
+            ranged = [r for r in results if r.method == method and (r.ref_low, r.ref_high)
+                      != (None, None)]
+            for r, x in zip(ranged, to_num([r.taken_at for r in ranged]), strict=True):
+                bounds = (r.ref_low, r.ref_high)
+                if not out or out[-1][1:] != bounds:
+                    out.append((float(x), *bounds))
+            return out
+
+        segments = list(_kept(self.data, "ranges", (self.data.series.get(key, []),), (key,),
+                              lab_segments))
         if not segments:
             low, high, _ = analytes.default_range(key, _primary_method(results))
             if low is None and high is None:
@@ -602,36 +725,60 @@ class _Builder:
                                           alpha=style.REFERENCE_ALPHA * 2.5, label=label))
         return out
 
+    def _series_of(self, key: str, results: Sequence[LabResult]) -> tuple[_Series, ...]:
+        """The marker's series in the days shown, one per assay method (the main one first),
+        as drawn and hovered: worked out once per chart data, units and days."""
+        lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
+
+        def make() -> tuple[_Series, ...]:
+            shown = [r for r in results if lo <= r.taken_at < hi]
+            primary = _primary_method(results)
+            methods = list(dict.fromkeys(r.method for r in sorted(
+                shown, key=lambda r: (r.method != primary, r.taken_at))))
+            unit = marker_unit(key, self.units)
+            out = []
+            for method in methods:
+                items = [r for r in shown if r.method == method]
+                derived = items[0].source == "derived"
+                x = to_num([r.taken_at for r in items])
+                # (type: ignore below: the items drawn are those with a value)
+                y = np.array([marker_to_system(key, r.value, self.units) for r in items])  # type: ignore[arg-type]
+                label = _series_label(key, method, derived)
+                points = tuple(PointInfo(
+                    marker=key, method=method, series=label, result_id=r.id,
+                    taken_at=r.taken_at, x=float(xi), y=float(yi),
+                    value_text=_value_text(r, self.units), unit=unit,
+                    censored=bool(r.comparator), derived=derived, lab=r.lab, note=r.note,
+                    phases=_phase_days(r.taken_at, self.data.phases, self.last_day),
+                ) for r, xi, yi in zip(items, x, y, strict=True))
+                out.append(_Series(
+                    method, derived, x, y, np.array([not r.comparator for r in items], dtype=bool),
+                    np.array([r.comparator.startswith("<") for r in items], dtype=bool),
+                    np.array([r.comparator.startswith(">") for r in items], dtype=bool), points))
+            return tuple(out)
+
+        source = self.data.series.get(key, [])
+        return _kept(self.data, "series", (source, self.data.phases),
+                     (key, self.units, lo, hi, self.last_day), make)
+
     def _draw_series(self, ax: Axes, key: str, results: Sequence[LabResult],
                      handles: dict[str, Any]) -> list[float]:
         result = self.result
         assert result is not None
-        lo, hi = self.start.isoformat(), (self.end + timedelta(days=1)).isoformat()
-        shown = [r for r in results if lo <= r.taken_at < hi]
-        primary = _primary_method(results)
-        methods = list(dict.fromkeys(r.method for r in sorted(
-            shown, key=lambda r: (r.method != primary, r.taken_at))))
-        unit = marker_unit(key, self.units)
         ys: list[float] = []
-        for n, method in enumerate(methods):
-            items = [r for r in shown if r.method == method]
-            derived = items[0].source == "derived"
+        every = self._series_of(key, results)
+        for n, series in enumerate(every):
+            x, y, method, derived = series.x, series.y, series.method, series.derived
             colour = style.SERIES_COLOURS[n % len(style.SERIES_COLOURS)]
             symbol = style.DERIVED_MARKER if derived else style.SERIES_MARKERS[
                 n % len(style.SERIES_MARKERS)]
-            x = to_num([r.taken_at for r in items])
-            # (type: ignore below: the items drawn are those with a value)
-            y = np.array([marker_to_system(key, r.value, self.units) for r in items])  # type: ignore[arg-type]
             ys += y.tolist()
-            label = _series_label(key, method, derived)
             ax.plot(x, y, color=colour, linewidth=1.1, alpha=0.55,
                     linestyle="--" if derived else "-", zorder=3)
-            exact = np.array([not r.comparator for r in items], dtype=bool)
+            exact = series.exact
             ax.plot(x[exact], y[exact], linestyle="none", marker=symbol, markersize=5,
                     color=colour, zorder=5)
-            below = np.array([r.comparator.startswith("<") for r in items], dtype=bool)
-            above = np.array([r.comparator.startswith(">") for r in items], dtype=bool)
-            for mask, direction in ((below, "down"), (above, "up")):
+            for mask, direction in ((series.below, "down"), (series.above, "up")):
                 if mask.any():
                     ax.plot(x[mask], y[mask], linestyle="none", marker=symbol, markersize=6,
                             markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.3,
@@ -642,20 +789,14 @@ class _Builder:
                     handles.setdefault("censored", Line2D(
                         [], [], linestyle="none", marker="o", markerfacecolor="white",
                         markeredgecolor="#333333", label="Beyond the test's limit"))
-            several = len(methods) > 1
+            several = len(every) > 1
             # a ratio drawn for two estradiol assays is two series, each in the legend
             legend = ("Calculated here" if derived else "Your results") + (
                 f", {method_label(method)} (assays kept apart)" if method and several else "")
             handles.setdefault(f"series:{legend}", Line2D(
                 [], [], color=colour, marker=symbol, linestyle="--" if derived else "-",
                 markersize=5, label=legend))
-            for r, xi, yi in zip(items, x, y, strict=True):
-                result.points.append(PointInfo(
-                    marker=key, method=method, series=label, result_id=r.id, taken_at=r.taken_at,
-                    x=float(xi), y=float(yi), value_text=_value_text(r, self.units), unit=unit,
-                    censored=bool(r.comparator), derived=derived, lab=r.lab, note=r.note,
-                    phases=_phase_days(r.taken_at, self.data.phases, self.last_day),
-                ))
+            result.points.extend(series.points)
         return ys
 
     # ----------------------------------------------------------------- expected bands
@@ -817,16 +958,37 @@ class _Builder:
                               "model", "model-far")
                   if k in handles]
         items = [handles[k] for k in order]
-        if not items:
-            return 0.15
         room = figure.get_size_inches()[0] - 0.4
         widths = [text_width_in(h.get_label(), style.FONT_SIZE) + 0.55 for h in items]
         ncols = len(items)
         while ncols > 1 and _row_width(widths, ncols) > room:
             ncols -= 1
-        figure.legend(handles=items, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=ncols,
-                      frameon=False, fontsize=style.FONT_SIZE, handlelength=1.8,
-                      columnspacing=LEGEND_COLUMN_SPACING, borderaxespad=0.2)
+        # the page's figure keeps the legends it showed (a marker switch back to one shows the
+        # same legend again: the same object, its pixels kept)
+        kept_ones = _kept_by(figure).legends if self.figure is not None else None
+        look = (ncols, *map(_handle_look, items))
+        for legend in list(figure.legends):
+            if kept_ones is None or not isinstance(legend, _KeptLegend):
+                legend.remove()
+        figure.legends.clear()  # a kept legend stays tied to the figure, in the stack
+        figure.stale = True
+        if not items:
+            return 0.15
+        kept = kept_ones.get(look) if kept_ones is not None else None
+        if kept is None:
+            kept = _KeptLegend(figure, items, [h.get_label() for h in items],
+                               loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=ncols,
+                               frameon=False, fontsize=style.FONT_SIZE, handlelength=1.8,
+                               columnspacing=LEGEND_COLUMN_SPACING, borderaxespad=0.2,
+                               bbox_transform=figure.transSubfigure)
+            if kept_ones is not None:
+                kept.look = look
+                if len(kept_ones) >= KEPT_LEGENDS:
+                    del kept_ones[next(iter(kept_ones))]
+                kept_ones[look] = kept
+        figure.legends.append(kept)
+        # as Figure.legend does: its remove() takes it off this (the figure's current) list
+        setattr(kept, "_remove_method", figure.legends.remove)  # noqa: B010 (not in the stubs)
         return 0.12 + math.ceil(len(items) / ncols) * 0.2
 
     def _assess(self) -> None:
@@ -835,8 +997,13 @@ class _Builder:
         if self.knowledge is None:
             return
         series = {k: self.data.series.get(k, []) for k in self.markers}
-        result.assessments = assess(self.data.phases, self.knowledge, series,
-                                    times=self.data.times, system=self.units, until=self.last_day)
+        knowledge = self.knowledge
+        result.assessments = list(_kept(
+            self.data, "verdicts",
+            (self.data.phases, knowledge, self.data.times, *series.values()),
+            (tuple(series), self.units, self.last_day),
+            lambda: assess(self.data.phases, knowledge, series, times=self.data.times,
+                           system=self.units, until=self.last_day)))
 
 
 def build_marker_chart(data: ChartData, analytes: Sequence[str], *,

@@ -61,6 +61,10 @@ class ChartData:
     # stored results that cannot be drawn or used (impossible values or dates), with the
     # reason, by marker: the chart says so in its notes instead of failing on them
     left_out: dict[str, list[tuple[LabResult, str]]] = field(default_factory=dict)
+    # what the chart builders work out from these records and keep for the next chart of the
+    # same data (a marker switch): theirs to fill, keyed by what each value depends on; the
+    # data of one journal read share it (``load_chart_data(..., shared=)``)
+    kept: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ def load_chart_data(journal: Journal, markers: Sequence[str], *, with_doses: boo
     if shared is not None and with_doses:
         return ChartData(series=series, phases=shared.phases, doses=shared.doses,
                          times=shared.times, first_day=shared.first_day,
-                         last_day=shared.last_day, all_series=dict(cache), left_out=left_out)
+                         last_day=shared.last_day, all_series=dict(cache), left_out=left_out,
+                         kept=shared.kept)
     medications = {m.id: m for m in journal.all(Medication)}
     table = journal.dose_table()
     kinds: dict[tuple[str, int | None], str] = {}

@@ -378,3 +378,52 @@ def test_the_chart_and_the_phases_strip_share_one_lane_layout() -> None:
     assert phase_lanes(phases, date(2025, 12, 31)) == {0: 0, 1: 1, 2: 2, 3: 0}
     source = (CHARTS.parent / "ui" / "timeline.py").read_text(encoding="utf-8")
     assert "phase_lanes(" in source and "def assign_lanes" not in source
+
+
+def _seen(result) -> tuple:
+    """What a chart shows a reader, by value: points, verdicts, notes, dose ticks, lanes."""
+    doses = [np.asarray(line.get_xdata(), float).tobytes() for line in result.dose_axes.lines] \
+        if result.dose_axes is not None else []
+    return (result.points, result.assessments,
+            result.notes, doses, [(s.kind, s.x0, s.x1) for s in result.phase_spans])
+
+
+def test_what_a_chart_works_out_is_kept_with_its_data_and_told_apart(demo: Journal) -> None:
+    """Issue 17: a chart drawn again from the same data (a marker switch) reuses what it worked
+    out from the records (series, hover points, verdicts, ranges, dose rows), kept in
+    ``data.kept``, and shows what a chart of freshly read data shows, in each unit and period;
+    the data of a later read keep nothing of it."""
+    key = "testosterone_total"
+    data = load_chart_data(demo, [key])
+    options = [{}, {"units": "si"}, {"start": "2025-06-01"}, {"units": "si", "start": "2025-06-01"}]
+    for _ in range(2):
+        for kw in options:
+            again = build_marker_chart(data, [key], **kw)
+            fresh = build_marker_chart(load_chart_data(demo, [key]), [key], **kw)
+            assert _seen(again) == _seen(fresh)
+    assert data.kept  # something was kept to reuse
+    other = load_chart_data(demo, ["lh"], shared=data)
+    assert other.kept is data.kept  # one journal read shares it
+    lh = build_marker_chart(other, ["lh"])
+    assert {p.marker for p in lh.points} == {"lh"}
+    assert _seen(lh) == _seen(build_marker_chart(load_chart_data(demo, ["lh"]), ["lh"]))
+    assert not load_chart_data(demo, [key]).kept
+
+
+def test_a_chart_keeps_nothing_alive_once_its_figure_is_dropped(demo: Journal) -> None:
+    """What a figure keeps for the next marker (its axes, its legends and their pixels) goes
+    with it: files and reports draw many charts, each dropped after it is written."""
+    import gc
+    import weakref
+
+    data = load_chart_data(demo, ["lh"])
+    made = [weakref.ref(build_marker_chart(data, ["lh"]).figure) for _ in range(2)]
+    figure = Figure(figsize=(9, 6))
+    FigureCanvasAgg(figure)
+    for key in ("lh", "testosterone_total", "lh"):
+        build_marker_chart(load_chart_data(demo, [key], shared=data), [key], figure=figure)
+        figure.canvas.draw()
+    made.append(weakref.ref(figure))
+    del figure
+    gc.collect()
+    assert all(ref() is None for ref in made)

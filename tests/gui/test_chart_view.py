@@ -180,3 +180,53 @@ def test_a_marker_switch_keeps_the_axes_and_shows_only_the_new_marker(charts, qt
         shown, pixels = _fresh(charts, key)
         assert _drawn(charts.figure) == shown
         assert np.array_equal(np.asarray(charts.canvas.buffer_rgba()), pixels)
+
+
+def test_a_switch_back_shows_its_kept_legend_and_strips_and_an_edit_shows_at_once(
+        charts, qtbot):
+    """Issue 17: the legend of a marker shown before, and the dose strip and the phase lanes,
+    keep their pixels for a switch back; each switch still shows what a chart drawn afresh
+    shows, pixel for pixel, and after an edit of a result and a new dose (the strips change)
+    the switch shows the new value and the new dose."""
+    from dataclasses import replace
+    from datetime import date
+    from itertools import pairwise
+
+    import numpy as np
+
+    from hpgjournal.domain.records import Dose, LabResult
+
+    first, second = "testosterone_total", "estradiol"
+
+    def same_as_fresh(key):
+        shown, pixels = _fresh(charts, key)
+        assert _drawn(charts.figure) == shown
+        assert np.array_equal(np.asarray(charts.canvas.buffer_rgba()), pixels)
+
+    _choose(charts, qtbot, first)
+    legend = charts.figure.legends[0]
+    strips = [charts.result.dose_axes, charts.result.lane_axes]
+    _choose(charts, qtbot, second)
+    assert charts.figure.legends[0] is not legend  # estradiol's legend has other entries
+    _choose(charts, qtbot, first)
+    assert charts.figure.legends[0] is legend and legend.memo.pasted >= 1
+    assert all(ax is not None and ax.memo.pasted >= 1 for ax in strips)
+    same_as_fresh(first)
+
+    journal = charts.journal
+    shown = next(p for p in charts.result.points if p.result_id is not None)
+    old = journal.get(LabResult, shown.result_id)
+    journal.update(replace(old, value=old.value * 1.5))
+    doses = sorted(journal.all(Dose), key=lambda d: d.taken_at)
+    gap, at = max((date.fromisoformat(b.taken_at[:10]) - date.fromisoformat(a.taken_at[:10]), i)
+                  for i, (a, b) in enumerate(pairwise(doses)))  # where the strip has none
+    dose = doses[at]
+    day = date.fromisoformat(dose.taken_at[:10]) + gap / 2
+    journal.add(replace(dose, id=None, taken_at=f"{day.isoformat()}T08:00"))
+    charts.window().refresh(frozenset({LabResult, Dose}))
+    _choose(charts, qtbot, second)
+    same_as_fresh(second)
+    _choose(charts, qtbot, first)
+    now = next(p for p in charts.result.points if p.result_id == shown.result_id)
+    assert now.y == pytest.approx(shown.y * 1.5)
+    same_as_fresh(first)
