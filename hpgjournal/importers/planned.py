@@ -42,6 +42,7 @@ from hpgjournal.importers.rows import (
     RowError,
     cells_by_name,
 )
+from hpgjournal.store.journal import LAB_COLUMNS
 
 __all__ = ["STATUSES", "PlannedRow", "PlannedRows", "SeenResults", "Taken"]
 
@@ -49,6 +50,7 @@ STATUSES = ("new", "duplicate", "error")
 _NEW, _DUPLICATE, _ERROR, _PENDING = 0, 1, 2, 3
 _NAMES = (*STATUSES, "pending")
 _CODES = {name: code for code, name in enumerate(STATUSES)}
+_lab_values = itemgetter(*LAB_COLUMNS)
 _row = tuple.__new__  # a PlannedRow from the full tuple of its items (faster in bulk)
 Prepare = Callable[[str, str, str, tuple[str, ...]], "tuple[Context, str, str, float] | LabResult"]
 
@@ -197,6 +199,16 @@ class PlannedRows(Sequence[PlannedRow]):
         if made is None:
             raise ValueError(f"row {index} has no result: {self._reason[index]}")
         return vars(made)
+
+    def values(self, index: int) -> tuple[object, ...]:
+        """:meth:`fields` as the store writes them, a tuple in ``LAB_COLUMNS`` order
+        (:meth:`~hpgjournal.store.journal.Journal.insert_lab_values`), made cheaply."""
+        made = self._made[index]
+        if made.__class__ is Context:
+            return made.values(self._stamp[index], self._text[index])
+        if made is None:
+            raise ValueError(f"row {index} has no result: {self._reason[index]}")
+        return _lab_values(vars(made))
 
     def key(self, index: int) -> tuple[object, ...]:
         """The duplicate key of row ``index``'s result (:func:`result_key`), made cheaply."""
