@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast, overload
@@ -34,6 +34,7 @@ from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.normalise import Context, result_key
 from hpgjournal.importers.rows import (
     Candidate,
+    CandidateRun,
     Failed,
     Ignored,
     Item,
@@ -292,8 +293,9 @@ class PlannedRows(Sequence[PlannedRow]):
         made, reasons, raws = self._made.append, self._reason.append, self._raw.append
         stamps, texts = self._stamp.append, self._text.append
         candidates, timed = 0, False
+        extra = 0  # the rows of the runs so far, less one each: the count is of rows
         for count, item in enumerate(items, start=1):
-            if not count % every:
+            if not (count + extra) % every:
                 tick(every)
             if isinstance(item, Candidate):
                 # the context cells (normalise.context_cells), one tuple for the rows that
@@ -314,6 +316,11 @@ class PlannedRows(Sequence[PlannedRow]):
                 stamps(remember(date, date))
                 texts(item.value)
                 candidates += 1
+            elif item.__class__ is CandidateRun:
+                self._take_run(item, file, taken, count + extra, tick, every)
+                extra += len(item) - 1
+                candidates += len(item)
+                timed = timed or any(item.times)
             elif isinstance(item, Ignored):
                 ignored(item)
             elif isinstance(item, OtherRecord):
@@ -326,6 +333,33 @@ class PlannedRows(Sequence[PlannedRow]):
                 raise TypeError(f"a reader gave {item!r}")
         taken.candidates, taken.timed = candidates, timed
         return taken
+
+    def _take_run(self, run: CandidateRun, file: int, taken: Taken, first: int,
+                  tick: Callable[[int], None], every: int) -> None:
+        """:meth:`take`'s candidates, for a run of them: the same columns, extended at once.
+        ``first`` is the number of the run's first row among the file's items (its tick is
+        take's); ``tick(every)`` is called before each later row whose number is a multiple
+        of ``every``, as take calls it, when the rows before it are taken."""
+        share, remember = taken.contexts.setdefault, taken.dates.setdefault
+        contexts = list(zip(run.markers, run.methods, run.loincs, run.units, run.ranges,
+                            run.flags, run.labs, run.notes, strict=True))
+        lines, times, raws, dates, values = run.lines, run.times, run.raws, run.dates, run.values
+        count, start = len(run), 0
+        while start < count:
+            number = first + start
+            if start and not number % every:
+                tick(every)
+            end = min(count, start + every - number % every)
+            part = slice(start, end)
+            self._file.extend(repeat(file, end - start))
+            self._line.extend(lines[part])
+            self._status.extend(bytes((_PENDING,)) * (end - start))
+            self._made.extend(map(share, contexts[part], contexts[part]))
+            self._reason.extend(times[part])
+            self._raw.extend(raws[part])
+            self._stamp.extend(map(remember, dates[part], dates[part]))
+            self._text.extend(values[part])
+            start = end
 
     def pending_values(self, start: int, end: int) -> Iterator[str]:
         """The value cells of the pending candidates of ``start:end``."""
