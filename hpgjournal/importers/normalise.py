@@ -403,7 +403,10 @@ class Normaliser:
             value = ungroup_digits(value)
             plain = self._plain_match(value)
         if plain is not None and ctx.factor is not None and len(value) < 300:  # < 300: finite
-            number = ctx.number(value)
+            # ctx.number(value), inlined
+            number = float(value.replace(",", ".")) if ctx.decimal_comma else float(value)
+            if ctx.converts:
+                number = number / ctx.factor
             if number < ctx.floor or number > ctx.ceiling:  # impossible, as make_result says
                 raise RowError(judge_value(ctx.key, number).refused)
             return ctx, stamp, value, number
@@ -507,10 +510,17 @@ class Context:
     def values(self, stamp: str, text: str) -> tuple[object, ...]:
         """:meth:`fields` as the store writes them: a tuple in ``LAB_COLUMNS`` order
         (:meth:`~hpgjournal.store.journal.Journal.insert_lab_values`), made without the dict."""
-        number = self.number(text)
+        # number() and _flag(), inlined: this runs once a row of a commit
+        number = float(text.replace(",", ".")) if self.decimal_comma else float(text)
+        if self.converts:
+            number = number / self.factor  # type: ignore[operator]
+        flag, low, high = self.flag, self.low, self.high
+        if not flag:
+            flag = "L" if low is not None and number < low else \
+                "H" if high is not None and number > high else ""
         r = self.row
-        return (stamp, r[1], number, r[3], text, r[5], r[6], r[7], r[8], r[9], r[10],
-                self._flag(number), r[12], r[13], r[14])
+        return (stamp, r[1], number, r[3], text, r[5], r[6], r[7], r[8], r[9], r[10], flag,
+                r[12], r[13], r[14])
 
     def result(self, stamp: str, text: str) -> LabResult:
         return _result(self.fields(stamp, text))

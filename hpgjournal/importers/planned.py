@@ -440,7 +440,7 @@ class PlannedRows(Sequence[PlannedRow]):
                 value = result.value  # result_key(result), inlined for the common case
                 key = (result.taken_at, result.analyte, result.method, result.comparator,
                        round(value, 6)) if value is not None else result_key(result)
-            if key in existing:
+            if existing and key in existing:  # (an empty set would hash the key for nothing)
                 status[index] = _DUPLICATE
                 reason_at[index] = "already in the journal"
                 note(0)
