@@ -146,11 +146,11 @@ def commit_plan(
 
 def _insert_results(journal: Journal, rows: PlannedRows, positions: array[int], batch_id: int,
                     progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
-    fields = rows.fields
+    values = rows.values
     total = len(positions)
     for start in range(0, total, _CHUNK):
         chunk = positions[start:start + _CHUNK]
-        journal.insert_lab_results(batch_id, map(fields, chunk))
+        journal.insert_lab_values(batch_id, list(map(values, chunk)))
         if cancelled is not None and cancelled():
             raise ImportCancelled()
         if progress is not None:

@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from operator import itemgetter
 
 from hpgjournal.domain import analytes
 from hpgjournal.domain.analytes import CATALOGUE, CUSTOM_PREFIX, UnitError, find_analyte, fold_name
@@ -28,6 +29,7 @@ from hpgjournal.domain.results import make_result
 from hpgjournal.domain.values import flag_code, parse_range, unit_like
 from hpgjournal.importers.dates import DateError, DateOrder, DateShape, parse_shape, to_stamp
 from hpgjournal.importers.rows import Candidate, RowError
+from hpgjournal.store.journal import LAB_COLUMNS
 
 __all__ = [
     "Context",
@@ -401,7 +403,10 @@ class Normaliser:
             value = ungroup_digits(value)
             plain = self._plain_match(value)
         if plain is not None and ctx.factor is not None and len(value) < 300:  # < 300: finite
-            number = ctx.number(value)
+            # ctx.number(value), inlined
+            number = float(value.replace(",", ".")) if ctx.decimal_comma else float(value)
+            if ctx.converts:
+                number = number / ctx.factor
             if number < ctx.floor or number > ctx.ceiling:  # impossible, as make_result says
                 raise RowError(judge_value(ctx.key, number).refused)
             return ctx, stamp, value, number
@@ -421,6 +426,11 @@ def context_cells(candidate: Candidate) -> tuple[str, str, str, str, str, str, s
 
 
 _LAB_FIELDS = tuple(f.name for f in fields(LabResult))
+_TEMPLATE_VALUES = itemgetter(*LAB_COLUMNS)
+# Context.values() writes a row's own values into these places of its template's
+if LAB_COLUMNS[:5] != ("taken_at", "analyte", "value", "unit", "reported_value") or \
+        LAB_COLUMNS[11] != "flag" or len(LAB_COLUMNS) != 15:
+    raise ImportError("Context.values() does not know the store's LAB_COLUMNS order")
 _new = object.__new__
 _set = object.__setattr__
 
@@ -463,6 +473,10 @@ class Context:
     ceiling: float
     template: dict[str, object]  # a result's fields that are the same for all these rows
     decimal_comma: bool
+    row: tuple[object, ...] = ()  # the template's values in LAB_COLUMNS order (see values())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "row", _TEMPLATE_VALUES(self.template))
 
     def number(self, text: str) -> float:
         """A plain number printed in ``unit``, in the stored unit."""
@@ -472,25 +486,41 @@ class Context:
             number = number / self.factor  # type: ignore[operator]
         return number
 
+    def _flag(self, number: float) -> str:
+        """flag_for() for a plain number against an inclusive range, inlined."""
+        low, high = self.low, self.high
+        if self.flag:
+            return self.flag
+        if low is not None and number < low:
+            return "L"
+        if high is not None and number > high:
+            return "H"
+        return ""
+
     def fields(self, stamp: str, text: str) -> dict[str, object]:
         """Every field of the result of a plain number (``text``) taken at ``stamp``."""
         number = self.number(text)
-        # flag_for() for a plain number against an inclusive range, inlined
-        low, high = self.low, self.high
-        if self.flag:
-            flag = self.flag
-        elif low is not None and number < low:
-            flag = "L"
-        elif high is not None and number > high:
-            flag = "H"
-        else:
-            flag = ""
         fields = self.template.copy()
         fields["taken_at"] = stamp
         fields["value"] = number
         fields["reported_value"] = text
-        fields["flag"] = flag
+        fields["flag"] = self._flag(number)
         return fields
+
+    def values(self, stamp: str, text: str) -> tuple[object, ...]:
+        """:meth:`fields` as the store writes them: a tuple in ``LAB_COLUMNS`` order
+        (:meth:`~hpgjournal.store.journal.Journal.insert_lab_values`), made without the dict."""
+        # number() and _flag(), inlined: this runs once a row of a commit
+        number = float(text.replace(",", ".")) if self.decimal_comma else float(text)
+        if self.converts:
+            number = number / self.factor  # type: ignore[operator]
+        flag, low, high = self.flag, self.low, self.high
+        if not flag:
+            flag = "L" if low is not None and number < low else \
+                "H" if high is not None and number > high else ""
+        r = self.row
+        return (stamp, r[1], number, r[3], text, r[5], r[6], r[7], r[8], r[9], r[10], flag,
+                r[12], r[13], r[14])
 
     def result(self, stamp: str, text: str) -> LabResult:
         return _result(self.fields(stamp, text))

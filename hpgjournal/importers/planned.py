@@ -18,7 +18,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast, overload
@@ -34,6 +34,7 @@ from hpgjournal.domain.records import LabResult
 from hpgjournal.importers.normalise import Context, result_key
 from hpgjournal.importers.rows import (
     Candidate,
+    CandidateRun,
     Failed,
     Ignored,
     Item,
@@ -42,6 +43,7 @@ from hpgjournal.importers.rows import (
     RowError,
     cells_by_name,
 )
+from hpgjournal.store.journal import LAB_COLUMNS
 
 __all__ = ["STATUSES", "PlannedRow", "PlannedRows", "SeenResults", "Taken"]
 
@@ -49,6 +51,7 @@ STATUSES = ("new", "duplicate", "error")
 _NEW, _DUPLICATE, _ERROR, _PENDING = 0, 1, 2, 3
 _NAMES = (*STATUSES, "pending")
 _CODES = {name: code for code, name in enumerate(STATUSES)}
+_lab_values = itemgetter(*LAB_COLUMNS)
 _row = tuple.__new__  # a PlannedRow from the full tuple of its items (faster in bulk)
 Prepare = Callable[[str, str, str, tuple[str, ...]], "tuple[Context, str, str, float] | LabResult"]
 
@@ -198,6 +201,16 @@ class PlannedRows(Sequence[PlannedRow]):
             raise ValueError(f"row {index} has no result: {self._reason[index]}")
         return vars(made)
 
+    def values(self, index: int) -> tuple[object, ...]:
+        """:meth:`fields` as the store writes them, a tuple in ``LAB_COLUMNS`` order
+        (:meth:`~hpgjournal.store.journal.Journal.insert_lab_values`), made cheaply."""
+        made = self._made[index]
+        if made.__class__ is Context:
+            return made.values(self._stamp[index], self._text[index])
+        if made is None:
+            raise ValueError(f"row {index} has no result: {self._reason[index]}")
+        return _lab_values(vars(made))
+
     def key(self, index: int) -> tuple[object, ...]:
         """The duplicate key of row ``index``'s result (:func:`result_key`), made cheaply."""
         made = self._made[index]
@@ -280,8 +293,9 @@ class PlannedRows(Sequence[PlannedRow]):
         made, reasons, raws = self._made.append, self._reason.append, self._raw.append
         stamps, texts = self._stamp.append, self._text.append
         candidates, timed = 0, False
+        extra = 0  # the rows of the runs so far, less one each: the count is of rows
         for count, item in enumerate(items, start=1):
-            if not count % every:
+            if not (count + extra) % every:
                 tick(every)
             if isinstance(item, Candidate):
                 # the context cells (normalise.context_cells), one tuple for the rows that
@@ -302,6 +316,11 @@ class PlannedRows(Sequence[PlannedRow]):
                 stamps(remember(date, date))
                 texts(item.value)
                 candidates += 1
+            elif item.__class__ is CandidateRun:
+                self._take_run(item, file, taken, count + extra, tick, every)
+                extra += len(item) - 1
+                candidates += len(item)
+                timed = timed or any(item.times)
             elif isinstance(item, Ignored):
                 ignored(item)
             elif isinstance(item, OtherRecord):
@@ -314,6 +333,33 @@ class PlannedRows(Sequence[PlannedRow]):
                 raise TypeError(f"a reader gave {item!r}")
         taken.candidates, taken.timed = candidates, timed
         return taken
+
+    def _take_run(self, run: CandidateRun, file: int, taken: Taken, first: int,
+                  tick: Callable[[int], None], every: int) -> None:
+        """:meth:`take`'s candidates, for a run of them: the same columns, extended at once.
+        ``first`` is the number of the run's first row among the file's items (its tick is
+        take's); ``tick(every)`` is called before each later row whose number is a multiple
+        of ``every``, as take calls it, when the rows before it are taken."""
+        share, remember = taken.contexts.setdefault, taken.dates.setdefault
+        contexts = list(zip(run.markers, run.methods, run.loincs, run.units, run.ranges,
+                            run.flags, run.labs, run.notes, strict=True))
+        lines, times, raws, dates, values = run.lines, run.times, run.raws, run.dates, run.values
+        count, start = len(run), 0
+        while start < count:
+            number = first + start
+            if start and not number % every:
+                tick(every)
+            end = min(count, start + every - number % every)
+            part = slice(start, end)
+            self._file.extend(repeat(file, end - start))
+            self._line.extend(lines[part])
+            self._status.extend(bytes((_PENDING,)) * (end - start))
+            self._made.extend(map(share, contexts[part], contexts[part]))
+            self._reason.extend(times[part])
+            self._raw.extend(raws[part])
+            self._stamp.extend(map(remember, dates[part], dates[part]))
+            self._text.extend(values[part])
+            start = end
 
     def pending_values(self, start: int, end: int) -> Iterator[str]:
         """The value cells of the pending candidates of ``start:end``."""
@@ -394,7 +440,7 @@ class PlannedRows(Sequence[PlannedRow]):
                 value = result.value  # result_key(result), inlined for the common case
                 key = (result.taken_at, result.analyte, result.method, result.comparator,
                        round(value, 6)) if value is not None else result_key(result)
-            if key in existing:
+            if existing and key in existing:  # (an empty set would hash the key for nothing)
                 status[index] = _DUPLICATE
                 reason_at[index] = "already in the journal"
                 note(0)

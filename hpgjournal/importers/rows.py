@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from hpgjournal.domain.records import LabResult
 
-__all__ = ["Candidate", "Failed", "Ignored", "Item", "OtherRecord", "Ready", "RowError",
-           "cells_by_name"]
+__all__ = ["Candidate", "CandidateRun", "Failed", "Ignored", "Item", "OtherRecord", "Ready",
+           "RowError", "cells_by_name"]
 
 
 class RowError(ValueError):
@@ -92,4 +93,39 @@ class OtherRecord:
     reason: str = ""
 
 
-Item = Candidate | Ready | Failed | Ignored | OtherRecord
+@dataclass(slots=True)
+class CandidateRun:
+    """Consecutive candidates of a table, kept column by column: what a reader of large tables
+    gives for a stretch of plain rows, so that :meth:`PlannedRows.take
+    <hpgjournal.importers.planned.PlannedRows.take>` adds them at once rather than one object
+    a row. Iterating gives the same :class:`Candidate` objects, in order. Every column holds
+    one text a row (``raws`` a row's raw cells, as a Candidate's ``raw``).
+    """
+
+    lines: Sequence[int]
+    raws: Sequence[tuple[Any, ...]]
+    dates: Sequence[str]
+    markers: Sequence[str]
+    values: Sequence[str]
+    times: Sequence[str]
+    loincs: Sequence[str]
+    methods: Sequence[str]
+    units: Sequence[str]
+    ranges: Sequence[str]
+    flags: Sequence[str]
+    labs: Sequence[str]
+    notes: Sequence[str]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        for line, raw, date, marker, value, time, loinc, method, unit, ref, flag, lab, note in zip(
+                self.lines, self.raws, self.dates, self.markers, self.values, self.times,
+                self.loincs, self.methods, self.units, self.ranges, self.flags, self.labs,
+                self.notes, strict=True):
+            yield Candidate(line, raw, date, marker, value, time, loinc, method, unit, ref, flag,
+                            lab, note)
+
+
+Item = Candidate | CandidateRun | Ready | Failed | Ignored | OtherRecord

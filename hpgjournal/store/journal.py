@@ -75,11 +75,15 @@ _BATCHED: tuple[type[Any], ...] = tuple(k.record for k in KINDS if k.batched)
 
 _RUNNING_ON = "start_date <= ? AND (end_date IS NULL OR end_date >= ?)"  # a phase, a regimen
 _CLEARED_TABLES = (*_ORDER, "profile")  # every record, then what the profile holds
-_LAB_COLUMNS = tuple(f.name for f in fields(LabResult) if f.name not in ("id", "batch_id"))
+# The columns of a lab result a bulk insert writes, in the order of its value tuples
+# (:meth:`Journal.insert_lab_values`): every field of LabResult but its id and batch id.
+LAB_COLUMNS = tuple(f.name for f in fields(LabResult) if f.name not in ("id", "batch_id"))
+_LAB_COLUMNS = LAB_COLUMNS
 # The batch id is the same for every row of a bulk insert: it is written into the statement.
 _LAB_INSERT = (f"INSERT INTO lab_results ({', '.join(_LAB_COLUMNS)}, batch_id) "
                f"VALUES ({', '.join('?' * len(_LAB_COLUMNS))}, {{batch_id:d}})")
 _LAB_VALUES = itemgetter(*_LAB_COLUMNS)
+_TAKEN_AT, _ANALYTE, _VALUE = (_LAB_COLUMNS.index(name) for name in ("taken_at", "analyte", "value"))
 
 _DATE_FIELDS = ("taken_at", "noted_at", "measured_at", "start_date", "end_date")
 _NUMBER_FIELDS = ("value", "ref_low", "ref_high")  # of lab results
@@ -124,22 +128,13 @@ def _guard(record: Any) -> None:
                 raise ValidationError(name, reason)
 
 
-def _bulk_refusal(today: date) -> Callable[[Mapping[str, Any]], tuple[str, str] | None]:
-    """:func:`_guard` for the fields of one lab result, made cheap for a bulk insert.
+def _bulk_refusal(today: date) -> Callable[[tuple[Any, ...]], tuple[str, str] | None]:
+    """:func:`_guard` for one lab result's values (in :data:`LAB_COLUMNS` order), for a bulk
+    insert: ``(field, reason)`` for an impossible result, None for a possible one. Only what
+    :meth:`Journal.insert_lab_values` does not decide at once comes here."""
 
-    Returns ``(field, reason)`` for an impossible result, None for a possible one. A float
-    inside its marker's plausible span on a date from 1900 to tomorrow is decided at once
-    (what :func:`judge_result` decides first too); anything else goes through it.
-    """
-    spans = PLAUSIBLE_SPANS
-    latest = latest_date(today)
-
-    def check(row: Mapping[str, Any]) -> tuple[str, str] | None:
-        value = row["value"]
-        span = spans.get(row["analyte"])
-        if span is not None and value.__class__ is float and span[0] <= value <= span[1] \
-                and EARLIEST_DATE <= row["taken_at"][:10] <= latest:
-            return None
+    def check(values: tuple[Any, ...]) -> tuple[str, str] | None:
+        row = dict(zip(_LAB_COLUMNS, values, strict=True))
         verdict = judge_result(from_row(LabResult, {"id": None, **row}), today=today)
         return (verdict.field, verdict.refused) if verdict.refused else None
 
@@ -779,25 +774,40 @@ class Journal:
     def insert_lab_results(self, batch_id: int, rows: Iterable[Mapping[str, Any]]) -> int:
         """Write many lab results into an import batch at once; return how many.
 
-        Each row maps the fields of :class:`LabResult` (``id`` and ``batch_id`` are ignored).
-        Every row passes the same guard as :meth:`add` first: an impossible value or date
-        raises :class:`RecordRefused` with the reason, and none of the rows is written.
+        Each row maps the fields of :class:`LabResult` (``id`` and ``batch_id`` are ignored);
+        see :meth:`insert_lab_values`, which this is with the rows as tuples.
         """
-        values: list[tuple[object, ...]] = []
-        append = values.append
-        check = _bulk_refusal(date.today())
-        for number, row in enumerate(rows):
-            refusal = check(row)
-            if refusal:
-                field, reason = refusal
+        return self.insert_lab_values(batch_id, map(_LAB_VALUES, rows))
+
+    def insert_lab_values(self, batch_id: int, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Write many lab results into an import batch at once; return how many.
+
+        Each row is a tuple of a result's fields in :data:`LAB_COLUMNS` order. Every row
+        passes the same guard as :meth:`add` first: an impossible value or date raises
+        :class:`RecordRefused` with the reason, and none of the rows is written.
+        """
+        values = rows if isinstance(rows, list) else list(rows)
+        today = date.today()
+        spans, refusal, latest = PLAUSIBLE_SPANS, _bulk_refusal(today), latest_date(today)
+        taken_at, analyte, value_at = _TAKEN_AT, _ANALYTE, _VALUE
+        for number, row in enumerate(values):
+            if len(row) != len(_LAB_COLUMNS):
+                raise ValueError(f"result {number + 1} has {len(row)} values, not "
+                                 f"{len(_LAB_COLUMNS)} (LAB_COLUMNS)")
+            # a float inside its marker's plausible span on a date from 1900 to tomorrow is
+            # possible (what judge_result decides first too); anything else goes through it
+            value, span = row[value_at], spans.get(row[analyte])
+            if span is not None and value.__class__ is float and span[0] <= value <= span[1] \
+                    and EARLIEST_DATE <= row[taken_at][:10] <= latest:
+                continue
+            refused = refusal(row)
+            if refused:
+                field, reason = refused
                 raise RecordRefused(f"the journal refused result {number + 1} "
-                                    f"({row.get('taken_at')}, {row.get('analyte')}): {reason}",
-                                    field)
-            append(_LAB_VALUES(row))
+                                    f"({row[taken_at]}, {row[analyte]}): {reason}", field)
         with self.transaction():
             self._conn.executemany(_LAB_INSERT.format(batch_id=int(batch_id)), values)
         return len(values)
-
 
 
 def _translating(method: Callable[..., Any]) -> Callable[..., Any]:

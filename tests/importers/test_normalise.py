@@ -15,6 +15,7 @@ from hpgjournal.importers.dates import DateOrder
 from hpgjournal.importers.mapping import match_columns, norm_header
 from hpgjournal.importers.normalise import (
     Normaliser,
+    context_cells,
     decide_decimal_comma,
     flag_code,
     resolve_name,
@@ -23,6 +24,7 @@ from hpgjournal.importers.normalise import (
     ungroup_digits,
 )
 from hpgjournal.importers.rows import Candidate, RowError
+from hpgjournal.store.journal import LAB_COLUMNS
 
 
 @pytest.mark.parametrize(("text", "code", "note"), [
@@ -168,6 +170,13 @@ def test_the_direct_path_equals_make_result(row):
         return
     assert normaliser.build(candidate) == expected
     assert normaliser.build(candidate) == expected  # and again, from the caches
+    made = normaliser.prepare(candidate.date, candidate.time, candidate.value,
+                              context_cells(candidate))
+    if made.__class__ is tuple:  # the direct path: what the commit writes is the same too
+        context, stamp, text, _number = made
+        written = context.values(stamp, text)
+        assert written == tuple(vars(expected)[name] for name in LAB_COLUMNS)
+        assert [type(v) for v in written] == [type(vars(expected)[n]) for n in LAB_COLUMNS]
 
 
 def test_a_number_too_large_is_refused_as_by_make_result():

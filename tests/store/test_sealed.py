@@ -3,6 +3,7 @@ each tested through the path its caller takes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from hpgjournal.importers import commit_plan, plan_import
 from hpgjournal.importers.errors import ImportProblem
 from hpgjournal.importers.normalise import result_key
 from hpgjournal.importers.plan import _batches_by_checksum, existing_keys
+from hpgjournal.store.journal import LAB_COLUMNS
 
 
 def _csv(path: Path, *lines: str) -> Path:
@@ -81,6 +83,31 @@ def test_insert_lab_results_writes_into_the_batch(journal):
     stored = journal.batch_results(batch_id)
     assert [(r.analyte, r.value, r.comparator, r.batch_id) for r in stored] == [
         ("estradiol", 5.0, "<", batch_id), ("lh", 5.1, "", batch_id)]
+
+
+def test_insert_lab_values_writes_what_insert_lab_results_writes(journal):
+    made = [make_result("2025-01-02T08:00", "lh", "5.1", "IU/L", ref_text="1.7-8.6"),
+            make_result("2025-01-02T08:00", "estradiol", "<5", "pg/mL", flag="L"),
+            make_result("2025-01-03", "custom:Zinc", "90", "ug/dL", note="fasting")]
+    by_fields = journal.start_batch("as fields")
+    by_values = journal.start_batch("as values")
+    assert journal.insert_lab_results(by_fields, [vars(r) for r in made]) == 3
+    assert journal.insert_lab_values(
+        by_values, [tuple(vars(r)[name] for name in LAB_COLUMNS) for r in made]) == 3
+
+    def stored(batch_id):
+        return sorted((replace(r, id=None, batch_id=None) for r in journal.batch_results(batch_id)),
+                      key=repr)
+
+    assert stored(by_fields) == stored(by_values) == sorted(made, key=repr)
+
+
+def test_insert_lab_values_refuses_a_row_of_the_wrong_length(journal):
+    batch_id = journal.start_batch("by hand")
+    row = tuple(vars(make_result("2025-01-02T08:00", "lh", "5.1", "IU/L"))[n] for n in LAB_COLUMNS)
+    with pytest.raises(ValueError, match="result 2 has 14 values"):
+        journal.insert_lab_values(batch_id, [row, row[:-1]])
+    assert journal.count(LabResult) == 0
 
 
 @pytest.mark.parametrize(("field", "change", "words"), [

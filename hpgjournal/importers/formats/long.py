@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice, repeat
 from typing import Any
 
 from hpgjournal.domain.analytes import find_analyte
@@ -34,7 +35,14 @@ from hpgjournal.importers.mapping import (
     norm_header,
 )
 from hpgjournal.importers.names import FORMAT_LABELS
-from hpgjournal.importers.rows import Candidate, Failed, Ignored, Item, cells_by_name
+from hpgjournal.importers.rows import (
+    Candidate,
+    CandidateRun,
+    Failed,
+    Ignored,
+    Item,
+    cells_by_name,
+)
 from hpgjournal.importers.table import SHARED_TEXTS, Table, delimiter_name, filled_width
 
 __all__ = ["LONG", "PACKED", "LongFormat", "PackedFormat"]
@@ -172,70 +180,134 @@ class LongFormat(Format):
         raw: dict[str, str] | tuple[Any, ...]
         last_date = file_date
         filled = 0
-        for line, cells in table.rows(header_line):
-            count = len(cells)
-            if count > width and any(cells[width:]):
-                raw = dict(zip(labels, cells, strict=False))
-                raw.update({f"Column {i + 1}": c for i, c in enumerate(cells) if i >= width})
-                yield Failed(line, raw, f"{filled_width(cells)} cells but the header has "
-                                        f"{width} columns: a value probably holds an unquoted "
-                                        f"{delimiter_name(table.delimiter)}; put it in quotes")
+        plain = _PlainRows(names, at, repeating, value_label, parts, file_date, kept)
+        for chunk in _chunks(table.rows(header_line), _RUN_ROWS):
+            # a stretch of plain rows is read at once, column by column
+            run = plain.run(chunk) if pending is None else None
+            if run is not None:
+                last_date = run.dates[-1]
+                yield run
                 continue
-            if not any(cells):
-                continue
-            if len(kept) > SHARED_TEXTS:
-                kept.clear()
-            for i in repeating:
-                if i < count:
-                    text = cells[i]
-                    cells[i] = keep(text, text)
-            # the cells as read are the row's raw cells; its fields are read from a padded copy
-            padded = cells[:width]
-            padded += [""] * (width + 1 - len(padded))
-            marker, value = padded[i_marker], padded[i_value]
-            if value == value_label and \
-                    [norm_header(c) for c in padded[:width]] == header_key:
-                yield Ignored(line, " ".join(c for c in cells if c), "the header, repeated")
-                continue
-            if not value:
-                if marker and not any(padded[i] for i in informative):
-                    if pending is not None:
-                        yield Ignored(pending[0], pending[1], "a title or a name with no value")
-                    pending = (line, marker)
-                elif marker:
-                    yield Ignored(line, marker, "no value")
-                else:
-                    yield Ignored(line, " ".join(c for c in cells if c),
-                                  "no marker and no value (a note or footnote)")
-                continue
-            raw = (names, *cells)
-            if pending is not None:
-                joined = f"{pending[1]} {marker}".strip()
-                if not marker or find_analyte(joined) is not None:
-                    marker = joined
+            for line, cells in chunk:
+                count = len(cells)
+                if count > width and any(cells[width:]):
                     raw = dict(zip(labels, cells, strict=False))
-                    raw["name on the line above"] = pending[1]
-                else:
-                    yield Ignored(pending[0], pending[1], "a title or a name with no value")
-                pending = None
-            if not marker and not padded[i_loinc]:
-                yield Failed(line, cells_by_name(raw), "no marker name on this row")
-                continue
-            date = padded[i_date]
-            if date:
-                last_date = date
-            elif last_date:
-                date = last_date
-                filled += i_date < width
-            ref = padded[i_range] or (_range_text(padded[i_low], padded[i_high]) if parts else "")
-            yield Candidate(line, raw, date, marker, value, padded[i_time], padded[i_loinc],
-                            padded[i_method], padded[i_unit], ref, padded[i_flag], padded[i_lab],
-                            padded[i_note])
+                    raw.update({f"Column {i + 1}": c for i, c in enumerate(cells) if i >= width})
+                    yield Failed(line, raw, f"{filled_width(cells)} cells but the header has "
+                                            f"{width} columns: a value probably holds an unquoted "
+                                            f"{delimiter_name(table.delimiter)}; put it in quotes")
+                    continue
+                if not any(cells):
+                    continue
+                if len(kept) > SHARED_TEXTS:
+                    kept.clear()
+                for i in repeating:
+                    if i < count:
+                        text = cells[i]
+                        cells[i] = keep(text, text)
+                # the cells as read are the row's raw cells; its fields are read from a padded copy
+                padded = cells[:width]
+                padded += [""] * (width + 1 - len(padded))
+                marker, value = padded[i_marker], padded[i_value]
+                if value == value_label and \
+                        [norm_header(c) for c in padded[:width]] == header_key:
+                    yield Ignored(line, " ".join(c for c in cells if c), "the header, repeated")
+                    continue
+                if not value:
+                    if marker and not any(padded[i] for i in informative):
+                        if pending is not None:
+                            yield Ignored(pending[0], pending[1], "a title or a name with no value")
+                        pending = (line, marker)
+                    elif marker:
+                        yield Ignored(line, marker, "no value")
+                    else:
+                        yield Ignored(line, " ".join(c for c in cells if c),
+                                      "no marker and no value (a note or footnote)")
+                    continue
+                raw = (names, *cells)
+                if pending is not None:
+                    joined = f"{pending[1]} {marker}".strip()
+                    if not marker or find_analyte(joined) is not None:
+                        marker = joined
+                        raw = dict(zip(labels, cells, strict=False))
+                        raw["name on the line above"] = pending[1]
+                    else:
+                        yield Ignored(pending[0], pending[1], "a title or a name with no value")
+                    pending = None
+                if not marker and not padded[i_loinc]:
+                    yield Failed(line, cells_by_name(raw), "no marker name on this row")
+                    continue
+                date = padded[i_date]
+                if date:
+                    last_date = date
+                elif last_date:
+                    date = last_date
+                    filled += i_date < width
+                ref = padded[i_range] or (_range_text(padded[i_low], padded[i_high]) if parts else "")
+                yield Candidate(line, raw, date, marker, value, padded[i_time], padded[i_loinc],
+                                padded[i_method], padded[i_unit], ref, padded[i_flag], padded[i_lab],
+                                padded[i_note])
         if pending is not None:
             yield Ignored(pending[0], pending[1], "a title or a name with no value")
         if filled:
             reading.warnings.append(f"{filled} rows had no date and took the date of the row "
                                     "above (as in a sheet that writes the date once per draw)")
+
+
+_RUN_ROWS = 512  # rows read at a time: a stretch of plain rows becomes one CandidateRun
+
+
+def _chunks(rows: Iterator[tuple[int, list[str]]], size: int
+            ) -> Iterator[list[tuple[int, list[str]]]]:
+    """The rows in lists of ``size`` (one row at a time for 0: no runs)."""
+    while chunk := list(islice(rows, size or 1)):
+        yield chunk
+
+
+class _PlainRows:
+    """Reads a stretch of a long table's rows as one :class:`CandidateRun` when every row of
+    it is plain: as wide as the header, with a value (not the header's own) and a marker name
+    and, if the table has a date column, a date. Such rows become candidates in
+    ``LongFormat._items`` with nothing else decided (no row above them waits for a value),
+    so the run holds the same candidates, made column by column; any other stretch is read
+    row by row there."""
+
+    def __init__(self, names: tuple[str, ...], at: list[int], repeating: list[int],
+                 value_label: str, parts: bool, file_date: str, kept: dict[str, str]) -> None:
+        self.names, self.width, self.at = names, len(names), at
+        self.repeating, self.value_label, self.parts = repeating, value_label, parts
+        self.file_date, self.kept = file_date, kept
+
+    def run(self, chunk: list[tuple[int, list[str]]]) -> CandidateRun | None:
+        width, n = self.width, len(chunk)
+        i_date, i_time, i_marker, i_loinc, i_method, i_value, i_unit, i_range, i_low, i_high, \
+            i_flag, i_lab, i_note = self.at
+        lines, rows = zip(*chunk, strict=True)
+        if n < 2 or i_marker >= width or {*map(len, rows)} != {width}:
+            return None
+        columns = list(zip(*rows, strict=True))
+        values, markers = columns[i_value], columns[i_marker]
+        if not all(values) or self.value_label in values or not all(markers) or \
+                (i_date < width and not all(columns[i_date])):
+            return None
+        # the repeating texts each kept once, as the rows' own are (see _items)
+        kept = self.kept
+        if len(kept) > SHARED_TEXTS:
+            kept.clear()
+        keep = kept.setdefault
+        for i in self.repeating:
+            columns[i] = tuple(map(keep, columns[i], columns[i]))
+        columns.append(("",) * n)  # where unmapped fields point
+        dates = columns[i_date] if i_date < width else (self.file_date,) * n
+        ranges = columns[i_range]
+        if self.parts:
+            ranges = tuple(text or _range_text(low, high) for text, low, high
+                           in zip(ranges, columns[i_low], columns[i_high], strict=True))
+        raws = list(zip(repeat(self.names, n), *columns[:width], strict=True))
+        return CandidateRun(lines, raws, dates, columns[i_marker], columns[i_value],
+                            columns[i_time], columns[i_loinc], columns[i_method],
+                            columns[i_unit], ranges, columns[i_flag], columns[i_lab],
+                            columns[i_note])
 
 
 def _number(cell: str) -> float | None:
